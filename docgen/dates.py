@@ -1,0 +1,52 @@
+"""Dates as Party documents write them, and dates as clerks type them.
+
+Hướng dẫn 36-HD/VPTW writes a day below 10 and the months 1 and 2 with a
+leading zero (``ngày 03 tháng 6``, ``ngày 20 tháng 02``), in the header and in
+``dd/m/yyyy`` dates of the body alike.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+_TYPED = (
+    re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$"),
+    re.compile(r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})$"),
+)
+
+
+def _day(d: date) -> str:
+    return f"{d.day:02d}"
+
+
+def _month(d: date) -> str:
+    return f"{d.month:02d}" if d.month < 3 else str(d.month)
+
+
+def long_date(d: date) -> str:
+    """``ngày 03 tháng 6 năm 2026``: the header's place-and-date form."""
+    return f"ngày {_day(d)} tháng {_month(d)} năm {d.year}"
+
+
+def short_date(d: date) -> str:
+    """``03/6/2026``, ``20/02/2026``: the body's form."""
+    return f"{_day(d)}/{_month(d)}/{d.year}"
+
+
+def parse_date(value: object) -> date:
+    """A date typed as ``2026-06-03`` or ``03/6/2026`` (YAML may already give a date).
+
+    Raises ValueError with a Vietnamese reason.
+    """
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    for pattern in _TYPED:
+        m = pattern.match(text)
+        if m:
+            try:
+                return date(int(m["y"]), int(m["m"]), int(m["d"]))
+            except ValueError:
+                break
+    raise ValueError(f"«{text}» không phải là ngày hợp lệ (viết 2026-06-03 hoặc 03/6/2026)")

@@ -1,0 +1,150 @@
+"""A document to generate: read from a clerk's data file and checked before anything is spent.
+
+Every check happens here, before a number is allocated, so that a bad file
+costs nothing: no number, no half-written DOCX.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from docgen.dates import parse_date
+from docgen.errors import InvalidInput
+from docgen.kinds import Kind
+from docgen.profile import Body, Profile, Signer
+
+SECRECY = ("MẬT", "TỐI MẬT", "TUYỆT MẬT")
+URGENCY = ("KHẨN", "THƯỢNG KHẨN", "HỎA TỐC")
+
+# The fields each kind requires, beside ``subject``.
+REQUIRED = {"CV": ("to", "body"), "QĐ": ("bases", "articles"), "TB": ("body",)}
+KNOWN_KEYS = {
+    "subject", "to", "body", "bases", "proposer", "articles", "recipients",
+    "signer", "date", "secrecy", "urgency", "body_code",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Document:
+    kind: Kind
+    issuer: Body
+    subject: str
+    signer: Signer
+    date: date | None = None
+    to: tuple[str, ...] = ()
+    text: str = ""
+    bases: tuple[str, ...] = ()
+    proposer: str = ""
+    articles: tuple[str, ...] = ()
+    recipients: tuple[str, ...] = ()
+    secrecy: str = ""
+    urgency: str = ""
+    source: str = ""
+
+
+def read_data_file(path: Path) -> dict[str, Any]:
+    """A data file as a mapping: YAML, or JSON (which YAML also reads)."""
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError as exc:
+        raise InvalidInput("không tìm thấy tệp dữ liệu", file=path) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"không đọc được tệp dữ liệu ({exc})", file=path) from exc
+    try:
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (yaml.YAMLError, json.JSONDecodeError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" ở dòng {mark.line + 1}, cột {mark.column + 1}" if mark else ""
+        if isinstance(exc, json.JSONDecodeError):
+            where = f" ở dòng {exc.lineno}, cột {exc.colno}"
+        raise InvalidInput(f"cú pháp sai{where}", file=path) from exc
+    if not isinstance(data, dict):
+        raise InvalidInput("tệp dữ liệu phải là các cặp «khóa: giá trị»", file=path)
+    return data
+
+
+def _text(value: Any, field: str, source: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise InvalidInput("phải là một đoạn văn bản", file=source, field=field)
+    return unicodedata.normalize("NFC", str(value)).strip()
+
+
+def _lines(value: Any, field: str, source: str) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else [value]
+    lines = tuple(_text(item, f"{field}[{i + 1}]", source) for i, item in enumerate(items))
+    return tuple(line for line in lines if line)
+
+
+def _choice(value: Any, field: str, source: str, allowed: tuple[str, ...]) -> str:
+    text = _text(value, field, source).upper().replace("HOẢ", "HỎA")
+    if text not in allowed:
+        raise InvalidInput(f"«{value}» không hợp lệ; chọn một trong: {', '.join(allowed)}",
+                           file=source, field=field)
+    return text
+
+
+def _signer(value: Any, profile: Profile, issuer: Body, source: str) -> Signer:
+    if value is None:
+        return profile.signer(issuer.signer, file=source)
+    if isinstance(value, dict):
+        parts = {k: _text(value.get(k, ""), f"signer.{k}", source) for k in ("authority", "title", "name")}
+        for key in ("title", "name"):
+            if not parts[key]:
+                raise InvalidInput("thiếu giá trị", file=source, field=f"signer.{key}")
+        return Signer(parts["authority"].upper(), parts["title"].upper(), parts["name"])
+    return profile.signer(_text(value, "signer", source), file=source)
+
+
+def _check_keys(data: dict[str, Any], kind: Kind, source: str) -> None:
+    unknown = sorted(str(k) for k in data if k not in KNOWN_KEYS)
+    if unknown:
+        raise InvalidInput(f"khóa không được hỗ trợ (có: {', '.join(sorted(KNOWN_KEYS))})",
+                           file=source, field=unknown[0])
+    for key in ("subject", *REQUIRED.get(kind.code, ())):
+        value = data.get(key)
+        if value is None or value == "" or value == []:
+            raise InvalidInput(f"thiếu nội dung bắt buộc đối với {kind.name}", file=source, field=key)
+
+
+def build_document(data: dict[str, Any], kind: Kind, profile: Profile, source: str) -> Document:
+    """Check a data mapping against the kind and the profile; raise InvalidInput on the first fault."""
+    _check_keys(data, kind, source)
+    issuer = profile.body(data.get("body_code") and _text(data["body_code"], "body_code", source),
+                          file=source)
+    doc_date = None
+    if data.get("date") is not None:
+        try:
+            doc_date = parse_date(data["date"])
+        except ValueError as exc:
+            raise InvalidInput(str(exc), file=source, field="date") from exc
+        if doc_date < profile.term_start:
+            raise InvalidInput(f"ngày trước ngày bắt đầu nhiệm kỳ ({profile.term_start:%d/%m/%Y})",
+                               file=source, field="date")
+    get = data.get
+    return Document(
+        kind=kind,
+        issuer=issuer,
+        subject=_text(get("subject"), "subject", source),
+        signer=_signer(get("signer"), profile, issuer, source),
+        date=doc_date,
+        to=_lines(get("to", []), "to", source),
+        text=_text(get("body", ""), "body", source),
+        bases=_lines(get("bases", []), "bases", source),
+        proposer=_text(get("proposer", ""), "proposer", source),
+        articles=_lines(get("articles", []), "articles", source),
+        recipients=_lines(get("recipients", []), "recipients", source),
+        secrecy=_choice(get("secrecy"), "secrecy", source, SECRECY) if get("secrecy") else "",
+        urgency=_choice(get("urgency"), "urgency", source, URGENCY) if get("urgency") else "",
+        source=source,
+    )
+
+
+def load_document(path: Path, kind: Kind, profile: Profile) -> Document:
+    return build_document(read_data_file(path), kind, profile, str(path))

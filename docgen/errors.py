@@ -1,0 +1,45 @@
+"""Plain exceptions of the document library.
+
+The library never talks to the terminal: it raises these, with a message a
+clerk can read (Vietnamese, naming the file and the field), and the CLI decides
+how to show them and which exit code they get.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class VanthuError(Exception):
+    """Base of every error vanthu reports to its user."""
+
+
+class InvalidInput(VanthuError):
+    """Input a user gave (a data file, an option, the profile) cannot be used.
+
+    Carries the file and the field so that the message can point at them.
+    """
+
+    def __init__(self, message: str, *, file: Path | str | None = None, field: str | None = None):
+        self.file = str(file) if file is not None else None
+        self.field = field
+        self.reason = message
+        parts = []
+        if self.file:
+            parts.append(f"Tệp {self.file}")
+        if field:
+            parts.append(f"trường «{field}»")
+        prefix = ", ".join(parts)
+        super().__init__(f"{prefix}: {message}" if prefix else message)
+
+
+class RegisterError(VanthuError):
+    """The register refuses an operation (unknown symbol, number already used...)."""
+
+
+class ConverterMissing(VanthuError):
+    """LibreOffice is not installed, so no PDF can be made."""
+
+
+class ConversionFailed(VanthuError):
+    """LibreOffice ran but did not produce the PDF."""

@@ -1,0 +1,136 @@
+"""Issuing documents: number from the register, render, write, record; then the PDFs.
+
+Each document is rendered and written while its number is held in the
+register's transaction, so a failure anywhere before the commit leaves no
+number spent and no file behind. PDFs come after, in one LibreOffice batch:
+without LibreOffice the numbered DOCX files stand, and the caller is told.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from docgen.documents import Document
+from docgen.errors import InvalidInput
+from docgen.pdf import convert_to_pdf
+from docgen.register import Entry, Register
+from docgen.rendering import Renderer, format_symbol, subject_line
+
+
+@dataclass
+class Issued:
+    document: Document
+    date: date
+    docx: Path
+    kind_code: str
+    entry: Entry | None = None
+    pdf: Path | None = None
+
+    @property
+    def symbol(self) -> str:
+        return self.entry.symbol if self.entry else format_symbol(None, self.kind_code,
+                                                                  self.document.issuer.code)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "symbol": self.symbol,
+            "number": self.entry.number if self.entry else None,
+            "kind": self.kind_code,
+            "date": self.date.isoformat(),
+            "docx": str(self.docx),
+            "pdf": str(self.pdf) if self.pdf else None,
+        }
+
+
+def file_name(symbol: str) -> str:
+    """``1417-CV/TU`` → ``1417-CV-TU.docx``: the symbol, safe as a file name."""
+    return f"{symbol.replace('/', '-')}.docx"
+
+
+@contextmanager
+def _temporary(folder: Path, data: bytes) -> Iterator[Path]:
+    """A complete, fsynced copy of ``data`` under a hidden name, removed afterwards."""
+    handle, name = tempfile.mkstemp(prefix=".vanthu-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        yield Path(name)
+    finally:
+        Path(name).unlink(missing_ok=True)
+
+
+def write_new(path: Path, data: bytes) -> None:
+    """Write a file that must not exist yet; it appears whole or not at all."""
+    with _temporary(path.parent, data) as temporary:
+        try:
+            os.link(temporary, path)
+        except FileExistsError as exc:
+            raise InvalidInput("tệp đã tồn tại, không ghi đè", file=path) from exc
+
+
+def write_replacing(path: Path, data: bytes) -> None:
+    with _temporary(path.parent, data) as temporary:
+        os.replace(temporary, path)
+
+
+def _issue_one(document: Document, register: Register, renderer: Renderer, out_dir: Path,
+               on: date) -> Issued:
+    kind_code = renderer.profile.kind_code(document.kind)
+    written: Path | None = None
+    try:
+        with register.reserve(document.issuer.code, kind_code, on=on,
+                              subject=subject_line(document), signer=document.signer.name,
+                              secrecy=document.secrecy, urgency=document.urgency) as entry:
+            data = renderer.render(document, entry.number, on)
+            path = out_dir / file_name(entry.symbol)
+            write_new(path, data)
+            written = path
+            entry.docx_path, entry.docx_sha256 = str(path), hashlib.sha256(data).hexdigest()
+    except BaseException:
+        if written:  # the number goes back to the register, so must the file
+            written.unlink(missing_ok=True)
+        raise
+    return Issued(document, on, path, kind_code, entry)
+
+
+def _draft_one(document: Document, renderer: Renderer, out_dir: Path, on: date) -> Issued:
+    kind_code = renderer.profile.kind_code(document.kind)
+    stem = Path(document.source).stem or "van-ban"
+    path = out_dir / f"du-thao-{kind_code}-{document.issuer.code}-{stem}.docx"
+    write_replacing(path, renderer.render(document, None, on))
+    return Issued(document, on, path, kind_code)
+
+
+def issue_documents(documents: list[Document], *, register: Register, renderer: Renderer,
+                    out_dir: Path, today: date, draft: bool = False) -> list[Issued]:
+    """Number (unless ``draft``), render and record each document, in order."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    results = []
+    for document in documents:
+        on = document.date or today
+        if draft:
+            results.append(_draft_one(document, renderer, out_dir, on))
+        else:
+            results.append(_issue_one(document, register, renderer, out_dir, on))
+    return results
+
+
+def attach_pdfs(issued: list[Issued], register: Register | None, soffice: str,
+                timeout: float) -> None:
+    """Convert every issued DOCX in one LibreOffice run and note the PDFs in the register."""
+    pdfs = convert_to_pdf([item.docx for item in issued], soffice, timeout)
+    for item, pdf in zip(issued, pdfs, strict=True):
+        item.pdf = pdf
+        if item.entry and register:
+            register.set_pdf(item.entry.id, str(pdf))
+            item.entry.pdf_path = str(pdf)

@@ -1,0 +1,62 @@
+"""The kinds of Party documents and their codes (Quy định 399-QĐ/TW, Hướng dẫn 36-HD/VPTW).
+
+The code of a Quy định differs between bodies (``QĐi`` or ``QĐ``), so the
+profile may override codes; everything else here is fixed by the rules.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    name: str
+    slug: str
+    template: str | None = None
+
+    @property
+    def title(self) -> str:
+        """The kind name as the title block writes it (``QUYẾT ĐỊNH``)."""
+        return self.name.upper()
+
+
+KINDS: tuple[Kind, ...] = (
+    Kind("NQ", "Nghị quyết", "nghi-quyet"),
+    Kind("QĐ", "Quyết định", "quyet-dinh", "quyet_dinh.docx"),
+    Kind("CT", "Chỉ thị", "chi-thi"),
+    Kind("KL", "Kết luận", "ket-luan"),
+    Kind("QC", "Quy chế", "quy-che"),
+    Kind("QĐi", "Quy định", "quy-dinh"),
+    Kind("HD", "Hướng dẫn", "huong-dan"),
+    Kind("TT", "Thông tri", "thong-tri"),
+    Kind("TB", "Thông báo", "thong-bao", "thong_bao.docx"),
+    Kind("BC", "Báo cáo", "bao-cao"),
+    Kind("TTr", "Tờ trình", "to-trinh"),
+    Kind("CTr", "Chương trình", "chuong-trinh"),
+    Kind("KH", "Kế hoạch", "ke-hoach"),
+    Kind("ĐA", "Đề án", "de-an"),
+    Kind("CV", "Công văn", "cong-van", "cong_van.docx"),
+    Kind("BB", "Biên bản", "bien-ban"),
+)
+
+
+def _key(text: str) -> str:
+    return unicodedata.normalize("NFC", text.strip()).casefold()
+
+
+_BY_KEY = {_key(k.code): k for k in KINDS} | {_key(k.slug): k for k in KINDS}
+_BY_KEY |= {_key(k.name): k for k in KINDS}
+_BY_KEY |= {"qd": _BY_KEY[_key("QĐ")], "qdi": _BY_KEY[_key("QĐi")], "da": _BY_KEY[_key("ĐA")]}
+
+
+def find_kind(text: str) -> Kind | None:
+    """The kind named by a code (``CV``, ``QĐ``, ``QD``), a slug or a Vietnamese name."""
+    return _BY_KEY.get(_key(text))
+
+
+def generated_kinds() -> list[Kind]:
+    """Kinds that have a template, i.e. that ``vanthu new`` can generate."""
+    return [k for k in KINDS if k.template]

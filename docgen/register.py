@@ -1,0 +1,220 @@
+"""The register of outgoing documents (sổ đăng ký văn bản đi), in SQLite.
+
+Each issuing body numbers each kind on its own, continuously within the
+Committee's term, never per year. A number is given inside one ``BEGIN
+IMMEDIATE`` transaction that also records the entry, so two clerks (or eight
+processes) can never get the same number, and a failure before the commit
+gives the number back: nothing is skipped and nothing is spent.
+"""
+
+from __future__ import annotations
+
+import getpass
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from docgen.errors import RegisterError
+from docgen.rendering import format_symbol
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS entries (
+    id INTEGER PRIMARY KEY,
+    term_start TEXT NOT NULL,
+    body_code TEXT NOT NULL,
+    kind_code TEXT NOT NULL,
+    number INTEGER NOT NULL,
+    symbol TEXT NOT NULL,
+    date TEXT NOT NULL,
+    subject TEXT NOT NULL DEFAULT '',
+    signer TEXT NOT NULL DEFAULT '',
+    secrecy TEXT NOT NULL DEFAULT '',
+    urgency TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'issued'
+        CHECK (status IN ('issued', 'void', 'signed', 'archived')),
+    void_reason TEXT NOT NULL DEFAULT '',
+    docx_path TEXT NOT NULL DEFAULT '',
+    pdf_path TEXT NOT NULL DEFAULT '',
+    docx_sha256 TEXT NOT NULL DEFAULT '',
+    archive_path TEXT NOT NULL DEFAULT '',
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (term_start, body_code, kind_code, number)
+);
+CREATE TABLE IF NOT EXISTS starts (
+    term_start TEXT NOT NULL,
+    body_code TEXT NOT NULL,
+    kind_code TEXT NOT NULL,
+    next_number INTEGER NOT NULL CHECK (next_number > 0),
+    PRIMARY KEY (term_start, body_code, kind_code)
+);
+"""
+_SYMBOL = re.compile(r"^(?:số\s*)?0*(\d+)\s*-\s*([^/\s]+)\s*/\s*(\S+)$", re.IGNORECASE)
+
+
+@dataclass
+class Entry:
+    id: int
+    term_start: str
+    body_code: str
+    kind_code: str
+    number: int
+    symbol: str
+    date: str
+    subject: str = ""
+    signer: str = ""
+    secrecy: str = ""
+    urgency: str = ""
+    status: str = "issued"
+    void_reason: str = ""
+    docx_path: str = ""
+    pdf_path: str = ""
+    docx_sha256: str = ""
+    archive_path: str = ""
+    created_by: str = ""
+    created_at: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _fold(code: str) -> str:
+    """Compare codes as clerks type them: ``QD`` is ``QĐ``, case does not matter."""
+    return unicodedata.normalize("NFC", code).casefold().replace("đ", "d")
+
+
+def _current_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (containers)
+        return "?"
+
+
+class Register:
+    """The register of one workspace, for the term that starts on ``term_start``."""
+
+    def __init__(self, path: Path, term_start: date,
+                 starts: dict[tuple[str, str], int] | None = None):
+        self.path = path
+        self.term_start = term_start.isoformat()
+        self.profile_starts = starts or {}
+        self.conn = sqlite3.connect(str(path), timeout=60, isolation_level=None)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA busy_timeout = 60000")
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = FULL")
+        self.conn.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def _next_number(self, body_code: str, kind_code: str) -> int:
+        key = (self.term_start, body_code, kind_code)
+        used = self.conn.execute(
+            "SELECT MAX(number) FROM entries WHERE term_start=? AND body_code=? AND kind_code=?", key
+        ).fetchone()[0] or 0
+        row = self.conn.execute(
+            "SELECT next_number FROM starts WHERE term_start=? AND body_code=? AND kind_code=?", key
+        ).fetchone()
+        floor = max(row[0] if row else 1, self.profile_starts.get((body_code, kind_code), 1))
+        return max(used + 1, floor)
+
+    @contextmanager
+    def reserve(self, body_code: str, kind_code: str, *, on: date, subject: str = "",
+                signer: str = "", secrecy: str = "", urgency: str = "") -> Iterator[Entry]:
+        """Hold the next number while the caller writes the document.
+
+        The entry is committed when the block ends; if the block raises, the
+        transaction rolls back and the number stays free.
+        """
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            number = self._next_number(body_code, kind_code)
+            entry = Entry(0, self.term_start, body_code, kind_code, number,
+                          format_symbol(number, kind_code, body_code), on.isoformat(), subject,
+                          signer, secrecy, urgency, created_by=_current_user(),
+                          created_at=datetime.now().astimezone().isoformat(timespec="seconds"))
+            fields = {k: v for k, v in entry.as_dict().items() if k != "id"}
+            cursor = self.conn.execute(
+                f"INSERT INTO entries ({', '.join(fields)}) VALUES ({', '.join('?' * len(fields))})",
+                tuple(fields.values()),
+            )
+            entry.id = int(cursor.lastrowid or 0)
+            yield entry
+            self.conn.execute(
+                "UPDATE entries SET docx_path=?, pdf_path=?, docx_sha256=? WHERE id=?",
+                (entry.docx_path, entry.pdf_path, entry.docx_sha256, entry.id),
+            )
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+
+    def allocate(self, body_code: str, kind_code: str, on: date) -> Entry:
+        """A number with nothing attached to it (tests, benchmarks, a number taken by hand)."""
+        with self.reserve(body_code, kind_code, on=on) as entry:
+            return entry
+
+    def set_start(self, body_code: str, kind_code: str, next_number: int) -> None:
+        """Continue an existing paper register: the next number of this kind will be ``next_number``."""
+        if next_number < 1:
+            raise RegisterError("số tiếp theo phải lớn hơn 0")
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            used = self._next_number(body_code, kind_code) - 1
+            if used >= next_number:
+                raise RegisterError(
+                    f"sổ đã cấp tới số {used}-{kind_code}/{body_code}; số tiếp theo phải lớn hơn {used}"
+                )
+            self.conn.execute(
+                "INSERT OR REPLACE INTO starts VALUES (?, ?, ?, ?)",
+                (self.term_start, body_code, kind_code, next_number),
+            )
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+
+    def entries(self, kind_code: str | None = None, body_code: str | None = None) -> list[Entry]:
+        rows = self.conn.execute("SELECT * FROM entries ORDER BY id").fetchall()
+        found = [Entry(**dict(row)) for row in rows]
+        if kind_code:
+            found = [e for e in found if _fold(e.kind_code) == _fold(kind_code)]
+        if body_code:
+            found = [e for e in found if _fold(e.body_code) == _fold(body_code)]
+        return found
+
+    def find(self, symbol: str) -> Entry:
+        """The entry of this term with that symbol, typed as a clerk would (``07-CV/TU``, ``7-cv/tu``)."""
+        m = _SYMBOL.match(unicodedata.normalize("NFC", symbol.strip()))
+        if not m:
+            raise RegisterError(f"«{symbol}» không phải là số và ký hiệu (ví dụ: 1417-CV/TU)")
+        number, kind, body = int(m[1]), _fold(m[2]), _fold(m[3])
+        rows = self.conn.execute(
+            "SELECT * FROM entries WHERE term_start=? AND number=?", (self.term_start, number)
+        ).fetchall()
+        for row in rows:
+            if _fold(row["kind_code"]) == kind and _fold(row["body_code"]) == body:
+                return Entry(**dict(row))
+        raise RegisterError(f"sổ đăng ký không có văn bản số {symbol} trong nhiệm kỳ này")
+
+    def void(self, symbol: str, reason: str) -> Entry:
+        """Mark an entry void: its number stays used, never given again."""
+        if not reason.strip():
+            raise RegisterError("phải ghi lý do hủy (--reason)")
+        entry = self.find(symbol)
+        if entry.status == "void":
+            raise RegisterError(f"văn bản {entry.symbol} đã bị hủy trước đó")
+        self.conn.execute(
+            "UPDATE entries SET status='void', void_reason=? WHERE id=?", (reason.strip(), entry.id)
+        )
+        return self.find(symbol)
+
+    def set_pdf(self, entry_id: int, pdf_path: str) -> None:
+        self.conn.execute("UPDATE entries SET pdf_path=? WHERE id=?", (pdf_path, entry_id))

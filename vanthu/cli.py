@@ -1,0 +1,224 @@
+"""The ``vanthu`` command: parse options, call one library function, print.
+
+Only this module knows about the terminal: library errors become click errors
+here, with their exit codes (2 for bad input, 1 for what the machine lacks).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from docgen.documents import load_document
+from docgen.errors import ConversionFailed, ConverterMissing, InvalidInput, VanthuError
+from docgen.issuing import Issued, attach_pdfs, issue_documents
+from docgen.kinds import Kind, find_kind, generated_kinds
+from docgen.register import Entry
+from docgen.rendering import format_symbol
+from vanthu.workspace import Workspace, init_workspace
+
+STATUS_NAMES = {"issued": "đã cấp số", "void": "đã hủy", "signed": "đã ký", "archived": "đã lưu trữ"}
+
+
+class CliError(click.ClickException):
+    """An error shown in Vietnamese, with the exit code its kind deserves."""
+
+    def __init__(self, message: str, exit_code: int = 2):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"Lỗi: {self.format_message()}", err=True)
+
+
+class VanthuGroup(click.Group):
+    """Turns the library's exceptions into CliError for every command below it."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (ConverterMissing, ConversionFailed) as exc:
+            raise CliError(str(exc), exit_code=1) from exc
+        except VanthuError as exc:
+            raise CliError(str(exc)) from exc
+
+
+def home_option(command: Callable) -> Callable:
+    return click.option(
+        "--home", type=click.Path(file_okay=False, path_type=Path), envvar="VANTHU_HOME",
+        help="Thư mục không gian làm việc (mặc định: biến VANTHU_HOME, rồi thư mục hiện tại).",
+    )(command)
+
+
+def json_option(command: Callable) -> Callable:
+    return click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")(command)
+
+
+def _print_json(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False))
+
+
+@click.group(cls=VanthuGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="vanthu", message="vanthu %(version)s")
+def cli() -> None:
+    """vanthu: tạo, đánh số, lưu trữ và tra cứu văn bản của Văn phòng Tỉnh ủy."""
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def init(directory: Path) -> None:
+    """Tạo không gian làm việc mới tại DIRECTORY (cấu hình mặc định: Tỉnh ủy Lâm Đồng)."""
+    workspace = init_workspace(directory)
+    click.echo(f"Đã tạo không gian làm việc: {workspace.root}")
+    click.echo(f"Sửa cấu hình (cơ quan, người ký, nhiệm kỳ, lề, cỡ chữ) trong {workspace.config}")
+
+
+def _kind(value: str) -> Kind:
+    kind = find_kind(value)
+    if kind is None or kind not in generated_kinds():
+        names = ", ".join(f"{k.slug} ({k.code})" for k in generated_kinds())
+        raise InvalidInput(f"không tạo được loại văn bản «{value}»; chọn một trong: {names}",
+                           field="KIND")
+    return kind
+
+
+def _describe(item: Issued) -> str:
+    head = "Dự thảo (chưa cấp số)" if item.entry is None else f"Đã cấp số {item.symbol}"
+    lines = [f"{head}: {item.docx}"]
+    if item.pdf:
+        lines.append(f"    PDF: {item.pdf}")
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.argument("kind")
+@click.argument("datafiles", nargs=-1, required=True,
+                type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--draft", is_flag=True, help="Tạo bản dự thảo, để trống số, không cấp số.")
+@click.option("--pdf", "want_pdf", is_flag=True, help="Tạo thêm bản PDF (cần LibreOffice).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Thư mục ghi kết quả (mặc định: out/ của không gian làm việc).")
+@json_option
+@home_option
+def new(kind: str, datafiles: tuple[Path, ...], draft: bool, want_pdf: bool,
+        out_dir: Path | None, as_json: bool, home: Path | None) -> None:
+    """Tạo văn bản KIND (cong-van, quyet-dinh, thong-bao) từ tệp dữ liệu YAML/JSON.
+
+    Mỗi tệp dữ liệu cho một văn bản; nhiều tệp được cấp số theo thứ tự và
+    chuyển PDF trong một lần chạy LibreOffice.
+    """
+    workspace = Workspace.locate(home)
+    document_kind = _kind(kind)
+    documents = [load_document(path, document_kind, workspace.profile) for path in datafiles]
+    book = workspace.register()
+    try:
+        issued = issue_documents(documents, register=book, renderer=workspace.renderer(),
+                                 out_dir=out_dir or workspace.out, today=date.today(), draft=draft)
+        pdf_error = None
+        if want_pdf:
+            try:
+                attach_pdfs(issued, book, workspace.settings.soffice,
+                            workspace.settings.pdf_timeout)
+            except (ConverterMissing, ConversionFailed) as exc:
+                pdf_error = exc
+    finally:
+        book.close()
+    for item in issued:
+        if as_json:
+            _print_json(item.as_json())
+        else:
+            click.echo(_describe(item))
+    if pdf_error:
+        raise pdf_error
+
+
+@cli.group(cls=VanthuGroup)
+def register() -> None:
+    """Sổ đăng ký văn bản đi: xem, hủy số, nối tiếp sổ cũ."""
+
+
+def _entry_line(entry: Entry) -> str:
+    day = date.fromisoformat(entry.date).strftime("%d/%m/%Y")
+    status = STATUS_NAMES.get(entry.status, entry.status)
+    if entry.status == "void":
+        status += f" ({entry.void_reason})"
+    return f"{entry.symbol:<14} {day}  {status:<12} {entry.subject}"
+
+
+@register.command("list")
+@click.option("--kind", help="Chỉ liệt kê một loại (mã: CV, QĐ, TB…).")
+@click.option("--body", help="Chỉ liệt kê một cơ quan ban hành (TU, VPTU, BTCTU…).")
+@json_option
+@home_option
+def register_list(kind: str | None, body: str | None, as_json: bool, home: Path | None) -> None:
+    """Liệt kê các văn bản đã cấp số."""
+    book = Workspace.locate(home).register()
+    try:
+        entries = book.entries(kind_code=kind, body_code=body)
+    finally:
+        book.close()
+    if as_json:
+        _print_json([entry.as_dict() for entry in entries])
+    elif not entries:
+        click.echo("Sổ đăng ký chưa có văn bản nào.")
+    for entry in [] if as_json else entries:
+        click.echo(_entry_line(entry))
+
+
+@register.command("void")
+@click.argument("symbol")
+@click.option("--reason", required=True, help="Lý do hủy (bắt buộc).")
+@home_option
+def register_void(symbol: str, reason: str, home: Path | None) -> None:
+    """Hủy văn bản SYMBOL (ví dụ 1417-CV/TU): số vẫn giữ, không cấp lại."""
+    book = Workspace.locate(home).register()
+    try:
+        entry = book.void(symbol, reason)
+    finally:
+        book.close()
+    click.echo(f"Đã hủy {entry.symbol}: {entry.void_reason}")
+
+
+@register.command("start")
+@click.argument("kind")
+@click.argument("next_number", type=click.IntRange(min=1))
+@click.option("--body", help="Cơ quan ban hành (mặc định: cơ quan mặc định của cấu hình).")
+@home_option
+def register_start(kind: str, next_number: int, body: str | None, home: Path | None) -> None:
+    """Nối tiếp sổ đang có: văn bản loại KIND tiếp theo nhận số NEXT_NUMBER."""
+    workspace = Workspace.locate(home)
+    document_kind = find_kind(kind)
+    if document_kind is None:
+        raise InvalidInput(f"không có loại văn bản «{kind}»", field="KIND")
+    issuer = workspace.profile.body(body)
+    code = workspace.profile.kind_code(document_kind)
+    book = workspace.register()
+    try:
+        book.set_start(issuer.code, code, next_number)
+    finally:
+        book.close()
+    symbol = format_symbol(next_number, code, issuer.code)
+    click.echo(f"Số tiếp theo của {document_kind.name} ({issuer.code}): {symbol}")
+
+
+@cli.command()
+@home_option
+def settings(home: Path | None) -> None:
+    """Các thiết lập trong bảng [settings] của vanthu.toml, với giá trị đang dùng."""
+    current = Workspace.locate(home).settings
+    for name, default, help_text in current.describe():
+        click.echo(f"{name} = {getattr(current, name)!r}  (mặc định {default!r})\n    {help_text}")
+
+
+def main() -> None:
+    cli(prog_name="vanthu")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

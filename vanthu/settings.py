@@ -1,0 +1,47 @@
+"""The workspace's settings: one typed table, with defaults and help text.
+
+Settings are how vanthu runs on this machine (which LibreOffice, how long to
+wait), as opposed to the format profile, which is how documents look. They
+are read once, from the ``[settings]`` table of ``vanthu.toml``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from docgen.errors import InvalidInput
+
+
+def _setting(default: Any, help_text: str) -> Any:
+    return field(default=default, metadata={"help": help_text})
+
+
+@dataclass(frozen=True)
+class Settings:
+    soffice: str = _setting("soffice", "Lệnh LibreOffice dùng để chuyển DOCX sang PDF.")
+    pdf_timeout: float = _setting(300.0, "Số giây tối đa chờ LibreOffice chuyển xong một lô PDF.")
+
+    @classmethod
+    def from_table(cls, table: Any, source: str) -> Settings:
+        if not isinstance(table, dict):
+            raise InvalidInput("phải là một bảng (table)", file=source, field="settings")
+        known = {f.name: f for f in fields(cls)}
+        values = {}
+        for name, value in table.items():
+            if name not in known:
+                raise InvalidInput(f"không có thiết lập này (có: {', '.join(known)})",
+                                   file=source, field=f"settings.{name}")
+            expected = type(known[name].default)
+            if expected is float and isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)
+            if not isinstance(value, expected) or isinstance(value, bool):
+                raise InvalidInput(f"giá trị «{value}» không đúng kiểu", file=source,
+                                   field=f"settings.{name}")
+            values[name] = value
+        return cls(**values)
+
+    @classmethod
+    def describe(cls) -> list[tuple[str, Any, str]]:
+        """(name, default, help) of every setting, for ``vanthu settings``."""
+        return [(f.name, f.default, f.metadata["help"]) for f in fields(cls)]

@@ -1,0 +1,93 @@
+"""The workspace: one folder holding the configuration, the register and the document folders.
+
+Every path vanthu uses comes from here, so that a command never guesses where
+a file lives.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+
+from docgen.errors import InvalidInput, VanthuError
+from docgen.profile import Profile, build_profile, default_profile_text
+from docgen.register import Register
+from docgen.rendering import Renderer
+from vanthu.settings import Settings
+
+CONFIG_NAME = "vanthu.toml"
+FOLDERS = ("inbox", "archive", "quarantine", "out")
+
+
+class WorkspaceMissing(VanthuError):
+    """No workspace where one was expected."""
+
+
+class Workspace:
+    def __init__(self, root: Path):
+        self.root = root.resolve()
+
+    config = property(lambda self: self.root / CONFIG_NAME)
+    inbox = property(lambda self: self.root / "inbox")
+    archive = property(lambda self: self.root / "archive")
+    quarantine = property(lambda self: self.root / "quarantine")
+    out = property(lambda self: self.root / "out")
+    register_path = property(lambda self: self.root / "register.sqlite3")
+    templates = property(lambda self: self.root / "templates")
+
+    @classmethod
+    def locate(cls, home: Path | None) -> Workspace:
+        """``--home`` (or ``VANTHU_HOME``, which click folds into it), else the current folder."""
+        if home is not None:
+            if not (home / CONFIG_NAME).is_file():
+                raise WorkspaceMissing(
+                    f"{home} không phải là không gian làm việc vanthu (thiếu {CONFIG_NAME}); "
+                    f"hãy chạy: vanthu init {home}"
+                )
+            return cls(home)
+        cwd = Path.cwd()
+        for folder in (cwd, *cwd.parents):
+            if (folder / CONFIG_NAME).is_file():
+                return cls(folder)
+        raise WorkspaceMissing(
+            "không tìm thấy không gian làm việc vanthu ở thư mục hiện tại; hãy chạy «vanthu init "
+            "THƯ_MỤC» rồi dùng --home THƯ_MỤC hoặc đặt biến môi trường VANTHU_HOME"
+        )
+
+    @cached_property
+    def _config_data(self) -> dict:
+        try:
+            return tomllib.loads(self.config.read_text("utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise InvalidInput(f"cú pháp TOML sai ({exc})", file=self.config) from exc
+
+    @cached_property
+    def profile(self) -> Profile:
+        data = {k: v for k, v in self._config_data.items() if k != "settings"}
+        return build_profile(data, str(self.config))
+
+    @cached_property
+    def settings(self) -> Settings:
+        return Settings.from_table(self._config_data.get("settings", {}), str(self.config))
+
+    def register(self) -> Register:
+        return Register(self.register_path, self.profile.term_start, self.profile.register_starts)
+
+    def renderer(self) -> Renderer:
+        packaged = Path(str(resources.files("docgen.templates")))
+        return Renderer(self.profile, (self.templates, packaged))
+
+
+def init_workspace(root: Path) -> Workspace:
+    """Create a ready workspace; refuse to touch one that exists."""
+    if (root / CONFIG_NAME).exists():
+        raise InvalidInput("đã là một không gian làm việc, không khởi tạo lại", file=root / CONFIG_NAME)
+    root.mkdir(parents=True, exist_ok=True)
+    for name in FOLDERS:
+        (root / name).mkdir(exist_ok=True)
+    (root / CONFIG_NAME).write_text(default_profile_text(), "utf-8")
+    workspace = Workspace(root)
+    workspace.register().close()
+    return workspace
