@@ -39,7 +39,7 @@ STYLES: dict[str, tuple[str, bool, bool, bool, object]] = {
     "VT Body": ("body", False, False, False, JUSTIFY),
     "VT Basis": ("body", False, True, False, JUSTIFY),
     "VT Decider": ("body", True, False, False, CENTER),
-    "VT Recipients Label": ("recipients_label", True, True, True, LEFT),
+    "VT Recipients Label": ("recipients_label", True, False, True, LEFT),
     "VT Recipients": ("recipients", False, False, False, LEFT),
     "VT Sign Authority": ("signer", True, False, False, CENTER),
     "VT Sign Name": ("signer", True, False, False, CENTER),
@@ -187,6 +187,7 @@ def _decision_body(document: docx.document.Document) -> None:
 
 
 def _closing(document: docx.document.Document) -> None:
+    document.add_paragraph()
     left, right = _table(document, CLOSING_WIDTHS_MM)
     _cell_lines(left, [
         ("VT Recipients Label", "Nơi nhận:"),

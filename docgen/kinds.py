@@ -59,4 +59,4 @@ def find_kind(text: str) -> Kind | None:
 
 def generated_kinds() -> list[Kind]:
     """Kinds that have a template, i.e. that ``vanthu new`` can generate."""
-    return [k for k in KINDS if k.template]
+    return sorted((k for k in KINDS if k.template), key=lambda k: k.slug)

@@ -170,7 +170,8 @@ class Register:
             used = self._next_number(body_code, kind_code) - 1
             if used >= next_number:
                 raise RegisterError(
-                    f"sổ đã cấp tới số {used}-{kind_code}/{body_code}; số tiếp theo phải lớn hơn {used}"
+                    f"sổ đã cấp tới số {format_symbol(used, kind_code, body_code)}; "
+                    f"số tiếp theo phải lớn hơn {used}"
                 )
             self.conn.execute(
                 "INSERT OR REPLACE INTO starts VALUES (?, ?, ?, ?)",
