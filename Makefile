@@ -1,0 +1,54 @@
+# vanthu: set-up, demo and tests on a Debian machine.
+#   make demo   creates .venv, installs vanthu and LibreOffice, generates three documents in demo/
+#   make test   the same set-up, then ruff and the test suite
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_PACKAGES := libreoffice-writer-nogui fonts-liberation2 poppler-utils
+DEMO := demo
+
+.PHONY: demo test lint bench templates system venv clean
+
+system:
+	@if command -v soffice >/dev/null && command -v pdftotext >/dev/null \
+	   && dpkg-query -W -f='$${Status}' fonts-liberation2 2>/dev/null | grep -q "ok installed" \
+	   && $(PYTHON) -c "import venv, ensurepip" 2>/dev/null; then \
+	  echo "Các gói hệ thống đã đủ."; \
+	else \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+	    $(APT_PACKAGES) python3-venv python3-pip; \
+	fi
+
+$(BIN)/vanthu: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $@
+
+venv: $(BIN)/vanthu
+
+demo: system venv
+	rm -rf $(DEMO)
+	$(BIN)/vanthu init $(DEMO)
+	$(BIN)/vanthu new cong-van examples/cong_van.yaml --pdf --home $(DEMO)
+	$(BIN)/vanthu new quyet-dinh examples/quyet_dinh.yaml --pdf --home $(DEMO)
+	$(BIN)/vanthu new thong-bao examples/thong_bao_ket_luan.yaml --pdf --home $(DEMO)
+	$(BIN)/vanthu register list --home $(DEMO)
+
+lint: venv
+	$(BIN)/ruff check .
+
+test: system venv lint
+	$(BIN)/pytest -q
+
+bench: system venv
+	$(BIN)/python bench/bench_docgen.py
+
+templates: venv
+	$(BIN)/python -m docgen.blueprints
+
+clean:
+	rm -rf $(VENV) $(DEMO) .pytest_cache .ruff_cache *.egg-info
