@@ -33,6 +33,7 @@ venv: $(BIN)/vanthu
 demo: system venv
 	rm -rf $(DEMO)
 	$(BIN)/vanthu init $(DEMO)
+	$(BIN)/vanthu register start CV 1774 --home $(DEMO)
 	$(BIN)/vanthu new cong-van examples/cong_van.yaml --pdf --home $(DEMO)
 	$(BIN)/vanthu new quyet-dinh examples/quyet_dinh.yaml --pdf --home $(DEMO)
 	$(BIN)/vanthu new thong-bao examples/thong_bao_ket_luan.yaml --pdf --home $(DEMO)

@@ -48,7 +48,6 @@ def convert_to_pdf(sources: list[Path], soffice: str = "soffice", timeout: float
     if not sources:
         return []
     executable = find_soffice(soffice)
-    results = []
     for folder in sorted({source.parent for source in sources}):
         batch = [source for source in sources if source.parent == folder]
         with tempfile.TemporaryDirectory(prefix=".vanthu-pdf-", dir=folder) as work:
@@ -58,6 +57,4 @@ def convert_to_pdf(sources: list[Path], soffice: str = "soffice", timeout: float
                 if not made.is_file() or made.stat().st_size == 0:
                     raise ConversionFailed(f"LibreOffice không tạo được PDF từ {source}")
                 os.replace(made, source.with_suffix(".pdf"))
-    by_source = {source: source.with_suffix(".pdf") for source in sources}
-    results = [by_source[source] for source in sources]
-    return results
+    return [source.with_suffix(".pdf") for source in sources]

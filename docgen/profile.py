@@ -228,14 +228,3 @@ def build_profile(data: dict[str, Any], source: str) -> Profile:
     for body in profile.bodies.values():
         profile.signer(body.signer, file=source)
     return profile
-
-
-def load_profile(path: Path) -> Profile:
-    """Read a workspace's ``vanthu.toml``; a syntax error names the file and the line."""
-    try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise InvalidInput(f"cú pháp TOML sai ({exc})", file=path) from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"không đọc được tệp cấu hình ({exc})", file=path) from exc
-    return build_profile(data, str(path))

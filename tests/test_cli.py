@@ -159,8 +159,16 @@ def test_a_broken_profile_names_the_file_and_the_key(run, workspace, datafile):
 
 def test_help_is_in_vietnamese():
     result = CliRunner().invoke(cli, ["new", "--help"])
-    assert result.exit_code == 0 and "Tạo văn bản KIND" in result.output
+    assert result.exit_code == 0 and "Tạo văn bản LOẠI" in result.output and "Tùy chọn:" in result.output
 
 
 def test_console_script_is_installed():
     assert os.access(Path(sys.executable).parent / "vanthu", os.X_OK)
+
+
+def test_usage_errors_are_in_vietnamese_with_exit_two(run):
+    result = run("new", "cong-van")
+    assert result.exit_code == 2
+    assert "Lỗi: Thiếu đối số 'TỆP_DỮ_LIỆU...'" in result.output
+    result = run("register", "start", "CV", "không")
+    assert result.exit_code == 2 and "không phải là số hợp lệ" in result.output

@@ -7,7 +7,6 @@ here, with their exit codes (2 for bad input, 1 for what the machine lacks).
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -21,7 +20,10 @@ from docgen.issuing import Issued, attach_pdfs, issue_documents
 from docgen.kinds import Kind, find_kind, generated_kinds
 from docgen.register import Entry
 from docgen.rendering import format_symbol
+from vanthu import messages
 from vanthu.workspace import Workspace, init_workspace
+
+messages.install()
 
 STATUS_NAMES = {"issued": "đã cấp số", "void": "đã hủy", "signed": "đã ký", "archived": "đã lưu trữ"}
 
@@ -37,8 +39,22 @@ class CliError(click.ClickException):
         click.echo(f"Lỗi: {self.format_message()}", err=True)
 
 
+class VanthuCommand(click.Command):
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("options_metavar", "[TÙY CHỌN]")
+        super().__init__(*args, **kwargs)
+
+
 class VanthuGroup(click.Group):
     """Turns the library's exceptions into CliError for every command below it."""
+
+    command_class = VanthuCommand
+    group_class = type
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("options_metavar", "[TÙY CHỌN]")
+        kwargs.setdefault("subcommand_metavar", "LỆNH [ĐỐI SỐ]...")
+        super().__init__(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -71,9 +87,9 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", metavar="THƯ_MỤC", type=click.Path(file_okay=False, path_type=Path))
 def init(directory: Path) -> None:
-    """Tạo không gian làm việc mới tại DIRECTORY (cấu hình mặc định: Tỉnh ủy Lâm Đồng)."""
+    """Tạo không gian làm việc mới tại THƯ_MỤC (cấu hình mặc định: Tỉnh ủy Lâm Đồng)."""
     workspace = init_workspace(directory)
     click.echo(f"Đã tạo không gian làm việc: {workspace.root}")
     click.echo(f"Sửa cấu hình (cơ quan, người ký, nhiệm kỳ, lề, cỡ chữ) trong {workspace.config}")
@@ -84,7 +100,7 @@ def _kind(value: str) -> Kind:
     if kind is None or kind not in generated_kinds():
         names = ", ".join(f"{k.slug} ({k.code})" for k in generated_kinds())
         raise InvalidInput(f"không tạo được loại văn bản «{value}»; chọn một trong: {names}",
-                           field="KIND")
+                           field="LOẠI")
     return kind
 
 
@@ -97,8 +113,8 @@ def _describe(item: Issued) -> str:
 
 
 @cli.command()
-@click.argument("kind")
-@click.argument("datafiles", nargs=-1, required=True,
+@click.argument("kind", metavar="LOẠI")
+@click.argument("datafiles", metavar="TỆP_DỮ_LIỆU...", nargs=-1, required=True,
                 type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--draft", is_flag=True, help="Tạo bản dự thảo, để trống số, không cấp số.")
 @click.option("--pdf", "want_pdf", is_flag=True, help="Tạo thêm bản PDF (cần LibreOffice).")
@@ -108,7 +124,7 @@ def _describe(item: Issued) -> str:
 @home_option
 def new(kind: str, datafiles: tuple[Path, ...], draft: bool, want_pdf: bool,
         out_dir: Path | None, as_json: bool, home: Path | None) -> None:
-    """Tạo văn bản KIND (cong-van, quyet-dinh, thong-bao) từ tệp dữ liệu YAML/JSON.
+    """Tạo văn bản LOẠI (cong-van, quyet-dinh, thong-bao) từ tệp dữ liệu YAML/JSON.
 
     Mỗi tệp dữ liệu cho một văn bản; nhiều tệp được cấp số theo thứ tự và
     chuyển PDF trong một lần chạy LibreOffice.
@@ -172,11 +188,11 @@ def register_list(kind: str | None, body: str | None, as_json: bool, home: Path 
 
 
 @register.command("void")
-@click.argument("symbol")
+@click.argument("symbol", metavar="SỐ_KÝ_HIỆU")
 @click.option("--reason", required=True, help="Lý do hủy (bắt buộc).")
 @home_option
 def register_void(symbol: str, reason: str, home: Path | None) -> None:
-    """Hủy văn bản SYMBOL (ví dụ 1417-CV/TU): số vẫn giữ, không cấp lại."""
+    """Hủy văn bản SỐ_KÝ_HIỆU (ví dụ 1417-CV/TU): số vẫn giữ, không cấp lại."""
     book = Workspace.locate(home).register()
     try:
         entry = book.void(symbol, reason)
@@ -186,16 +202,16 @@ def register_void(symbol: str, reason: str, home: Path | None) -> None:
 
 
 @register.command("start")
-@click.argument("kind")
-@click.argument("next_number", type=click.IntRange(min=1))
+@click.argument("kind", metavar="LOẠI")
+@click.argument("next_number", metavar="SỐ_TIẾP_THEO", type=click.IntRange(min=1))
 @click.option("--body", help="Cơ quan ban hành (mặc định: cơ quan mặc định của cấu hình).")
 @home_option
 def register_start(kind: str, next_number: int, body: str | None, home: Path | None) -> None:
-    """Nối tiếp sổ đang có: văn bản loại KIND tiếp theo nhận số NEXT_NUMBER."""
+    """Nối tiếp sổ đang có: văn bản LOẠI tiếp theo nhận số SỐ_TIẾP_THEO."""
     workspace = Workspace.locate(home)
     document_kind = find_kind(kind)
     if document_kind is None:
-        raise InvalidInput(f"không có loại văn bản «{kind}»", field="KIND")
+        raise InvalidInput(f"không có loại văn bản «{kind}»", field="LOẠI")
     issuer = workspace.profile.body(body)
     code = workspace.profile.kind_code(document_kind)
     book = workspace.register()
@@ -214,11 +230,3 @@ def settings(home: Path | None) -> None:
     current = Workspace.locate(home).settings
     for name, default, help_text in current.describe():
         click.echo(f"{name} = {getattr(current, name)!r}  (mặc định {default!r})\n    {help_text}")
-
-
-def main() -> None:
-    cli(prog_name="vanthu")
-
-
-if __name__ == "__main__":
-    sys.exit(main())
