@@ -16,7 +16,7 @@ from pathlib import Path
 from docxtpl import DocxTemplate
 
 from docgen.documents import build_document
-from docgen.issuing import write_new
+from docgen.files import write_new
 from docgen.kinds import find_kind
 from docgen.pdf import convert_to_pdf
 from docgen.register import Register

@@ -9,17 +9,13 @@ without LibreOffice the numbered DOCX files stand, and the caller is told.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from docgen.documents import Document
-from docgen.errors import InvalidInput
+from docgen.files import write_new, write_replacing
 from docgen.pdf import convert_to_pdf
 from docgen.register import Entry, Register
 from docgen.rendering import Renderer, format_symbol, subject_line
@@ -53,34 +49,6 @@ class Issued:
 def file_name(symbol: str) -> str:
     """``1417-CV/TU`` → ``1417-CV-TU.docx``: the symbol, safe as a file name."""
     return f"{symbol.replace('/', '-')}.docx"
-
-
-@contextmanager
-def _temporary(folder: Path, data: bytes) -> Iterator[Path]:
-    """A complete, fsynced copy of ``data`` under a hidden name, removed afterwards."""
-    handle, name = tempfile.mkstemp(prefix=".vanthu-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        yield Path(name)
-    finally:
-        Path(name).unlink(missing_ok=True)
-
-
-def write_new(path: Path, data: bytes) -> None:
-    """Write a file that must not exist yet; it appears whole or not at all."""
-    with _temporary(path.parent, data) as temporary:
-        try:
-            os.link(temporary, path)
-        except FileExistsError as exc:
-            raise InvalidInput("tệp đã tồn tại, không ghi đè", file=path) from exc
-
-
-def write_replacing(path: Path, data: bytes) -> None:
-    with _temporary(path.parent, data) as temporary:
-        os.replace(temporary, path)
 
 
 def _issue_one(document: Document, register: Register, renderer: Renderer, out_dir: Path,

@@ -217,5 +217,10 @@ class Register:
         )
         return self.find(symbol)
 
+    def link_archive(self, entry_id: int, status: str, archive_path: str) -> None:
+        """The signed PDF of an entry reached the archive."""
+        self.conn.execute("UPDATE entries SET status=?, archive_path=? WHERE id=?",
+                          (status, archive_path, entry_id))
+
     def set_pdf(self, entry_id: int, pdf_path: str) -> None:
         self.conn.execute("UPDATE entries SET pdf_path=? WHERE id=?", (pdf_path, entry_id))

@@ -6,78 +6,25 @@ here, with their exit codes (2 for bad input, 1 for what the machine lacks).
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import click
 
 from docgen.documents import load_document
-from docgen.errors import ConversionFailed, ConverterMissing, InvalidInput, VanthuError
+from docgen.errors import ConversionFailed, ConverterMissing, InvalidInput
 from docgen.issuing import Issued, attach_pdfs, issue_documents
 from docgen.kinds import Kind, find_kind, generated_kinds
 from docgen.register import Entry
 from docgen.rendering import format_symbol
 from vanthu import messages
+from vanthu.archive_cli import check, ingest, show, trust, watch
+from vanthu.options import VanthuGroup, home_option, json_option, print_json
 from vanthu.workspace import Workspace, init_workspace
 
 messages.install()
 
 STATUS_NAMES = {"issued": "đã cấp số", "void": "đã hủy", "signed": "đã ký", "archived": "đã lưu trữ"}
-
-
-class CliError(click.ClickException):
-    """An error shown in Vietnamese, with the exit code its kind deserves."""
-
-    def __init__(self, message: str, exit_code: int = 2):
-        super().__init__(message)
-        self.exit_code = exit_code
-
-    def show(self, file: Any = None) -> None:
-        click.echo(f"Lỗi: {self.format_message()}", err=True)
-
-
-class VanthuCommand(click.Command):
-    def __init__(self, *args: Any, **kwargs: Any):
-        kwargs.setdefault("options_metavar", "[TÙY CHỌN]")
-        super().__init__(*args, **kwargs)
-
-
-class VanthuGroup(click.Group):
-    """Turns the library's exceptions into CliError for every command below it."""
-
-    command_class = VanthuCommand
-    group_class = type
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        kwargs.setdefault("options_metavar", "[TÙY CHỌN]")
-        kwargs.setdefault("subcommand_metavar", "LỆNH [ĐỐI SỐ]...")
-        super().__init__(*args, **kwargs)
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except (ConverterMissing, ConversionFailed) as exc:
-            raise CliError(str(exc), exit_code=1) from exc
-        except VanthuError as exc:
-            raise CliError(str(exc)) from exc
-
-
-def home_option(command: Callable) -> Callable:
-    return click.option(
-        "--home", type=click.Path(file_okay=False, path_type=Path), envvar="VANTHU_HOME",
-        help="Thư mục không gian làm việc (mặc định: biến VANTHU_HOME, rồi thư mục hiện tại).",
-    )(command)
-
-
-def json_option(command: Callable) -> Callable:
-    return click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")(command)
-
-
-def _print_json(value: Any) -> None:
-    click.echo(json.dumps(value, ensure_ascii=False))
 
 
 @click.group(cls=VanthuGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -147,7 +94,7 @@ def new(kind: str, datafiles: tuple[Path, ...], draft: bool, want_pdf: bool,
         book.close()
     for item in issued:
         if as_json:
-            _print_json(item.as_json())
+            print_json(item.as_json())
         else:
             click.echo(_describe(item))
     if pdf_error:
@@ -180,7 +127,7 @@ def register_list(kind: str | None, body: str | None, as_json: bool, home: Path 
     finally:
         book.close()
     if as_json:
-        _print_json([entry.as_dict() for entry in entries])
+        print_json([entry.as_dict() for entry in entries])
     elif not entries:
         click.echo("Sổ đăng ký chưa có văn bản nào.")
     for entry in [] if as_json else entries:
@@ -230,3 +177,7 @@ def settings(home: Path | None) -> None:
     current = Workspace.locate(home).settings
     for name, default, help_text in current.describe():
         click.echo(f"{name} = {getattr(current, name)!r}  (mặc định {default!r})\n    {help_text}")
+
+
+for command in (watch, ingest, show, check, trust):
+    cli.add_command(command)

@@ -21,6 +21,14 @@ def _setting(default: Any, help_text: str) -> Any:
 class Settings:
     soffice: str = _setting("soffice", "Lệnh LibreOffice dùng để chuyển DOCX sang PDF.")
     pdf_timeout: float = _setting(300.0, "Số giây tối đa chờ LibreOffice chuyển xong một lô PDF.")
+    stability_delay: float = _setting(
+        2.0, "Số giây một tệp trong inbox/ phải đứng yên (không đổi cỡ, giờ sửa) mới được lưu trữ.")
+    rescan_minutes: float = _setting(
+        5.0, "Cứ bấy nhiêu phút, vanthu watch quét lại toàn bộ inbox/ để không sót tệp.")
+    poll_seconds: float = _setting(
+        1.0, "Chu kỳ (giây) kiểm tra inbox/ khi chạy vanthu watch --polling (ổ mạng).")
+    retry_cap_seconds: float = _setting(
+        300.0, "Thời gian chờ tối đa (giây) giữa hai lần thử lại một tệp bị khóa.")
 
     @classmethod
     def from_table(cls, table: Any, source: str) -> Settings:

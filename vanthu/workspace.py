@@ -11,6 +11,10 @@ from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
+from archive.catalog import Catalog
+from archive.pipeline import Pipeline
+from archive.signatures import TrustStore
+from archive.store import ArchiveStore
 from docgen.errors import InvalidInput, VanthuError
 from docgen.profile import Profile, build_profile, default_profile_text
 from docgen.register import Register
@@ -18,7 +22,7 @@ from docgen.rendering import Renderer
 from vanthu.settings import Settings
 
 CONFIG_NAME = "vanthu.toml"
-FOLDERS = ("inbox", "archive", "quarantine", "out")
+FOLDERS = ("inbox", "archive", "quarantine", "out", "trust")
 
 
 class WorkspaceMissing(VanthuError):
@@ -36,6 +40,7 @@ class Workspace:
     out = property(lambda self: self.root / "out")
     register_path = property(lambda self: self.root / "register.sqlite3")
     templates = property(lambda self: self.root / "templates")
+    trust = property(lambda self: self.root / "trust")
 
     @classmethod
     def locate(cls, home: Path | None) -> Workspace:
@@ -74,6 +79,16 @@ class Workspace:
 
     def register(self) -> Register:
         return Register(self.register_path, self.profile.term_start, self.profile.register_starts)
+
+    def catalog(self) -> Catalog:
+        return Catalog(self.register_path)
+
+    def trust_store(self) -> TrustStore:
+        return TrustStore(self.trust)
+
+    def pipeline(self, register: Register, catalog: Catalog) -> Pipeline:
+        return Pipeline(store=ArchiveStore(self.archive), catalog=catalog, register=register,
+                        trust=self.trust_store(), inbox=self.inbox, quarantine=self.quarantine)
 
     def renderer(self) -> Renderer:
         packaged = Path(str(resources.files("docgen.templates")))

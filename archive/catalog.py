@@ -1,0 +1,123 @@
+"""The catalog: which contents (by SHA-256) the archive holds, and how far each ingest got.
+
+The sidecars in the archive folder are the truth; this table in the
+workspace database is an index of them, plus one thing they cannot say: an
+ingest that was interrupted. A row is ``pending`` before the archive files are
+written, ``stored`` once they are safe, ``done`` once the inbox copy is gone.
+After a crash, a ``pending`` or ``stored`` row tells the next run to finish the
+job rather than call the same file a duplicate.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from docgen.text import canonical
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    sha256 TEXT PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'stored', 'done')),
+    source TEXT NOT NULL,
+    path TEXT NOT NULL DEFAULT '',
+    symbol TEXT NOT NULL DEFAULT '',
+    record TEXT NOT NULL DEFAULT '{}',
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_symbol ON documents (symbol);
+"""
+
+
+@dataclass
+class CatalogRow:
+    sha256: str
+    id: str
+    state: str
+    source: str
+    path: str
+    symbol: str
+    record: dict[str, Any]
+
+
+def document_id(sha256: str) -> str:
+    """A short, stable id derived from the content: the same PDF always has the same id."""
+    return sha256[:12]
+
+
+class Catalog:
+    def __init__(self, path: Path):
+        self.conn = sqlite3.connect(str(path), timeout=60, isolation_level=None)
+        self.conn.execute("PRAGMA busy_timeout = 60000")
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = FULL")
+        self.conn.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @staticmethod
+    def _row(row: tuple | None) -> CatalogRow | None:
+        if row is None:
+            return None
+        sha, doc_id, state, source, path, symbol, record = row
+        return CatalogRow(sha, doc_id, state, source, path, symbol, json.loads(record))
+
+    _COLUMNS = "sha256, id, state, source, path, symbol, record"
+
+    def get(self, sha256: str) -> CatalogRow | None:
+        return self._row(self.conn.execute(
+            f"SELECT {self._COLUMNS} FROM documents WHERE sha256=?", (sha256,)).fetchone())
+
+    def begin(self, sha256: str, source: str) -> None:
+        self.conn.execute(
+            "INSERT INTO documents (sha256, id, state, source, updated_at) VALUES (?, ?, 'pending', ?, ?) "
+            "ON CONFLICT (sha256) DO UPDATE SET source=excluded.source, updated_at=excluded.updated_at "
+            "WHERE state != 'done'",
+            (sha256, document_id(sha256), source, _now()),
+        )
+
+    def stored(self, sha256: str, path: str, record: dict[str, Any]) -> None:
+        summary = {k: v for k, v in record.items() if k != "text"}
+        self.conn.execute(
+            "UPDATE documents SET state='stored', path=?, symbol=?, record=?, updated_at=? WHERE sha256=?",
+            (path, record.get("symbol", ""), json.dumps(summary, ensure_ascii=False), _now(), sha256),
+        )
+
+    def done(self, sha256: str) -> None:
+        self.conn.execute("UPDATE documents SET state='done', updated_at=? WHERE sha256=?",
+                          (_now(), sha256))
+
+    def unfinished(self) -> list[CatalogRow]:
+        rows = self.conn.execute(f"SELECT {self._COLUMNS} FROM documents WHERE state != 'done'")
+        return [r for r in map(self._row, rows) if r]
+
+    def archived(self) -> list[CatalogRow]:
+        rows = self.conn.execute(f"SELECT {self._COLUMNS} FROM documents WHERE state != 'pending' "
+                                 "ORDER BY path")
+        return [r for r in map(self._row, rows) if r]
+
+    def find(self, key: str) -> list[CatalogRow]:
+        """Documents by id (or its first characters) or by number and symbol as written."""
+        key = canonical(key.strip())
+        rows = self.conn.execute(
+            f"SELECT {self._COLUMNS} FROM documents WHERE state != 'pending' AND "
+            "(id LIKE ? OR symbol = ? OR symbol = ?)",
+            (f"{key.lower()}%", key, _padded(key)),
+        )
+        return [r for r in map(self._row, rows) if r]
+
+
+def _padded(symbol: str) -> str:
+    """``7-CV/TU`` is written ``07-CV/TU``."""
+    head, _, rest = symbol.partition("-")
+    return f"{int(head):02d}-{rest}" if head.isdigit() and rest else symbol
+
+
+def _now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")

@@ -1,0 +1,196 @@
+"""The ingest pipeline: one file from the inbox into the archive, in named steps.
+
+read → (duplicate?) → analyse (open, text, signatures, metadata) → match the
+register → catalog ``pending`` → store → link the register → catalog
+``stored`` → remove the inbox copy → catalog ``done`` → tell the listeners.
+
+The inbox copy is removed only after the archived copy and its sidecar are
+fsynced; a file that cannot be archived goes to quarantine with its reason.
+Every step can be interrupted (SIGKILL, power cut) and the next run finishes
+the job: see ``catalog.py``.
+"""
+
+from __future__ import annotations
+
+import errno
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from archive.catalog import Catalog, document_id
+from archive.metadata import read_metadata
+from archive.reading import Rejected, read_pdf
+from archive.signatures import TrustStore, check_signatures
+from archive.store import ArchiveStore, sha256_of
+from docgen.errors import RegisterError
+from docgen.files import fsync_folder, write_new, write_replacing
+from docgen.register import Entry, Register
+from docgen.text import canonical
+
+Listener = Callable[[dict[str, Any]], None]
+
+
+class FileUnavailable(Exception):
+    """The file cannot be read now (locked, or gone); the caller decides whether to retry."""
+
+    def __init__(self, path: Path, reason: str, *, vanished: bool):
+        super().__init__(f"{path}: {reason}")
+        self.path, self.reason, self.vanished = path, reason, vanished
+
+
+@dataclass
+class Outcome:
+    file: str
+    status: str  # archived | duplicate | quarantined
+    record: dict[str, Any] = field(default_factory=dict)
+    reason: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        keys = ("id", "symbol", "kind", "date", "subject", "signer", "signature", "signed_by", "signed_at")
+        return {"file": self.file, "status": self.status,
+                **{key: self.record.get(key, "") for key in keys}, "reason": self.reason}
+
+
+def _now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def read_file(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise FileUnavailable(path, "tệp đã biến mất", vanished=True) from exc
+    except OSError as exc:
+        busy = exc.errno in (errno.EACCES, errno.EBUSY, errno.EPERM, errno.EAGAIN)
+        reason = "tệp đang bị khóa hoặc không có quyền đọc" if busy else f"không đọc được ({exc.strerror})"
+        raise FileUnavailable(path, reason, vanished=False) from exc
+
+
+def _same_text(a: str, b: str) -> bool:
+    def norm(text: str) -> str:
+        return re.sub(r"\s+", " ", canonical(text)).strip().casefold().removeprefix("v/v ")
+
+    return norm(a) == norm(b)
+
+
+class Pipeline:
+    def __init__(self, *, store: ArchiveStore, catalog: Catalog, register: Register, trust: TrustStore,
+                 inbox: Path, quarantine: Path, listeners: list[Listener] | None = None):
+        self.store, self.catalog, self.register, self.trust = store, catalog, register, trust
+        self.inbox, self.quarantine = inbox.resolve(), quarantine
+        self.listeners = listeners or []
+
+    def recover(self) -> None:
+        """Finish what a killed run left: temporary files, and ingests whose inbox copy is gone."""
+        self.store.remove_temporaries()
+        for row in self.catalog.unfinished():
+            if row.state == "stored" and not Path(row.source).exists():
+                self.catalog.done(row.sha256)
+
+    def ingest(self, path: Path) -> Outcome:
+        data = read_file(path)
+        sha = sha256_of(data)
+        known = self.catalog.get(sha)
+        if known and (known.state == "done" or (known.state == "stored" and known.source != str(path))):
+            label = known.symbol or known.id
+            return self._quarantine(path, data, f"trùng nội dung với văn bản đã lưu trữ {label} "
+                                                f"(archive/{known.path})", "duplicate", known.record)
+        if known and known.state == "stored":
+            self._finish(path, sha)
+            return Outcome(str(path), "archived", known.record)
+        try:
+            record = self._analyse(path, data, sha)
+        except Rejected as exc:
+            return self._quarantine(path, data, exc.reason)
+        entry = self._match_register(record)
+        self.catalog.begin(sha, str(path))
+        record["path"] = str(self.store.put(data, record))
+        self._link_register(entry, record)
+        self.catalog.stored(sha, record["path"], record)
+        self._finish(path, sha)
+        for listener in self.listeners:
+            listener(record)
+        return Outcome(str(path), "archived", record)
+
+    def _analyse(self, path: Path, data: bytes, sha: str) -> dict[str, Any]:
+        content = read_pdf(data)
+        signature = check_signatures(data, self.trust.certificates())
+        meta = read_metadata(content.text)
+        warnings = ["tệp không có lớp chữ (bản quét), chưa đọc được nội dung"] if content.no_text else []
+        return {
+            "id": document_id(sha), "sha256": sha, "file": path.name, "size": len(data),
+            "pages": content.pages, "archived_at": _now(), "no_text": content.no_text,
+            "ocr": content.ocr, **meta.as_dict(),
+            "signature": signature.status, "signed_by": signature.signed_by,
+            "signed_at": signature.signed_at, "signature_reason": signature.reason,
+            "signatures": signature.signatures, "warnings": warnings, "register": "",
+            "text": content.text,
+        }
+
+    def _match_register(self, record: dict[str, Any]) -> Entry | None:
+        """The register entry of this symbol, with a warning for each thing that disagrees."""
+        if not record["symbol"]:
+            return None
+        try:
+            entry = self.register.find(record["symbol"])
+        except RegisterError:
+            return None
+        warnings = record["warnings"]
+        if record["date"] and entry.date != record["date"]:
+            warnings.append(f"ngày trên văn bản ({record['date']}) khác ngày trong sổ đăng ký ({entry.date})")
+        if record["subject"] and not _same_text(entry.subject, record["subject"]):
+            warnings.append(f"trích yếu khác sổ đăng ký (sổ ghi: «{entry.subject}»)")
+        if entry.status == "void":
+            warnings.append(f"số {entry.symbol} đã bị hủy trong sổ đăng ký ({entry.void_reason})")
+        record["register"] = entry.symbol
+        return entry
+
+    def _link_register(self, entry: Entry | None, record: dict[str, Any]) -> None:
+        if entry is None:
+            return
+        signed = record["signature"] in ("valid", "untrusted")
+        status = entry.status if entry.status == "void" else ("signed" if signed else "archived")
+        self.register.link_archive(entry.id, status, record["path"])
+
+    def _inside_inbox(self, path: Path) -> bool:
+        return path.resolve().is_relative_to(self.inbox)
+
+    def _finish(self, path: Path, sha: str) -> None:
+        if self._inside_inbox(path):
+            path.unlink(missing_ok=True)
+            fsync_folder(path.parent)
+        self.catalog.done(sha)
+
+    def _quarantine(self, path: Path, data: bytes, reason: str, status: str = "quarantined",
+                    record: dict[str, Any] | None = None) -> Outcome:
+        """Keep the file in quarantine with its reason; an inbox copy goes only once that is safe."""
+        self.quarantine.mkdir(parents=True, exist_ok=True)
+        target = self.quarantine / path.name
+        counter = 1
+        while target.exists() or target.with_name(target.name + ".reason.txt").exists():
+            target = self.quarantine / f"{path.stem}-{counter}{path.suffix}"
+            counter += 1
+        note = f"Tệp: {path}\nThời điểm: {_now()}\nLý do: {reason}\n"
+        write_replacing(target.with_name(target.name + ".reason.txt"), note.encode("utf-8"))
+        write_new(target, data)
+        if self._inside_inbox(path):
+            path.unlink(missing_ok=True)
+            fsync_folder(path.parent)
+        return Outcome(str(path), status, dict(record or {}), reason)
+
+
+def ingest_with_retries(pipeline: Pipeline, path: Path, attempts: int = 4,
+                        sleep: Callable[[float], None] = time.sleep) -> Outcome:
+    """One file, for ``vanthu ingest``: a locked file is tried again a few times before giving up."""
+    for attempt in range(attempts):
+        try:
+            return pipeline.ingest(path)
+        except FileUnavailable as exc:
+            if exc.vanished or attempt == attempts - 1:
+                raise
+            sleep(0.5 * 2 ** attempt)
+    raise AssertionError("unreachable")

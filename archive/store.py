@@ -1,0 +1,98 @@
+"""The archive folder: ``<year>/<kind>/<symbol or id>__<sha256 prefix>.pdf`` with a JSON sidecar.
+
+The sidecar holds every field read from the document and its SHA-256, so the
+archive folder alone is enough to rebuild the catalog, the register links and
+the search index. Files are written temporary-name, fsync, rename; writing the
+same content again is a no-op, which is what makes an interrupted ingest safe
+to run again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docgen.files import is_temporary, write_replacing
+
+SIDECAR = ".json"
+UNKNOWN_KIND = "khac"
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _sidecar_sha(path: Path) -> str:
+    try:
+        return str(json.loads(path.read_text("utf-8")).get("sha256", ""))
+    except (ValueError, UnicodeDecodeError, AttributeError):
+        return ""
+
+
+def relative_target(record: dict[str, Any]) -> Path:
+    year = (record.get("date") or record["archived_at"])[:4]
+    kind = record.get("kind") or UNKNOWN_KIND
+    stem = record.get("symbol", "").replace("/", "-") or record["id"]
+    return Path(year) / kind / f"{stem}__{record['sha256'][:12]}.pdf"
+
+
+@dataclass
+class CheckReport:
+    changed: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    untracked: list[str] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        return not (self.changed or self.missing or self.untracked)
+
+
+class ArchiveStore:
+    def __init__(self, root: Path):
+        self.root = root
+
+    def put(self, data: bytes, record: dict[str, Any]) -> Path:
+        """Write the PDF, then its sidecar; return the PDF's path relative to the archive."""
+        relative = relative_target(record)
+        target = self.root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not (target.is_file() and sha256_of(target.read_bytes()) == record["sha256"]):
+            write_replacing(target, data)
+        sidecar = json.dumps({**record, "path": str(relative)}, ensure_ascii=False, indent=1)
+        write_replacing(target.with_suffix(SIDECAR), sidecar.encode("utf-8"))
+        return relative
+
+    def sidecars(self) -> Iterator[dict[str, Any]]:
+        for path in sorted(self.root.rglob(f"*{SIDECAR}")):
+            yield json.loads(path.read_text("utf-8"))
+
+    def remove_temporaries(self) -> int:
+        """Temporary files a killed process left behind; they were never anything's copy."""
+        leftovers = [path for path in self.root.rglob("*") if is_temporary(path)]
+        for path in leftovers:
+            path.unlink(missing_ok=True)
+        return len(leftovers)
+
+    def check(self, expected: dict[str, str]) -> CheckReport:
+        """Compare the folder with ``expected`` (relative path → SHA-256), PDFs and sidecars."""
+        report = CheckReport()
+        for relative, sha in sorted(expected.items()):
+            path = self.root / relative
+            sidecar = path.with_suffix(SIDECAR)
+            for each in (path, sidecar):
+                if not each.is_file():
+                    report.missing.append(str(each.relative_to(self.root)))
+            if path.is_file() and sha256_of(path.read_bytes()) != sha:
+                report.changed.append(relative)
+            if sidecar.is_file() and _sidecar_sha(sidecar) != sha:
+                report.changed.append(str(sidecar.relative_to(self.root)))
+        known = set(expected) | {str(Path(p).with_suffix(SIDECAR)) for p in expected}
+        for path in sorted(self.root.rglob("*")):
+            relative = str(path.relative_to(self.root))
+            if path.is_file() and relative not in known:
+                report.untracked.append(relative)
+        return report

@@ -1,0 +1,62 @@
+"""Writing files so that a reader never sees half of one, and a crash leaves nothing half-written.
+
+Each write goes to a hidden temporary name in the target's own folder, is
+fsynced, and only then takes its final name (rename, or hard link where an
+existing file must not be replaced). The folder is fsynced after, so the new
+name survives a power cut as well.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from docgen.errors import InvalidInput
+
+TEMPORARY_PREFIX = ".vanthu-"
+TEMPORARY_SUFFIX = ".tmp"
+
+
+def fsync_folder(folder: Path) -> None:
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+@contextmanager
+def temporary_copy(folder: Path, data: bytes) -> Iterator[Path]:
+    """A complete, fsynced copy of ``data`` under a hidden name, removed afterwards."""
+    handle, name = tempfile.mkstemp(prefix=TEMPORARY_PREFIX, suffix=TEMPORARY_SUFFIX, dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        yield Path(name)
+    finally:
+        Path(name).unlink(missing_ok=True)
+
+
+def write_new(path: Path, data: bytes) -> None:
+    """Write a file that must not exist yet; it appears whole or not at all."""
+    with temporary_copy(path.parent, data) as temporary:
+        try:
+            os.link(temporary, path)
+        except FileExistsError as exc:
+            raise InvalidInput("tệp đã tồn tại, không ghi đè", file=path) from exc
+    fsync_folder(path.parent)
+
+
+def write_replacing(path: Path, data: bytes) -> None:
+    with temporary_copy(path.parent, data) as temporary:
+        os.replace(temporary, path)
+    fsync_folder(path.parent)
+
+
+def is_temporary(path: Path) -> bool:
+    return path.name.startswith(TEMPORARY_PREFIX) and path.name.endswith(TEMPORARY_SUFFIX)

@@ -1,0 +1,53 @@
+"""Vietnamese text as it comes out of real files: one form for matching.
+
+Real documents mix NFC and decomposed Unicode, and the two tone-mark styles:
+the old one marks the second vowel of an open ``oa``, ``oe``, ``uy``
+(``hoà``, ``khoẻ``, ``Tỉnh uỷ``), the new one the first (``hòa``, ``khỏe``,
+``Tỉnh ủy``); one real document of this office has both. ``canonical`` gives
+NFC in the new style, so that readers and the search index see one spelling.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_TONES = "\u0300\u0301\u0309\u0303\u0323"  # huyền, sắc, hỏi, ngã, nặng
+_PAIRS = ("oa", "oe", "uy")
+
+
+def _old_to_new() -> dict[str, str]:
+    table = {}
+    for first, second in _PAIRS:
+        for tone in _TONES:
+            for a, b in ((first, second), (first.upper(), second.upper()), (first.upper(), second)):
+                old = unicodedata.normalize("NFC", a + b + tone)
+                new = unicodedata.normalize("NFC", a + tone + b)
+                table[old] = new
+    return table
+
+
+_OLD_TO_NEW = _old_to_new()
+# An open syllable only (no letter after it), and not the "qu" of "quý", "quả".
+_OLD_STYLE = re.compile(r"(?<![qQ])(" + "|".join(map(re.escape, _OLD_TO_NEW)) + r")(?!\w)")
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def canonical(text: str) -> str:
+    """NFC, with old-style tone marks moved to where the new style puts them."""
+    return _OLD_STYLE.sub(lambda m: _OLD_TO_NEW[m.group(1)], nfc(text))
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics, ``đ`` as ``d``: what a query typed without accents matches."""
+    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def is_upper_words(text: str) -> bool:
+    """True for a line in capitals such as ``PHÓ BÍ THƯ THƯỜNG TRỰC``."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and all(ch.isupper() for ch in letters)
