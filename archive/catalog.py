@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from docgen.text import canonical
+from docgen.register import parse_symbol
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -103,20 +103,17 @@ class Catalog:
         return [r for r in map(self._row, rows) if r]
 
     def find(self, key: str) -> list[CatalogRow]:
-        """Documents by id (or its first characters) or by number and symbol as written."""
-        key = canonical(key.strip())
-        rows = self.conn.execute(
-            f"SELECT {self._COLUMNS} FROM documents WHERE state != 'pending' AND "
-            "(id LIKE ? OR symbol = ? OR symbol = ?)",
-            (f"{key.lower()}%", key, _padded(key)),
-        )
-        return [r for r in map(self._row, rows) if r]
-
-
-def _padded(symbol: str) -> str:
-    """``7-CV/TU`` is written ``07-CV/TU``."""
-    head, _, rest = symbol.partition("-")
-    return f"{int(head):02d}-{rest}" if head.isdigit() and rest else symbol
+        """Documents by id (or its first characters) or by number and symbol, typed any way."""
+        parsed = parse_symbol(key)
+        if parsed is None:
+            rows = self.conn.execute(f"SELECT {self._COLUMNS} FROM documents WHERE state != 'pending' "
+                                     "AND id LIKE ?", (f"{key.strip().lower()}%",))
+            return [r for r in map(self._row, rows) if r]
+        number, kind, body = parsed
+        rows = self.conn.execute(f"SELECT {self._COLUMNS} FROM documents WHERE state != 'pending' "
+                                 "AND symbol LIKE ?", (f"{number:02d}-%",))
+        found = [r for r in map(self._row, rows) if r]
+        return [r for r in found if parse_symbol(r.symbol) == (number, kind, body)]
 
 
 def _now() -> str:

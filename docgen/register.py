@@ -84,9 +84,15 @@ class Entry:
         return asdict(self)
 
 
-def _fold(code: str) -> str:
+def fold_code(code: str) -> str:
     """Compare codes as clerks type them: ``QD`` is ``QĐ``, case does not matter."""
     return unicodedata.normalize("NFC", code).casefold().replace("đ", "d")
+
+
+def parse_symbol(text: str) -> tuple[int, str, str] | None:
+    """``Số 07-CV/TU``, ``7-cv/tu`` → (7, folded kind code, folded body code)."""
+    m = _SYMBOL.match(unicodedata.normalize("NFC", text.strip()))
+    return (int(m[1]), fold_code(m[2]), fold_code(m[3])) if m else None
 
 
 def _current_user() -> str:
@@ -186,22 +192,22 @@ class Register:
         rows = self.conn.execute("SELECT * FROM entries ORDER BY id").fetchall()
         found = [Entry(**dict(row)) for row in rows]
         if kind_code:
-            found = [e for e in found if _fold(e.kind_code) == _fold(kind_code)]
+            found = [e for e in found if fold_code(e.kind_code) == fold_code(kind_code)]
         if body_code:
-            found = [e for e in found if _fold(e.body_code) == _fold(body_code)]
+            found = [e for e in found if fold_code(e.body_code) == fold_code(body_code)]
         return found
 
     def find(self, symbol: str) -> Entry:
         """The entry of this term with that symbol, typed as a clerk would (``07-CV/TU``, ``7-cv/tu``)."""
-        m = _SYMBOL.match(unicodedata.normalize("NFC", symbol.strip()))
-        if not m:
+        parsed = parse_symbol(symbol)
+        if not parsed:
             raise RegisterError(f"«{symbol}» không phải là số và ký hiệu (ví dụ: 1417-CV/TU)")
-        number, kind, body = int(m[1]), _fold(m[2]), _fold(m[3])
+        number, kind, body = parsed
         rows = self.conn.execute(
             "SELECT * FROM entries WHERE term_start=? AND number=?", (self.term_start, number)
         ).fetchall()
         for row in rows:
-            if _fold(row["kind_code"]) == kind and _fold(row["body_code"]) == body:
+            if fold_code(row["kind_code"]) == kind and fold_code(row["body_code"]) == body:
                 return Entry(**dict(row))
         raise RegisterError(f"sổ đăng ký không có văn bản số {symbol} trong nhiệm kỳ này")
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import yaml
 from click.testing import CliRunner, Result
+from pdf_factory import Identity, make_identity
 
 from vanthu.cli import cli
 from vanthu.workspace import Workspace, init_workspace
@@ -51,3 +54,48 @@ CONG_VAN = {
     "recipients": ["Thường trực Tỉnh ủy", "Như trên"],
     "date": "2026-06-03",
 }
+
+
+def add_settings(workspace: Workspace, **values: object) -> None:
+    """Append a [settings] table to the workspace's vanthu.toml."""
+    lines = "".join(f"{k} = {v!r}\n".replace("'", '"') for k, v in values.items())
+    with workspace.config.open("a", encoding="utf-8") as stream:
+        stream.write(f"\n[settings]\n{lines}")
+
+
+@dataclass
+class Issued:
+    """PDFs issued and converted by vanthu in one workspace, and a test CA to sign them."""
+
+    root: Path
+    pdfs: dict[str, bytes]
+    ca: Identity
+    signer: Identity
+
+
+@pytest.fixture(scope="session")
+def issued(tmp_path_factory) -> Issued:
+    root = tmp_path_factory.mktemp("issued") / "ws"
+    init_workspace(root)
+    data = tmp_path_factory.mktemp("data")
+    files = []
+    for name, subject in (("cv1", "kiểm tra tiến độ thu ngân sách"), ("cv2", "chuyển đổi số cấp xã")):
+        path = data / f"{name}.yaml"
+        path.write_text(yaml.safe_dump({**CONG_VAN, "subject": subject}, allow_unicode=True), "utf-8")
+        files.append(str(path))
+    for args in (["cong-van", *files], ["thong-bao", str(EXAMPLES / "thong_bao_ket_luan.yaml")]):
+        result = CliRunner().invoke(cli, ["new", *args, "--pdf", "--home", str(root)])
+        assert result.exit_code == 0, result.output
+    out = root / "out"
+    pdfs = {"cv1": (out / "01-CV-TU.pdf").read_bytes(), "cv2": (out / "02-CV-TU.pdf").read_bytes(),
+            "tb": (out / "01-TB-TU.pdf").read_bytes()}
+    ca = make_identity("CA Thử nghiệm vanthu")
+    return Issued(root, pdfs, ca, make_identity("Đặng Hồng Sỹ", ca))
+
+
+@pytest.fixture
+def archive_ws(issued: Issued, tmp_path: Path) -> Workspace:
+    """A fresh copy of the workspace that issued the PDFs (its register knows their numbers)."""
+    root = tmp_path / "archive-ws"
+    shutil.copytree(issued.root, root)
+    return Workspace(root)

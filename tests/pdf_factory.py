@@ -74,16 +74,10 @@ def sign_pdf(data: bytes, signer: Identity, ca: Identity, field: str = "Signatur
 
 
 def tamper(data: bytes) -> bytes:
-    """An incremental update after signing: the document's title quietly changed."""
+    """An incremental update after signing: the document's language quietly changed."""
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
-    info = writer.trailer.get("/Info")
-    if info is None:
-        writer.root[NameObject("/Lang")] = TextStringObject("vi")
-        writer.update_root()
-    else:
-        info = info.get_object()
-        info[NameObject("/Title")] = TextStringObject("Đã sửa sau khi ký")
-        writer.mark_update(writer.trailer.raw_get("/Info"))
+    writer.root[NameObject("/Lang")] = TextStringObject("en")
+    writer.update_root()
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -7,7 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from conftest import CONG_VAN, EXAMPLES
+from conftest import CONG_VAN, EXAMPLES, add_settings
 
 
 def pdftext(path: Path) -> str:
@@ -16,8 +16,7 @@ def pdftext(path: Path) -> str:
 
 
 def set_soffice(workspace, command: str) -> None:
-    with workspace.config.open("a", encoding="utf-8") as stream:
-        stream.write(f'\n[settings]\nsoffice = "{command}"\n')
+    add_settings(workspace, soffice=command)
 
 
 def test_pdf_carries_the_format_and_only_liberation_fonts(run, datafile):
