@@ -38,6 +38,11 @@ demo: system venv
 	$(BIN)/vanthu new quyet-dinh examples/quyet_dinh.yaml --pdf --home $(DEMO)
 	$(BIN)/vanthu new thong-bao examples/thong_bao_ket_luan.yaml --pdf --home $(DEMO)
 	$(BIN)/vanthu register list --home $(DEMO)
+	cp $(DEMO)/out/*.pdf $(DEMO)/inbox/
+	printf 'không phải PDF' > $(DEMO)/inbox/ghi-chu.pdf
+	-$(BIN)/vanthu ingest $(DEMO)/inbox --home $(DEMO)
+	$(BIN)/vanthu show 1774-CV/TU --home $(DEMO)
+	$(BIN)/vanthu check --home $(DEMO)
 
 lint: venv
 	$(BIN)/ruff check .
@@ -47,6 +52,7 @@ test: system venv lint
 
 bench: system venv
 	$(BIN)/python bench/bench_docgen.py
+	$(BIN)/python bench/bench_archive.py
 
 templates: venv
 	$(BIN)/python -m docgen.blueprints

@@ -15,16 +15,20 @@ from __future__ import annotations
 import errno
 import re
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from asn1crypto import x509
+
 from archive.catalog import Catalog, document_id
 from archive.metadata import read_metadata
 from archive.reading import Rejected, read_pdf
-from archive.signatures import TrustStore, check_signatures
+from archive.signatures import SignatureCheck, TrustStore, check_signatures
 from archive.store import ArchiveStore, sha256_of
 from docgen.errors import RegisterError
 from docgen.files import fsync_folder, write_new, write_replacing
@@ -77,12 +81,42 @@ def _same_text(a: str, b: str) -> bool:
     return norm(a) == norm(b)
 
 
+def analyse(file_name: str, data: bytes, roots: list[bytes],
+            verify: bool = True) -> dict[str, Any] | Rejected:
+    """Everything read from the bytes alone: text, signatures, metadata.
+
+    A pure function of its arguments, so that ``vanthu ingest`` can run it in
+    worker processes; a file that cannot be read comes back as ``Rejected``.
+    """
+    sha = sha256_of(data)
+    try:
+        content = read_pdf(data)
+    except Rejected as exc:
+        return exc
+    certificates = [x509.Certificate.load(der) for der in roots]
+    signature = (check_signatures(data, certificates) if verify
+                 else SignatureCheck("unsigned", reason="chưa kiểm tra"))
+    meta = read_metadata(content.text)
+    warnings = ["tệp không có lớp chữ (bản quét), chưa đọc được nội dung"] if content.no_text else []
+    return {
+        "id": document_id(sha), "sha256": sha, "file": file_name, "size": len(data),
+        "pages": content.pages, "archived_at": _now(), "no_text": content.no_text,
+        "ocr": content.ocr, **meta.as_dict(),
+        "signature": signature.status, "signed_by": signature.signed_by,
+        "signed_at": signature.signed_at, "signature_reason": signature.reason,
+        "signatures": signature.signatures, "warnings": warnings, "register": "",
+        "text": content.text,
+    }
+
+
 class Pipeline:
     def __init__(self, *, store: ArchiveStore, catalog: Catalog, register: Register, trust: TrustStore,
-                 inbox: Path, quarantine: Path, listeners: list[Listener] | None = None):
+                 inbox: Path, quarantine: Path, listeners: list[Listener] | None = None,
+                 verify_signatures: bool = True):
         self.store, self.catalog, self.register, self.trust = store, catalog, register, trust
         self.inbox, self.quarantine = inbox.resolve(), quarantine
         self.listeners = listeners or []
+        self.verify_signatures = verify_signatures  # off only to measure what the check costs
 
     def recover(self) -> None:
         """Finish what a killed run left: temporary files, and ingests whose inbox copy is gone."""
@@ -93,6 +127,10 @@ class Pipeline:
 
     def ingest(self, path: Path) -> Outcome:
         data = read_file(path)
+        return self.settled(path, data) or self.archive(path, data, self.analyse(path, data))
+
+    def settled(self, path: Path, data: bytes) -> Outcome | None:
+        """The outcome when this content is already known: a duplicate, or an ingest to finish."""
         sha = sha256_of(data)
         known = self.catalog.get(sha)
         if known and (known.state == "done" or (known.state == "stored" and known.source != str(path))):
@@ -102,34 +140,29 @@ class Pipeline:
         if known and known.state == "stored":
             self._finish(path, sha)
             return Outcome(str(path), "archived", known.record)
-        try:
-            record = self._analyse(path, data, sha)
-        except Rejected as exc:
-            return self._quarantine(path, data, exc.reason)
+        return None
+
+    def analyse(self, path: Path, data: bytes) -> dict[str, Any] | Rejected:
+        roots = [cert.dump() for cert in self.trust.certificates()]
+        return analyse(path.name, data, roots, self.verify_signatures)
+
+    def archive(self, path: Path, data: bytes, analysed: dict[str, Any] | Rejected) -> Outcome:
+        """Store an analysed file; ``settled`` is asked again, as a batch may hold the same content twice."""
+        if isinstance(analysed, Rejected):
+            return self._quarantine(path, data, analysed.reason)
+        record = dict(analysed)
+        done = self.settled(path, data)
+        if done:
+            return done
         entry = self._match_register(record)
-        self.catalog.begin(sha, str(path))
+        self.catalog.begin(record["sha256"], str(path))
         record["path"] = str(self.store.put(data, record))
         self._link_register(entry, record)
-        self.catalog.stored(sha, record["path"], record)
-        self._finish(path, sha)
+        self.catalog.stored(record["sha256"], record["path"], record)
+        self._finish(path, record["sha256"])
         for listener in self.listeners:
             listener(record)
         return Outcome(str(path), "archived", record)
-
-    def _analyse(self, path: Path, data: bytes, sha: str) -> dict[str, Any]:
-        content = read_pdf(data)
-        signature = check_signatures(data, self.trust.certificates())
-        meta = read_metadata(content.text)
-        warnings = ["tệp không có lớp chữ (bản quét), chưa đọc được nội dung"] if content.no_text else []
-        return {
-            "id": document_id(sha), "sha256": sha, "file": path.name, "size": len(data),
-            "pages": content.pages, "archived_at": _now(), "no_text": content.no_text,
-            "ocr": content.ocr, **meta.as_dict(),
-            "signature": signature.status, "signed_by": signature.signed_by,
-            "signed_at": signature.signed_at, "signature_reason": signature.reason,
-            "signatures": signature.signatures, "warnings": warnings, "register": "",
-            "text": content.text,
-        }
 
     def _match_register(self, record: dict[str, Any]) -> Entry | None:
         """The register entry of this symbol, with a warning for each thing that disagrees."""
@@ -183,14 +216,45 @@ class Pipeline:
         return Outcome(str(path), status, dict(record or {}), reason)
 
 
-def ingest_with_retries(pipeline: Pipeline, path: Path, attempts: int = 4,
-                        sleep: Callable[[float], None] = time.sleep) -> Outcome:
-    """One file, for ``vanthu ingest``: a locked file is tried again a few times before giving up."""
+def read_with_retries(path: Path, attempts: int = 4,
+                      sleep: Callable[[float], None] = time.sleep) -> bytes:
+    """A locked file is tried again a few times (0.5, 1, 2 s) before giving up."""
     for attempt in range(attempts):
         try:
-            return pipeline.ingest(path)
+            return read_file(path)
         except FileUnavailable as exc:
             if exc.vanished or attempt == attempts - 1:
                 raise
             sleep(0.5 * 2 ** attempt)
     raise AssertionError("unreachable")
+
+
+def ingest_many(pipeline: Pipeline, paths: list[Path],
+                workers: int) -> Iterator[tuple[Path, Outcome | FileUnavailable]]:
+    """A bulk import: files analysed in ``workers`` processes, stored one by one in this one.
+
+    Reading text with pypdf is most of an ingest's cost, and it needs nothing
+    but the bytes, so a back catalogue goes as fast as the cores allow while the
+    catalog, the archive folder and the register keep a single writer.
+    """
+    roots = [cert.dump() for cert in pipeline.trust.certificates()]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending: deque[tuple[Path, bytes, Future]] = deque()
+        for path in paths:
+            try:
+                data = read_with_retries(path)
+            except FileUnavailable as exc:
+                yield path, exc
+                continue
+            early = pipeline.settled(path, data)
+            if early:
+                yield path, early
+                continue
+            job = pool.submit(analyse, path.name, data, roots, pipeline.verify_signatures)
+            pending.append((path, data, job))
+            while len(pending) > 2 * workers:
+                path_done, data_done, job_done = pending.popleft()
+                yield path_done, pipeline.archive(path_done, data_done, job_done.result())
+        while pending:
+            path_done, data_done, job_done = pending.popleft()
+            yield path_done, pipeline.archive(path_done, data_done, job_done.result())

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -30,6 +31,9 @@ from pyhanko_certvalidator import ValidationContext
 from docgen.errors import InvalidInput
 
 STATUSES = ("valid", "untrusted", "invalid", "unsigned")
+# An unknown chain is an expected answer (``untrusted``), not an incident: pyHanko would log a
+# traceback for each one.
+logging.getLogger("pyhanko.sign.validation.generic_cms").setLevel(logging.ERROR)
 _PYHANKO_ERRORS = (PdfError, SignatureValidationError, ValueError, KeyError, TypeError, AttributeError)
 
 

@@ -16,7 +16,7 @@ from watching import WatchProcess
 from vanthu.cli import cli
 
 TRIALS = 20
-PER_TRIAL = 3
+PER_TRIAL = 4
 
 
 def _archived(workspace) -> list[str]:
@@ -42,7 +42,11 @@ def test_sigkill_during_ingest_loses_and_doubles_nothing(archive_ws, issued):
             (archive_ws.inbox / name).write_bytes(data)
             dropped[hashlib.sha256(data).hexdigest()] = name
         watcher = WatchProcess(archive_ws.root)
-        time.sleep(rng.uniform(0.3, 1.5))
+        if trial % 2:  # at any moment, from start-up to idle
+            time.sleep(rng.uniform(0.3, 1.5))
+        else:  # surely inside a batch: after its first file, before its last
+            watcher.wait_for(1, timeout=30)
+            time.sleep(rng.uniform(0.0, 0.1))
         watcher.stop(signal.SIGKILL)
         archived, waiting = _archived(archive_ws), _inbox(archive_ws)
         assert len(archived) == len(set(archived)), "a document was archived twice"

@@ -20,13 +20,16 @@ class WatchProcess:
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.lines: queue.Queue[dict] = queue.Queue()
         self.seen: list[dict] = []
+        self.arrivals: dict[str, float] = {}  # file name → when its outcome was printed
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
         assert self.process.stdout is not None
         for line in self.process.stdout:
             if line.startswith("{"):
-                self.lines.put(json.loads(line))
+                outcome = json.loads(line)
+                self.arrivals[Path(outcome["file"]).name] = time.monotonic()
+                self.lines.put(outcome)
 
     def wait_for(self, count: int, timeout: float = 30) -> list[dict]:
         """Block until ``count`` outcomes were reported in all (or fail after ``timeout``)."""

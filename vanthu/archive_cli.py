@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from archive.pipeline import FileUnavailable, Outcome, Pipeline, ingest_with_retries
+from archive.pipeline import FileUnavailable, Outcome, Pipeline, ingest_many
 from archive.store import ArchiveStore
 from archive.watcher import InboxWatcher, WatchOptions, candidate_files
 from docgen.errors import InvalidInput
@@ -106,16 +106,15 @@ def ingest(paths: tuple[Path, ...], as_json: bool, home: Path | None) -> None:
     show_bar = not as_json and sys.stdout.isatty()
     with opened_pipeline(workspace) as pipeline:
         pipeline.recover()
-        with click.progressbar(files, label="Đang lưu trữ", hidden=not show_bar) as bar:
-            for path in bar:
-                try:
-                    outcome = ingest_with_retries(pipeline, path)
-                except FileUnavailable as exc:
-                    failures.append(f"{path}: {exc.reason}")
+        results = ingest_many(pipeline, files, workers=workspace.settings.ingest_workers)
+        with click.progressbar(results, length=len(files), label="Đang lưu trữ", hidden=not show_bar) as bar:
+            for path, result in bar:
+                if isinstance(result, FileUnavailable):
+                    failures.append(f"{path}: {result.reason}")
                     continue
-                outcomes.append(outcome)
+                outcomes.append(result)
                 if not show_bar:
-                    _emit(outcome, as_json)
+                    _emit(result, as_json)
     _summarise(outcomes, failures, show_bar)
 
 

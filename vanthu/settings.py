@@ -7,6 +7,7 @@ are read once, from the ``[settings]`` table of ``vanthu.toml``.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -27,6 +28,8 @@ class Settings:
         5.0, "Cứ bấy nhiêu phút, vanthu watch quét lại toàn bộ inbox/ để không sót tệp.")
     poll_seconds: float = _setting(
         1.0, "Chu kỳ (giây) kiểm tra inbox/ khi chạy vanthu watch --polling (ổ mạng).")
+    ingest_workers: int = _setting(
+        max(1, os.cpu_count() or 1), "Số tiến trình đọc PDF song song khi chạy vanthu ingest.")
     retry_cap_seconds: float = _setting(
         300.0, "Thời gian chờ tối đa (giây) giữa hai lần thử lại một tệp bị khóa.")
 
