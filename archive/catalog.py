@@ -11,12 +11,12 @@ job rather than call the same file a duplicate.
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from docgen.database import connect
 from docgen.register import parse_symbol
 
 SCHEMA = """
@@ -52,11 +52,7 @@ def document_id(sha256: str) -> str:
 
 class Catalog:
     def __init__(self, path: Path):
-        self.conn = sqlite3.connect(str(path), timeout=60, isolation_level=None)
-        self.conn.execute("PRAGMA busy_timeout = 60000")
-        self.conn.execute("PRAGMA journal_mode = WAL")
-        self.conn.execute("PRAGMA synchronous = FULL")
-        self.conn.executescript(SCHEMA)
+        self.conn = connect(path, SCHEMA)
 
     def close(self) -> None:
         self.conn.close()

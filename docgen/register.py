@@ -20,6 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from docgen.database import connect
 from docgen.errors import RegisterError
 from docgen.rendering import format_symbol
 
@@ -110,12 +111,8 @@ class Register:
         self.path = path
         self.term_start = term_start.isoformat()
         self.profile_starts = starts or {}
-        self.conn = sqlite3.connect(str(path), timeout=60, isolation_level=None)
+        self.conn = connect(path, SCHEMA)
         self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA busy_timeout = 60000")
-        self.conn.execute("PRAGMA journal_mode = WAL")
-        self.conn.execute("PRAGMA synchronous = FULL")
-        self.conn.executescript(SCHEMA)
 
     def close(self) -> None:
         self.conn.close()
