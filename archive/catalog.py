@@ -28,7 +28,8 @@ CREATE TABLE IF NOT EXISTS documents (
     path TEXT NOT NULL DEFAULT '',
     symbol TEXT NOT NULL DEFAULT '',
     record TEXT NOT NULL DEFAULT '{}',
-    updated_at TEXT NOT NULL
+    updated_at TEXT NOT NULL,
+    indexed INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS documents_symbol ON documents (symbol);
 """
@@ -88,6 +89,16 @@ class Catalog:
     def done(self, sha256: str) -> None:
         self.conn.execute("UPDATE documents SET state='done', updated_at=? WHERE sha256=?",
                           (_now(), sha256))
+
+    def mark_indexed(self, shas: list[str]) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")
+        self.conn.executemany("UPDATE documents SET indexed=1 WHERE sha256=?", [(sha,) for sha in shas])
+        self.conn.execute("COMMIT")
+
+    def unindexed(self) -> list[CatalogRow]:
+        rows = self.conn.execute(f"SELECT {self._COLUMNS} FROM documents WHERE state != 'pending' "
+                                 "AND indexed = 0 ORDER BY path")
+        return [r for r in map(self._row, rows) if r]
 
     def unfinished(self) -> list[CatalogRow]:
         rows = self.conn.execute(f"SELECT {self._COLUMNS} FROM documents WHERE state != 'done'")

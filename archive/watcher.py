@@ -127,6 +127,7 @@ class InboxWatcher:
         self.tracker = FileStabilityTracker(options.delay)
         self.retries = RetrySchedule(options.retry_cap_seconds)
         self.events: queue.Queue[Path] = queue.Queue()
+        self.after_tick: list[Callable[[], object]] = []  # e.g. index what this tick archived
         self._next_scan = 0.0
 
     def _observer(self):
@@ -162,6 +163,8 @@ class InboxWatcher:
                 self.tracker.touch(path)
         for path in self.tracker.ready():
             self.process(path)
+        for hook in self.after_tick:
+            hook()
 
     def process(self, path: Path) -> None:
         try:

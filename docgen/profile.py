@@ -206,9 +206,14 @@ def _typography(root: _Table) -> Typography:
     )
 
 
+def merged_config(data: dict[str, Any]) -> dict[str, Any]:
+    """A parsed ``vanthu.toml`` laid over the packaged defaults (tables merge, values replace)."""
+    return _merge(tomllib.loads(default_profile_text()), data)
+
+
 def build_profile(data: dict[str, Any], source: str) -> Profile:
     """A profile from a parsed ``vanthu.toml``, laid over the packaged defaults."""
-    merged = _merge(tomllib.loads(default_profile_text()), data)
+    merged = merged_config(data)
     root = _Table(merged, "", source)
     head = root.table("profile")
     profile = Profile(

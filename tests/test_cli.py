@@ -20,7 +20,7 @@ def test_init_creates_a_ready_workspace(tmp_path):
     assert result.exit_code == 0, result.output
     root = tmp_path / "vp"
     assert {p.name for p in root.iterdir()} == {"vanthu.toml", "inbox", "archive", "quarantine",
-                                                "out", "trust", "register.sqlite3"}
+                                                "out", "trust", "index", "register.sqlite3"}
     assert 'name = "TỈNH ỦY LÂM ĐỒNG"' in (root / "vanthu.toml").read_text("utf-8")
 
 

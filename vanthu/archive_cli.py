@@ -16,20 +16,31 @@ from archive.pipeline import FileUnavailable, Outcome, Pipeline, ingest_many
 from archive.store import ArchiveStore
 from archive.watcher import InboxWatcher, WatchOptions, candidate_files
 from docgen.errors import InvalidInput
+from indexer.indexing import IndexUpdater
 from vanthu.options import CliError, VanthuCommand, VanthuGroup, home_option, json_option, print_json
 from vanthu.workspace import Workspace
 
+INDEX_BATCH = 200  # records indexed per writer during a bulk ingest
 STATUS_LABELS = {"archived": "Đã lưu trữ", "duplicate": "Trùng lặp", "quarantined": "Cách ly"}
 SIGNATURE_LABELS = {"valid": "hợp lệ", "untrusted": "chưa xác thực được nguồn",
                     "invalid": "KHÔNG hợp lệ", "unsigned": "không ký số"}
 
 
+def _warn(message: str) -> None:
+    click.echo(f"Cảnh báo: {message}", err=True)
+
+
 @contextmanager
-def opened_pipeline(workspace: Workspace) -> Iterator[Pipeline]:
+def opened_pipeline(workspace: Workspace) -> Iterator[tuple[Pipeline, IndexUpdater]]:
+    """The pipeline, with the search index following what it archives."""
     register, catalog = workspace.register(), workspace.catalog()
+    updater = workspace.index_updater(catalog, _warn)
+    pipeline = workspace.pipeline(register, catalog)
+    pipeline.listeners.append(updater.queue)
     try:
-        yield workspace.pipeline(register, catalog)
+        yield pipeline, updater
     finally:
+        updater.flush()
         register.close()
         catalog.close()
 
@@ -70,11 +81,14 @@ def watch(polling: bool, as_json: bool, home: Path | None) -> None:
         if outcome is not None:
             _emit(outcome, as_json)
         else:
-            click.echo(f"Cảnh báo: {message}", err=True)
+            _warn(message)
 
-    with opened_pipeline(workspace) as pipeline:
+    with opened_pipeline(workspace) as (pipeline, updater):
         click.echo(f"Đang theo dõi {workspace.inbox} (Ctrl-C để dừng)", err=True)
-        InboxWatcher(pipeline, workspace.inbox, options, report).run(stop)
+        updater.catch_up()
+        watcher = InboxWatcher(pipeline, workspace.inbox, options, report)
+        watcher.after_tick.append(updater.flush)
+        watcher.run(stop)
     click.echo("Đã dừng theo dõi.", err=True)
 
 
@@ -104,8 +118,9 @@ def ingest(paths: tuple[Path, ...], as_json: bool, home: Path | None) -> None:
     outcomes: list[Outcome] = []
     failures: list[str] = []
     show_bar = not as_json and sys.stdout.isatty()
-    with opened_pipeline(workspace) as pipeline:
+    with opened_pipeline(workspace) as (pipeline, updater):
         pipeline.recover()
+        updater.catch_up()
         results = ingest_many(pipeline, files, workers=workspace.settings.ingest_workers)
         with click.progressbar(results, length=len(files), label="Đang lưu trữ", hidden=not show_bar) as bar:
             for path, result in bar:
@@ -113,6 +128,8 @@ def ingest(paths: tuple[Path, ...], as_json: bool, home: Path | None) -> None:
                     failures.append(f"{path}: {result.reason}")
                     continue
                 outcomes.append(result)
+                if len(updater.pending) >= INDEX_BATCH:
+                    updater.flush()
                 if not show_bar:
                     _emit(result, as_json)
     _summarise(outcomes, failures, show_bar)

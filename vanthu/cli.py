@@ -20,6 +20,7 @@ from docgen.rendering import format_symbol
 from vanthu import messages
 from vanthu.archive_cli import check, ingest, show, trust, watch
 from vanthu.options import VanthuGroup, home_option, json_option, print_json
+from vanthu.search_cli import index, localities, search_command
 from vanthu.workspace import Workspace, init_workspace
 
 messages.install()
@@ -179,5 +180,5 @@ def settings(home: Path | None) -> None:
         click.echo(f"{name} = {getattr(current, name)!r}  (mặc định {default!r})\n    {help_text}")
 
 
-for command in (watch, ingest, show, check, trust):
+for command in (watch, ingest, show, check, trust, search_command, index, localities):
     cli.add_command(command)

@@ -7,6 +7,7 @@ a file lives.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -16,9 +17,13 @@ from archive.pipeline import Pipeline
 from archive.signatures import TrustStore
 from archive.store import ArchiveStore
 from docgen.errors import InvalidInput, VanthuError
-from docgen.profile import Profile, build_profile, default_profile_text
+from docgen.profile import Profile, build_profile, default_profile_text, merged_config
 from docgen.register import Register
 from docgen.rendering import Renderer
+from indexer.engine import SearchIndex
+from indexer.gazetteer import Gazetteer, parse_teams
+from indexer.indexing import IndexUpdater
+from indexer.topics import Taxonomy, parse_topics
 from vanthu.settings import Settings
 
 CONFIG_NAME = "vanthu.toml"
@@ -41,6 +46,7 @@ class Workspace:
     register_path = property(lambda self: self.root / "register.sqlite3")
     templates = property(lambda self: self.root / "templates")
     trust = property(lambda self: self.root / "trust")
+    index = property(lambda self: self.root / "index")
 
     @classmethod
     def locate(cls, home: Path | None) -> Workspace:
@@ -80,6 +86,27 @@ class Workspace:
     def register(self) -> Register:
         return Register(self.register_path, self.profile.term_start, self.profile.register_starts)
 
+    @cached_property
+    def _merged(self) -> dict:
+        return merged_config(self._config_data)
+
+    @cached_property
+    def gazetteer(self) -> Gazetteer:
+        gazetteer = Gazetteer()
+        gazetteer.teams = parse_teams(self._merged.get("teams", {}), gazetteer, str(self.config))
+        return gazetteer
+
+    @cached_property
+    def taxonomy(self) -> Taxonomy:
+        return parse_topics(self._merged.get("topics", {}), str(self.config))
+
+    def search_index(self) -> SearchIndex:
+        return SearchIndex(self.index)
+
+    def index_updater(self, catalog: Catalog, warn: Callable[[str], None]) -> IndexUpdater:
+        return IndexUpdater(self.search_index(), catalog, ArchiveStore(self.archive), self.gazetteer,
+                            self.taxonomy, warn)
+
     def catalog(self) -> Catalog:
         return Catalog(self.register_path)
 
@@ -105,4 +132,5 @@ def init_workspace(root: Path) -> Workspace:
     (root / CONFIG_NAME).write_text(default_profile_text(), "utf-8")
     workspace = Workspace(root)
     workspace.register().close()
+    SearchIndex.create(workspace.index)
     return workspace

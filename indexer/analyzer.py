@@ -1,0 +1,85 @@
+"""Vietnamese for the search index: syllables, accent folding, syllable pairs and triples.
+
+Vietnamese words are mostly two or three syllables, so nearly every real
+query is a phrase, and positional phrase queries are slow when a phrase holds
+common syllables. The index therefore also holds each run of two and three
+adjacent syllables as one term: a phrase becomes a look-up of a few such
+terms, with no positions to read. Folding (no diacritics, ``đ`` as ``d``) lets
+``giai phong mat bang`` find ``giải phóng mặt bằng``; the exact syllables are
+kept too, so that a query typed with accents ranks exact matches first.
+Nothing is dropped: one-letter syllables (``ý``, ``ở``) count, and there are no
+stop words.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from docgen.text import canonical
+
+_SYLLABLE = re.compile(r"\w+")
+_SYMBOL = re.compile(
+    r"(?<![\w/-])(\d{1,5})\s*-\s*([^\W\d_]{1,4})\s*/\s*([^\W\d_]{1,8}(?:-[^\W\d_]{1,8})?)(?![\w/])"
+)
+
+
+@lru_cache(maxsize=200_000)
+def fold_syllable(syllable: str) -> str:
+    """``giải`` → ``giai``, ``Đồng`` → ``dong``; one syllable, cached (Vietnamese has a few thousand)."""
+    decomposed = unicodedata.normalize("NFD", syllable.replace("đ", "d").replace("Đ", "d"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+_last: tuple[str, list[str]] = ("", [])
+
+
+def syllables(text: str) -> list[str]:
+    """Canonical (one tone-mark style), lower-case syllables, digits included.
+
+    The index reads one document's text into several fields in a row, so the
+    last answer is kept: a document is split once, not once per field.
+    """
+    global _last
+    if text is not _last[0]:
+        _last = (text, _SYLLABLE.findall(canonical(text).lower()))
+    return list(_last[1])
+
+
+def folded(items: list[str]) -> list[str]:
+    return [fold_syllable(item) for item in items]
+
+
+def ngrams(items: list[str], size: int) -> list[str]:
+    return ["_".join(items[i:i + size]) for i in range(len(items) - size + 1)]
+
+
+def has_diacritics(text: str) -> bool:
+    return any(fold_syllable(s) != s for s in syllables(text))
+
+
+def symbol_key(number: str | int, kind: str, body: str) -> str:
+    """``01-QĐ/TU``, ``1-qd/tu`` → ``1-qd/tu``: one key however the symbol is typed."""
+    return f"{int(number)}-{fold_syllable(kind)}/{fold_syllable(body)}"
+
+
+def symbols_in(text: str) -> list[str]:
+    """Every number-and-symbol in a text (its own, and those it cites), as keys."""
+    keys = []
+    for match in _SYMBOL.finditer(canonical(text)):
+        key = symbol_key(*match.groups())
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
+def split_symbols(query: str) -> tuple[list[str], str]:
+    """The symbols typed in a query, and the rest of it."""
+    found = [symbol_key(*m.groups()) for m in _SYMBOL.finditer(canonical(query))]
+    return found, _SYMBOL.sub(" ", canonical(query))
+
+
+def fold_text(text: str) -> str:
+    """Fold character by character, keeping the length: positions map back to the text."""
+    return "".join(fold_syllable(ch)[:1] or ch for ch in canonical(text))

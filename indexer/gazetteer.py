@@ -1,0 +1,144 @@
+"""The 124 commune-level units of Lâm Đồng since 1 July 2025, and the teams that watch them.
+
+Names and official codes come from the ``vietnam-provinces`` package, never
+typed by hand. The package writes some names in the old tone-mark style or
+lower case (``Phú Thuỷ``, ``Đắk song``), so every comparison goes through
+``canonical`` and case folding; a name is found in a text only after its type
+word (``xã``, ``phường``, ``đặc khu``), alone or in a list (``các phường Bắc Gia
+Nghĩa, Nam Gia Nghĩa``), and always as the longest name that fits, so that
+``xã Đạ Huoai 2`` is never read as ``Đạ Huoai``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import vietnam_provinces as vp
+
+from docgen.errors import InvalidInput
+from docgen.text import canonical, fold
+
+PROVINCE = vp.ProvinceCode.P_68  # Lâm Đồng
+TYPE_WORDS = {"xã": "xã", "phường": "phường", "đặc khu": "đặc khu"}
+_TYPE = re.compile(r"(?<!\w)(đặc khu|phường|xã)\s+", re.IGNORECASE)
+_SEPARATOR = re.compile(r"\s*(?:,|;|và|\bva\b)\s*")
+
+
+def _title(name: str) -> str:
+    return " ".join(word[:1].upper() + word[1:] if word[:1].islower() else word
+                    for word in name.split(" "))
+
+
+def _key(text: str) -> str:
+    """Canonical, lower case, one kind of dash and space: the form names are matched in."""
+    text = re.sub(r"\s*[-–—]\s*", " - ", canonical(text).casefold())
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@dataclass(frozen=True)
+class Locality:
+    code: str
+    kind: str  # xã | phường | đặc khu
+    name: str  # without the type word: "Xuân Hương - Đà Lạt"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.kind.capitalize()} {self.name}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "kind": self.kind, "name": self.name, "full_name": self.full_name}
+
+
+@cache
+def localities() -> tuple[Locality, ...]:
+    found = []
+    for ward in vp.Ward.iter_by_province(PROVINCE):
+        kind = ward.division_type.value
+        bare = canonical(ward.name)[len(kind):].strip()
+        found.append(Locality(str(int(ward.code)), kind, _title(bare)))
+    return tuple(sorted(found, key=lambda loc: (loc.kind, fold(loc.name))))
+
+
+class Gazetteer:
+    def __init__(self, teams: dict[int, tuple[str, ...]] | None = None):
+        self.all = localities()
+        self.by_code = {loc.code: loc for loc in self.all}
+        self._by_key: dict[str, list[Locality]] = {}
+        for loc in self.all:
+            for key in (_key(loc.name), fold(_key(loc.name)), _key(loc.full_name), fold(_key(loc.full_name))):
+                if loc not in self._by_key.setdefault(key, []):
+                    self._by_key[key].append(loc)
+        # Longest first, so that the longest name that fits wins.
+        self._names = sorted(((_key(loc.name), loc) for loc in self.all), key=lambda p: -len(p[0]))
+        self.teams = teams or {}
+
+    def resolve(self, text: str) -> Locality:
+        """A locality from what a user typed: a code, or a name with or without accents or type word."""
+        typed = text.strip()
+        if typed in self.by_code:
+            return self.by_code[typed]
+        matches = self._by_key.get(_key(typed)) or self._by_key.get(fold(_key(typed))) or []
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            names = ", ".join(loc.full_name for loc in matches)
+            raise InvalidInput(f"«{text}» khớp nhiều địa bàn: {names}", field="--locality")
+        raise InvalidInput(f"không có xã, phường, đặc khu «{text}» ở tỉnh Lâm Đồng", field="--locality")
+
+    def _name_at(self, text: str, position: int) -> Locality | None:
+        for key, loc in self._names:
+            end = position + len(key)
+            if text.startswith(key, position) and (end == len(text) or not text[end].isalnum()):
+                return loc
+        return None
+
+    def find(self, text: str) -> list[Locality]:
+        """The localities a text names after a type word, in order of first mention."""
+        haystack = _key(text)
+        found: list[Locality] = []
+        for match in _TYPE.finditer(haystack):
+            position = match.end()
+            while (loc := self._name_at(haystack, position)) is not None:
+                if loc not in found:
+                    found.append(loc)
+                position += len(_key(loc.name))
+                separator = _SEPARATOR.match(haystack, position)
+                if not separator:
+                    break
+                position = separator.end()
+                repeated_type = _TYPE.match(haystack, position)  # "xã A, xã B"
+                if repeated_type:
+                    position = repeated_type.end()
+        return found
+
+    def teams_of(self, found: list[Locality]) -> list[int]:
+        codes = {loc.code for loc in found}
+        return sorted(team for team, members in self.teams.items() if codes & set(members))
+
+    def team_localities(self, team: int) -> list[Locality]:
+        if team not in self.teams:
+            known = ", ".join(str(t) for t in sorted(self.teams))
+            raise InvalidInput(f"không có Tổ theo dõi địa bàn số {team} (có: {known})", field="--team")
+        return [self.by_code[code] for code in self.teams[team]]
+
+
+def parse_teams(table: Any, gazetteer: Gazetteer, source: str) -> dict[int, tuple[str, ...]]:
+    """``[teams]`` of vanthu.toml: team number → locality names; every name must resolve."""
+    if not isinstance(table, dict):
+        raise InvalidInput("phải là một bảng (table)", file=source, field="teams")
+    teams: dict[int, tuple[str, ...]] = {}
+    for key, names in table.items():
+        if not str(key).isdigit() or not isinstance(names, list):
+            raise InvalidInput("mỗi tổ là số thứ tự = [danh sách xã, phường]", file=source,
+                               field=f"teams.{key}")
+        codes = []
+        for index, name in enumerate(names, start=1):
+            try:
+                codes.append(gazetteer.resolve(str(name)).code)
+            except InvalidInput as exc:
+                raise InvalidInput(exc.reason, file=source, field=f"teams.{key}[{index}]") from exc
+        teams[int(key)] = tuple(codes)
+    return teams

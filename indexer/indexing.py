@@ -1,0 +1,108 @@
+"""Keeping the search index in step with the archive, and rebuilding it from the sidecars alone.
+
+The archive never waits for the index: a record that cannot be indexed now
+(index locked, damaged or missing) stays marked unindexed in the catalog and
+is caught up later, and ``vanthu index rebuild`` makes a whole new index from
+the archive folder and swaps it in only once complete.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from archive.catalog import Catalog
+from archive.metadata import SYMBOL
+from archive.store import SIDECAR, ArchiveStore
+from indexer.analyzer import symbol_key, symbols_in
+from indexer.engine import IndexUnavailable, SearchIndex
+from indexer.gazetteer import Gazetteer
+from indexer.topics import Taxonomy
+
+
+def index_document(record: dict[str, Any], gazetteer: Gazetteer, taxonomy: Taxonomy) -> dict[str, Any]:
+    """The index's view of an archived record: its text in every form, and its tags."""
+    subject = record.get("subject", "")
+    everything = f"{subject}\n{record.get('text', '')}"
+    found = gazetteer.find(everything)
+    keys = symbols_in(everything)
+    own = SYMBOL.fullmatch(record.get("symbol", ""))
+    if own:
+        keys.insert(0, symbol_key(*own.groups()))
+    return {
+        "id": record["id"], "symbol": record.get("symbol", ""), "subject": subject,
+        "signer": record.get("signer", ""), "path": record.get("path", ""),
+        "kind": record.get("kind", ""), "body_code": record.get("body_code", ""),
+        "signature": record.get("signature", ""), "date": record.get("date") or "",
+        "day": date.fromisoformat(record["date"]).toordinal() if record.get("date") else 0,
+        "title": subject, "title_exact": subject, "title_pairs": subject,
+        "body": everything, "body_exact": everything, "pairs": everything, "triples": everything,
+        "signer_name": record.get("signer", ""),
+        "symbols": ",".join(dict.fromkeys(keys)),
+        "localities": ",".join(loc.code for loc in found),
+        "teams": ",".join(str(team) for team in gazetteer.teams_of(found)),
+        "topics": ",".join(taxonomy.tag(everything)),
+    }
+
+
+def read_sidecar(store: ArchiveStore, relative_pdf: str) -> dict[str, Any]:
+    return json.loads((store.root / relative_pdf).with_suffix(SIDECAR).read_text("utf-8"))
+
+
+class IndexUpdater:
+    """Records queue up as they are archived; ``flush`` indexes them in one writer."""
+
+    def __init__(self, index: SearchIndex, catalog: Catalog, store: ArchiveStore, gazetteer: Gazetteer,
+                 taxonomy: Taxonomy, warn: Callable[[str], None]):
+        self.index, self.catalog, self.store = index, catalog, store
+        self.gazetteer, self.taxonomy, self.warn = gazetteer, taxonomy, warn
+        self.pending: list[dict[str, Any]] = []
+
+    def queue(self, record: dict[str, Any]) -> None:
+        self.pending.append(record)
+
+    def flush(self) -> int:
+        records, self.pending = self.pending, []
+        return self._add(records)
+
+    def catch_up(self) -> int:
+        """Index what the catalog says was archived but never indexed."""
+        records = [read_sidecar(self.store, row.path) for row in self.catalog.unindexed()]
+        return self._add(records)
+
+    def _add(self, records: list[dict[str, Any]]) -> int:
+        if not records:
+            return 0
+        try:
+            self.index.add(index_document(r, self.gazetteer, self.taxonomy) for r in records)
+        except IndexUnavailable as exc:
+            self.warn(f"chưa cập nhật được chỉ mục tìm kiếm ({len(records)} văn bản): {exc}")
+            return 0
+        self.catalog.mark_indexed([r["sha256"] for r in records])
+        return len(records)
+
+
+def rebuild(store: ArchiveStore, folder: Path, catalog: Catalog, gazetteer: Gazetteer, taxonomy: Taxonomy,
+            progress: Callable[[Iterable[Path]], Iterable[Path]] = lambda items: items) -> int:
+    """A new index from the archive's sidecars, swapped in only when complete."""
+    building = folder.with_name(folder.name + ".new")
+    index = SearchIndex.create(building)
+    sidecars = sorted(store.root.rglob(f"*{SIDECAR}"))
+    indexed = []
+    with index.writer(bulk=True) as writer:
+        for path in progress(sidecars):
+            record = json.loads(path.read_text("utf-8"))
+            writer.add_document(**index_document(record, gazetteer, taxonomy))
+            indexed.append(record["sha256"])
+    retired = folder.with_name(folder.name + ".old")
+    shutil.rmtree(retired, ignore_errors=True)
+    if folder.exists():
+        folder.rename(retired)
+    building.rename(folder)
+    shutil.rmtree(retired, ignore_errors=True)
+    catalog.mark_indexed(indexed)
+    return len(indexed)

@@ -1,0 +1,177 @@
+"""Searching the archive: a clerk's query and filters turned into index look-ups, with snippets.
+
+A quoted phrase must stand as written: it becomes its syllable pairs or
+overlapping triples, which the index holds as single terms. Unquoted words
+must all occur; documents where they stand together, or in the trích yếu, or
+spelt with the very accents typed, rank first. Symbols (``1417-CV/TU``) are
+looked up as written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from archive.store import ArchiveStore
+from docgen.errors import InvalidInput
+from docgen.kinds import find_kind
+from docgen.text import canonical
+from indexer.analyzer import (
+    fold_syllable,
+    fold_text,
+    folded,
+    has_diacritics,
+    ngrams,
+    split_symbols,
+    syllables,
+)
+from indexer.engine import Query, SearchIndex
+from indexer.gazetteer import Gazetteer
+from indexer.indexing import read_sidecar
+from indexer.topics import Taxonomy
+
+_QUOTED = re.compile(r"[\"“”]([^\"“”]+)[\"“”]")
+
+
+@dataclass
+class SearchRequest:
+    text: str = ""
+    locality: str | None = None
+    team: int | None = None
+    topic: str | None = None
+    kind: str | None = None
+    signer: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = "relevance"
+    limit: int = 20
+
+
+@dataclass
+class ParsedText:
+    phrases: list[list[str]]  # syllables of each quoted phrase
+    words: list[str]  # syllables outside quotes
+    symbols: list[str]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.phrases or self.words or self.symbols)
+
+
+def parse_text(text: str) -> ParsedText:
+    phrases = [syllables(m) for m in _QUOTED.findall(text)]
+    symbols, rest = split_symbols(_QUOTED.sub(" ", text))
+    return ParsedText([p for p in phrases if p], syllables(rest), symbols)
+
+
+def _phrase_terms(query: Query, phrase: list[str]) -> None:
+    flat = folded(phrase)
+    if len(flat) == 1:
+        query.required.append(("body", flat[0]))
+    elif len(flat) == 2:
+        query.required.append(("pairs", "_".join(flat)))
+    else:
+        query.required += [("triples", t) for t in ngrams(flat, 3)]
+    query.optional += [("title_pairs", p, 2.0) for p in ngrams(flat, 2)]
+
+
+def _word_terms(query: Query, words: list[str]) -> None:
+    flat = folded(words)
+    query.required += [("body", w) for w in dict.fromkeys(flat)]
+    query.optional += [("pairs", p, 2.0) for p in ngrams(flat, 2)]
+    query.optional += [("triples", t, 2.0) for t in ngrams(flat, 3)]
+    query.optional += [("title", w, 1.0) for w in flat] + [("title_pairs", p, 2.0) for p in ngrams(flat, 2)]
+
+
+def _exact_terms(query: Query, parsed: ParsedText) -> None:
+    """Accents typed: the very spelling earns more than its folded look-alikes."""
+    for item in [*parsed.phrases, parsed.words]:
+        exact = [s for s in item if fold_syllable(s) != s]
+        query.optional += [("body_exact", s, 1.5) for s in exact] + [("title_exact", s, 1.5) for s in exact]
+
+
+def _filters(query: Query, request: SearchRequest, gazetteer: Gazetteer, taxonomy: Taxonomy) -> None:
+    if request.locality:
+        query.any_of.append([("localities", gazetteer.resolve(request.locality).code)])
+    if request.team is not None:
+        query.any_of.append([("localities", loc.code) for loc in gazetteer.team_localities(request.team)])
+    if request.topic:
+        query.any_of.append([("topics", taxonomy.resolve(request.topic).slug)])
+    if request.kind:
+        kind = find_kind(request.kind)
+        if kind is None:
+            raise InvalidInput(f"không có loại văn bản «{request.kind}»", field="--kind")
+        query.any_of.append([("kind", kind.code)])
+    if request.signer:
+        query.required += [("signer_name", s) for s in folded(syllables(request.signer))]
+    query.date_from = request.date_from.isoformat() if request.date_from else None
+    query.date_to = request.date_to.isoformat() if request.date_to else None
+
+
+def build_query(request: SearchRequest, gazetteer: Gazetteer, taxonomy: Taxonomy) -> tuple[Query, ParsedText]:
+    parsed = parse_text(request.text)
+    query = Query()
+    query.required += [("symbols", key) for key in parsed.symbols]
+    for phrase in parsed.phrases:
+        _phrase_terms(query, phrase)
+    if parsed.words:
+        _word_terms(query, parsed.words)
+    if has_diacritics(request.text):
+        _exact_terms(query, parsed)
+    _filters(query, request, gazetteer, taxonomy)
+    return query, parsed
+
+
+def snippet(text: str, parsed: ParsedText, width: int = 200) -> str:
+    """A window of the text around the first match, matched syllables marked ``**…**``."""
+    shown = re.sub(r"\s+", " ", canonical(text)).strip()
+    folded_text = fold_text(shown).lower()
+    wanted = [folded(p) for p in parsed.phrases] + ([folded(parsed.words)] if parsed.words else [])
+    start = 0
+    for item in sorted(wanted, key=len, reverse=True):
+        m = re.search(r"(?<!\w)" + r"\W+".join(map(re.escape, item)) + r"(?!\w)", folded_text)
+        if m is None and len(item) > 1:
+            m = re.search(r"(?<!\w)" + re.escape(item[0]) + r"(?!\w)", folded_text)
+        if m:
+            start = max(0, m.start() - width // 4)
+            break
+    end = min(len(shown), start + width)
+    terms = {s for item in wanted for s in item}
+    pieces, cursor = [], start
+    for m in re.finditer(r"\w+", folded_text[start:end]):
+        if m.group() in terms:
+            a, b = start + m.start(), start + m.end()
+            pieces += [shown[cursor:a], f"**{shown[a:b]}**"]
+            cursor = b
+    pieces.append(shown[cursor:end])
+    marked = "".join(pieces).replace("** **", " ")  # a phrase is marked as one run
+    return ("…" if start else "") + marked + ("…" if end < len(shown) else "")
+
+
+def search(index: SearchIndex, store: ArchiveStore, request: SearchRequest, gazetteer: Gazetteer,
+           taxonomy: Taxonomy) -> dict[str, Any]:
+    """The ``{"total", "hits"}`` answer of ``vanthu search``."""
+    query, parsed = build_query(request, gazetteer, taxonomy)
+    by_date = request.sort == "date" or parsed.empty
+    found = index.search(query, limit=request.limit, by_date=by_date)
+    hits = []
+    for fields, score in found.rows:
+        text = read_sidecar(store, fields["path"]).get("text", "") if fields.get("path") else ""
+        hits.append({
+            "id": fields["id"], "symbol": fields.get("symbol", ""), "kind": fields.get("kind", ""),
+            "date": fields.get("date", ""), "subject": fields.get("subject", ""),
+            "signer": fields.get("signer", ""),
+            "localities": [gazetteer.by_code[c].full_name for c in _split(fields.get("localities"))
+                           if c in gazetteer.by_code],
+            "teams": [int(t) for t in _split(fields.get("teams"))],
+            "topics": _split(fields.get("topics")),
+            "score": round(score, 3), "snippet": snippet(text, parsed) if not parsed.empty else "",
+            "path": fields.get("path", ""),
+        })
+    return {"total": found.total, "hits": hits}
+
+
+def _split(value: str | None) -> list[str]:
+    return [item for item in (value or "").split(",") if item]
