@@ -29,7 +29,10 @@ def _old_to_new() -> dict[str, str]:
 
 _OLD_TO_NEW = _old_to_new()
 # An open syllable only (no letter after it), and not the "qu" of "quý", "quả".
-_OLD_STYLE = re.compile(r"(?<![qQ])(" + "|".join(map(re.escape, _OLD_TO_NEW)) + r")(?!\w)")
+# Character classes rather than an alternation of 90 strings: this runs over every text indexed.
+_OLD_STYLE = re.compile(
+    r"(?<![qQ])[oOuU][" + "".join(sorted({key[1] for key in _OLD_TO_NEW})) + r"](?!\w)"
+)
 
 
 def nfc(text: str) -> str:
@@ -38,7 +41,7 @@ def nfc(text: str) -> str:
 
 def canonical(text: str) -> str:
     """NFC, with old-style tone marks moved to where the new style puts them."""
-    return _OLD_STYLE.sub(lambda m: _OLD_TO_NEW[m.group(1)], nfc(text))
+    return _OLD_STYLE.sub(lambda m: _OLD_TO_NEW.get(m.group(), m.group()), nfc(text))
 
 
 def fold(text: str) -> str:

@@ -1,10 +1,11 @@
-"""Vietnamese for the search index: syllables, accent folding, syllable pairs and triples.
+"""Vietnamese for the search index: syllables, accent folding, syllable pairs.
 
 Vietnamese words are mostly two or three syllables, so nearly every real
 query is a phrase, and positional phrase queries are slow when a phrase holds
-common syllables. The index therefore also holds each run of two and three
-adjacent syllables as one term: a phrase becomes a look-up of a few such
-terms, with no positions to read. Folding (no diacritics, ``đ`` as ``d``) lets
+common syllables. The index therefore also holds each pair of adjacent
+syllables as one term: a two-syllable phrase is one look-up, a longer one the
+intersection of its pairs, with positions read only in the documents that
+hold them all. Folding (no diacritics, ``đ`` as ``d``) lets
 ``giai phong mat bang`` find ``giải phóng mặt bằng``; the exact syllables are
 kept too, so that a query typed with accents ranks exact matches first.
 Nothing is dropped: one-letter syllables (``ý``, ``ở``) count, and there are no

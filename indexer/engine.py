@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import struct
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from whoosh import query as wq
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.index import EmptyIndexError, LockError
+from whoosh.index import IndexError as WhooshIndexError
 from whoosh.writing import IndexWriter
 
 from docgen.errors import VanthuError
@@ -61,8 +63,8 @@ class _Syllables(Tokenizer):
             yield token
 
 
-def _text(fold: bool, size: int = 1, boost: float = 1.0) -> TEXT:
-    return TEXT(analyzer=_Syllables(fold, size), phrase=False, field_boost=boost)
+def _text(fold: bool, size: int = 1, boost: float = 1.0, positions: bool = False) -> TEXT:
+    return TEXT(analyzer=_Syllables(fold, size), phrase=positions, field_boost=boost)
 
 
 SCHEMA = Schema(
@@ -73,8 +75,8 @@ SCHEMA = Schema(
     day=NUMERIC(int, bits=32, sortable=True),  # the date's ordinal: newest first needs a number
     title=_text(fold=True, boost=3.0), title_exact=_text(fold=False, boost=3.0),
     title_pairs=_text(fold=True, size=2, boost=3.0),
-    body=_text(fold=True), body_exact=_text(fold=False),
-    pairs=_text(fold=True, size=2), triples=_text(fold=True, size=3),
+    body=_text(fold=True, positions=True), body_exact=_text(fold=False),
+    pairs=_text(fold=True, size=2),
     signer_name=_text(fold=True),
     symbols=KEYWORD(commas=True, lowercase=True),
     localities=KEYWORD(stored=True, commas=True),
@@ -85,27 +87,40 @@ SCHEMA = Schema(
 
 @dataclass
 class Query:
-    """An engine-neutral search: required and optional terms per field, and filters."""
+    """An engine-neutral search.
+
+    ``required`` terms must all match (they decide the total); ``phrases`` are
+    word sequences whose positions are checked in the candidates only;
+    ``optional`` terms rank the candidates, their weights summed before the
+    engine's own score is looked at; ``any_of`` groups and dates filter.
+    """
 
     required: list[tuple[str, str]] = field(default_factory=list)
+    phrases: list[tuple[str, list[str]]] = field(default_factory=list)
     optional: list[tuple[str, str, float]] = field(default_factory=list)
-    any_of: list[list[tuple[str, str]]] = field(default_factory=list)  # each: at least one must match
+    any_of: list[list[tuple[str, str]]] = field(default_factory=list)
     date_from: str | None = None
     date_to: str | None = None
 
 
-def _compile(query: Query) -> tuple[wq.Query, wq.Query | None]:
-    musts: list[wq.Query] = [wq.Term(f, t) for f, t in query.required]
+def _filters(query: Query) -> wq.Query | None:
     filters: list[wq.Query] = [wq.Or([wq.Term(f, t) for f, t in group]) for group in query.any_of]
     if query.date_from or query.date_to:
         filters.append(wq.TermRange("date", query.date_from or "0000", query.date_to or "9999"))
-    if not musts:
-        main: wq.Query = wq.Every()
-    else:
-        main = wq.And(musts)
-        if query.optional:
-            main = wq.AndMaybe(main, wq.Or([wq.Term(f, t, boost=b) for f, t, b in query.optional]))
-    return main, (wq.And(filters) if filters else None)
+    return wq.And(filters) if filters else None
+
+
+def _present(matcher: Any, docnums: list[int]) -> set[int]:
+    """Which of the (sorted) documents a matcher matches, skipping straight to each."""
+    found = set()
+    for docnum in docnums:
+        if not matcher.is_active():
+            break
+        if matcher.id() < docnum:
+            matcher.skip_to(docnum)
+        if matcher.is_active() and matcher.id() == docnum:
+            found.add(docnum)
+    return found
 
 
 @dataclass
@@ -114,9 +129,15 @@ class Hits:
     rows: list[tuple[dict[str, Any], float]]
 
 
+# Candidates ranked by the optional terms: enough that the best of the "together" documents are
+# among them, few enough that checking each one costs little.
+RERANK_POOL = 60
+
+
 class SearchIndex:
     def __init__(self, folder: Path):
         self.folder = folder
+        self._searcher: Any = None  # kept between searches, refreshed when the index changed
 
     @classmethod
     def create(cls, folder: Path) -> SearchIndex:
@@ -127,11 +148,12 @@ class SearchIndex:
         return cls(folder)
 
     def _open(self):
-        if not whoosh_index.exists_in(str(self.folder)):
-            raise IndexUnavailable(f"chưa có chỉ mục tìm kiếm ở {self.folder}; {REBUILD_HINT}")
         try:
+            if not whoosh_index.exists_in(str(self.folder)):
+                raise IndexUnavailable(f"chưa có chỉ mục tìm kiếm ở {self.folder}; {REBUILD_HINT}")
             return whoosh_index.open_dir(str(self.folder))
-        except (EmptyIndexError, OSError, ValueError, EOFError, KeyError) as exc:
+        except (EmptyIndexError, WhooshIndexError, OSError, ValueError, EOFError, KeyError,
+                struct.error) as exc:
             raise IndexUnavailable(
                 f"chỉ mục tìm kiếm ở {self.folder} bị hỏng ({exc}); {REBUILD_HINT}") from exc
 
@@ -166,15 +188,60 @@ class SearchIndex:
     def doc_count(self) -> int:
         return self._open().doc_count()
 
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+
+    def _current(self) -> Any:
+        """The kept searcher, or a new one once the index changed (Whoosh's own ``refresh`` fails
+        when the old reader was of an empty index)."""
+        if self._searcher is not None and not self._searcher.up_to_date():
+            self.close()
+        if self._searcher is None:
+            self._searcher = self._open().searcher()
+        return self._searcher
+
     def search(self, query: Query, *, limit: int, by_date: bool) -> Hits:
-        main, filters = _compile(query)
+        """Top ``limit`` documents: the required terms count and score them, the optional terms
+        and the phrase checks are applied to the best candidates only."""
+        main = wq.And([wq.Term(f, t) for f, t in query.required]) if query.required else wq.Every()
+        pool = limit if by_date else max(limit, RERANK_POOL)
+        kwargs: dict[str, Any] = {"limit": pool, "filter": _filters(query)}
+        if by_date or not query.required:
+            kwargs.update(sortedby="day", reverse=True)
         try:
-            with self._open().searcher() as searcher:
-                kwargs: dict[str, Any] = {"limit": limit, "filter": filters}
-                if by_date or not query.required:
-                    kwargs.update(sortedby="day", reverse=True)
-                results = searcher.search(main, **kwargs)
-                rows = [(dict(hit.fields()), float(hit.score or 0.0)) for hit in results]
-                return Hits(len(results), rows)
-        except (OSError, ValueError, EOFError, KeyError) as exc:
+            searcher = self._current()
+            results = searcher.search(main, **kwargs)
+            total = len(results)
+            candidates = [(hit.docnum, float(hit.score or 0.0)) for hit in results]
+            candidates, failed = self._check_phrases(searcher, query, candidates)
+            if not by_date and query.optional:
+                candidates = self._rerank(searcher, query, candidates)
+            rows = [(searcher.stored_fields(docnum), score) for docnum, score in candidates[:limit]]
+            return Hits(total - failed, rows)
+        except (OSError, ValueError, EOFError, KeyError, struct.error) as exc:
             raise IndexUnavailable(f"không đọc được chỉ mục tìm kiếm ({exc}); {REBUILD_HINT}") from exc
+
+    @staticmethod
+    def _check_phrases(searcher: Any, query: Query,
+                       candidates: list[tuple[int, float]]) -> tuple[list[tuple[int, float]], int]:
+        """Keep the candidates whose phrases stand word by word, as written."""
+        kept = candidates
+        for fieldname, words in query.phrases:
+            ordered = sorted(docnum for docnum, _ in kept)
+            matching = _present(wq.Phrase(fieldname, words).matcher(searcher), ordered)
+            kept = [(docnum, score) for docnum, score in kept if docnum in matching]
+        return kept, len(candidates) - len(kept)
+
+    @staticmethod
+    def _rerank(searcher: Any, query: Query, candidates: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        reader = searcher.reader()
+        ordered = sorted(docnum for docnum, _ in candidates)
+        bonus = dict.fromkeys(ordered, 0.0)
+        for fieldname, text, weight in query.optional:
+            if (fieldname, text) in reader:
+                for docnum in _present(reader.postings(fieldname, text), ordered):
+                    bonus[docnum] += weight
+        return sorted(((docnum, score + 1000.0 * bonus[docnum]) for docnum, score in candidates),
+                      key=lambda item: -item[1])

@@ -24,6 +24,7 @@ from docgen.text import canonical, fold
 PROVINCE = vp.ProvinceCode.P_68  # Lâm Đồng
 TYPE_WORDS = {"xã": "xã", "phường": "phường", "đặc khu": "đặc khu"}
 _TYPE = re.compile(r"(?<!\w)(đặc khu|phường|xã)\s+", re.IGNORECASE)
+_WORD = re.compile(r"[\w']+")
 _SEPARATOR = re.compile(r"\s*(?:,|;|và|\bva\b)\s*")
 
 
@@ -71,8 +72,10 @@ class Gazetteer:
             for key in (_key(loc.name), fold(_key(loc.name)), _key(loc.full_name), fold(_key(loc.full_name))):
                 if loc not in self._by_key.setdefault(key, []):
                     self._by_key[key].append(loc)
-        # Longest first, so that the longest name that fits wins.
-        self._names = sorted(((_key(loc.name), loc) for loc in self.all), key=lambda p: -len(p[0]))
+        # By first word, longest first, so that the longest name that fits wins.
+        self._by_first: dict[str, list[tuple[str, Locality]]] = {}
+        for loc in sorted(self.all, key=lambda loc: -len(_key(loc.name))):
+            self._by_first.setdefault(_key(loc.name).split(" ")[0], []).append((_key(loc.name), loc))
         self.teams = teams or {}
 
     def resolve(self, text: str) -> Locality:
@@ -89,7 +92,8 @@ class Gazetteer:
         raise InvalidInput(f"không có xã, phường, đặc khu «{text}» ở tỉnh Lâm Đồng", field="--locality")
 
     def _name_at(self, text: str, position: int) -> Locality | None:
-        for key, loc in self._names:
+        first = _WORD.match(text, position)
+        for key, loc in self._by_first.get(first.group() if first else "", []):
             end = position + len(key)
             if text.startswith(key, position) and (end == len(text) or not text[end].isalnum()):
                 return loc

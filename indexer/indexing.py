@@ -40,7 +40,7 @@ def index_document(record: dict[str, Any], gazetteer: Gazetteer, taxonomy: Taxon
         "signature": record.get("signature", ""), "date": record.get("date") or "",
         "day": date.fromisoformat(record["date"]).toordinal() if record.get("date") else 0,
         "title": subject, "title_exact": subject, "title_pairs": subject,
-        "body": everything, "body_exact": everything, "pairs": everything, "triples": everything,
+        "body": everything, "body_exact": everything, "pairs": everything,
         "signer_name": record.get("signer", ""),
         "symbols": ",".join(dict.fromkeys(keys)),
         "localities": ",".join(loc.code for loc in found),

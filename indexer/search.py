@@ -1,10 +1,10 @@
 """Searching the archive: a clerk's query and filters turned into index look-ups, with snippets.
 
-A quoted phrase must stand as written: it becomes its syllable pairs or
-overlapping triples, which the index holds as single terms. Unquoted words
-must all occur; documents where they stand together, or in the trích yếu, or
-spelt with the very accents typed, rank first. Symbols (``1417-CV/TU``) are
-looked up as written.
+A quoted phrase must stand as written: it becomes its syllable pairs, which
+the index holds as single terms, and a longer phrase's word order is checked
+in the candidates. Unquoted words must all occur; documents where they stand
+together, or in the trích yếu, or spelt with the very accents typed, rank
+first. Symbols (``1417-CV/TU``) are looked up as written.
 """
 
 from __future__ import annotations
@@ -32,6 +32,9 @@ from indexer.gazetteer import Gazetteer
 from indexer.indexing import read_sidecar
 from indexer.topics import Taxonomy
 
+# How candidates rank, before the engine's own score: words standing together first, then in the
+# trích yếu, then spelt with the accents typed.
+TOGETHER_WEIGHT, TITLE_WEIGHT, EXACT_WEIGHT = 8.0, 2.0, 0.5
 _QUOTED = re.compile(r"[\"“”]([^\"“”]+)[\"“”]")
 
 
@@ -67,29 +70,30 @@ def parse_text(text: str) -> ParsedText:
 
 
 def _phrase_terms(query: Query, phrase: list[str]) -> None:
+    """A pair is one term; a longer phrase needs all its pairs, and positions checked only
+    in the few documents that hold every pair."""
     flat = folded(phrase)
     if len(flat) == 1:
         query.required.append(("body", flat[0]))
-    elif len(flat) == 2:
-        query.required.append(("pairs", "_".join(flat)))
     else:
-        query.required += [("triples", t) for t in ngrams(flat, 3)]
-    query.optional += [("title_pairs", p, 2.0) for p in ngrams(flat, 2)]
+        query.required += [("pairs", p) for p in dict.fromkeys(ngrams(flat, 2))]
+    if len(flat) > 2:
+        query.phrases.append(("body", flat))
+    query.optional += [("title_pairs", p, TITLE_WEIGHT) for p in ngrams(flat, 2)]
 
 
 def _word_terms(query: Query, words: list[str]) -> None:
     flat = folded(words)
     query.required += [("body", w) for w in dict.fromkeys(flat)]
-    query.optional += [("pairs", p, 2.0) for p in ngrams(flat, 2)]
-    query.optional += [("triples", t, 2.0) for t in ngrams(flat, 3)]
-    query.optional += [("title", w, 1.0) for w in flat] + [("title_pairs", p, 2.0) for p in ngrams(flat, 2)]
+    query.optional += [("pairs", p, TOGETHER_WEIGHT) for p in ngrams(flat, 2)]
+    query.optional += [("title_pairs", p, TITLE_WEIGHT) for p in ngrams(flat, 2)]
 
 
 def _exact_terms(query: Query, parsed: ParsedText) -> None:
     """Accents typed: the very spelling earns more than its folded look-alikes."""
     for item in [*parsed.phrases, parsed.words]:
         exact = [s for s in item if fold_syllable(s) != s]
-        query.optional += [("body_exact", s, 1.5) for s in exact] + [("title_exact", s, 1.5) for s in exact]
+        query.optional += [("body_exact", s, EXACT_WEIGHT) for s in exact]
 
 
 def _filters(query: Query, request: SearchRequest, gazetteer: Gazetteer, taxonomy: Taxonomy) -> None:

@@ -32,17 +32,20 @@ class Taxonomy:
     def __init__(self, topics: list[Topic]):
         self.topics = topics
         self.by_slug = {topic.slug: topic for topic in topics}
-        self._patterns = {
-            topic.slug: re.compile(r"(?<!\w)(?:" + "|".join(re.escape(_normal(k)) for k in topic.keywords)
-                                   + r")(?!\w)")
-            for topic in topics
-        }
+        # One pass over the text for all topics: each topic is a named group of its keywords.
+        groups = [f"(?P<t{i}>" + "|".join(re.escape(_normal(k)) for k in sorted(t.keywords, key=len,
+                                                                                reverse=True)) + ")"
+                  for i, t in enumerate(topics)]
+        self._pattern = re.compile(r"(?<!\w)(?:" + "|".join(groups) + r")(?!\w)") if topics else None
 
     def tag(self, text: str) -> list[str]:
         """The slugs of every topic whose keywords occur at least ``min_count`` times."""
-        haystack = _normal(text)
-        return [topic.slug for topic in self.topics
-                if len(self._patterns[topic.slug].findall(haystack)) >= topic.min_count]
+        if self._pattern is None:
+            return []
+        counts = [0] * len(self.topics)
+        for match in self._pattern.finditer(_normal(text)):
+            counts[int(str(match.lastgroup)[1:])] += 1
+        return [t.slug for t, n in zip(self.topics, counts, strict=True) if n >= t.min_count]
 
     def resolve(self, slug: str) -> Topic:
         if slug not in self.by_slug:

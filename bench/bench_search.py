@@ -1,0 +1,152 @@
+"""Benchmark of search: index a synthetic archive, run a fixed mix of queries, compare with FTS5.
+
+Run with ``make bench`` (10,000 documents) or ``python bench/bench_search.py 100000``.
+Prints figures; asserts nothing. Query times are the engine's (query built, index
+searched, total counted, top 20 fetched); FTS5 does the same work: MATCH, count and top 20.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import write_corpus
+
+from archive.store import ArchiveStore
+from indexer.analyzer import fold_syllable, syllables
+from indexer.indexing import rebuild
+from indexer.search import SearchRequest, build_query
+from vanthu.workspace import init_workspace
+
+REPEATS = 5
+QUERIES = {
+    "term": [SearchRequest("giải ngân"), SearchRequest("bồi thường"), SearchRequest("du khách"),
+             SearchRequest("trạm y tế"), SearchRequest("nợ đọng"), SearchRequest("cà phê")],
+    "phrase": [SearchRequest('"giải phóng mặt bằng"'), SearchRequest('"đầu tư công"'),
+               SearchRequest('"Tổ theo dõi địa bàn"'), SearchRequest('"thu ngân sách nhà nước"'),
+               SearchRequest('"chuyển đổi số"'), SearchRequest('"trách nhiệm người đứng đầu"')],
+    "accentless": [SearchRequest("giai phong mat bang"), SearchRequest("thu ngan sach"),
+                   SearchRequest("chuyen doi so"), SearchRequest("cai cach hanh chinh"),
+                   SearchRequest("to theo doi dia ban"), SearchRequest("du lich")],
+    "filtered": [SearchRequest("đầu tư công", locality="Đắk Song"),
+                 SearchRequest("giải phóng mặt bằng", team=3),
+                 SearchRequest("thu ngân sách", kind="TB"),
+                 SearchRequest("chuyển đổi số", locality="Phú Quý"),
+                 SearchRequest("cải cách hành chính", team=7),
+                 SearchRequest("du lịch", kind="KL")],
+}
+
+
+def fts_fold(text: str) -> str:
+    """FTS5's remove_diacritics does not fold đ; do it by hand, as the issue says."""
+    return text.replace("đ", "d").replace("Đ", "D")
+
+
+def _codes(workspace, text: str) -> str:
+    return "," + ",".join(loc.code for loc in workspace.gazetteer.find(text)) + ","
+
+
+def build_fts(path: Path, workspace, records: list[dict]) -> float:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE VIRTUAL TABLE docs USING fts5(body, localities UNINDEXED, kind UNINDEXED, "
+                 "tokenize = 'unicode61 remove_diacritics 2')")
+    started = time.perf_counter()
+    with conn:
+        conn.executemany("INSERT INTO docs (rowid, body, localities, kind) VALUES (?, ?, ?, ?)", (
+            (i, fts_fold(f"{r['subject']}\n{r['text']}"),
+             _codes(workspace, f"{r['subject']}\n{r['text']}"),
+             r["kind"]) for i, r in enumerate(records)))
+    elapsed = time.perf_counter() - started
+    conn.close()
+    return len(records) / elapsed
+
+
+def fts_sql(request: SearchRequest, workspace) -> tuple[str, list]:
+    text = request.text
+    quoted = text.startswith('"')
+    words = [fold_syllable(s) for s in syllables(text)]
+    match = '"' + " ".join(words) + '"' if quoted else " AND ".join(words)
+    where, params = ["docs MATCH ?"], [match]
+    codes: list[str] = []
+    if request.locality:
+        codes = [workspace.gazetteer.resolve(request.locality).code]
+    if request.team is not None:
+        codes = [loc.code for loc in workspace.gazetteer.team_localities(request.team)]
+    if codes:
+        where.append("(" + " OR ".join("localities LIKE ?" for _ in codes) + ")")
+        params += [f"%,{code},%" for code in codes]
+    if request.kind:
+        where.append("kind = ?")
+        params.append(request.kind)
+    return " AND ".join(where), params
+
+
+def time_fts(path: Path, workspace) -> dict[str, list[float]]:
+    conn = sqlite3.connect(path)
+    timings: dict[str, list[float]] = {}
+    for kind, requests in QUERIES.items():
+        for _ in range(REPEATS):
+            for request in requests:
+                where, params = fts_sql(request, workspace)
+                started = time.perf_counter()
+                conn.execute(f"SELECT count(*) FROM docs WHERE {where}", params).fetchone()
+                top = f"SELECT rowid FROM docs WHERE {where} ORDER BY rank LIMIT 20"
+                conn.execute(top, params).fetchall()
+                timings.setdefault(kind, []).append(time.perf_counter() - started)
+    conn.close()
+    return timings
+
+
+def time_vanthu(workspace) -> tuple[dict[str, list[float]], dict[str, int]]:
+    index = workspace.search_index()
+    timings: dict[str, list[float]] = {}
+    totals: dict[str, int] = {}
+    for kind, requests in QUERIES.items():
+        for _ in range(REPEATS):
+            for request in requests:
+                started = time.perf_counter()
+                query, parsed = build_query(request, workspace.gazetteer, workspace.taxonomy)
+                hits = index.search(query, limit=20, by_date=parsed.empty)
+                timings.setdefault(kind, []).append(time.perf_counter() - started)
+                label = request.text + str(request.locality or request.team or request.kind or "")
+                totals[label] = hits.total
+    index.close()
+    return timings, totals
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, round(len(ordered) * 0.95) - 1)]
+
+
+def main(count: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        workspace = init_workspace(Path(tmp) / "ws")
+        records = write_corpus(workspace.archive, count)
+        catalog = workspace.catalog()
+        started = time.perf_counter()
+        rebuild(ArchiveStore(workspace.archive), workspace.index, catalog, workspace.gazetteer,
+                workspace.taxonomy)
+        elapsed = time.perf_counter() - started
+        catalog.close()
+        fts_rate = build_fts(Path(tmp) / "fts.sqlite3", workspace, records)
+        print(f"{count} documents: vanthu index rebuild {count / elapsed:.0f} docs/s "
+              f"({elapsed:.0f} s), FTS5 insert {fts_rate:.0f} docs/s")
+        ours, totals = time_vanthu(workspace)
+        theirs = time_fts(Path(tmp) / "fts.sqlite3", workspace)
+        for kind in QUERIES:
+            a50, a95 = statistics.median(ours[kind]) * 1000, p95(ours[kind]) * 1000
+            b50, b95 = statistics.median(theirs[kind]) * 1000, p95(theirs[kind]) * 1000
+            print(f"  {kind:<10} vanthu p50 {a50:6.1f} ms p95 {a95:6.1f} ms | FTS5 p50 {b50:6.1f} ms "
+                  f"p95 {b95:6.1f} ms | p95 ratio {a95 / b95:4.1f}x")
+        print(f"  hits per query: {min(totals.values())}…{max(totals.values())}")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000)
