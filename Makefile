@@ -43,6 +43,8 @@ demo: system venv
 	-$(BIN)/vanthu ingest $(DEMO)/inbox --home $(DEMO)
 	$(BIN)/vanthu show 1774-CV/TU --home $(DEMO)
 	$(BIN)/vanthu check --home $(DEMO)
+	$(BIN)/vanthu search "giai phong mat bang" --home $(DEMO)
+	$(BIN)/vanthu search --locality "Đắk Song" --home $(DEMO)
 
 lint: venv
 	$(BIN)/ruff check .
@@ -53,6 +55,7 @@ test: system venv lint
 bench: system venv
 	$(BIN)/python bench/bench_docgen.py
 	$(BIN)/python bench/bench_archive.py
+	$(BIN)/python bench/bench_search.py 10000
 
 templates: venv
 	$(BIN)/python -m docgen.blueprints

@@ -202,7 +202,7 @@ def _closing(document: docx.document.Document) -> None:
 
 
 def build_template(kind_code: str) -> docx.document.Document:
-    """The stock template of a kind: ``CV``, ``QĐ`` or ``TB``."""
+    """The stock template of a kind: ``CV``, ``QĐ``, ``TB`` or ``BC`` (laid out as ``TB``)."""
     document = docx.Document()
     _add_styles(document)
     _set_up_page(document)

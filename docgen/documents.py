@@ -24,7 +24,7 @@ SECRECY = ("MẬT", "TỐI MẬT", "TUYỆT MẬT")
 URGENCY = ("KHẨN", "THƯỢNG KHẨN", "HỎA TỐC")
 
 # The fields each kind requires, beside ``subject``.
-REQUIRED = {"CV": ("to", "body"), "QĐ": ("bases", "articles"), "TB": ("body",)}
+REQUIRED = {"CV": ("to", "body"), "QĐ": ("bases", "articles"), "TB": ("body",), "BC": ("body",)}
 KNOWN_KEYS = {
     "subject", "to", "body", "bases", "proposer", "articles", "recipients",
     "signer", "date", "secrecy", "urgency", "body_code",

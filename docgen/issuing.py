@@ -9,6 +9,7 @@ without LibreOffice the numbered DOCX files stand, and the caller is told.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -46,20 +47,27 @@ class Issued:
         }
 
 
+Finish = Callable[[bytes], bytes]
+
+
+def _same(data: bytes) -> bytes:
+    return data
+
+
 def file_name(symbol: str) -> str:
     """``1417-CV/TU`` → ``1417-CV-TU.docx``: the symbol, safe as a file name."""
     return f"{symbol.replace('/', '-')}.docx"
 
 
 def _issue_one(document: Document, register: Register, renderer: Renderer, out_dir: Path,
-               on: date) -> Issued:
+               on: date, finish: Finish) -> Issued:
     kind_code = renderer.profile.kind_code(document.kind)
     written: Path | None = None
     try:
         with register.reserve(document.issuer.code, kind_code, on=on,
                               subject=subject_line(document), signer=document.signer.name,
                               secrecy=document.secrecy, urgency=document.urgency) as entry:
-            data = renderer.render(document, entry.number, on)
+            data = finish(renderer.render(document, entry.number, on))
             path = out_dir / file_name(entry.symbol)
             write_new(path, data)
             written = path
@@ -71,25 +79,31 @@ def _issue_one(document: Document, register: Register, renderer: Renderer, out_d
     return Issued(document, on, path, kind_code, entry)
 
 
-def _draft_one(document: Document, renderer: Renderer, out_dir: Path, on: date) -> Issued:
+def _draft_one(document: Document, renderer: Renderer, out_dir: Path, on: date, finish: Finish,
+               name: str | None) -> Issued:
     kind_code = renderer.profile.kind_code(document.kind)
     stem = Path(document.source).stem or "van-ban"
-    path = out_dir / f"du-thao-{kind_code}-{document.issuer.code}-{stem}.docx"
-    write_replacing(path, renderer.render(document, None, on))
+    path = out_dir / (name or f"du-thao-{kind_code}-{document.issuer.code}-{stem}.docx")
+    write_replacing(path, finish(renderer.render(document, None, on)))
     return Issued(document, on, path, kind_code)
 
 
 def issue_documents(documents: list[Document], *, register: Register, renderer: Renderer,
-                    out_dir: Path, today: date, draft: bool = False) -> list[Issued]:
-    """Number (unless ``draft``), render and record each document, in order."""
+                    out_dir: Path, today: date, draft: bool = False, finish: Finish | None = None,
+                    draft_name: str | None = None) -> list[Issued]:
+    """Number (unless ``draft``), render and record each document, in order.
+
+    ``finish`` gets the rendered DOCX before it is written (the digest writes its sections
+    into it), so the register's SHA-256 is that of the file as issued.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     results = []
     for document in documents:
         on = document.date or today
         if draft:
-            results.append(_draft_one(document, renderer, out_dir, on))
+            results.append(_draft_one(document, renderer, out_dir, on, finish or _same, draft_name))
         else:
-            results.append(_issue_one(document, register, renderer, out_dir, on))
+            results.append(_issue_one(document, register, renderer, out_dir, on, finish or _same))
     return results
 
 

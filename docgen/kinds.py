@@ -33,7 +33,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("HD", "Hướng dẫn", "huong-dan"),
     Kind("TT", "Thông tri", "thong-tri"),
     Kind("TB", "Thông báo", "thong-bao", "thong_bao.docx"),
-    Kind("BC", "Báo cáo", "bao-cao"),
+    Kind("BC", "Báo cáo", "bao-cao", "bao_cao.docx"),
     Kind("TTr", "Tờ trình", "to-trinh"),
     Kind("CTr", "Chương trình", "chuong-trinh"),
     Kind("KH", "Kế hoạch", "ke-hoach"),

@@ -87,8 +87,10 @@ class IndexUpdater:
 
 
 def rebuild(store: ArchiveStore, folder: Path, catalog: Catalog, gazetteer: Gazetteer, taxonomy: Taxonomy,
-            progress: Callable[[Iterable[Path]], Iterable[Path]] = lambda items: items) -> int:
-    """A new index from the archive's sidecars, swapped in only when complete."""
+            progress: Callable[[Iterable[Path]], Iterable[Path]] = lambda items: items,
+            extra: Iterable[dict[str, Any]] = ()) -> int:
+    """A new index from the archive's sidecars (and ``extra`` records, the teams' reports),
+    swapped in only when complete."""
     building = folder.with_name(folder.name + ".new")
     index = SearchIndex.create(building)
     sidecars = sorted(store.root.rglob(f"*{SIDECAR}"))
@@ -98,6 +100,8 @@ def rebuild(store: ArchiveStore, folder: Path, catalog: Catalog, gazetteer: Gaze
             record = json.loads(path.read_text("utf-8"))
             writer.add_document(**index_document(record, gazetteer, taxonomy))
             indexed.append(record["sha256"])
+        for record in extra:
+            writer.add_document(**index_document(record, gazetteer, taxonomy))
     retired = folder.with_name(folder.name + ".old")
     shutil.rmtree(retired, ignore_errors=True)
     if folder.exists():

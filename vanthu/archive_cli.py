@@ -32,17 +32,17 @@ def _warn(message: str) -> None:
 
 @contextmanager
 def opened_pipeline(workspace: Workspace) -> Iterator[tuple[Pipeline, IndexUpdater]]:
-    """The pipeline, with the search index following what it archives."""
-    register, catalog = workspace.register(), workspace.catalog()
+    """The pipeline, with the search index and the follow-up book following what it archives."""
+    register, catalog, tasks = workspace.register(), workspace.catalog(), workspace.task_book()
     updater = workspace.index_updater(catalog, _warn)
     pipeline = workspace.pipeline(register, catalog)
-    pipeline.listeners.append(updater.queue)
+    pipeline.listeners += [updater.queue, tasks.read_record]
     try:
         yield pipeline, updater
     finally:
         updater.flush()
-        register.close()
-        catalog.close()
+        for book in (register, catalog, tasks):
+            book.close()
 
 
 def _outcome_line(outcome: Outcome) -> str:

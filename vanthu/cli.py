@@ -19,6 +19,7 @@ from docgen.register import Entry
 from docgen.rendering import format_symbol
 from vanthu import messages
 from vanthu.archive_cli import check, ingest, show, trust, watch
+from vanthu.digest_cli import digest, report, tasks
 from vanthu.options import VanthuGroup, home_option, json_option, print_json
 from vanthu.search_cli import index, localities, search_command
 from vanthu.workspace import Workspace, init_workspace
@@ -180,5 +181,6 @@ def settings(home: Path | None) -> None:
         click.echo(f"{name} = {getattr(current, name)!r}  (mặc định {default!r})\n    {help_text}")
 
 
-for command in (watch, ingest, show, check, trust, search_command, index, localities):
+for command in (watch, ingest, show, check, trust, search_command, index, localities, report, tasks,
+                digest):
     cli.add_command(command)

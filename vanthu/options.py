@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
-from docgen.errors import ConversionFailed, ConverterMissing, VanthuError
+from docgen.dates import parse_date
+from docgen.errors import ConversionFailed, ConverterMissing, InvalidInput, VanthuError
 
 
 class CliError(click.ClickException):
@@ -64,3 +66,13 @@ def print_json(value: Any) -> None:
     click.echo(json.dumps(value, ensure_ascii=False))
 
 
+
+
+def date_value(option: str, value: str | None) -> date | None:
+    """A date option typed as 2026-06-03 or 03/6/2026; the error names the option."""
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        raise InvalidInput(str(exc), field=option) from exc

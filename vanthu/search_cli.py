@@ -10,21 +10,11 @@ from typing import Any
 import click
 
 from archive.store import ArchiveStore
-from docgen.dates import parse_date
-from docgen.errors import InvalidInput
+from digest.reports import index_record
 from indexer.indexing import rebuild
 from indexer.search import SearchRequest, search
-from vanthu.options import VanthuCommand, VanthuGroup, home_option, json_option, print_json
+from vanthu.options import VanthuCommand, VanthuGroup, date_value, home_option, json_option, print_json
 from vanthu.workspace import Workspace
-
-
-def _date(option: str, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return parse_date(value)
-    except ValueError as exc:
-        raise InvalidInput(str(exc), field=option) from exc
 
 
 def _highlight(snippet: str) -> str:
@@ -65,8 +55,8 @@ def search_command(text: str, locality: str | None, team: int | None, topic: str
                    as_json: bool, home: Path | None) -> None:
     """Tìm văn bản đã lưu trữ, có dấu hoặc không dấu; "cụm từ" trong ngoặc kép phải đứng liền nhau."""
     workspace = Workspace.locate(home)
-    request = SearchRequest(text, locality, team, topic, kind, signer, _date("--from", date_from),
-                            _date("--to", date_to), sort, limit)
+    request = SearchRequest(text, locality, team, topic, kind, signer, date_value("--from", date_from),
+                            date_value("--to", date_to), sort, limit)
     answer = search(workspace.search_index(), ArchiveStore(workspace.archive), request,
                     workspace.gazetteer, workspace.taxonomy)
     if as_json:
@@ -87,19 +77,24 @@ def index() -> None:
 def index_rebuild(home: Path | None) -> None:
     """Dựng lại chỉ mục tìm kiếm từ kho lưu trữ (các tệp .json đi kèm); gắn lại địa bàn, chủ đề."""
     workspace = Workspace.locate(home)
-    catalog = workspace.catalog()
+    catalog, tasks = workspace.catalog(), workspace.task_book()
     show_bar = sys.stderr.isatty()
 
     def progress(items):
         with click.progressbar(items, label="Đang dựng chỉ mục", file=sys.stderr, hidden=not show_bar) as bar:
             yield from bar
 
+    store = ArchiveStore(workspace.archive)
+    reports = [index_record(report) for report in workspace.report_book().all()]
     try:
-        count = rebuild(ArchiveStore(workspace.archive), workspace.index, catalog, workspace.gazetteer,
-                        workspace.taxonomy, progress)
+        count = rebuild(store, workspace.index, catalog, workspace.gazetteer, workspace.taxonomy, progress,
+                        reports)
+        found = sum(tasks.read_record(record) for record in store.sidecars())
     finally:
         catalog.close()
-    click.echo(f"Đã dựng lại chỉ mục: {count} văn bản.")
+        tasks.close()
+    click.echo(f"Đã dựng lại chỉ mục: {count} văn bản, {len(reports)} báo cáo nhanh; "
+               f"{found} nhiệm vụ có hạn.")
 
 
 @click.command(cls=VanthuCommand)

@@ -30,6 +30,9 @@ class Settings:
         1.0, "Chu kỳ (giây) kiểm tra inbox/ khi chạy vanthu watch --polling (ổ mạng).")
     ingest_workers: int = _setting(
         max(1, os.cpu_count() or 1), "Số tiến trình đọc PDF song song khi chạy vanthu ingest.")
+    report_weekday: int = _setting(
+        4, "Ngày hạn báo cáo nhanh của các Tổ trong tuần (0 = thứ Hai … 4 = thứ Sáu).")
+    report_time: str = _setting("09:00", "Giờ hạn báo cáo nhanh (giờ:phút); tuần tổng hợp kết thúc lúc này.")
     retry_cap_seconds: float = _setting(
         300.0, "Thời gian chờ tối đa (giây) giữa hai lần thử lại một tệp bị khóa.")
 

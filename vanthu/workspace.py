@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable
+from datetime import time
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -16,6 +17,8 @@ from archive.catalog import Catalog
 from archive.pipeline import Pipeline
 from archive.signatures import TrustStore
 from archive.store import ArchiveStore
+from digest.reports import ReportBook
+from digest.tasks import TaskBook
 from docgen.errors import InvalidInput, VanthuError
 from docgen.profile import Profile, build_profile, default_profile_text, merged_config
 from docgen.register import Register
@@ -47,6 +50,7 @@ class Workspace:
     templates = property(lambda self: self.root / "templates")
     trust = property(lambda self: self.root / "trust")
     index = property(lambda self: self.root / "index")
+    reports = property(lambda self: self.root / "reports")
 
     @classmethod
     def locate(cls, home: Path | None) -> Workspace:
@@ -106,6 +110,24 @@ class Workspace:
     def index_updater(self, catalog: Catalog, warn: Callable[[str], None]) -> IndexUpdater:
         return IndexUpdater(self.search_index(), catalog, ArchiveStore(self.archive), self.gazetteer,
                             self.taxonomy, warn)
+
+    def task_book(self) -> TaskBook:
+        return TaskBook(self.register_path, self.gazetteer)
+
+    def report_book(self) -> ReportBook:
+        return ReportBook(self.reports, self.gazetteer)
+
+    def report_clock(self) -> tuple[int, time]:
+        """When the teams' weekly reports are due: (weekday, time of day)."""
+        settings = self.settings
+        if not 0 <= settings.report_weekday <= 6:
+            raise InvalidInput("phải từ 0 (thứ Hai) đến 6 (Chủ nhật)", file=self.config,
+                               field="settings.report_weekday")
+        try:
+            return settings.report_weekday, time.fromisoformat(settings.report_time)
+        except ValueError as exc:
+            raise InvalidInput(f"«{settings.report_time}» không phải giờ:phút", file=self.config,
+                               field="settings.report_time") from exc
 
     def catalog(self) -> Catalog:
         return Catalog(self.register_path)

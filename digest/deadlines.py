@@ -1,0 +1,111 @@
+"""Tasks with a deadline, read from the sentences of a conclusion or directive.
+
+The forms are those the office writes: ``trước ngày 30/5/2026``, ``trong
+tháng 6/2026``, ``trong quý III năm 2026``, ``trước năm học 2026 - 2027``,
+``chậm nhất 05 ngày làm việc``. Each task keeps the sentence it stands in and,
+when the sentence names it, the body that must act. What the reader gets
+wrong a clerk corrects with ``vanthu tasks edit``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from digest.workdays import add_working_days
+from docgen.text import canonical
+
+ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+# School years open in early September; "before the school year" means by the end of August.
+SCHOOL_YEAR_DUE = (8, 31)
+
+_UNIT = re.compile(r"(?<=[.;])\s+|\s+(?=-\s+[^\W\d_])|\n\s*(?=[-+•]\s)")
+# The acting body opens the sentence (after "Giao", "Đề nghị"), capitalised; the verb that follows is
+# lower case, which tells "Ban Tổ chức" (a body) from "tổ chức" (to organise).
+_ACTOR = re.compile(
+    r"^[-+•]?\s*(?:(?i:giao|đề nghị|yêu cầu)\s+)?"
+    r"((?i:đảng ủy|ủy ban|ubnd|ban|văn phòng|sở|tổ|hội|mặt trận|công an|bộ phận|thường trực|các|"
+    r"trung tâm|chi bộ|đoàn|hội đồng|phòng)\b[^,.;:]*?)\s+"
+    r"(?:chủ trì|hoàn thành|rà soát|báo cáo|chỉ đạo|tổ chức|triển khai|xây dựng|phối hợp|tham mưu|"
+    r"kiểm tra|thực hiện|giải quyết|bàn giao|khẩn trương|tập trung|theo dõi|đôn đốc|chịu trách nhiệm|"
+    r"có trách nhiệm|hướng dẫn|ban hành|xử lý|nghiên cứu|chuẩn bị|lập|điều chỉnh|đẩy nhanh|trình|"
+    r"tổng hợp|cung cấp|bố trí|giải ngân|đề xuất)\b"
+)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    due: date
+    text: str
+
+
+@dataclass(frozen=True)
+class Task:
+    sentence: str
+    actor: str
+    due: date
+    due_text: str
+
+
+def _safe(make: Callable[[], date]) -> date | None:
+    try:
+        return make()
+    except ValueError:
+        return None
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+# (pattern, how a match and the document's date give the due date)
+_FORMS: list[tuple[re.Pattern[str], Callable[[re.Match[str], date], date | None]]] = [
+    (re.compile(r"(?:trước|chậm nhất(?: là)?(?: vào)?|không quá|hạn chót(?: là)?)\s+(?:ngày\s+)?"
+                r"(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?!\d)", re.IGNORECASE),
+     lambda m, on: _safe(lambda: date(int(m[3] or on.year), int(m[2]), int(m[1])))),
+    (re.compile(r"trong tháng\s+(\d{1,2})(?:/|\s+năm\s+)(\d{4})", re.IGNORECASE),
+     lambda m, on: _safe(lambda: _month_end(int(m[2]), int(m[1])))),
+    (re.compile(r"trong quý\s+(IV|III|II|I|[1-4])(?:/|\s+năm\s+)(\d{4})", re.IGNORECASE),
+     lambda m, on: _month_end(int(m[2]), ROMAN[m[1].lower()] * 3)),
+    (re.compile(r"trước năm học\s+(\d{4})\s*[-–]\s*(\d{4})", re.IGNORECASE),
+     lambda m, on: _safe(lambda: date(int(m[1]), *SCHOOL_YEAR_DUE))),
+    (re.compile(r"(?:chậm nhất|trong (?:thời hạn|vòng)?)\s*(\d{1,3})\s+ngày làm việc", re.IGNORECASE),
+     lambda m, on: add_working_days(on, int(m[1]))),
+    (re.compile(r"trong năm\s+(\d{4})", re.IGNORECASE),
+     lambda m, on: date(int(m[1]), 12, 31)),
+]
+
+
+def find_deadline(sentence: str, on: date) -> Deadline | None:
+    """The earliest-written deadline of a sentence, ``on`` being the document's date."""
+    best: tuple[int, Deadline] | None = None
+    for pattern, due_of in _FORMS:
+        match = pattern.search(sentence)
+        if match:
+            due = due_of(match, on)
+            if due and (best is None or match.start() < best[0]):
+                best = (match.start(), Deadline(due, match.group().strip()))
+    return best[1] if best else None
+
+
+def sentences(text: str) -> list[str]:
+    flat = re.sub(r"[ \t]+", " ", canonical(text))
+    flat = re.sub(r"\n(?![-+•]\s)", " ", flat)
+    return [unit.strip(" -+•\n") for unit in _UNIT.split(flat) if unit and unit.strip(" -+•\n")]
+
+
+def actor_of(sentence: str) -> str:
+    match = _ACTOR.match(sentence.strip())
+    return match[1].strip() if match else ""
+
+
+def find_tasks(text: str, on: date) -> list[Task]:
+    tasks = []
+    for sentence in sentences(text):
+        deadline = find_deadline(sentence, on)
+        if deadline:
+            tasks.append(Task(sentence, actor_of(sentence), deadline.due, deadline.text))
+    return tasks

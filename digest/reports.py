@@ -1,0 +1,128 @@
+"""The teams' weekly quick reports (báo cáo nhanh), kept as files in the workspace's ``reports/``.
+
+Each report is ``reports/<week>/to-<NN>.json`` beside a copy of what the team
+sent (YAML, DOCX or PDF). A report after the week's deadline is accepted and
+marked late; a second report for the same week replaces the first.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import docx
+
+from archive.reading import Rejected, read_pdf
+from digest.weeks import Week
+from docgen.documents import read_data_file
+from docgen.errors import InvalidInput
+from docgen.files import write_replacing
+from docgen.text import nfc
+from indexer.gazetteer import Gazetteer
+
+SECTIONS = {"noi_bat": "Nổi bật", "kho_khan": "Khó khăn, vướng mắc", "kien_nghi": "Kiến nghị, đề xuất"}
+
+
+@dataclass
+class ReportStatus:
+    team: int
+    status: str  # on_time | late | missing
+    submitted_at: str = ""
+
+
+def _items(value: Any, field: str, source: Path) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    if not all(isinstance(item, str | int | float) and not isinstance(item, bool) for item in items):
+        raise InvalidInput("phải là một đoạn văn bản hoặc danh sách các đoạn", file=source, field=field)
+    return [nfc(str(item)).strip() for item in items if str(item).strip()]
+
+
+def _from_yaml(path: Path, gazetteer: Gazetteer) -> dict[str, Any]:
+    data = read_data_file(path)
+    unknown = sorted(set(data) - set(SECTIONS) - {"localities"})
+    if unknown:
+        raise InvalidInput(f"khóa không được hỗ trợ (có: {', '.join([*SECTIONS, 'localities'])})",
+                           file=path, field=unknown[0])
+    sections = {key: _items(data.get(key, []), key, path) for key in SECTIONS}
+    if not any(sections.values()):
+        raise InvalidInput("báo cáo trống: cần ít nhất một mục noi_bat, kho_khan hoặc kien_nghi",
+                           file=path, field="noi_bat")
+    codes = []
+    for index, name in enumerate(_items(data.get("localities", []), "localities", path), start=1):
+        try:
+            codes.append(gazetteer.resolve(name).code)
+        except InvalidInput as exc:
+            raise InvalidInput(exc.reason, file=path, field=f"localities[{index}]") from exc
+    text = "\n".join(f"{SECTIONS[k]}: {item}" for k, items in sections.items() for item in items)
+    return {**sections, "localities": codes, "text": text}
+
+
+def _from_document(path: Path, gazetteer: Gazetteer) -> dict[str, Any]:
+    try:
+        if path.suffix.lower() == ".pdf":
+            text = read_pdf(path.read_bytes()).text
+        else:
+            document = docx.Document(str(path))
+            text = "\n".join(p.text for p in document.paragraphs)
+    except Rejected as exc:
+        raise InvalidInput(exc.reason, file=path) from exc
+    except (OSError, ValueError, KeyError) as exc:
+        raise InvalidInput(f"không đọc được báo cáo ({exc})", file=path) from exc
+    if not text.strip():
+        raise InvalidInput("báo cáo không có nội dung đọc được", file=path)
+    return {**{key: [] for key in SECTIONS}, "localities": [loc.code for loc in gazetteer.find(text)],
+            "text": nfc(text)}
+
+
+class ReportBook:
+    def __init__(self, folder: Path, gazetteer: Gazetteer):
+        self.folder, self.gazetteer = folder, gazetteer
+
+    def _path(self, week: Week, team: int) -> Path:
+        return self.folder / week.label / f"to-{team:02d}.json"
+
+    def add(self, team: int, week: Week, source: Path, now: datetime) -> dict[str, Any]:
+        self.gazetteer.team_localities(team)  # an unknown team is refused before anything is written
+        if not source.is_file():
+            raise InvalidInput("không tìm thấy tệp báo cáo", file=source)
+        suffix = source.suffix.lower()
+        read = _from_yaml if suffix in (".yaml", ".yml", ".json") else _from_document
+        content = read(source, self.gazetteer)
+        report = {"team": team, "week": week.label, "submitted_at": now.isoformat(timespec="seconds"),
+                  "late": now >= week.deadline, "source": source.name, **content}
+        target = self._path(week, team)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target.with_name(f"{target.stem}{suffix}"))
+        write_replacing(target, json.dumps(report, ensure_ascii=False, indent=1).encode("utf-8"))
+        return report
+
+    def get(self, week: Week, team: int) -> dict[str, Any] | None:
+        path = self._path(week, team)
+        return json.loads(path.read_text("utf-8")) if path.is_file() else None
+
+    def all(self) -> list[dict[str, Any]]:
+        return [json.loads(p.read_text("utf-8")) for p in sorted(self.folder.glob("*/to-*.json"))]
+
+    def status(self, week: Week) -> list[ReportStatus]:
+        statuses = []
+        for team in sorted(self.gazetteer.teams):
+            report = self.get(week, team)
+            if report is None:
+                statuses.append(ReportStatus(team, "missing"))
+            else:
+                statuses.append(ReportStatus(team, "late" if report["late"] else "on_time",
+                                             report["submitted_at"]))
+        return statuses
+
+
+def index_record(report: dict[str, Any]) -> dict[str, Any]:
+    """A report as the search index sees it: a Báo cáo whose sidecar is the report's JSON file."""
+    week, team = report["week"], int(report["team"])
+    return {"id": f"bc-{week}-{team:02d}", "sha256": "", "symbol": "", "kind": "BC", "body_code": "",
+            "date": report["submitted_at"][:10], "signer": "", "signature": "",
+            "subject": f"Báo cáo nhanh của Tổ theo dõi địa bàn số {team}, tuần {week}",
+            "text": report["text"], "path": f"../reports/{week}/to-{team:02d}.pdf"}

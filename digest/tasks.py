@@ -1,0 +1,138 @@
+"""The follow-up book: tasks read from archived conclusions and directives, with their deadlines.
+
+Tasks live in the workspace database, keyed by the document and their order
+in it, so reading a document again (a rebuild) refreshes what was read but
+keeps what a clerk set by hand: a corrected deadline, a task marked done.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from digest.deadlines import find_tasks
+from docgen.database import connect
+from docgen.errors import InvalidInput
+from indexer.gazetteer import Gazetteer
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS tasks (
+    id INTEGER PRIMARY KEY,
+    doc_id TEXT NOT NULL,
+    ordinal INTEGER NOT NULL,
+    symbol TEXT NOT NULL DEFAULT '',
+    doc_date TEXT NOT NULL DEFAULT '',
+    sentence TEXT NOT NULL,
+    actor TEXT NOT NULL DEFAULT '',
+    due TEXT NOT NULL,
+    due_text TEXT NOT NULL DEFAULT '',
+    localities TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done')),
+    note TEXT NOT NULL DEFAULT '',
+    done_at TEXT NOT NULL DEFAULT '',
+    due_edited INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (doc_id, ordinal)
+);
+"""
+
+
+@dataclass
+class TaskRow:
+    id: int
+    doc_id: str
+    ordinal: int
+    symbol: str
+    doc_date: str
+    sentence: str
+    actor: str
+    due: str
+    due_text: str
+    localities: str
+    status: str
+    note: str
+    done_at: str
+    due_edited: int
+
+    @property
+    def locality_codes(self) -> list[str]:
+        return [code for code in self.localities.split(",") if code]
+
+    def days_overdue(self, today: date) -> int:
+        return (today - date.fromisoformat(self.due)).days
+
+    def as_dict(self, gazetteer: Gazetteer | None = None, today: date | None = None) -> dict[str, Any]:
+        data = asdict(self)
+        data["localities"] = [gazetteer.by_code[c].full_name if gazetteer else c for c in self.locality_codes
+                              if not gazetteer or c in gazetteer.by_code]
+        data["due_edited"] = bool(self.due_edited)
+        if today is not None:
+            data["days_overdue"] = max(0, self.days_overdue(today)) if self.status == "open" else 0
+        return data
+
+
+class TaskBook:
+    def __init__(self, path: Path, gazetteer: Gazetteer):
+        self.conn = connect(path, SCHEMA)
+        self.gazetteer = gazetteer
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def read_record(self, record: dict[str, Any]) -> int:
+        """Read the tasks of an archived record; hand corrections and done marks are kept."""
+        on = date.fromisoformat(record.get("date") or record["archived_at"][:10])
+        text = record.get("text", "")
+        # A task naming no locality concerns the one the trích yếu names (a conclusion's), else all.
+        whole = [loc.code for loc in self.gazetteer.find(record.get("subject", ""))
+                 or self.gazetteer.find(text)]
+        rows = []
+        for ordinal, task in enumerate(find_tasks(text, on), start=1):
+            codes = [loc.code for loc in self.gazetteer.find(task.sentence)] or whole
+            rows.append((record["id"], ordinal, record.get("symbol", ""), on.isoformat(), task.sentence,
+                         task.actor, task.due.isoformat(), task.due_text, ",".join(codes)))
+        self.conn.execute("BEGIN IMMEDIATE")
+        self.conn.executemany(
+            "INSERT INTO tasks (doc_id, ordinal, symbol, doc_date, sentence, actor, due, due_text, "
+            "localities) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (doc_id, ordinal) DO UPDATE SET "
+            "symbol=excluded.symbol, doc_date=excluded.doc_date, sentence=excluded.sentence, "
+            "actor=excluded.actor, due_text=excluded.due_text, localities=excluded.localities, "
+            "due=CASE WHEN tasks.due_edited THEN tasks.due ELSE excluded.due END", rows)
+        self.conn.execute("COMMIT")
+        return len(rows)
+
+    def all(self) -> list[TaskRow]:
+        return [TaskRow(*row) for row in self.conn.execute("SELECT * FROM tasks ORDER BY due, id")]
+
+    def select(self, *, today: date, team: int | None = None, locality: str | None = None,
+               due_within: int | None = None, overdue: bool = False, open_only: bool = True) -> list[TaskRow]:
+        rows = [t for t in self.all() if t.status == "open" or not open_only]
+        if team is not None:
+            codes = {loc.code for loc in self.gazetteer.team_localities(team)}
+            rows = [t for t in rows if codes & set(t.locality_codes)]
+        if locality:
+            code = self.gazetteer.resolve(locality).code
+            rows = [t for t in rows if code in t.locality_codes]
+        if overdue:
+            rows = [t for t in rows if t.days_overdue(today) > 0]
+        if due_within is not None:
+            rows = [t for t in rows if t.days_overdue(today) <= 0 and -t.days_overdue(today) <= due_within]
+        return rows
+
+    def _get(self, task_id: int) -> TaskRow:
+        row = self.conn.execute("SELECT * FROM tasks WHERE id=?", (task_id,)).fetchone()
+        if row is None:
+            raise InvalidInput(f"không có nhiệm vụ số {task_id}", field="ID")
+        return TaskRow(*row)
+
+    def done(self, task_id: int, note: str = "") -> TaskRow:
+        self._get(task_id)
+        self.conn.execute("UPDATE tasks SET status='done', note=?, done_at=? WHERE id=?",
+                          (note, datetime.now().astimezone().isoformat(timespec="seconds"), task_id))
+        return self._get(task_id)
+
+    def set_due(self, task_id: int, due: date) -> TaskRow:
+        self._get(task_id)
+        self.conn.execute("UPDATE tasks SET due=?, due_edited=1 WHERE id=?", (due.isoformat(), task_id))
+        return self._get(task_id)

@@ -1,0 +1,236 @@
+"""The weekly work on a small month built with vanthu itself: documents generated, converted,
+signed and archived, teams' reports received, tasks followed up, digest read back from its DOCX."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import docx
+import pytest
+import yaml
+from click.testing import CliRunner
+from pdf_factory import sign_pdf
+
+from vanthu.cli import cli
+from vanthu.workspace import Workspace, init_workspace
+
+CONCLUSION = {
+    "subject": "kết luận của Thường trực Tỉnh ủy tại buổi làm việc với Ban Thường vụ Đảng ủy xã Đắk Song",
+    "date": "2026-05-18",
+    "body": "Thường trực Tỉnh ủy kết luận:\n\n"
+            "- Đảng ủy xã Đắk Song hoàn thành bàn giao mặt bằng dự án hồ chứa nước trước ngày 10/5/2026.\n"
+            "- Ủy ban nhân dân phường Phú Thủy rà soát các dự án chậm tiến độ trong tháng 5/2026.\n"
+            "- Sở Giáo dục và Đào tạo bố trí đủ phòng học trong quý IV năm 2026.\n"
+            "- Văn phòng Tỉnh ủy tổng hợp, báo cáo chậm nhất 03 ngày làm việc kể từ ngày ký.",
+    "recipients": ["Thường trực Tỉnh ủy"],
+}
+LETTERS = [
+    {"subject": "đôn đốc giải ngân vốn đầu tư công tại xã Đắk Song", "date": "2026-05-20",
+     "to": "Đảng ủy xã Đắk Song", "body": "Đề nghị Đảng ủy xã Đắk Song đẩy nhanh giải ngân vốn đầu tư công."},
+    {"subject": "phát triển du lịch tại phường Phú Thủy", "date": "2026-05-08",
+     "to": "Đảng ủy phường Phú Thủy", "body": "Đề nghị phường Phú Thủy phát triển du lịch biển."},
+]
+
+
+def vanthu(home: Path, *args: str):
+    return CliRunner().invoke(cli, [*args, "--home", str(home)])
+
+
+@pytest.fixture(scope="module")
+def month(tmp_path_factory, issued) -> Path:
+    """A workspace holding May 2026: a conclusion with tasks and two letters, signed and archived."""
+    root = tmp_path_factory.mktemp("month") / "ws"
+    init_workspace(root)
+    data = tmp_path_factory.mktemp("month-data")
+    files = []
+    for index, item in enumerate([CONCLUSION, *LETTERS]):
+        path = data / f"{index}.yaml"
+        path.write_text(yaml.safe_dump(item, allow_unicode=True), "utf-8")
+        files.append(path)
+    for kind, paths in (("thong-bao", files[:1]), ("cong-van", files[1:])):
+        result = vanthu(root, "new", kind, *map(str, paths), "--pdf")
+        assert result.exit_code == 0, result.output
+    signed = data / "signed"
+    signed.mkdir()
+    for pdf in (root / "out").glob("*.pdf"):
+        (signed / pdf.name).write_bytes(sign_pdf(pdf.read_bytes(), issued.signer, issued.ca))
+    assert vanthu(root, "ingest", str(signed)).exit_code == 0
+    return root
+
+
+@pytest.fixture
+def ws(month, tmp_path) -> Workspace:
+    shutil.copytree(month, tmp_path / "ws")
+    return Workspace(tmp_path / "ws")
+
+
+def team_of(ws: Workspace, name: str) -> int:
+    code = ws.gazetteer.resolve(name).code
+    return next(team for team, codes in ws.gazetteer.teams.items() if code in codes)
+
+
+def report_file(tmp_path: Path, **sections) -> Path:
+    path = tmp_path / "bao-cao.yaml"
+    path.write_text(yaml.safe_dump(sections, allow_unicode=True), "utf-8")
+    return path
+
+
+def tasks_json(ws: Workspace, *args: str) -> list[dict]:
+    result = vanthu(ws.root, "tasks", *args, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_archiving_a_conclusion_reads_its_tasks(ws):
+    found = tasks_json(ws)
+    assert [(t["actor"], t["due"], t["symbol"]) for t in found] == [
+        ("Đảng ủy xã Đắk Song", "2026-05-10", "01-TB/TU"),
+        ("Văn phòng Tỉnh ủy", "2026-05-21", "01-TB/TU"),
+        ("Ủy ban nhân dân phường Phú Thủy", "2026-05-31", "01-TB/TU"),
+        ("Sở Giáo dục và Đào tạo", "2026-12-31", "01-TB/TU"),
+    ]
+    assert found[0]["localities"] == ["Xã Đắk Song"]
+
+
+def test_tasks_filters_done_and_edit(ws):
+    overdue = tasks_json(ws, "--overdue", "--on", "2026-05-22")
+    assert [(t["actor"], t["days_overdue"]) for t in overdue] == [("Đảng ủy xã Đắk Song", 12),
+                                                                 ("Văn phòng Tỉnh ủy", 1)]
+    soon = tasks_json(ws, "--due-within", "14", "--on", "2026-05-22")
+    assert [t["actor"] for t in soon] == ["Ủy ban nhân dân phường Phú Thủy"]
+    in_phu_thuy = tasks_json(ws, "--locality", "phu thuy")
+    assert [t["actor"] for t in in_phu_thuy] == ["Ủy ban nhân dân phường Phú Thủy"]
+    team = team_of(ws, "Đắk Song")
+    assert "Đảng ủy xã Đắk Song" in [t["actor"] for t in tasks_json(ws, "--team", str(team))]
+    first, second = overdue
+    assert vanthu(ws.root, "tasks", "done", str(first["id"]), "--note", "đã bàn giao").exit_code == 0
+    result = vanthu(ws.root, "tasks", "edit", str(second["id"]), "--due", "30/5/2026")
+    assert result.exit_code == 0 and "30/5/2026" in result.output
+    assert tasks_json(ws, "--overdue", "--on", "2026-05-22") == []
+    assert vanthu(ws.root, "index", "rebuild").exit_code == 0  # corrections survive a rebuild
+    after = {t["id"]: t for t in tasks_json(ws, "--all")}
+    assert after[first["id"]]["status"] == "done" and after[first["id"]]["note"] == "đã bàn giao"
+    assert after[second["id"]]["due"] == "2026-05-30" and after[second["id"]]["due_edited"] is True
+
+
+def test_tasks_errors_are_in_vietnamese(ws):
+    result = vanthu(ws.root, "tasks", "done", "999")
+    assert result.exit_code == 2 and "không có nhiệm vụ số 999" in result.output
+    result = vanthu(ws.root, "tasks", "edit", "1", "--due", "31/02/2026")
+    assert result.exit_code == 2 and "--due" in result.output
+
+
+def test_reports_on_time_late_and_missing(ws, tmp_path):
+    dak_song, phu_thuy = team_of(ws, "Đắk Song"), team_of(ws, "Phú Thủy")
+    source = report_file(tmp_path, noi_bat=["Thu ngân sách đạt 85% dự toán"],
+                         kho_khan="Giải phóng mặt bằng hồ chứa nước còn chậm", kien_nghi=["Hỗ trợ kinh phí"],
+                         localities=["Đắk Song"])
+    result = vanthu(ws.root, "report", "add", "--team", str(dak_song), "--received", "2026-05-21 16:00",
+                    str(source))
+    assert result.exit_code == 0 and "tuần 2026-W21" in result.output and "muộn" not in result.output
+    result = vanthu(ws.root, "report", "add", "--team", str(phu_thuy), "--received", "2026-05-22 09:00",
+                    str(source))
+    assert result.exit_code == 0 and "tuần 2026-W22" in result.output
+    result = vanthu(ws.root, "report", "add", "--team", str(phu_thuy), "--week", "2026-W21",
+                    "--received", "2026-05-22 10:15", str(source))
+    assert result.exit_code == 0 and "báo cáo muộn" in result.output
+    status = json.loads(vanthu(ws.root, "report", "status", "--week", "2026-W21", "--json").output)
+    by_team = {row["team"]: row["status"] for row in status["teams"]}
+    assert by_team[dak_song] == "on_time" and by_team[phu_thuy] == "late"
+    assert sum(s == "missing" for s in by_team.values()) == 10
+    assert status["deadline"] == "2026-05-22T09:00:00"
+
+
+def test_a_docx_or_pdf_report_keeps_its_text_and_is_searchable(ws, tmp_path, issued):
+    document = docx.Document()
+    document.add_paragraph("Báo cáo nhanh: tình hình sạt lở đất tại xã Đắk Song đã được khắc phục.")
+    path = tmp_path / "bao-cao.docx"
+    document.save(str(path))
+    team = team_of(ws, "Đắk Song")
+    result = vanthu(ws.root, "report", "add", "--team", str(team), "--week", "2026-W21", str(path))
+    assert result.exit_code == 0
+    pdf = tmp_path / "bao-cao.pdf"
+    pdf.write_bytes(issued.pdfs["tb"])
+    assert vanthu(ws.root, "report", "add", "--team", "1", "--week", "2026-W21", str(pdf)).exit_code == 0
+    answer = json.loads(vanthu(ws.root, "search", "sạt lở đất", "--json").output)
+    assert [hit["kind"] for hit in answer["hits"]] == ["BC"]
+    assert "**sạt lở đất**" in answer["hits"][0]["snippet"]
+
+
+@pytest.mark.parametrize(("content", "field"), [
+    ({"noi_bat": "x", "ghi_chu": "y"}, "ghi_chu"),
+    ({"localities": ["Đắk Song"]}, "noi_bat"),
+    ({"noi_bat": "x", "localities": ["Hà Nội"]}, "localities[1]"),
+])
+def test_a_bad_report_names_the_file_and_the_field(ws, tmp_path, content, field):
+    source = report_file(tmp_path, **content)
+    result = vanthu(ws.root, "report", "add", "--team", "1", "--week", "2026-W21", str(source))
+    assert result.exit_code == 2 and f"Tệp {source}, trường «{field}»" in result.output
+    assert not (ws.reports / "2026-W21").exists()
+
+
+def test_an_unknown_team_is_refused(ws, tmp_path):
+    result = vanthu(ws.root, "report", "add", "--team", "13", str(report_file(tmp_path, noi_bat="x")))
+    assert result.exit_code == 2 and "không có Tổ theo dõi địa bàn số 13" in result.output
+
+
+def texts(document) -> list[str]:
+    return [p.text for p in document.paragraphs]
+
+
+def test_the_digest_of_a_week_read_back_from_its_docx(ws, tmp_path):
+    dak_song = team_of(ws, "Đắk Song")
+    source = report_file(tmp_path, noi_bat=["Thu ngân sách đạt 85% dự toán"], kho_khan=["Mặt bằng chậm"])
+    vanthu(ws.root, "report", "add", "--team", str(dak_song), "--week", "2026-W21",
+           "--received", "2026-05-21 08:00", str(source))
+    result = vanthu(ws.root, "digest", "--week", "2026-W21")
+    assert result.exit_code == 0, result.output
+    document = docx.Document(str(ws.out / "tong-hop-2026-W21.docx"))
+    lines = texts(document)
+    assert "BÁO CÁO" in lines
+    assert any("tuần 21 năm 2026 (từ 09 giờ ngày 15/5/2026 đến 09 giờ ngày 22/5/2026)" in t for t in lines)
+    assert "Trong tuần có 2 văn bản được ban hành, lưu trữ." in lines
+    kinds = {row.cells[0].text: row.cells[1].text for row in document.tables[1].rows[1:]}
+    assert kinds == {"Thông báo": "1", "Công văn": "1"}
+    assert any(r._element.xpath(".//pic:pic") for p in document.paragraphs for r in p.runs)
+    start = lines.index(f"Tổ theo dõi địa bàn số {dak_song}")
+    section = lines[start:lines.index(f"Tổ theo dõi địa bàn số {dak_song + 1}")]
+    assert "Nổi bật: Thu ngân sách đạt 85% dự toán" in section
+    assert any(t.startswith("- 01-TB/TU, ngày 18/5/2026") for t in section)
+    assert any(t.startswith("- 01-CV/TU, ngày 20/5/2026") for t in section)
+    assert any("quá hạn 12 ngày; hạn 10/5/2026; 01-TB/TU" in t for t in section)
+    other = lines[lines.index("Tổ theo dõi địa bàn số 1"):lines.index("Tổ theo dõi địa bàn số 2")]
+    missing = next(p for p in document.paragraphs if p.text == "Báo cáo nhanh: chưa báo cáo")
+    assert (missing.runs[-1].bold and "Báo cáo nhanh: chưa báo cáo" in other) or dak_song == 1
+    overdue = document.tables[-2]
+    assert [c.text for c in overdue.rows[0].cells] == ["Số, ký hiệu", "Địa bàn", "Nhiệm vụ", "Hạn",
+                                                       "Số ngày quá hạn"]
+    assert [(r.cells[0].text, r.cells[3].text, r.cells[4].text) for r in overdue.rows[1:]] == [
+        ("01-TB/TU", "10/5/2026", "12"), ("01-TB/TU", "21/5/2026", "1")]
+    data = json.loads(vanthu(ws.root, "digest", "--week", "2026-W21", "--json").output)
+    assert data["summary"]["total"] == 2 and len(data["teams"]) == 12 and len(data["overdue"]) == 2
+    assert [d["symbol"] for d in data["documents"]] == ["01-TB/TU", "01-CV/TU"]
+
+
+def test_a_week_with_no_activity_still_gives_a_valid_digest(ws):
+    out = ws.root / "trong.docx"
+    result = vanthu(ws.root, "digest", "--week", "2026-W10", "--out", str(out))
+    assert result.exit_code == 0
+    lines = texts(docx.Document(str(out)))
+    assert "Trong tuần có 0 văn bản được ban hành, lưu trữ." in lines
+    assert lines.count("Báo cáo nhanh: chưa báo cáo") == 12 and "Không có nhiệm vụ quá hạn." in lines
+
+
+def test_the_digest_can_be_issued_as_a_numbered_bao_cao(ws):
+    result = vanthu(ws.root, "digest", "--week", "2026-W21", "--issue", "--pdf")
+    assert result.exit_code == 0 and "Đã cấp số 01-BC/VPTU" in result.output
+    path = ws.out / "01-BC-VPTU.docx"
+    [entry] = [e for e in json.loads(vanthu(ws.root, "register", "list", "--json").output)
+               if e["kind_code"] == "BC"]
+    assert entry["docx_sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert (ws.out / "01-BC-VPTU.pdf").is_file()
+    header = docx.Document(str(path)).tables[0].rows[0].cells[0]
+    assert [p.text for p in header.paragraphs][:4] == ["TỈNH ỦY LÂM ĐỒNG", "VĂN PHÒNG", "*", "Số 01-BC/VPTU"]

@@ -1,0 +1,219 @@
+"""The weekly work: teams' reports, the follow-up of tasks, the digest."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from archive.store import ArchiveStore
+from digest.compose import MARKER, Sources, collect, fill, subject_of
+from digest.reports import index_record
+from digest.weeks import Week, parse_week, week_due
+from docgen.dates import short_date
+from docgen.documents import Document
+from docgen.errors import ConversionFailed, ConverterMissing, InvalidInput
+from docgen.issuing import attach_pdfs, issue_documents
+from docgen.kinds import find_kind
+from indexer.engine import IndexUnavailable
+from indexer.indexing import index_document
+from vanthu.options import (
+    CliError,
+    VanthuCommand,
+    VanthuGroup,
+    date_value,
+    home_option,
+    json_option,
+    print_json,
+)
+from vanthu.workspace import Workspace
+
+STATUS_LABELS = {"on_time": "đã báo cáo", "late": "báo cáo muộn", "missing": "CHƯA BÁO CÁO"}
+
+
+def _week(workspace: Workspace, label: str | None) -> Week:
+    weekday, at = workspace.report_clock()
+    return parse_week(label, weekday, at) if label else week_due(datetime.now(), weekday, at)
+
+
+def week_option(command: Any) -> Any:
+    return click.option("--week", metavar="TUẦN", help="Tuần, ví dụ 2026-W21 (mặc định: tuần có hạn "
+                        "báo cáo sắp tới).")(command)
+
+
+@click.group(cls=VanthuGroup)
+def report() -> None:
+    """Báo cáo nhanh hằng tuần của các Tổ theo dõi địa bàn."""
+
+
+@report.command("add")
+@click.option("--team", type=int, required=True, help="Số Tổ theo dõi địa bàn.")
+@week_option
+@click.option("--received", metavar="THỜI_ĐIỂM",
+              help="Thời điểm nhận báo cáo, nếu nhập sau (2026-05-21 16:30); mặc định: bây giờ.")
+@click.argument("source", metavar="TỆP", type=click.Path(dir_okay=False, path_type=Path))
+@home_option
+def report_add(team: int, week: str | None, received: str | None, source: Path, home: Path | None) -> None:
+    """Nhận báo cáo nhanh của một tổ: YAML (noi_bat, kho_khan, kien_nghi, localities), DOCX hoặc PDF."""
+    workspace = Workspace.locate(home)
+    try:
+        at = datetime.fromisoformat(received) if received else datetime.now()
+    except ValueError as exc:
+        raise InvalidInput(f"«{received}» không phải thời điểm (viết 2026-05-21 16:30)",
+                           field="--received") from exc
+    chosen = _week(workspace, week) if week or not received else week_due(at, *workspace.report_clock())
+    saved = workspace.report_book().add(team, chosen, source, at.replace(tzinfo=None))
+    try:
+        workspace.search_index().add([index_document(index_record(saved), workspace.gazetteer,
+                                                     workspace.taxonomy)])
+    except IndexUnavailable as exc:
+        click.echo(f"Cảnh báo: chưa đưa báo cáo vào chỉ mục tìm kiếm: {exc}", err=True)
+    late = " (nộp sau hạn, ghi là báo cáo muộn)" if saved["late"] else ""
+    click.echo(f"Đã nhận báo cáo của Tổ {team}, tuần {chosen.label}{late}.")
+
+
+@report.command("status")
+@week_option
+@json_option
+@home_option
+def report_status(week: str | None, as_json: bool, home: Path | None) -> None:
+    """Tổ nào đã báo cáo, báo cáo muộn, hoặc chưa báo cáo trong tuần."""
+    workspace = Workspace.locate(home)
+    chosen = _week(workspace, week)
+    statuses = workspace.report_book().status(chosen)
+    if as_json:
+        print_json({"week": chosen.label, "deadline": chosen.deadline.isoformat(),
+                    "teams": [vars(s) for s in statuses]})
+        return
+    deadline = chosen.deadline
+    click.echo(f"Tuần {chosen.label}, hạn {deadline:%H:%M} ngày {short_date(deadline.date())}:")
+    for status in statuses:
+        when = ""
+        if status.submitted_at:
+            moment = datetime.fromisoformat(status.submitted_at)
+            when = f" lúc {moment:%H:%M} ngày {short_date(moment.date())}"
+        click.echo(f"  Tổ {status.team:>2}: {STATUS_LABELS[status.status]}{when}")
+
+
+def _task_lines(task: dict[str, Any]) -> str:
+    state = "xong" if task["status"] == "done" else (
+        f"QUÁ HẠN {task['days_overdue']} ngày" if task["days_overdue"] else "đang làm")
+    due = short_date(date.fromisoformat(task["due"]))
+    where = f" — {', '.join(task['localities'])}" if task["localities"] else ""
+    actor = f"{task['actor']}: " if task["actor"] else ""
+    return f"#{task['id']:<4} hạn {due} [{state}] {task['symbol']}{where}\n      {actor}{task['sentence']}"
+
+
+@click.group(cls=VanthuGroup, invoke_without_command=True)
+@click.option("--team", type=int, help="Chỉ nhiệm vụ ở địa bàn của một tổ.")
+@click.option("--locality", help="Chỉ nhiệm vụ ở một xã, phường, đặc khu.")
+@click.option("--due-within", type=click.IntRange(min=0), metavar="SỐ_NGÀY",
+              help="Đến hạn trong số ngày tới.")
+@click.option("--overdue", is_flag=True, help="Chỉ nhiệm vụ quá hạn.")
+@click.option("--all", "show_all", is_flag=True, help="Cả nhiệm vụ đã xong.")
+@click.option("--on", "as_of", metavar="NGÀY",
+              help="Tính quá hạn, đến hạn theo ngày này (mặc định: hôm nay).")
+@json_option
+@home_option
+@click.pass_context
+def tasks(ctx: click.Context, team: int | None, locality: str | None, due_within: int | None,
+          overdue: bool, show_all: bool, as_of: str | None, as_json: bool, home: Path | None) -> None:
+    """Nhiệm vụ có thời hạn trong các thông báo kết luận, chỉ thị đã lưu trữ."""
+    if ctx.invoked_subcommand:
+        return
+    workspace = Workspace.locate(home)
+    today = date_value("--on", as_of) or date.today()
+    book = workspace.task_book()
+    try:
+        found = book.select(today=today, team=team, locality=locality, due_within=due_within,
+                            overdue=overdue, open_only=not show_all)
+    finally:
+        book.close()
+    rows = [task.as_dict(workspace.gazetteer, today) for task in found]
+    if as_json:
+        print_json(rows)
+        return
+    click.echo("\n".join(_task_lines(row) for row in rows) or "Không có nhiệm vụ nào.")
+
+
+@tasks.command("done")
+@click.argument("task_id", metavar="ID", type=int)
+@click.option("--note", default="", help="Ghi chú kết quả.")
+@home_option
+def tasks_done(task_id: int, note: str, home: Path | None) -> None:
+    """Đánh dấu nhiệm vụ ID đã hoàn thành."""
+    book = Workspace.locate(home).task_book()
+    try:
+        task = book.done(task_id, note)
+    finally:
+        book.close()
+    click.echo(f"Nhiệm vụ #{task.id} đã hoàn thành.")
+
+
+@tasks.command("edit")
+@click.argument("task_id", metavar="ID", type=int)
+@click.option("--due", required=True, help="Hạn đúng (2026-06-30 hoặc 30/6/2026).")
+@home_option
+def tasks_edit(task_id: int, due: str, home: Path | None) -> None:
+    """Sửa hạn của nhiệm vụ ID khi vanthu đọc sai; bản sửa được giữ khi dựng lại chỉ mục."""
+    new_due = date_value("--due", due)
+    book = Workspace.locate(home).task_book()
+    try:
+        task = book.set_due(task_id, new_due)
+    finally:
+        book.close()
+    click.echo(f"Nhiệm vụ #{task.id}: hạn mới {short_date(new_due)}.")
+
+
+def _digest_document(workspace: Workspace, week: Week) -> Document:
+    profile = workspace.profile
+    issuer = profile.body("VPTU" if "VPTU" in profile.bodies else None)
+    return Document(kind=find_kind("BC"), issuer=issuer, subject=subject_of(week),  # type: ignore[arg-type]
+                    signer=profile.signer(issuer.signer), date=week.deadline.date(), text=MARKER,
+                    recipients=("Thường trực Tỉnh ủy", "Các đồng chí Ủy viên Ban Thường vụ Tỉnh ủy",
+                                "Các Tổ theo dõi địa bàn"), source=f"tong-hop-{week.label}")
+
+
+@click.command(cls=VanthuCommand)
+@week_option
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Tệp DOCX ghi ra (mặc định: out/tong-hop-TUẦN.docx).")
+@click.option("--pdf", "want_pdf", is_flag=True, help="Tạo thêm bản PDF.")
+@click.option("--issue", is_flag=True, help="Cấp số như một Báo cáo của Văn phòng Tỉnh ủy.")
+@json_option
+@home_option
+def digest(week: str | None, out_file: Path | None, want_pdf: bool, issue: bool, as_json: bool,
+           home: Path | None) -> None:
+    """Báo cáo tổng hợp tuần: báo cáo nhanh các tổ, văn bản trong tuần, nhiệm vụ đến hạn, quá hạn."""
+    workspace = Workspace.locate(home)
+    chosen = _week(workspace, week)
+    if issue and out_file:
+        raise InvalidInput("văn bản cấp số được ghi vào out/ theo số, ký hiệu; bỏ --out", field="--out")
+    catalog, book = workspace.catalog(), workspace.task_book()
+    try:
+        data = collect(chosen, Sources(catalog, ArchiveStore(workspace.archive), workspace.report_book(),
+                                       book, workspace.gazetteer, workspace.taxonomy))
+    finally:
+        catalog.close()
+        book.close()
+    if as_json:
+        print_json(data)
+        return
+    register = workspace.register()
+    try:
+        [made] = issue_documents([_digest_document(workspace, chosen)], register=register,
+                                 renderer=workspace.renderer(), today=date.today(), draft=not issue,
+                                 out_dir=(out_file.parent if out_file else workspace.out),
+                                 draft_name=(out_file.name if out_file else f"tong-hop-{chosen.label}.docx"),
+                                 finish=lambda rendered: fill(rendered, data))
+        if want_pdf:
+            try:
+                attach_pdfs([made], register, workspace.settings.soffice, workspace.settings.pdf_timeout)
+            except (ConverterMissing, ConversionFailed) as exc:
+                raise CliError(f"đã ghi {made.docx} nhưng chưa tạo được PDF: {exc}", exit_code=1) from exc
+    finally:
+        register.close()
+    label = f"Đã cấp số {made.symbol}: " if made.entry else "Đã tạo báo cáo tổng hợp: "
+    click.echo(f"{label}{made.docx}" + (f"\n    PDF: {made.pdf}" if made.pdf else ""))
