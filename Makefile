@@ -45,6 +45,10 @@ demo: system venv
 	$(BIN)/vanthu check --home $(DEMO)
 	$(BIN)/vanthu search "giai phong mat bang" --home $(DEMO)
 	$(BIN)/vanthu search --locality "Đắk Song" --home $(DEMO)
+	$(BIN)/vanthu report add --team 11 examples/bao_cao_nhanh.yaml --home $(DEMO)
+	$(BIN)/vanthu report status --home $(DEMO)
+	$(BIN)/vanthu tasks --home $(DEMO)
+	$(BIN)/vanthu digest --pdf --home $(DEMO)
 
 lint: venv
 	$(BIN)/ruff check .
