@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from docgen.database import connect
+from docgen.database import Database, connect
 from docgen.register import parse_symbol
 
 SCHEMA = """
@@ -51,12 +51,10 @@ def document_id(sha256: str) -> str:
     return sha256[:12]
 
 
-class Catalog:
+class Catalog(Database):
     def __init__(self, path: Path):
         self.conn = connect(path, SCHEMA)
 
-    def close(self) -> None:
-        self.conn.close()
 
     @staticmethod
     def _row(row: tuple | None) -> CatalogRow | None:

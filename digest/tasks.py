@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from digest.deadlines import find_tasks
-from docgen.database import connect
+from docgen.database import Database, connect
 from docgen.errors import InvalidInput
 from indexer.gazetteer import Gazetteer
 
@@ -72,13 +72,11 @@ class TaskRow:
         return data
 
 
-class TaskBook:
+class TaskBook(Database):
     def __init__(self, path: Path, gazetteer: Gazetteer):
         self.conn = connect(path, SCHEMA)
         self.gazetteer = gazetteer
 
-    def close(self) -> None:
-        self.conn.close()
 
     def read_record(self, record: dict[str, Any]) -> int:
         """Read the tasks of an archived record; hand corrections and done marks are kept."""

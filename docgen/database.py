@@ -9,6 +9,22 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Self
+
+
+class Database:
+    """An object that owns one connection; ``with`` closes it."""
+
+    conn: sqlite3.Connection
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
 
 def connect(path: Path, schema: str) -> sqlite3.Connection:

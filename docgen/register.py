@@ -20,7 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from docgen.database import connect
+from docgen.database import Database, connect
 from docgen.errors import RegisterError
 from docgen.rendering import format_symbol
 
@@ -103,7 +103,7 @@ def _current_user() -> str:
         return "?"
 
 
-class Register:
+class Register(Database):
     """The register of one workspace, for the term that starts on ``term_start``."""
 
     def __init__(self, path: Path, term_start: date,
@@ -114,8 +114,6 @@ class Register:
         self.conn = connect(path, SCHEMA)
         self.conn.row_factory = sqlite3.Row
 
-    def close(self) -> None:
-        self.conn.close()
 
     def _next_number(self, body_code: str, kind_code: str) -> int:
         key = (self.term_start, body_code, kind_code)

@@ -33,16 +33,15 @@ def _warn(message: str) -> None:
 @contextmanager
 def opened_pipeline(workspace: Workspace) -> Iterator[tuple[Pipeline, IndexUpdater]]:
     """The pipeline, with the search index and the follow-up book following what it archives."""
-    register, catalog, tasks = workspace.register(), workspace.catalog(), workspace.task_book()
-    updater = workspace.index_updater(catalog, _warn)
-    pipeline = workspace.pipeline(register, catalog)
-    pipeline.listeners += [updater.queue, tasks.read_record]
-    try:
-        yield pipeline, updater
-    finally:
-        updater.flush()
-        for book in (register, catalog, tasks):
-            book.close()
+    with workspace.register() as register, workspace.catalog() as catalog, \
+            workspace.task_book() as tasks:
+        updater = workspace.index_updater(catalog, _warn)
+        pipeline = workspace.pipeline(register, catalog)
+        pipeline.listeners += [updater.queue, tasks.read_record]
+        try:
+            yield pipeline, updater
+        finally:
+            updater.flush()
 
 
 def _outcome_line(outcome: Outcome) -> str:
@@ -182,11 +181,8 @@ def _show_lines(record: dict[str, Any]) -> Iterator[str]:
 @home_option
 def show(key: str, as_json: bool, home: Path | None) -> None:
     """Xem hồ sơ một văn bản đã lưu trữ, theo mã hoặc số, ký hiệu (1417-CV/TU)."""
-    catalog = Workspace.locate(home).catalog()
-    try:
+    with Workspace.locate(home).catalog() as catalog:
         rows = catalog.find(key)
-    finally:
-        catalog.close()
     if not rows:
         raise CliError(f"kho lưu trữ không có văn bản «{key}»")
     if len(rows) > 1:
@@ -203,11 +199,8 @@ def show(key: str, as_json: bool, home: Path | None) -> None:
 def check(home: Path | None) -> None:
     """Băm lại toàn bộ kho lưu trữ: báo tệp bị sửa, bị mất, hoặc không có trong danh mục."""
     workspace = Workspace.locate(home)
-    catalog = workspace.catalog()
-    try:
+    with workspace.catalog() as catalog:
         expected = {row.path: row.sha256 for row in catalog.archived()}
-    finally:
-        catalog.close()
     report = ArchiveStore(workspace.archive).check(expected)
     for label, items in (("Bị sửa", report.changed), ("Bị mất", report.missing),
                          ("Không có trong danh mục", report.untracked)):

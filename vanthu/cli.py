@@ -81,8 +81,7 @@ def new(kind: str, datafiles: tuple[Path, ...], draft: bool, want_pdf: bool,
     workspace = Workspace.locate(home)
     document_kind = _kind(kind)
     documents = [load_document(path, document_kind, workspace.profile) for path in datafiles]
-    book = workspace.register()
-    try:
+    with workspace.register() as book:
         issued = issue_documents(documents, register=book, renderer=workspace.renderer(),
                                  out_dir=out_dir or workspace.out, today=date.today(), draft=draft)
         pdf_error = None
@@ -92,8 +91,6 @@ def new(kind: str, datafiles: tuple[Path, ...], draft: bool, want_pdf: bool,
                             workspace.settings.pdf_timeout)
             except (ConverterMissing, ConversionFailed) as exc:
                 pdf_error = exc
-    finally:
-        book.close()
     for item in issued:
         if as_json:
             print_json(item.as_json())
@@ -123,11 +120,8 @@ def _entry_line(entry: Entry) -> str:
 @home_option
 def register_list(kind: str | None, body: str | None, as_json: bool, home: Path | None) -> None:
     """Liệt kê các văn bản đã cấp số."""
-    book = Workspace.locate(home).register()
-    try:
+    with Workspace.locate(home).register() as book:
         entries = book.entries(kind_code=kind, body_code=body)
-    finally:
-        book.close()
     if as_json:
         print_json([entry.as_dict() for entry in entries])
     elif not entries:
@@ -142,11 +136,8 @@ def register_list(kind: str | None, body: str | None, as_json: bool, home: Path 
 @home_option
 def register_void(symbol: str, reason: str, home: Path | None) -> None:
     """Hủy văn bản SỐ_KÝ_HIỆU (ví dụ 1417-CV/TU): số vẫn giữ, không cấp lại."""
-    book = Workspace.locate(home).register()
-    try:
+    with Workspace.locate(home).register() as book:
         entry = book.void(symbol, reason)
-    finally:
-        book.close()
     click.echo(f"Đã hủy {entry.symbol}: {entry.void_reason}")
 
 
@@ -163,11 +154,8 @@ def register_start(kind: str, next_number: int, body: str | None, home: Path | N
         raise InvalidInput(f"không có loại văn bản «{kind}»", field="LOẠI")
     issuer = workspace.profile.body(body)
     code = workspace.profile.kind_code(document_kind)
-    book = workspace.register()
-    try:
+    with workspace.register() as book:
         book.set_start(issuer.code, code, next_number)
-    finally:
-        book.close()
     symbol = format_symbol(next_number, code, issuer.code)
     click.echo(f"Số tiếp theo của {document_kind.name} ({issuer.code}): {symbol}")
 

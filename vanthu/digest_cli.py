@@ -102,8 +102,8 @@ def _task_lines(task: dict[str, Any]) -> str:
         f"QUÁ HẠN {task['days_overdue']} ngày" if task["days_overdue"] else "đang làm")
     due = short_date(date.fromisoformat(task["due"]))
     where = f" — {', '.join(task['localities'])}" if task["localities"] else ""
-    actor = f"{task['actor']}: " if task["actor"] else ""
-    return f"#{task['id']:<4} hạn {due} [{state}] {task['symbol']}{where}\n      {actor}{task['sentence']}"
+    actor = "" if task["sentence"].startswith(task["actor"]) else f" (thực hiện: {task['actor']})"
+    return f"#{task['id']:<4} hạn {due} [{state}] {task['symbol']}{where}\n      {task['sentence']}{actor}"
 
 
 @click.group(cls=VanthuGroup, invoke_without_command=True)
@@ -125,12 +125,9 @@ def tasks(ctx: click.Context, team: int | None, locality: str | None, due_within
         return
     workspace = Workspace.locate(home)
     today = date_value("--on", as_of) or date.today()
-    book = workspace.task_book()
-    try:
+    with workspace.task_book() as book:
         found = book.select(today=today, team=team, locality=locality, due_within=due_within,
                             overdue=overdue, open_only=not show_all)
-    finally:
-        book.close()
     rows = [task.as_dict(workspace.gazetteer, today) for task in found]
     if as_json:
         print_json(rows)
@@ -144,11 +141,8 @@ def tasks(ctx: click.Context, team: int | None, locality: str | None, due_within
 @home_option
 def tasks_done(task_id: int, note: str, home: Path | None) -> None:
     """Đánh dấu nhiệm vụ ID đã hoàn thành."""
-    book = Workspace.locate(home).task_book()
-    try:
+    with Workspace.locate(home).task_book() as book:
         task = book.done(task_id, note)
-    finally:
-        book.close()
     click.echo(f"Nhiệm vụ #{task.id} đã hoàn thành.")
 
 
@@ -159,11 +153,8 @@ def tasks_done(task_id: int, note: str, home: Path | None) -> None:
 def tasks_edit(task_id: int, due: str, home: Path | None) -> None:
     """Sửa hạn của nhiệm vụ ID khi vanthu đọc sai; bản sửa được giữ khi dựng lại chỉ mục."""
     new_due = date_value("--due", due)
-    book = Workspace.locate(home).task_book()
-    try:
+    with Workspace.locate(home).task_book() as book:
         task = book.set_due(task_id, new_due)
-    finally:
-        book.close()
     click.echo(f"Nhiệm vụ #{task.id}: hạn mới {short_date(new_due)}.")
 
 
@@ -191,18 +182,13 @@ def digest(week: str | None, out_file: Path | None, want_pdf: bool, issue: bool,
     chosen = _week(workspace, week)
     if issue and out_file:
         raise InvalidInput("văn bản cấp số được ghi vào out/ theo số, ký hiệu; bỏ --out", field="--out")
-    catalog, book = workspace.catalog(), workspace.task_book()
-    try:
+    with workspace.catalog() as catalog, workspace.task_book() as book:
         data = collect(chosen, Sources(catalog, ArchiveStore(workspace.archive), workspace.report_book(),
                                        book, workspace.gazetteer, workspace.taxonomy))
-    finally:
-        catalog.close()
-        book.close()
     if as_json:
         print_json(data)
         return
-    register = workspace.register()
-    try:
+    with workspace.register() as register:
         [made] = issue_documents([_digest_document(workspace, chosen)], register=register,
                                  renderer=workspace.renderer(), today=date.today(), draft=not issue,
                                  out_dir=(out_file.parent if out_file else workspace.out),
@@ -213,7 +199,5 @@ def digest(week: str | None, out_file: Path | None, want_pdf: bool, issue: bool,
                 attach_pdfs([made], register, workspace.settings.soffice, workspace.settings.pdf_timeout)
             except (ConverterMissing, ConversionFailed) as exc:
                 raise CliError(f"đã ghi {made.docx} nhưng chưa tạo được PDF: {exc}", exit_code=1) from exc
-    finally:
-        register.close()
     label = f"Đã cấp số {made.symbol}: " if made.entry else "Đã tạo báo cáo tổng hợp: "
     click.echo(f"{label}{made.docx}" + (f"\n    PDF: {made.pdf}" if made.pdf else ""))

@@ -77,7 +77,6 @@ def index() -> None:
 def index_rebuild(home: Path | None) -> None:
     """Dựng lại chỉ mục tìm kiếm từ kho lưu trữ (các tệp .json đi kèm); gắn lại địa bàn, chủ đề."""
     workspace = Workspace.locate(home)
-    catalog, tasks = workspace.catalog(), workspace.task_book()
     show_bar = sys.stderr.isatty()
 
     def progress(items):
@@ -86,13 +85,10 @@ def index_rebuild(home: Path | None) -> None:
 
     store = ArchiveStore(workspace.archive)
     reports = [index_record(report) for report in workspace.report_book().all()]
-    try:
+    with workspace.catalog() as catalog, workspace.task_book() as tasks:
         count = rebuild(store, workspace.index, catalog, workspace.gazetteer, workspace.taxonomy, progress,
                         reports)
         found = sum(tasks.read_record(record) for record in store.sidecars())
-    finally:
-        catalog.close()
-        tasks.close()
     click.echo(f"Đã dựng lại chỉ mục: {count} văn bản, {len(reports)} báo cáo nhanh; "
                f"{found} nhiệm vụ có hạn.")
 
