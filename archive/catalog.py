@@ -54,6 +54,9 @@ def document_id(sha256: str) -> str:
 class Catalog(Database):
     def __init__(self, path: Path):
         self.conn = connect(path, SCHEMA)
+        columns = {row[1] for row in self.conn.execute("PRAGMA table_info(documents)")}
+        if "indexed" not in columns:  # a workspace made before the search index existed
+            self.conn.execute("ALTER TABLE documents ADD COLUMN indexed INTEGER NOT NULL DEFAULT 0")
 
 
     @staticmethod
