@@ -69,9 +69,14 @@ class IndexUpdater:
         records, self.pending = self.pending, []
         return self._add(records)
 
-    def catch_up(self) -> int:
-        """Index what the catalog says was archived but never indexed."""
+    def catch_up(self, also: Iterable[Callable[[dict[str, Any]], object]] = ()) -> int:
+        """Index what the catalog says was archived but never indexed, and hand each such record
+        to ``also`` too: a run killed after archiving a file but before indexing it did not
+        reach the other listeners either (the index is flushed last)."""
         records = [read_sidecar(self.store, row.path) for row in self.catalog.unindexed()]
+        for record in records:
+            for listener in also:
+                listener(record)
         return self._add(records)
 
     def _add(self, records: list[dict[str, Any]]) -> int:

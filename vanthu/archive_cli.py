@@ -37,7 +37,8 @@ def opened_pipeline(workspace: Workspace) -> Iterator[tuple[Pipeline, IndexUpdat
             workspace.task_book() as tasks:
         updater = workspace.index_updater(catalog, _warn)
         pipeline = workspace.pipeline(register, catalog)
-        pipeline.listeners += [updater.queue, tasks.read_record]
+        pipeline.listeners += [tasks.read_record, updater.queue]  # the index is flushed last
+        updater.catch_up(also=[tasks.read_record])
         try:
             yield pipeline, updater
         finally:
@@ -84,7 +85,6 @@ def watch(polling: bool, as_json: bool, home: Path | None) -> None:
 
     with opened_pipeline(workspace) as (pipeline, updater):
         click.echo(f"Đang theo dõi {workspace.inbox} (Ctrl-C để dừng)", err=True)
-        updater.catch_up()
         watcher = InboxWatcher(pipeline, workspace.inbox, options, report)
         watcher.after_tick.append(updater.flush)
         watcher.run(stop)
@@ -119,7 +119,6 @@ def ingest(paths: tuple[Path, ...], as_json: bool, home: Path | None) -> None:
     show_bar = not as_json and sys.stdout.isatty()
     with opened_pipeline(workspace) as (pipeline, updater):
         pipeline.recover()
-        updater.catch_up()
         results = ingest_many(pipeline, files, workers=workspace.settings.ingest_workers)
         with click.progressbar(results, length=len(files), label="Đang lưu trữ", hidden=not show_bar) as bar:
             for path, result in bar:
