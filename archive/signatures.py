@@ -30,7 +30,6 @@ from pyhanko_certvalidator import ValidationContext
 
 from docgen.errors import InvalidInput
 
-STATUSES = ("valid", "untrusted", "invalid", "unsigned")
 # An unknown chain is an expected answer (``untrusted``), not an incident: pyHanko would log a
 # traceback for each one.
 logging.getLogger("pyhanko.sign.validation.generic_cms").setLevel(logging.ERROR)

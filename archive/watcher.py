@@ -93,8 +93,6 @@ class RetrySchedule:
         ready = [path for path, (_n, when) in self._due.items() if when <= now]
         return ready
 
-    def waiting(self, path: Path) -> bool:
-        return path in self._due
 
 
 class _Events(FileSystemEventHandler):

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.errors import InvalidInput
-from docgen.kinds import KINDS, Kind, find_kind
+from docgen.kinds import Kind
 
 PAGE_NUMBER_POSITIONS = ("header", "footer", "none")
 
@@ -97,12 +97,6 @@ class Profile:
         """The code this office writes in the symbol (``QĐi`` may be written ``QĐ``)."""
         return self.kind_codes.get(kind.code, kind.code)
 
-    def kind_by_code(self, code: str) -> Kind | None:
-        """The kind a symbol's code stands for, honouring this profile's own codes."""
-        for kind in KINDS:
-            if self.kind_code(kind) == code:
-                return kind
-        return find_kind(code)
 
 
 def default_profile_text() -> str:

@@ -186,9 +186,6 @@ class SearchIndex:
                 count += 1
         return count
 
-    def doc_count(self) -> int:
-        return self._open().doc_count()
-
     def close(self) -> None:
         if self._searcher is not None:
             self._searcher.close()
