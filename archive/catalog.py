@@ -18,6 +18,7 @@ from typing import Any
 
 from docgen.database import Database, connect
 from docgen.register import parse_symbol
+from docgen.secrecy import Viewer
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -110,8 +111,16 @@ class Catalog(Database):
                                  "ORDER BY path")
         return [r for r in map(self._row, rows) if r]
 
-    def find(self, key: str) -> list[CatalogRow]:
-        """Documents by id (or its first characters) or by number and symbol, typed any way."""
+    def find(self, key: str, viewer: Viewer) -> list[CatalogRow]:
+        """Documents ``viewer`` may read, by id (or its first characters) or by number and symbol,
+        typed any way. A document above the viewer's clearance is not found at all."""
+        return [row for row in self._find(key) if viewer.may_read(row.record)]
+
+    def readable(self, viewer: Viewer) -> list[CatalogRow]:
+        """Every archived document ``viewer`` may read, in archive order."""
+        return [row for row in self.archived() if viewer.may_read(row.record)]
+
+    def _find(self, key: str) -> list[CatalogRow]:
         parsed = parse_symbol(key)
         if parsed is None:
             rows = self.conn.execute(f"SELECT {self._COLUMNS} FROM documents WHERE state != 'pending' "

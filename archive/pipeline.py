@@ -33,6 +33,7 @@ from archive.store import ArchiveStore, sha256_of
 from docgen.errors import RegisterError
 from docgen.files import fsync_folder, write_new, write_replacing
 from docgen.register import Entry, Register
+from docgen.secrecy import LEVELS, strongest_mark
 from docgen.text import canonical
 
 Listener = Callable[[dict[str, Any]], None]
@@ -105,6 +106,8 @@ def analyse(file_name: str, data: bytes, roots: list[bytes],
         "signature": signature.status, "signed_by": signature.signed_by,
         "signed_at": signature.signed_at, "signature_reason": signature.reason,
         "signatures": signature.signatures, "warnings": warnings, "register": "",
+        # None: the mark could not be read (no text), and the document counts as secret (docgen.secrecy)
+        "secrecy": None if content.no_text else strongest_mark(meta.marks),
         "text": content.text,
     }
 
@@ -180,6 +183,8 @@ class Pipeline:
         if entry.status == "void":
             warnings.append(f"số {entry.symbol} đã bị hủy trong sổ đăng ký ({entry.void_reason})")
         record["register"] = entry.symbol
+        if entry.secrecy and LEVELS[entry.secrecy] > LEVELS.get(record["secrecy"] or "", 0):
+            record["secrecy"] = entry.secrecy  # the register knows the mark even when the text hides it
         return entry
 
     def _link_register(self, entry: Entry | None, record: dict[str, Any]) -> None:

@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import write_corpus
 
 from archive.store import ArchiveStore
+from docgen.secrecy import CONSOLE
 from indexer.analyzer import fold_syllable, syllables
 from indexer.indexing import rebuild
 from indexer.search import SearchRequest, build_query
@@ -111,7 +112,7 @@ def time_vanthu(workspace) -> tuple[dict[str, list[float]], dict[str, int]]:
         for _ in range(REPEATS):
             for request in requests:
                 started = time.perf_counter()
-                query, parsed = build_query(request, workspace.gazetteer, workspace.taxonomy)
+                query, parsed = build_query(request, workspace.gazetteer, workspace.taxonomy, CONSOLE)
                 hits = index.search(query, limit=20, by_date=parsed.empty)
                 timings.setdefault(kind, []).append(time.perf_counter() - started)
                 label = request.text + str(request.locality or request.team or request.kind or "")

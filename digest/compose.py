@@ -27,6 +27,7 @@ from digest.tasks import TaskBook
 from digest.weeks import Week
 from docgen.dates import short_date
 from docgen.kinds import find_kind
+from docgen.secrecy import Viewer
 from indexer.gazetteer import Gazetteer
 from indexer.indexing import read_sidecar
 from indexer.topics import Taxonomy
@@ -43,6 +44,7 @@ class Sources:
     tasks: TaskBook
     gazetteer: Gazetteer
     taxonomy: Taxonomy
+    viewer: Viewer  # the digest lists only what its reader may read
 
 
 def subject_of(week: Week) -> str:
@@ -53,7 +55,7 @@ def subject_of(week: Week) -> str:
 
 def _documents(week: Week, src: Sources) -> list[dict[str, Any]]:
     found = []
-    for row in src.catalog.archived():
+    for row in src.catalog.readable(src.viewer):
         record = row.record
         day = record.get("date") or str(record.get("archived_at", ""))[:10]
         if not day or not week.holds_day(date.fromisoformat(day)):
@@ -79,7 +81,7 @@ def collect(week: Week, src: Sources) -> dict[str, Any]:
     teams = []
     for team in sorted(src.gazetteer.teams):
         codes = {loc.code for loc in src.gazetteer.team_localities(team)}
-        due = [t for t in src.tasks.select(today=today, team=team)
+        due = [t for t in src.tasks.select(viewer=src.viewer, today=today, team=team)
                if t.days_overdue(today) > 0 or -t.days_overdue(today) <= HORIZON_DAYS]
         teams.append({
             "team": team, "localities": _names(sorted(codes, key=int), src.gazetteer),
@@ -97,7 +99,8 @@ def collect(week: Week, src: Sources) -> dict[str, Any]:
                     "by_topic": dict(Counter(src.taxonomy.by_slug[t].name for d in documents
                                              for t in d["topics"]).most_common())},
         "teams": teams,
-        "overdue": [t.as_dict(src.gazetteer, today) for t in src.tasks.select(today=today, overdue=True)],
+        "overdue": [t.as_dict(src.gazetteer, today)
+                    for t in src.tasks.select(viewer=src.viewer, today=today, overdue=True)],
     }
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from digest.deadlines import find_tasks
 from docgen.database import Database, connect
 from docgen.errors import InvalidInput
+from docgen.secrecy import Viewer, level_of
 from indexer.gazetteer import Gazetteer
 
 SCHEMA = """
@@ -33,6 +34,7 @@ CREATE TABLE IF NOT EXISTS tasks (
     note TEXT NOT NULL DEFAULT '',
     done_at TEXT NOT NULL DEFAULT '',
     due_edited INTEGER NOT NULL DEFAULT 0,
+    secrecy INTEGER NOT NULL DEFAULT 1,
     UNIQUE (doc_id, ordinal)
 );
 """
@@ -54,6 +56,7 @@ class TaskRow:
     note: str
     done_at: str
     due_edited: int
+    secrecy: int  # the level of the document the task was read from (docgen.secrecy)
 
     @property
     def locality_codes(self) -> list[str]:
@@ -67,6 +70,7 @@ class TaskRow:
         data["localities"] = [gazetteer.by_code[c].full_name if gazetteer else c for c in self.locality_codes
                               if not gazetteer or c in gazetteer.by_code]
         data["due_edited"] = bool(self.due_edited)
+        del data["secrecy"]
         if today is not None:
             data["days_overdue"] = max(0, self.days_overdue(today)) if self.status == "open" else 0
         return data
@@ -76,6 +80,9 @@ class TaskBook(Database):
     def __init__(self, path: Path, gazetteer: Gazetteer):
         self.conn = connect(path, SCHEMA)
         self.gazetteer = gazetteer
+        columns = {row[1] for row in self.conn.execute("PRAGMA table_info(tasks)")}
+        if "secrecy" not in columns:  # a workspace made before secrecy: its tasks count as secret
+            self.conn.execute("ALTER TABLE tasks ADD COLUMN secrecy INTEGER NOT NULL DEFAULT 1")
 
 
     def read_record(self, record: dict[str, Any]) -> int:
@@ -86,26 +93,34 @@ class TaskBook(Database):
         whole = [loc.code for loc in self.gazetteer.find(record.get("subject", ""))
                  or self.gazetteer.find(text)]
         rows = []
+        level = level_of(record)
         for ordinal, task in enumerate(find_tasks(text, on), start=1):
             codes = [loc.code for loc in self.gazetteer.find(task.sentence)] or whole
             rows.append((record["id"], ordinal, record.get("symbol", ""), on.isoformat(), task.sentence,
-                         task.actor, task.due.isoformat(), task.due_text, ",".join(codes)))
+                         task.actor, task.due.isoformat(), task.due_text, ",".join(codes), level))
         self.conn.execute("BEGIN IMMEDIATE")
         self.conn.executemany(
             "INSERT INTO tasks (doc_id, ordinal, symbol, doc_date, sentence, actor, due, due_text, "
-            "localities) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (doc_id, ordinal) DO UPDATE SET "
-            "symbol=excluded.symbol, doc_date=excluded.doc_date, sentence=excluded.sentence, "
+            "localities, secrecy) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (doc_id, ordinal) "
+            "DO UPDATE SET symbol=excluded.symbol, doc_date=excluded.doc_date, sentence=excluded.sentence, "
+            "secrecy=excluded.secrecy, "
             "actor=excluded.actor, due_text=excluded.due_text, localities=excluded.localities, "
             "due=CASE WHEN tasks.due_edited THEN tasks.due ELSE excluded.due END", rows)
         self.conn.execute("COMMIT")
         return len(rows)
 
-    def all(self) -> list[TaskRow]:
-        return [TaskRow(*row) for row in self.conn.execute("SELECT * FROM tasks ORDER BY due, id")]
+    _COLUMNS = ("id, doc_id, ordinal, symbol, doc_date, sentence, actor, due, due_text, localities, status, "
+                "note, done_at, due_edited, secrecy")
 
-    def select(self, *, today: date, team: int | None = None, locality: str | None = None,
+    def readable(self, viewer: Viewer) -> list[TaskRow]:
+        """The tasks of the documents ``viewer`` may read."""
+        rows = self.conn.execute(f"SELECT {self._COLUMNS} FROM tasks WHERE secrecy <= ? ORDER BY due, id",
+                                 (viewer.clearance,))
+        return [TaskRow(*row) for row in rows]
+
+    def select(self, *, viewer: Viewer, today: date, team: int | None = None, locality: str | None = None,
                due_within: int | None = None, overdue: bool = False, open_only: bool = True) -> list[TaskRow]:
-        rows = [t for t in self.all() if t.status == "open" or not open_only]
+        rows = [t for t in self.readable(viewer) if t.status == "open" or not open_only]
         if team is not None:
             codes = {loc.code for loc in self.gazetteer.team_localities(team)}
             rows = [t for t in rows if codes & set(t.locality_codes)]
@@ -118,19 +133,20 @@ class TaskBook(Database):
             rows = [t for t in rows if t.days_overdue(today) <= 0 and -t.days_overdue(today) <= due_within]
         return rows
 
-    def _get(self, task_id: int) -> TaskRow:
-        row = self.conn.execute("SELECT * FROM tasks WHERE id=?", (task_id,)).fetchone()
+    def _get(self, task_id: int, viewer: Viewer) -> TaskRow:
+        row = self.conn.execute(f"SELECT {self._COLUMNS} FROM tasks WHERE id=? AND secrecy <= ?",
+                                (task_id, viewer.clearance)).fetchone()
         if row is None:
             raise InvalidInput(f"không có nhiệm vụ số {task_id}", field="ID")
         return TaskRow(*row)
 
-    def done(self, task_id: int, note: str = "") -> TaskRow:
-        self._get(task_id)
+    def done(self, task_id: int, note: str = "", *, viewer: Viewer) -> TaskRow:
+        self._get(task_id, viewer)
         self.conn.execute("UPDATE tasks SET status='done', note=?, done_at=? WHERE id=?",
                           (note, datetime.now().astimezone().isoformat(timespec="seconds"), task_id))
-        return self._get(task_id)
+        return self._get(task_id, viewer)
 
-    def set_due(self, task_id: int, due: date) -> TaskRow:
-        self._get(task_id)
+    def set_due(self, task_id: int, due: date, *, viewer: Viewer) -> TaskRow:
+        self._get(task_id, viewer)
         self.conn.execute("UPDATE tasks SET due=?, due_edited=1 WHERE id=?", (due.isoformat(), task_id))
-        return self._get(task_id)
+        return self._get(task_id, viewer)

@@ -19,8 +19,8 @@ from docgen.dates import parse_date
 from docgen.errors import InvalidInput
 from docgen.kinds import Kind
 from docgen.profile import Body, Profile, Signer
+from docgen.secrecy import SECRECY
 
-SECRECY = ("MẬT", "TỐI MẬT", "TUYỆT MẬT")
 URGENCY = ("KHẨN", "THƯỢNG KHẨN", "HỎA TỐC")
 
 # The fields each kind requires, beside ``subject``.

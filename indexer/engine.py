@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import struct
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -72,6 +73,8 @@ SCHEMA = Schema(
     id=ID(stored=True, unique=True),
     symbol=STORED, subject=STORED, signer=STORED, path=STORED,
     kind=ID(stored=True), body_code=ID(stored=True), signature=ID(stored=True),
+    secrecy=ID(stored=True),  # the level (0 to 3) of docgen.secrecy: filtered in every search
+    signer_key=ID,  # the signer as printed, for the "Người ký" facet
     date=ID(stored=True),
     day=NUMERIC(int, bits=32, sortable=True),  # the date's ordinal: newest first needs a number
     title=_text(fold=True, boost=3.0), title_exact=_text(fold=False, boost=3.0),
@@ -102,13 +105,20 @@ class Query:
     any_of: list[list[tuple[str, str]]] = field(default_factory=list)
     date_from: str | None = None
     date_to: str | None = None
+    levels: list[int] = field(default_factory=list)  # secrecy levels the viewer may read; none: no hit
 
 
-def _filters(query: Query) -> wq.Query | None:
-    filters: list[wq.Query] = [wq.Or([wq.Term(f, t) for f, t in group]) for group in query.any_of]
+# The fields whose values are counted for the current query (the facets of the search page).
+FACET_FIELDS = ("kind", "localities", "teams", "topics", "signer_key")
+
+
+def _filters(query: Query) -> wq.Query:
+    """Never None: the secrecy levels are always a filter (Whoosh ignores a filter that is falsy)."""
+    filters: list[wq.Query] = [wq.Or([wq.Term("secrecy", str(level)) for level in query.levels])]
+    filters += [wq.Or([wq.Term(f, t) for f, t in group]) for group in query.any_of]
     if query.date_from or query.date_to:
         filters.append(wq.TermRange("date", query.date_from or "0000", query.date_to or "9999"))
-    return wq.And(filters) if filters else None
+    return wq.And(filters)
 
 
 def _present(matcher: Any, docnums: list[int]) -> set[int]:
@@ -128,6 +138,7 @@ def _present(matcher: Any, docnums: list[int]) -> set[int]:
 class Hits:
     total: int
     rows: list[tuple[dict[str, Any], float]]
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 # Candidates ranked by the optional terms: enough that the best of the "together" documents are
@@ -139,6 +150,8 @@ class SearchIndex:
     def __init__(self, folder: Path):
         self.folder = folder
         self._searcher: Any = None  # kept between searches, refreshed when the index changed
+        self._facet_sets: dict[str, dict[str, frozenset[int]]] = {}  # of the kept searcher
+        self._lock = threading.Lock()  # one kept searcher, shared by the service's threads
 
     @classmethod
     def create(cls, folder: Path) -> SearchIndex:
@@ -152,11 +165,15 @@ class SearchIndex:
         try:
             if not whoosh_index.exists_in(str(self.folder)):
                 raise IndexUnavailable(f"chưa có chỉ mục tìm kiếm ở {self.folder}; {REBUILD_HINT}")
-            return whoosh_index.open_dir(str(self.folder))
+            opened = whoosh_index.open_dir(str(self.folder))
         except (EmptyIndexError, WhooshIndexError, OSError, ValueError, EOFError, KeyError,
                 struct.error) as exc:
             raise IndexUnavailable(
                 f"chỉ mục tìm kiếm ở {self.folder} bị hỏng ({exc}); {REBUILD_HINT}") from exc
+        if set(opened.schema.names()) != set(SCHEMA.names()):
+            raise IndexUnavailable(f"chỉ mục tìm kiếm ở {self.folder} do phiên bản cũ dựng (thiếu độ mật "
+                                   f"của văn bản); {REBUILD_HINT}")
+        return opened
 
     @contextmanager
     def writer(self, timeout: float = 10.0, bulk: bool = False) -> Iterator[IndexWriter]:
@@ -190,6 +207,7 @@ class SearchIndex:
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
+        self._facet_sets = {}
 
     def _current(self) -> Any:
         """The kept searcher, or a new one once the index changed (Whoosh's own ``refresh`` fails
@@ -202,11 +220,18 @@ class SearchIndex:
             self._searcher = self._open().searcher(weighting=scoring.TF_IDF())
         return self._searcher
 
-    def search(self, query: Query, *, limit: int, by_date: bool) -> Hits:
-        """Top ``limit`` documents: the required terms count and score them, the optional terms
-        and the phrase checks are applied to the best candidates only."""
+    def search(self, query: Query, *, limit: int, by_date: bool, offset: int = 0,
+               facets: bool = False) -> Hits:
+        """Documents ``offset`` to ``offset + limit``: the required terms count and score them, the
+        optional terms and the phrase checks are applied to the best candidates only."""
+        if not query.levels:
+            return Hits(0, [])
+        with self._lock:
+            return self._search(query, limit, by_date, offset, facets)
+
+    def _search(self, query: Query, limit: int, by_date: bool, offset: int, facets: bool) -> Hits:
         main = wq.And([wq.Term(f, t) for f, t in query.required]) if query.required else wq.Every()
-        pool = limit if by_date else max(limit, RERANK_POOL)
+        pool = offset + limit if by_date else max(offset + limit, RERANK_POOL)
         # Every match is visited anyway (to count it), and with the common syllables of Vietnamese
         # Whoosh's block-quality skipping skips nothing but costs a second pass to count: off.
         kwargs: dict[str, Any] = {"limit": pool, "filter": _filters(query), "optimize": False}
@@ -220,10 +245,35 @@ class SearchIndex:
             candidates, failed = self._check_phrases(searcher, query, candidates)
             if not by_date and query.optional:
                 candidates = self._rerank(searcher, query, candidates)
-            rows = [(searcher.stored_fields(docnum), score) for docnum, score in candidates[:limit]]
-            return Hits(total - failed, rows)
+            rows = [(searcher.stored_fields(docnum), score)
+                    for docnum, score in candidates[offset:offset + limit]]
+            counted = self._facets(searcher, main, query) if facets else {}
+            return Hits(total - failed, rows, counted)
         except (OSError, ValueError, EOFError, KeyError, struct.error) as exc:
             raise IndexUnavailable(f"không đọc được chỉ mục tìm kiếm ({exc}); {REBUILD_HINT}") from exc
+
+    def _facets(self, searcher: Any, main: wq.Query, query: Query) -> dict[str, dict[str, int]]:
+        """How many of the matching documents carry each value of the facet fields."""
+        matched = set(searcher.docs_for_query(wq.And([main, _filters(query)])))
+        if query.phrases:  # a long phrase's order is checked in the candidates only
+            for fieldname, words in query.phrases:
+                matched &= _present(wq.Phrase(fieldname, words).matcher(searcher), sorted(matched))
+        counts = {}
+        for name, sets in self._facet_postings(searcher).items():
+            found = {value: len(docs & matched) for value, docs in sets.items()}
+            counts[name] = {value: n for value, n in sorted(found.items(), key=lambda i: -i[1]) if n}
+        return counts
+
+    def _facet_postings(self, searcher: Any) -> dict[str, dict[str, frozenset[int]]]:
+        """Each facet value's documents, read once per searcher (the index does not change under it)."""
+        if not self._facet_sets:
+            reader = searcher.reader()
+            for name in FACET_FIELDS:
+                self._facet_sets[name] = {
+                    term.decode("utf-8") if isinstance(term, bytes) else term:
+                    frozenset(reader.postings(name, term).all_ids())
+                    for term in reader.lexicon(name)}
+        return self._facet_sets
 
     @staticmethod
     def _check_phrases(searcher: Any, query: Query,

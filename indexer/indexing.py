@@ -18,6 +18,7 @@ from typing import Any
 from archive.catalog import Catalog
 from archive.metadata import SYMBOL
 from archive.store import SIDECAR, ArchiveStore
+from docgen.secrecy import level_of
 from indexer.analyzer import symbol_key, symbols_in
 from indexer.engine import IndexUnavailable, SearchIndex
 from indexer.gazetteer import Gazetteer
@@ -38,6 +39,7 @@ def index_document(record: dict[str, Any], gazetteer: Gazetteer, taxonomy: Taxon
         "signer": record.get("signer", ""), "path": record.get("path", ""),
         "kind": record.get("kind", ""), "body_code": record.get("body_code", ""),
         "signature": record.get("signature", ""), "date": record.get("date") or "",
+        "secrecy": str(level_of(record)), "signer_key": record.get("signer", ""),
         "day": date.fromisoformat(record["date"]).toordinal() if record.get("date") else 0,
         "title": subject, "title_exact": subject, "title_pairs": subject,
         "body": everything, "body_exact": everything, "pairs": everything,

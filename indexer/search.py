@@ -17,6 +17,7 @@ from typing import Any
 from archive.store import ArchiveStore
 from docgen.errors import InvalidInput
 from docgen.kinds import find_kind
+from docgen.secrecy import Viewer, mark_name
 from docgen.text import canonical
 from indexer.analyzer import (
     fold_syllable,
@@ -50,6 +51,8 @@ class SearchRequest:
     date_to: date | None = None
     sort: str = "relevance"
     limit: int = 20
+    offset: int = 0
+    facets: bool = False
 
 
 @dataclass
@@ -114,9 +117,10 @@ def _filters(query: Query, request: SearchRequest, gazetteer: Gazetteer, taxonom
     query.date_to = request.date_to.isoformat() if request.date_to else None
 
 
-def build_query(request: SearchRequest, gazetteer: Gazetteer, taxonomy: Taxonomy) -> tuple[Query, ParsedText]:
+def build_query(request: SearchRequest, gazetteer: Gazetteer, taxonomy: Taxonomy,
+                viewer: Viewer) -> tuple[Query, ParsedText]:
     parsed = parse_text(request.text)
-    query = Query()
+    query = Query(levels=viewer.levels)
     query.required += [("symbols", key) for key in parsed.symbols]
     for phrase in parsed.phrases:
         _phrase_terms(query, phrase)
@@ -155,26 +159,58 @@ def snippet(text: str, parsed: ParsedText, width: int = 200) -> str:
 
 
 def search(index: SearchIndex, store: ArchiveStore, request: SearchRequest, gazetteer: Gazetteer,
-           taxonomy: Taxonomy) -> dict[str, Any]:
-    """The ``{"total", "hits"}`` answer of ``vanthu search``."""
-    query, parsed = build_query(request, gazetteer, taxonomy)
+           taxonomy: Taxonomy, viewer: Viewer) -> dict[str, Any]:
+    """The ``{"total", "hits"}`` answer of ``vanthu search``, of what ``viewer`` may read only
+    (and ``"facets"`` when the request asks for them)."""
+    query, parsed = build_query(request, gazetteer, taxonomy, viewer)
     by_date = request.sort == "date" or parsed.empty
-    found = index.search(query, limit=request.limit, by_date=by_date)
-    hits = []
-    for fields, score in found.rows:
-        text = read_sidecar(store, fields["path"]).get("text", "") if fields.get("path") else ""
-        hits.append({
-            "id": fields["id"], "symbol": fields.get("symbol", ""), "kind": fields.get("kind", ""),
-            "date": fields.get("date", ""), "subject": fields.get("subject", ""),
-            "signer": fields.get("signer", ""),
-            "localities": [gazetteer.by_code[c].full_name for c in _split(fields.get("localities"))
-                           if c in gazetteer.by_code],
-            "teams": [int(t) for t in _split(fields.get("teams"))],
-            "topics": _split(fields.get("topics")),
-            "score": round(score, 3), "snippet": snippet(text, parsed) if not parsed.empty else "",
-            "path": fields.get("path", ""),
-        })
-    return {"total": found.total, "hits": hits}
+    found = index.search(query, limit=request.limit, by_date=by_date, offset=request.offset,
+                         facets=request.facets)
+    hits = [_hit(fields, score, store, parsed, gazetteer) for fields, score in found.rows]
+    answer: dict[str, Any] = {"total": found.total, "hits": hits}
+    if request.facets:
+        answer["facets"] = _named_facets(found.facets, gazetteer, taxonomy)
+    return answer
+
+
+def _hit(fields: dict[str, Any], score: float, store: ArchiveStore, parsed: ParsedText,
+         gazetteer: Gazetteer) -> dict[str, Any]:
+    text = read_sidecar(store, fields["path"]).get("text", "") if fields.get("path") else ""
+    return {
+        "id": fields["id"], "symbol": fields.get("symbol", ""), "kind": fields.get("kind", ""),
+        "date": fields.get("date", ""), "subject": fields.get("subject", ""),
+        "signer": fields.get("signer", ""),
+        "localities": [gazetteer.by_code[c].full_name for c in _split(fields.get("localities"))
+                       if c in gazetteer.by_code],
+        "teams": [int(t) for t in _split(fields.get("teams"))],
+        "topics": _split(fields.get("topics")),
+        "signature": fields.get("signature", ""),
+        "secrecy": mark_name(int(fields.get("secrecy") or 0)),
+        "score": round(score, 3), "snippet": snippet(text, parsed) if not parsed.empty else "",
+        "path": fields.get("path", ""),
+    }
+
+
+def _named_facets(counts: dict[str, dict[str, int]], gazetteer: Gazetteer,
+                  taxonomy: Taxonomy) -> dict[str, list[dict[str, Any]]]:
+    """Facet counts as the page shows them: each value with its name and its count."""
+    def name(field: str, value: str) -> str:
+        if field == "localities" and value in gazetteer.by_code:
+            return gazetteer.by_code[value].full_name
+        if field == "topics" and value in taxonomy.by_slug:
+            return taxonomy.by_slug[value].name
+        if field == "kind":
+            kind = find_kind(value)
+            return kind.name if kind else value
+        if field == "teams":
+            return f"Tổ {value}"
+        return value
+
+    keys = {"kind": "kind", "localities": "locality", "teams": "team", "topics": "topic",
+            "signer_key": "signer"}
+    return {keys[field]: [{"value": value, "name": name(field, value), "count": count}
+                          for value, count in values.items()]
+            for field, values in counts.items()}
 
 
 def _split(value: str | None) -> list[str]:

@@ -11,6 +11,7 @@ from pdf_factory import sign_pdf
 from watching import WatchProcess
 
 from archive.store import ArchiveStore
+from docgen.secrecy import CONSOLE
 from indexer.search import SearchRequest, search
 from vanthu.cli import cli
 
@@ -62,13 +63,13 @@ def test_search_answers_while_the_watcher_writes(archive_ws, issued):
         deadline = time.monotonic() + 1.5
         while time.monotonic() < deadline:
             answer = search(index, store, SearchRequest("chuyển đổi số"), archive_ws.gazetteer,
-                            archive_ws.taxonomy)
+                            archive_ws.taxonomy, CONSOLE)
             totals.append(answer["total"])
             time.sleep(0.05)
     watcher.wait_for(4)
     time.sleep(0.5)  # the watcher indexes at the end of its tick
     totals.append(search(index, store, SearchRequest("chuyển đổi số"), archive_ws.gazetteer,
-                         archive_ws.taxonomy)["total"])
+                         archive_ws.taxonomy, CONSOLE)["total"])
     assert watcher.stop()[0] == 0
     index.close()
     assert totals == sorted(totals) and totals[-1] == 4

@@ -16,6 +16,7 @@ from archive.pipeline import FileUnavailable, Outcome, Pipeline, ingest_many
 from archive.store import ArchiveStore
 from archive.watcher import InboxWatcher, WatchOptions, candidate_files
 from docgen.errors import InvalidInput
+from docgen.secrecy import CONSOLE
 from indexer.indexing import IndexUpdater
 from vanthu.options import CliError, VanthuCommand, VanthuGroup, home_option, json_option, print_json
 from vanthu.workspace import Workspace
@@ -181,7 +182,7 @@ def _show_lines(record: dict[str, Any]) -> Iterator[str]:
 def show(key: str, as_json: bool, home: Path | None) -> None:
     """Xem hồ sơ một văn bản đã lưu trữ, theo mã hoặc số, ký hiệu (1417-CV/TU)."""
     with Workspace.locate(home).catalog() as catalog:
-        rows = catalog.find(key)
+        rows = catalog.find(key, CONSOLE)
     if not rows:
         raise CliError(f"kho lưu trữ không có văn bản «{key}»")
     if len(rows) > 1:

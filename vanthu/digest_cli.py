@@ -17,6 +17,7 @@ from docgen.documents import Document
 from docgen.errors import ConversionFailed, ConverterMissing, InvalidInput
 from docgen.issuing import attach_pdfs, issue_documents
 from docgen.kinds import find_kind
+from docgen.secrecy import CONSOLE
 from indexer.engine import IndexUnavailable
 from indexer.indexing import index_document
 from vanthu.options import (
@@ -126,7 +127,7 @@ def tasks(ctx: click.Context, team: int | None, locality: str | None, due_within
     workspace = Workspace.locate(home)
     today = date_value("--on", as_of) or date.today()
     with workspace.task_book() as book:
-        found = book.select(today=today, team=team, locality=locality, due_within=due_within,
+        found = book.select(viewer=CONSOLE, today=today, team=team, locality=locality, due_within=due_within,
                             overdue=overdue, open_only=not show_all)
     rows = [task.as_dict(workspace.gazetteer, today) for task in found]
     if as_json:
@@ -142,7 +143,7 @@ def tasks(ctx: click.Context, team: int | None, locality: str | None, due_within
 def tasks_done(task_id: int, note: str, home: Path | None) -> None:
     """Đánh dấu nhiệm vụ ID đã hoàn thành."""
     with Workspace.locate(home).task_book() as book:
-        task = book.done(task_id, note)
+        task = book.done(task_id, note, viewer=CONSOLE)
     click.echo(f"Nhiệm vụ #{task.id} đã hoàn thành.")
 
 
@@ -154,7 +155,7 @@ def tasks_edit(task_id: int, due: str, home: Path | None) -> None:
     """Sửa hạn của nhiệm vụ ID khi vanthu đọc sai; bản sửa được giữ khi dựng lại chỉ mục."""
     new_due = date_value("--due", due)
     with Workspace.locate(home).task_book() as book:
-        task = book.set_due(task_id, new_due)
+        task = book.set_due(task_id, new_due, viewer=CONSOLE)
     click.echo(f"Nhiệm vụ #{task.id}: hạn mới {short_date(new_due)}.")
 
 
@@ -184,7 +185,7 @@ def digest(week: str | None, out_file: Path | None, want_pdf: bool, issue: bool,
         raise InvalidInput("văn bản cấp số được ghi vào out/ theo số, ký hiệu; bỏ --out", field="--out")
     with workspace.catalog() as catalog, workspace.task_book() as book:
         data = collect(chosen, Sources(catalog, ArchiveStore(workspace.archive), workspace.report_book(),
-                                       book, workspace.gazetteer, workspace.taxonomy))
+                                       book, workspace.gazetteer, workspace.taxonomy, CONSOLE))
     if as_json:
         print_json(data)
         return

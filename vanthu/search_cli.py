@@ -11,6 +11,7 @@ import click
 
 from archive.store import ArchiveStore
 from digest.reports import index_record
+from docgen.secrecy import CONSOLE
 from indexer.indexing import rebuild
 from indexer.search import SearchRequest, search
 from vanthu.options import VanthuCommand, VanthuGroup, date_value, home_option, json_option, print_json
@@ -58,7 +59,7 @@ def search_command(text: str, locality: str | None, team: int | None, topic: str
     request = SearchRequest(text, locality, team, topic, kind, signer, date_value("--from", date_from),
                             date_value("--to", date_to), sort, limit)
     answer = search(workspace.search_index(), ArchiveStore(workspace.archive), request,
-                    workspace.gazetteer, workspace.taxonomy)
+                    workspace.gazetteer, workspace.taxonomy, CONSOLE)
     if as_json:
         print_json(answer)
         return
