@@ -6,18 +6,17 @@ import signal
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 
-from archive.pipeline import FileUnavailable, Outcome, Pipeline, ingest_many
+from archive.pipeline import FileUnavailable, Outcome, ingest_many
 from archive.store import ArchiveStore
 from archive.watcher import InboxWatcher, WatchOptions, candidate_files
 from docgen.errors import InvalidInput
 from docgen.secrecy import CONSOLE
-from indexer.indexing import IndexUpdater
+from vanthu.office import find_document, opened_pipeline
 from vanthu.options import CliError, VanthuCommand, VanthuGroup, home_option, json_option, print_json
 from vanthu.workspace import Workspace
 
@@ -29,21 +28,6 @@ SIGNATURE_LABELS = {"valid": "hợp lệ", "untrusted": "chưa xác thực đư�
 
 def _warn(message: str) -> None:
     click.echo(f"Cảnh báo: {message}", err=True)
-
-
-@contextmanager
-def opened_pipeline(workspace: Workspace) -> Iterator[tuple[Pipeline, IndexUpdater]]:
-    """The pipeline, with the search index and the follow-up book following what it archives."""
-    with workspace.register() as register, workspace.catalog() as catalog, \
-            workspace.task_book() as tasks:
-        updater = workspace.index_updater(catalog, _warn)
-        pipeline = workspace.pipeline(register, catalog)
-        pipeline.listeners += [tasks.read_record, updater.queue]  # the index is flushed last
-        updater.catch_up(also=[tasks.read_record])
-        try:
-            yield pipeline, updater
-        finally:
-            updater.flush()
 
 
 def _outcome_line(outcome: Outcome) -> str:
@@ -84,7 +68,7 @@ def watch(polling: bool, as_json: bool, home: Path | None) -> None:
         else:
             _warn(message)
 
-    with opened_pipeline(workspace) as (pipeline, updater):
+    with opened_pipeline(workspace, _warn) as (pipeline, updater):
         click.echo(f"Đang theo dõi {workspace.inbox} (Ctrl-C để dừng)", err=True)
         watcher = InboxWatcher(pipeline, workspace.inbox, options, report)
         watcher.after_tick.append(updater.flush)
@@ -118,7 +102,7 @@ def ingest(paths: tuple[Path, ...], as_json: bool, home: Path | None) -> None:
     outcomes: list[Outcome] = []
     failures: list[str] = []
     show_bar = not as_json and sys.stdout.isatty()
-    with opened_pipeline(workspace) as (pipeline, updater):
+    with opened_pipeline(workspace, _warn) as (pipeline, updater):
         pipeline.recover()
         results = ingest_many(pipeline, files, workers=workspace.settings.ingest_workers)
         with click.progressbar(results, length=len(files), label="Đang lưu trữ", hidden=not show_bar) as bar:
@@ -181,13 +165,7 @@ def _show_lines(record: dict[str, Any]) -> Iterator[str]:
 @home_option
 def show(key: str, as_json: bool, home: Path | None) -> None:
     """Xem hồ sơ một văn bản đã lưu trữ, theo mã hoặc số, ký hiệu (1417-CV/TU)."""
-    with Workspace.locate(home).catalog() as catalog:
-        rows = catalog.find(key, CONSOLE)
-    if not rows:
-        raise CliError(f"kho lưu trữ không có văn bản «{key}»")
-    if len(rows) > 1:
-        raise CliError(f"có {len(rows)} văn bản khớp «{key}»; dùng mã: {', '.join(r.id for r in rows)}")
-    record = {**rows[0].record, "path": rows[0].path}
+    record = find_document(Workspace.locate(home), key, CONSOLE)
     if as_json:
         print_json(record)
     else:

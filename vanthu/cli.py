@@ -12,14 +12,15 @@ from pathlib import Path
 import click
 
 from docgen.documents import load_document
-from docgen.errors import ConversionFailed, ConverterMissing, InvalidInput
-from docgen.issuing import Issued, attach_pdfs, issue_documents
-from docgen.kinds import Kind, find_kind, generated_kinds
+from docgen.errors import InvalidInput
+from docgen.issuing import Issued
+from docgen.kinds import find_kind
 from docgen.register import Entry
 from docgen.rendering import format_symbol
-from vanthu import messages
+from vanthu import messages, office
 from vanthu.archive_cli import check, ingest, show, trust, watch
 from vanthu.digest_cli import digest, report, tasks
+from vanthu.office import generated_kind
 from vanthu.options import VanthuGroup, home_option, json_option, print_json
 from vanthu.search_cli import index, localities, search_command
 from vanthu.workspace import Workspace, init_workspace
@@ -42,15 +43,6 @@ def init(directory: Path) -> None:
     workspace = init_workspace(directory)
     click.echo(f"Đã tạo không gian làm việc: {workspace.root}")
     click.echo(f"Sửa cấu hình (cơ quan, người ký, nhiệm kỳ, lề, cỡ chữ) trong {workspace.config}")
-
-
-def _kind(value: str) -> Kind:
-    kind = find_kind(value)
-    if kind is None or kind not in generated_kinds():
-        names = ", ".join(f"{k.slug} ({k.code})" for k in generated_kinds())
-        raise InvalidInput(f"không tạo được loại văn bản «{value}»; chọn một trong: {names}",
-                           field="LOẠI")
-    return kind
 
 
 def _describe(item: Issued) -> str:
@@ -79,18 +71,9 @@ def new(kind: str, datafiles: tuple[Path, ...], draft: bool, want_pdf: bool,
     chuyển PDF trong một lần chạy LibreOffice.
     """
     workspace = Workspace.locate(home)
-    document_kind = _kind(kind)
+    document_kind = generated_kind(kind)
     documents = [load_document(path, document_kind, workspace.profile) for path in datafiles]
-    with workspace.register() as book:
-        issued = issue_documents(documents, register=book, renderer=workspace.renderer(),
-                                 out_dir=out_dir or workspace.out, today=date.today(), draft=draft)
-        pdf_error = None
-        if want_pdf:
-            try:
-                attach_pdfs(issued, book, workspace.settings.soffice,
-                            workspace.settings.pdf_timeout)
-            except (ConverterMissing, ConversionFailed) as exc:
-                pdf_error = exc
+    issued, pdf_error = office.issue(workspace, documents, draft=draft, want_pdf=want_pdf, out_dir=out_dir)
     for item in issued:
         if as_json:
             print_json(item.as_json())

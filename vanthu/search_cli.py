@@ -13,7 +13,8 @@ from archive.store import ArchiveStore
 from digest.reports import index_record
 from docgen.secrecy import CONSOLE
 from indexer.indexing import rebuild
-from indexer.search import SearchRequest, search
+from indexer.search import SearchRequest
+from vanthu.office import search_archive
 from vanthu.options import VanthuCommand, VanthuGroup, date_value, home_option, json_option, print_json
 from vanthu.workspace import Workspace
 
@@ -58,8 +59,7 @@ def search_command(text: str, locality: str | None, team: int | None, topic: str
     workspace = Workspace.locate(home)
     request = SearchRequest(text, locality, team, topic, kind, signer, date_value("--from", date_from),
                             date_value("--to", date_to), sort, limit)
-    answer = search(workspace.search_index(), ArchiveStore(workspace.archive), request,
-                    workspace.gazetteer, workspace.taxonomy, CONSOLE)
+    answer = search_archive(workspace, request, CONSOLE)
     if as_json:
         print_json(answer)
         return
