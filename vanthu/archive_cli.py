@@ -12,11 +12,10 @@ from typing import Any
 import click
 
 from archive.pipeline import FileUnavailable, Outcome, ingest_many
-from archive.store import ArchiveStore
-from archive.watcher import InboxWatcher, WatchOptions, candidate_files
+from archive.watcher import candidate_files
 from docgen.errors import InvalidInput
 from docgen.secrecy import CONSOLE
-from vanthu.office import find_document, opened_pipeline
+from vanthu.office import check_archive, find_document, opened_pipeline, watch_inbox
 from vanthu.options import CliError, VanthuCommand, VanthuGroup, home_option, json_option, print_json
 from vanthu.workspace import Workspace
 
@@ -54,10 +53,6 @@ def _emit(outcome: Outcome, as_json: bool) -> None:
 def watch(polling: bool, as_json: bool, home: Path | None) -> None:
     """Theo dõi inbox/ và lưu trữ các tệp PDF đã ký; Ctrl-C để dừng."""
     workspace = Workspace.locate(home)
-    settings = workspace.settings
-    options = WatchOptions(delay=settings.stability_delay, rescan_seconds=settings.rescan_minutes * 60,
-                           polling=polling, poll_seconds=settings.poll_seconds,
-                           retry_cap_seconds=settings.retry_cap_seconds)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_args: stop.set())
@@ -68,11 +63,8 @@ def watch(polling: bool, as_json: bool, home: Path | None) -> None:
         else:
             _warn(message)
 
-    with opened_pipeline(workspace, _warn) as (pipeline, updater):
-        click.echo(f"Đang theo dõi {workspace.inbox} (Ctrl-C để dừng)", err=True)
-        watcher = InboxWatcher(pipeline, workspace.inbox, options, report)
-        watcher.after_tick.append(updater.flush)
-        watcher.run(stop)
+    click.echo(f"Đang theo dõi {workspace.inbox} (Ctrl-C để dừng)", err=True)
+    watch_inbox(workspace, stop, report, _warn, polling=polling)
     click.echo("Đã dừng theo dõi.", err=True)
 
 
@@ -176,17 +168,13 @@ def show(key: str, as_json: bool, home: Path | None) -> None:
 @home_option
 def check(home: Path | None) -> None:
     """Băm lại toàn bộ kho lưu trữ: báo tệp bị sửa, bị mất, hoặc không có trong danh mục."""
-    workspace = Workspace.locate(home)
-    with workspace.catalog() as catalog:
-        expected = {row.path: row.sha256 for row in catalog.archived()}
-    report = ArchiveStore(workspace.archive).check(expected)
-    for label, items in (("Bị sửa", report.changed), ("Bị mất", report.missing),
-                         ("Không có trong danh mục", report.untracked)):
-        for item in items:
+    report = check_archive(Workspace.locate(home))
+    for label, key in (("Bị sửa", "changed"), ("Bị mất", "missing"), ("Không có trong danh mục", "untracked")):
+        for item in report[key]:
             click.echo(f"{label}: archive/{item}")
-    if not report.clean:
+    if not report["clean"]:
         raise CliError("kho lưu trữ không khớp danh mục", exit_code=1)
-    click.echo(f"Kho lưu trữ nguyên vẹn: {len(expected)} văn bản.")
+    click.echo(f"Kho lưu trữ nguyên vẹn: {report['documents']} văn bản.")
 
 
 @click.group(cls=VanthuGroup)

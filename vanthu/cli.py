@@ -18,11 +18,13 @@ from docgen.kinds import find_kind
 from docgen.register import Entry
 from docgen.rendering import format_symbol
 from vanthu import messages, office
+from vanthu.access_cli import audit, token, user
 from vanthu.archive_cli import check, ingest, show, trust, watch
 from vanthu.digest_cli import digest, report, tasks
 from vanthu.office import generated_kind
 from vanthu.options import VanthuGroup, home_option, json_option, print_json
 from vanthu.search_cli import index, localities, search_command
+from vanthu.serve_cli import serve
 from vanthu.workspace import Workspace, init_workspace
 
 messages.install()
@@ -153,5 +155,5 @@ def settings(home: Path | None) -> None:
 
 
 for command in (watch, ingest, show, check, trust, search_command, index, localities, report, tasks,
-                digest):
+                digest, user, token, audit, serve):
     cli.add_command(command)

@@ -8,6 +8,7 @@ question. Nothing here talks to a terminal or to HTTP.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -146,6 +147,21 @@ def generated_kind(value: str):
     return kind
 
 
+def preview_pdf(workspace: Workspace, document: Document, convert: Converter | None = None) -> bytes:
+    """The PDF of a document as it will print, without a number and without spending one."""
+    import tempfile
+
+    from docgen.pdf import convert_to_pdf
+
+    data = workspace.renderer().render(document, None, document.date or date.today())
+    with tempfile.TemporaryDirectory(prefix=".preview-", dir=workspace.root) as folder:
+        source = Path(folder) / "du-thao.docx"
+        source.write_bytes(data)
+        settings = workspace.settings
+        [pdf] = convert([source]) if convert else convert_to_pdf([source], settings.soffice, settings.pdf_timeout)
+        return pdf.read_bytes()
+
+
 def register_entries(workspace: Workspace, viewer: Viewer, *, kind: str | None = None,
                      body: str | None = None, year: int | None = None,
                      status: str | None = None) -> list[dict[str, Any]]:
@@ -158,6 +174,32 @@ def register_entries(workspace: Workspace, viewer: Viewer, *, kind: str | None =
     if status:
         rows = [r for r in rows if r["status"] == status]
     return rows
+
+
+def register_entry(workspace: Workspace, entry_id: int, viewer: Viewer) -> dict[str, Any]:
+    for row in register_entries(workspace, viewer):
+        if row["id"] == entry_id:
+            return row
+    raise NotFound(f"sổ đăng ký không có mục số {entry_id}")
+
+
+def void_entry(workspace: Workspace, entry_id: int, reason: str, viewer: Viewer) -> dict[str, Any]:
+    """Void a number: it stays given, marked void with the reason."""
+    if not reason.strip():
+        raise InvalidInput("cần ghi lý do hủy", field="Lý do")
+    symbol = register_entry(workspace, entry_id, viewer)["symbol"]
+    with workspace.register() as book:
+        return book.void(symbol, reason.strip()).as_dict()
+
+
+def entry_file(workspace: Workspace, entry_id: int, fmt: str, viewer: Viewer) -> Path:
+    """The DOCX or PDF written when the entry was issued, if it is still in ``out/``."""
+    entry = register_entry(workspace, entry_id, viewer)
+    value = entry.get({"docx": "docx_path", "pdf": "pdf_path"}.get(fmt, ""), "")
+    path = Path(value).resolve() if value else None
+    if path is None or not path.is_file() or not path.is_relative_to(workspace.root):
+        raise NotFound(f"không còn tệp {fmt.upper()} của {entry['symbol']}")
+    return path
 
 
 # Archiving
@@ -202,6 +244,36 @@ def archive_uploads(workspace: Workspace, files: list[Path],
     return outcomes
 
 
+def watch_inbox(workspace: Workspace, stop: threading.Event, report: Callable[[Any, str], None],
+                warn: Callable[[str], None] | None = None, polling: bool = False) -> None:
+    """Archive what arrives in ``inbox/`` until ``stop`` is set; ``report`` hears of each file.
+
+    The pipeline is opened here, in the thread that runs the watcher, since its databases
+    belong to the thread that opened them; an ingest in flight finishes before it returns.
+    """
+    from archive.watcher import InboxWatcher, WatchOptions
+
+    settings = workspace.settings
+    options = WatchOptions(delay=settings.stability_delay, rescan_seconds=settings.rescan_minutes * 60,
+                           polling=polling, poll_seconds=settings.poll_seconds,
+                           retry_cap_seconds=settings.retry_cap_seconds)
+    with opened_pipeline(workspace, warn) as (pipeline, updater):
+        watcher = InboxWatcher(pipeline, workspace.inbox, options, report)
+        watcher.after_tick.append(updater.flush)
+        watcher.run(stop)
+
+
+def check_archive(workspace: Workspace) -> dict[str, Any]:
+    """What ``vanthu check`` reports: files changed, missing, or unknown to the catalog."""
+    from archive.store import ArchiveStore
+
+    with workspace.catalog() as catalog:
+        expected = {row.path: row.sha256 for row in catalog.archived()}
+    report = ArchiveStore(workspace.archive).check(expected)
+    return {"documents": len(expected), "changed": report.changed, "missing": report.missing,
+            "untracked": report.untracked, "clean": report.clean}
+
+
 # The weekly work
 
 
@@ -228,10 +300,8 @@ def receive_report(workspace: Workspace, team: int, source: Path, *, week: str |
     from indexer.indexing import index_document
 
     at = received or datetime.now()
-    if week or not received:
-        chosen = current_week(workspace, week)
-    else:  # a paper report entered later counts for the week it was received in
-        chosen = week_due(at, *workspace.report_clock())
+    # a paper report entered later counts for the week it was received in
+    chosen = current_week(workspace, week) if week or not received else week_due(at, *workspace.report_clock())
     saved = workspace.report_book().add(team, chosen, source, at.replace(tzinfo=None))
     warning = ""
     try:

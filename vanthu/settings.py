@@ -35,6 +35,9 @@ class Settings:
     report_time: str = _setting("09:00", "Giờ hạn báo cáo nhanh (giờ:phút); tuần tổng hợp kết thúc lúc này.")
     retry_cap_seconds: float = _setting(
         300.0, "Thời gian chờ tối đa (giây) giữa hai lần thử lại một tệp bị khóa.")
+    upload_limit_mb: float = _setting(
+        50.0, "Dung lượng tối đa (MB) của một tệp tải lên dịch vụ web; tệp lớn hơn bị từ chối.")
+    upload_max_files: int = _setting(20, "Số tệp tối đa trong một lần tải lên dịch vụ web.")
 
     @classmethod
     def from_table(cls, table: Any, source: str) -> Settings:

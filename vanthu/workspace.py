@@ -13,12 +13,16 @@ from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
+from access.audit import AuditLog
+from access.users import UserBook
 from archive.catalog import Catalog
 from archive.pipeline import Pipeline
+from archive.quarantine import Quarantine
 from archive.signatures import TrustStore
 from archive.store import ArchiveStore
 from digest.reports import ReportBook
 from digest.tasks import TaskBook
+from docgen.drafts import DraftBook
 from docgen.errors import InvalidInput, VanthuError
 from docgen.profile import Profile, build_profile, default_profile_text, merged_config
 from docgen.register import Register
@@ -131,6 +135,22 @@ class Workspace:
 
     def catalog(self) -> Catalog:
         return Catalog(self.register_path)
+
+    def quarantine_book(self) -> Quarantine:
+        return Quarantine(self.quarantine, self.inbox)
+
+    def users(self) -> UserBook:
+        return UserBook(self.register_path)
+
+    def audit(self) -> AuditLog:
+        return AuditLog(self.register_path)
+
+    def drafts(self) -> DraftBook:
+        return DraftBook(self.register_path)
+
+    @property
+    def log_folder(self) -> Path:
+        return self.root / "logs"
 
     def trust_store(self) -> TrustStore:
         return TrustStore(self.trust)
