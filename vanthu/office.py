@@ -197,7 +197,9 @@ def entry_file(workspace: Workspace, entry_id: int, fmt: str, viewer: Viewer) ->
     entry = register_entry(workspace, entry_id, viewer)
     value = entry.get({"docx": "docx_path", "pdf": "pdf_path"}.get(fmt, ""), "")
     path = Path(value).resolve() if value else None
-    if path is None or not path.is_file() or not path.is_relative_to(workspace.root):
+    if path is not None and not path.is_relative_to(workspace.root):
+        path = workspace.out / path.name  # a workspace moved to another folder keeps its out/
+    if path is None or not path.is_file():
         raise NotFound(f"không còn tệp {fmt.upper()} của {entry['symbol']}")
     return path
 
