@@ -267,7 +267,7 @@ class WarmConverter:
                 proxy.convert(str(source.resolve()), None, str(partial.resolve()), "pdf",
                               "writer_pdf_Export", [], True, None, None)
         except TimeoutError as exc:
-            self._stop(force=True)  # a hung LibreOffice is killed; the next conversion starts a new one
+            self._stop()  # a hung LibreOffice is killed; the next conversion starts a new one
             raise ConversionFailed(f"LibreOffice không trả lời sau {timeout:.0f} giây") from exc
         except xmlrpc.client.Fault as exc:
             if self.office_pid is None:  # LibreOffice died under unoserver, which has not yet noticed
@@ -279,9 +279,9 @@ class WarmConverter:
             self._stop()
             raise _ServerGone(f"LibreOffice dừng giữa chừng khi chuyển {source}") from exc
 
-    def _stop(self, force: bool = False) -> None:
+    def _stop(self) -> None:
         if self._server is not None:
-            _kill_group(self._server.pid, (signal.SIGKILL,) if force else (signal.SIGTERM, signal.SIGKILL))
+            _kill_group(self._server.pid)
             self._server.wait()
             self._server = None
         if self._folder is not None:
@@ -289,18 +289,19 @@ class WarmConverter:
             self._folder = None
 
 
-def _kill_group(pgid: int, signals: tuple[signal.Signals, ...], grace: float = 3.0) -> None:
-    """Signal the whole group, the next signal for what is left: soffice.bin outlives unoserver."""
-    for sig in signals:
-        try:
-            os.killpg(pgid, sig)
-        except ProcessLookupError:
-            return
-        deadline = time.monotonic() + grace
-        while group_members(pgid) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        if not group_members(pgid):
-            return
+def _kill_group(pgid: int, grace: float = 5.0) -> None:
+    """SIGKILL the whole group and wait until it is gone.
+
+    Killing unoserver alone leaves soffice.bin behind, and on SIGTERM oosplash
+    lingers for seconds; the profile is a throwaway, so nothing is lost.
+    """
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + grace
+    while group_members(pgid) and time.monotonic() < deadline:
+        time.sleep(0.02)
 
 
 def preview_pdf(converter: WarmConverter, docx: bytes) -> bytes:
