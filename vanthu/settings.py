@@ -22,6 +22,8 @@ def _setting(default: Any, help_text: str) -> Any:
 class Settings:
     soffice: str = _setting("soffice", "Lệnh LibreOffice dùng để chuyển DOCX sang PDF.")
     pdf_timeout: float = _setting(300.0, "Số giây tối đa chờ LibreOffice chuyển xong một lô PDF.")
+    unoserver: str = _setting(
+        "", "Lệnh unoserver giữ LibreOffice chạy sẵn cho dịch vụ web (trống: .venv-uno của dự án).")
     stability_delay: float = _setting(
         2.0, "Số giây một tệp trong inbox/ phải đứng yên (không đổi cỡ, giờ sửa) mới được lưu trữ.")
     rescan_minutes: float = _setting(
