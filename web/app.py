@@ -67,8 +67,11 @@ class Service:
         return await request.form(max_files=self.workspace.settings.upload_max_files, max_fields=200)
 
     def convert(self):
-        """The warm converter's batch function for ``attach_pdfs``, or None (a cold LibreOffice)."""
-        return getattr(self.converter, "convert_batch", None) if self.converter else None
+        """The warm converter as ``attach_pdfs`` takes it, or None (a cold LibreOffice) until it is warm."""
+        converter = self.converter
+        if converter is None or not converter.warm:
+            return None
+        return lambda paths: [converter.convert(path) for path in paths]
 
     def start(self) -> None:
         self.converter = pages.start_converter(self.workspace)

@@ -123,18 +123,15 @@ def _copy_within(upload: UploadFile, target: Path, limit: int) -> None:
 
 
 def start_converter(workspace: Workspace) -> Any:
-    """The warm LibreOffice for previews and PDFs, or None when it cannot start (cold conversions
-    then, slower but the same PDF)."""
-    try:
-        from docgen.pdf import WarmConverter  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    try:
-        converter = WarmConverter(workspace.settings.soffice)
-        converter.start()
-    except Exception as exc:
-        log.warning("không khởi động được LibreOffice chạy sẵn, dùng cách chuyển thường: %s", exc)
-        return None
+    """The warm LibreOffice for previews and PDFs, started in the background (it takes some
+    seconds); until it is warm, and if it cannot be, conversions take the cold path."""
+    import threading
+
+    from docgen.pdf import WarmConverter
+
+    settings = workspace.settings
+    converter = WarmConverter(settings.soffice, timeout=settings.pdf_timeout, unoserver=settings.unoserver or None)
+    threading.Thread(target=converter.start, name="vanthu-libreoffice", daemon=True).start()
     return converter
 
 
