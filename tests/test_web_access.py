@@ -31,6 +31,12 @@ def _ids(workspace) -> dict[str, str]:
     return {"doc": plain["id"], "secret": secret["id"], "entry": str(entry["id"])}
 
 
+def _expected(login: str | None, url: str, allowed: set[str]) -> int:
+    if login is None:
+        return 401 if url.startswith("/api/") else 303
+    return 200 if login in allowed else 403
+
+
 @pytest.mark.parametrize("login", ROLES)
 def test_every_route_checks_the_login_and_the_role(office_ws, login):
     ids = _ids(office_ws)
@@ -39,10 +45,7 @@ def test_every_route_checks_the_login_and_the_role(office_ws, login):
         for path, allowed in PAGES + APIS:
             url = path.format(**ids)
             response = c.get(url)
-            if login is None:
-                expected = 401 if url.startswith("/api/") else 303
-            else:
-                expected = 200 if login in allowed else 403
+            expected = _expected(login, url, allowed)
             assert response.status_code == expected, (login, url, response.status_code)
             if login is None and expected == 303:
                 assert response.headers["location"].startswith("/dang-nhap?next=")

@@ -77,7 +77,7 @@ def test_the_session_cookie_is_httponly_and_samesite(office_ws):
         form = c.get("/dang-nhap")
         c.follow_redirects = False
         response = c.post("/dang-nhap", data={"login": "vt", "password": PASSWORD, "csrf": csrf_of(form.text)})
-    cookie = [v for k, v in response.headers.multi_items() if k == "set-cookie" and "vanthu_session" in v][0]
+    cookie = next(v for k, v in response.headers.multi_items() if k == "set-cookie" and "vanthu_session" in v)
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" not in cookie
 
 
