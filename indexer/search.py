@@ -50,6 +50,7 @@ class SearchRequest:
     date_to: date | None = None
     sort: str = "relevance"
     limit: int = 20
+    signature: str | None = None  # valid | untrusted | invalid | unsigned
 
 
 @dataclass
@@ -108,6 +109,8 @@ def _filters(query: Query, request: SearchRequest, gazetteer: Gazetteer, taxonom
         if kind is None:
             raise InvalidInput(f"không có loại văn bản «{request.kind}»", field="--kind")
         query.any_of.append([("kind", kind.code)])
+    if request.signature:
+        query.any_of.append([("signature", request.signature)])
     if request.signer:
         query.required += [("signer_name", s) for s in folded(syllables(request.signer))]
     query.date_from = request.date_from.isoformat() if request.date_from else None

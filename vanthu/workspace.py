@@ -15,7 +15,7 @@ from pathlib import Path
 
 from archive.catalog import Catalog
 from archive.pipeline import Pipeline
-from archive.signatures import TrustStore
+from archive.signatures import TrustStore, log_to
 from archive.store import ArchiveStore
 from digest.reports import ReportBook
 from digest.tasks import TaskBook
@@ -51,6 +51,7 @@ class Workspace:
     trust = property(lambda self: self.root / "trust")
     index = property(lambda self: self.root / "index")
     reports = property(lambda self: self.root / "reports")
+    log = property(lambda self: self.root / "vanthu.log")
 
     @classmethod
     def locate(cls, home: Path | None) -> Workspace:
@@ -136,6 +137,7 @@ class Workspace:
         return TrustStore(self.trust)
 
     def pipeline(self, register: Register, catalog: Catalog) -> Pipeline:
+        log_to(self.log)
         return Pipeline(store=ArchiveStore(self.archive), catalog=catalog, register=register,
                         trust=self.trust_store(), inbox=self.inbox, quarantine=self.quarantine)
 
