@@ -77,9 +77,10 @@ def make_crl(ca: Identity, revoked: list[tuple[Identity, dt.datetime]] = (), *,
              next_update_days: float = 7, pem: bool = False) -> bytes:
     """The CA's certificate revocation list: each (certificate, revocation time), DER or PEM."""
     now = dt.datetime.now(dt.UTC)
+    next_update = now + dt.timedelta(days=next_update_days)
     builder = (x509.CertificateRevocationListBuilder().issuer_name(ca.cert.subject)
-               .last_update(now - dt.timedelta(minutes=1))
-               .next_update(now + dt.timedelta(days=next_update_days)))
+               .last_update(min(now - dt.timedelta(minutes=1), next_update - dt.timedelta(days=7)))
+               .next_update(next_update))
     for identity, when in revoked:
         builder = builder.add_revoked_certificate(
             x509.RevokedCertificateBuilder().serial_number(identity.cert.serial_number)
