@@ -55,8 +55,9 @@ CHANGES = {ModificationLevel.NONE: "none", ModificationLevel.LTA_UPDATES: "none"
            ModificationLevel.FORM_FILLING: "form_filling", ModificationLevel.ANNOTATIONS: "annotations",
            ModificationLevel.OTHER: "other"}
 # Words a body's name begins with (folded): the certificate of a body rather than of a person.
+# Not "bộ", "trường", "viện": folded, they are also surnames (Bồ, Trương).
 BODY_WORDS = ("tinh uy", "thanh uy", "huyen uy", "dang uy", "van phong", "ban ", "uy ban", "so ",
-              "hoi dong", "cong ty", "truong ", "vien ", "cuc ", "bo ", "chi bo", "dang bo")
+              "hoi dong", "cong ty", "cuc ", "chi bo", "dang bo")
 
 
 def _quiet_libraries() -> None:
