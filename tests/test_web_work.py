@@ -138,7 +138,8 @@ def test_staff_send_their_own_teams_report_only(office_ws):
         page = c.get("/bao-cao-tuan")
     assert own.status_code == 200 and "Đã nhận báo cáo của Tổ 9" in own.text
     assert other.status_code == 403
-    status = {t["team"]: t["status"] for t in office.week_status(office_ws, office.current_week(office_ws, None))["teams"]}
+    state = office.week_status(office_ws, office.current_week(office_ws, None))
+    status = {t["team"]: t["status"] for t in state["teams"]}
     assert status[9] in ("on_time", "late") and status[3] == "missing"
     assert "Tổ 9" in page.text
 

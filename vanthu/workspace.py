@@ -18,7 +18,7 @@ from access.users import UserBook
 from archive.catalog import Catalog
 from archive.pipeline import Pipeline
 from archive.quarantine import Quarantine
-from archive.signatures import TrustStore
+from archive.signatures import TrustStore, log_to
 from archive.store import ArchiveStore
 from digest.reports import ReportBook
 from digest.tasks import TaskBook
@@ -55,6 +55,7 @@ class Workspace:
     trust = property(lambda self: self.root / "trust")
     index = property(lambda self: self.root / "index")
     reports = property(lambda self: self.root / "reports")
+    log = property(lambda self: self.root / "vanthu.log")
 
     @classmethod
     def locate(cls, home: Path | None) -> Workspace:
@@ -156,6 +157,7 @@ class Workspace:
         return TrustStore(self.trust)
 
     def pipeline(self, register: Register, catalog: Catalog) -> Pipeline:
+        log_to(self.log)
         return Pipeline(store=ArchiveStore(self.archive), catalog=catalog, register=register,
                         trust=self.trust_store(), inbox=self.inbox, quarantine=self.quarantine)
 
