@@ -158,5 +158,5 @@ def test_the_digest_is_compiled_for_its_reader_and_lists_no_secret_document(offi
         cleared = c.get(f"/bao-cao-tuan/tong-hop/tong-hop-{week}-m1.pdf")
     assert pdf.headers["content-type"] == "application/pdf"
     text = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.content)).pages).split())
-    assert "TỔNG HỢP" in text.upper() and "Phú Quý" not in text
+    assert "TỔNG HỢP" in text.upper() and "diễn tập" not in text and "02-CV/TU" not in text
     assert cleared.status_code == 404
