@@ -160,3 +160,14 @@ def test_the_digest_is_compiled_for_its_reader_and_lists_no_secret_document(offi
     text = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.content)).pages).split())
     assert "TỔNG HỢP" in text.upper() and "diễn tập" not in text and "02-CV/TU" not in text
     assert cleared.status_code == 404
+
+
+def test_the_digest_of_the_week_of_a_secret_document_lists_it_only_for_the_cleared(office_ws):
+    with office_ws.users() as users:
+        _id, plain = users.create_token(users.add("ld0", role="lanh-dao", password="mat-khau-dai-4").login)
+        _id, cleared = users.create_token("ld")
+    with client(office_ws) as (c, _):
+        seen = [c.get("/api/digest?week=2026-W23", headers={"Authorization": f"Bearer {key}"}).json()
+                for key in (plain, cleared)]
+    symbols = [[d["symbol"] for d in answer["documents"]] for answer in seen]
+    assert symbols == [["01-CV/TU"], ["01-CV/TU", "02-CV/TU"]]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import signal
 from pathlib import Path
 
 import click
@@ -43,5 +45,9 @@ def serve(host: str, port: int, no_watch: bool, https_behind_proxy: bool, home: 
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
                             proxy_headers=https_behind_proxy, timeout_graceful_shutdown=60,
                             log_config=None)
-    uvicorn.Server(config).run()
+    server = uvicorn.Server(config)
+    for signum in (signal.SIGINT, signal.SIGTERM):  # a stop asked for is a clean stop: exit code 0
+        signal.signal(signum, lambda *_args: setattr(server, "should_exit", True))
+    server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign]
+    server.run()
     click.echo("Đã dừng dịch vụ.", err=True)
