@@ -1,22 +1,25 @@
 # vanthu: set-up, demo and tests on a Debian machine.
-#   make demo   creates .venv, installs vanthu and LibreOffice, generates three documents in demo/
-#   make test   the same set-up, then ruff and the test suite
+#   make demo   creates .venv, installs vanthu, LibreOffice and Chromium, builds a demo office in demo/
+#               (documents, archive, reports, users) and serves it at http://127.0.0.1:8080/
+#   make test   the same set-up, then ruff and the test suite (browser tests included)
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := libreoffice-writer-nogui fonts-liberation2 poppler-utils python3-uno
+APT_PACKAGES := libreoffice-writer-nogui fonts-liberation2 poppler-utils python3-uno chromium
 # unoserver keeps LibreOffice warm for the web service; it imports uno, which only Debian's python3 has
 SYSTEM_PYTHON := /usr/bin/python3
 UNO_VENV := .venv-uno
 UNOSERVER := unoserver>=3.7,<4
 DEMO := demo
+DEMO_PASSWORD := vanthu-demo
+PORT ?= 8080
 
-.PHONY: demo test lint bench templates system venv clean
+.PHONY: demo demo-office serve test lint bench screenshots templates system venv clean
 
 system:
-	@if command -v soffice >/dev/null && command -v pdftotext >/dev/null \
+	@if command -v soffice >/dev/null && command -v pdftotext >/dev/null && command -v chromium >/dev/null \
 	   && dpkg-query -W -f='$${Status}' fonts-liberation2 2>/dev/null | grep -q "ok installed" \
 	   && $(PYTHON) -c "import venv, ensurepip" 2>/dev/null \
 	   && $(SYSTEM_PYTHON) -c "import uno, venv, ensurepip" 2>/dev/null; then \
@@ -40,13 +43,16 @@ $(UNO_VENV)/bin/unoserver:
 
 venv: $(BIN)/vanthu $(UNO_VENV)/bin/unoserver
 
-demo: system venv
+demo: demo-office serve
+
+demo-office: system venv
 	rm -rf $(DEMO)
 	$(BIN)/vanthu init $(DEMO)
 	$(BIN)/vanthu register start CV 1774 --home $(DEMO)
 	$(BIN)/vanthu new cong-van examples/cong_van.yaml --pdf --home $(DEMO)
 	$(BIN)/vanthu new quyet-dinh examples/quyet_dinh.yaml --pdf --home $(DEMO)
 	$(BIN)/vanthu new thong-bao examples/thong_bao_ket_luan.yaml --pdf --home $(DEMO)
+	$(BIN)/vanthu new cong-van examples/cong_van_mat.yaml --pdf --home $(DEMO)
 	$(BIN)/vanthu register list --home $(DEMO)
 	cp $(DEMO)/out/*.pdf $(DEMO)/inbox/
 	printf 'không phải PDF' > $(DEMO)/inbox/ghi-chu.pdf
@@ -59,12 +65,34 @@ demo: system venv
 	$(BIN)/vanthu report status --home $(DEMO)
 	$(BIN)/vanthu tasks --home $(DEMO)
 	$(BIN)/vanthu digest --pdf --home $(DEMO)
+	echo $(DEMO_PASSWORD) | $(BIN)/vanthu user add vanthu --role van-thu --name "Nguyễn Thị Lan" \
+	  --clearance MẬT --password-stdin --home $(DEMO)
+	echo $(DEMO_PASSWORD) | $(BIN)/vanthu user add chuyenvien --role chuyen-vien --name "Trần Văn Bình" \
+	  --team 11 --password-stdin --home $(DEMO)
+	echo $(DEMO_PASSWORD) | $(BIN)/vanthu user add lanhdao --role lanh-dao --name "Lê Hoàng Minh" \
+	  --clearance "TỐI MẬT" --password-stdin --home $(DEMO)
+	echo $(DEMO_PASSWORD) | $(BIN)/vanthu user add quantri --role quan-tri --name "Phạm Quốc Huy" \
+	  --password-stdin --home $(DEMO)
+	$(BIN)/vanthu user list --home $(DEMO)
+
+serve: venv
+	@echo ""
+	@echo "Dịch vụ vanthu: http://127.0.0.1:$(PORT)/  (Ctrl-C để dừng)"
+	@echo "Tài khoản thử (mật khẩu: $(DEMO_PASSWORD)):"
+	@echo "  vanthu      văn thư, được xem MẬT"
+	@echo "  chuyenvien  chuyên viên Tổ 11, không xem văn bản mật"
+	@echo "  lanhdao     lãnh đạo, được xem TỐI MẬT"
+	@echo "  quantri     quản trị người dùng"
+	$(BIN)/vanthu serve --port $(PORT) --home $(DEMO)
 
 lint: venv
 	$(BIN)/ruff check .
 
 test: system venv lint
 	$(BIN)/pytest -q
+
+screenshots: system venv
+	VANTHU_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/test_browser.py
 
 bench: system venv
 	$(BIN)/python bench/bench_docgen.py
