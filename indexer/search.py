@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from archive.store import ArchiveStore
@@ -176,9 +178,16 @@ def search(index: SearchIndex, store: ArchiveStore, request: SearchRequest, gaze
     return answer
 
 
+@lru_cache(maxsize=4096)
+def _text_of(root: Path, relative_pdf: str) -> str:
+    """A document's text for its snippet; an archived file's text never changes, so the service keeps
+    the texts it showed last rather than reading and parsing their sidecars again."""
+    return read_sidecar(ArchiveStore(root), relative_pdf).get("text", "")
+
+
 def _hit(fields: dict[str, Any], score: float, store: ArchiveStore, parsed: ParsedText,
          gazetteer: Gazetteer) -> dict[str, Any]:
-    text = read_sidecar(store, fields["path"]).get("text", "") if fields.get("path") else ""
+    text = _text_of(store.root, fields["path"]) if fields.get("path") and not parsed.empty else ""
     return {
         "id": fields["id"], "symbol": fields.get("symbol", ""), "kind": fields.get("kind", ""),
         "date": fields.get("date", ""), "subject": fields.get("subject", ""),

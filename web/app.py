@@ -28,6 +28,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from access import roles
+from access.users import UserBook
 from docgen.errors import InvalidInput, VanthuError
 from indexer.engine import IndexUnavailable, SearchIndex
 from vanthu import office
@@ -52,11 +53,20 @@ class Service:
     index: SearchIndex = field(init=False)
     converter: Any = None  # the warm LibreOffice, once started
     _stop: threading.Event = field(default_factory=threading.Event)
+    _local: threading.local = field(default_factory=threading.local)
     _watcher: threading.Thread | None = None
 
     def __post_init__(self) -> None:
         self.templates = pages.make_templates(HERE / "templates")
         self.index = self.workspace.search_index()
+
+    def users(self) -> UserBook:
+        """This thread's connection to the users' tables: every request asks who it is, so the
+        connection is kept (a SQLite connection belongs to the thread that opened it)."""
+        book = getattr(self._local, "users", None)
+        if book is None:
+            book = self._local.users = self.workspace.users()
+        return book
 
     @property
     def upload_limit(self) -> int:

@@ -77,12 +77,12 @@ def _bearer(request: Request) -> str:
 def identify(request: Request, service: Service) -> Context | None:
     """The context of a logged-in request, or None."""
     token = _bearer(request)
-    with service.workspace.users() as users:
-        if token:
-            user = users.token_user(token)
-            return Context(request, service, user, "") if user else None
-        key = request.cookies.get(COOKIE, "")
-        session = users.session(key) if key else None
+    users = service.users()
+    if token:
+        user = users.token_user(token)
+        return Context(request, service, user, "") if user else None
+    key = request.cookies.get(COOKIE, "")
+    session = users.session(key) if key else None
     return Context(request, service, session.user, session.csrf, key) if session else None
 
 
