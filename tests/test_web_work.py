@@ -171,3 +171,20 @@ def test_the_digest_of_the_week_of_a_secret_document_lists_it_only_for_the_clear
                 for key in (plain, cleared)]
     symbols = [[d["symbol"] for d in answer["documents"]] for answer in seen]
     assert symbols == [["01-CV/TU"], ["01-CV/TU", "02-CV/TU"]]
+
+
+def test_a_broken_index_is_said_on_the_page_which_retries_and_uploads_are_not_lost(office_ws, issued):
+    import shutil
+
+    shutil.rmtree(office_ws.index)
+    with client(office_ws, "vt") as (c, csrf):
+        page = c.get("/?q=ra+soat")
+        api = c.get("/api/search?q=ra+soat")
+        upload = c.post("/luu-tru", data={"csrf": csrf}, files=[("file", ("tb.pdf", issued.pdfs["tb"], "x"))])
+    assert page.status_code == 503 and "index rebuild" in page.text and 'http-equiv="refresh"' in page.text
+    assert api.status_code == 503 and api.headers["retry-after"] == "2"
+    assert upload.status_code == 200 and "Đã lưu trữ" in upload.text
+    result = CliRunner().invoke(cli, ["index", "rebuild", "--home", str(office_ws.root)])
+    assert result.exit_code == 0
+    with client(office_ws, "vt") as (c, _):
+        assert c.get("/api/search?q=ra+soat").json()["total"] == 3

@@ -77,10 +77,15 @@ def render(ctx: Context, name: str, status: int = 200, **context: Any) -> Respon
 
 def render_error(service: Any, request: Request, status: int, title: str, message: str,
                  headers: dict[str, str] | None = None) -> Response:
-    return service.templates.TemplateResponse(
-        request, "error.html", {"user": None, "csrf": "", "title": title, "message": message, "status": status,
-                                "may": lambda _right: False, "path": request.url.path},
-        status_code=status, headers=headers)
+    """An error page, with the menu of whoever is logged in (so they can go on from it)."""
+    from access import roles
+    from web.auth import identify
+
+    ctx = identify(request, service)
+    context = {"user": ctx.user if ctx else None, "csrf": ctx.csrf if ctx else "", "rights": roles,
+               "may": ctx.may if ctx else (lambda _right: False), "path": request.url.path,
+               "title": title, "message": message, "status": status}
+    return service.templates.TemplateResponse(request, "error.html", context, status_code=status, headers=headers)
 
 
 def send_file(path: Path, *, download: bool, name: str | None = None) -> Response:
