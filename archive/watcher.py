@@ -34,9 +34,14 @@ def is_ignored(path: Path) -> bool:
             or name.endswith(IGNORED_SUFFIXES))
 
 
+def is_side_door(path: Path) -> bool:
+    """A link, or something that is neither a file nor a folder: refused at once, never waited for."""
+    return path.is_symlink() or (path.exists() and not path.is_file() and not path.is_dir())
+
+
 def candidate_files(folder: Path) -> Iterator[Path]:
     for path in sorted(folder.rglob("*")):
-        if path.is_file() and not is_ignored(path) and not any(
+        if (path.is_file() or is_side_door(path)) and not is_ignored(path) and not any(
                 part.startswith(".") for part in path.relative_to(folder).parts[:-1]):
             yield path
 
@@ -139,6 +144,7 @@ class InboxWatcher:
         observer = self._observer()
         observer.start()
         try:
+            self.pipeline.reader.start()  # the first file should not wait for a reader to start
             self.pipeline.recover()
             while not stop.is_set():
                 self.tick()
@@ -157,7 +163,11 @@ class InboxWatcher:
 
     def tick(self) -> None:
         for path in self._candidates():
-            if path.is_file() and not is_ignored(path):
+            if is_ignored(path):
+                continue
+            if is_side_door(path):
+                self.process(path)
+            elif path.is_file():
                 self.tracker.touch(path)
         for path in self.tracker.ready():
             self.process(path)

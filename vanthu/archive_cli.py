@@ -42,6 +42,7 @@ def opened_pipeline(workspace: Workspace) -> Iterator[tuple[Pipeline, IndexUpdat
         try:
             yield pipeline, updater
         finally:
+            pipeline.close()
             updater.flush()
 
 
@@ -96,8 +97,8 @@ def _expand(paths: tuple[Path, ...]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             files.extend(candidate_files(path))
-        elif path.is_file():
-            files.append(path)
+        elif path.is_file() or path.is_symlink() or path.exists():
+            files.append(path)  # a link or a device is refused, with a note, by the pipeline
         else:
             raise InvalidInput("không tìm thấy tệp hoặc thư mục", file=path)
     return files

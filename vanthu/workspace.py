@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 from archive.catalog import Catalog
+from archive.limits import Limits
 from archive.pipeline import Pipeline
 from archive.signatures import TrustStore
 from archive.store import ArchiveStore
@@ -87,6 +88,14 @@ class Workspace:
     def settings(self) -> Settings:
         return Settings.from_table(self._config_data.get("settings", {}), str(self.config))
 
+    @cached_property
+    def limits(self) -> Limits:
+        """The limits every file is read under, from the settings."""
+        s = self.settings
+        return Limits(file_seconds=s.limit_file_seconds, page_seconds=s.limit_page_seconds,
+                      memory_mb=s.limit_memory_mb, stream_mb=s.limit_stream_mb, pages=s.limit_pages,
+                      depth=s.limit_depth, file_mb=s.limit_file_mb)
+
     def register(self) -> Register:
         return Register(self.register_path, self.profile.term_start, self.profile.register_starts)
 
@@ -137,7 +146,8 @@ class Workspace:
 
     def pipeline(self, register: Register, catalog: Catalog) -> Pipeline:
         return Pipeline(store=ArchiveStore(self.archive), catalog=catalog, register=register,
-                        trust=self.trust_store(), inbox=self.inbox, quarantine=self.quarantine)
+                        trust=self.trust_store(), inbox=self.inbox, quarantine=self.quarantine,
+                        limits=self.limits)
 
     def renderer(self) -> Renderer:
         packaged = Path(str(resources.files("docgen.templates")))
