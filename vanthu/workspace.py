@@ -18,7 +18,7 @@ from archive.limits import Limits
 from archive.pipeline import Pipeline
 from archive.signatures import TrustStore
 from archive.store import ArchiveStore
-from digest.reports import ReportBook
+from digest.reports import ReportBook, UploadLimits
 from digest.tasks import TaskBook
 from docgen.errors import InvalidInput, VanthuError
 from docgen.profile import Profile, build_profile, default_profile_text, merged_config
@@ -124,7 +124,10 @@ class Workspace:
         return TaskBook(self.register_path, self.gazetteer)
 
     def report_book(self) -> ReportBook:
-        return ReportBook(self.reports, self.gazetteer)
+        settings = self.settings
+        limits = UploadLimits(max_mb=settings.report_max_mb, inflated_mb=settings.report_max_inflated_mb,
+                              ratio=settings.report_max_ratio, reading=self.limits)
+        return ReportBook(self.reports, self.gazetteer, limits)
 
     def report_clock(self) -> tuple[int, time]:
         """When the teams' weekly reports are due: (weekday, time of day)."""
