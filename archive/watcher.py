@@ -22,6 +22,7 @@ from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
 from archive.pipeline import FileUnavailable, Outcome, Pipeline
+from docgen.database import is_damage
 
 IGNORED_SUFFIXES = (".part", ".crdownload", ".tmp", ".partial", ".download", ".swp")
 IGNORED_NAMES = ("thumbs.db", "desktop.ini", ".ds_store")
@@ -183,6 +184,8 @@ class InboxWatcher:
                 self.report(None, f"{path}: {exc.reason}; thử lại sau {wait:.0f} giây")
             return
         except (OSError, sqlite3.Error) as exc:
+            if isinstance(exc, sqlite3.DatabaseError) and is_damage(exc):
+                raise  # waiting cures a lock, not a damaged file: stop and say so
             wait = self.retries.schedule(path)
             self.report(None, f"{path}: lỗi khi lưu ({exc}); thử lại sau {wait:.0f} giây")
             return

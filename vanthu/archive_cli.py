@@ -12,9 +12,11 @@ from typing import Any
 
 import click
 
+from archive.backup import databases
 from archive.pipeline import FileUnavailable, Outcome, Pipeline, ingest_many
 from archive.store import ArchiveStore
 from archive.watcher import InboxWatcher, WatchOptions, candidate_files
+from docgen.database import DatabaseDamaged, integrity
 from docgen.errors import InvalidInput
 from indexer.indexing import IndexUpdater
 from vanthu.options import CliError, VanthuCommand, VanthuGroup, home_option, json_option, print_json
@@ -197,8 +199,16 @@ def show(key: str, as_json: bool, home: Path | None) -> None:
 @click.command(cls=VanthuCommand)
 @home_option
 def check(home: Path | None) -> None:
-    """Băm lại toàn bộ kho lưu trữ: báo tệp bị sửa, bị mất, hoặc không có trong danh mục."""
+    """Băm lại toàn bộ kho lưu trữ: báo tệp bị sửa, bị mất, hoặc không có trong danh mục.
+
+    Trước đó kiểm tra tính toàn vẹn (PRAGMA integrity_check) của từng cơ sở dữ liệu.
+    """
     workspace = Workspace.locate(home)
+    for database in databases(workspace.root):
+        problem = integrity(database)
+        if problem != "ok":
+            raise DatabaseDamaged(database, problem)
+        click.echo(f"Cơ sở dữ liệu nguyên vẹn: {database.name}.")
     with workspace.catalog() as catalog:
         expected = {row.path: row.sha256 for row in catalog.archived()}
     report = ArchiveStore(workspace.archive).check(expected)

@@ -19,6 +19,7 @@ from docgen.register import Entry
 from docgen.rendering import format_symbol
 from vanthu import messages
 from vanthu.archive_cli import check, ingest, show, trust, watch
+from vanthu.backup_cli import backup_command, restore_command
 from vanthu.digest_cli import digest, report, tasks
 from vanthu.options import VanthuGroup, home_option, json_option, print_json
 from vanthu.search_cli import index, localities, search_command
@@ -171,4 +172,6 @@ def settings(home: Path | None) -> None:
 
 for command in (watch, ingest, show, check, trust, search_command, index, localities, report, tasks,
                 digest):
+    cli.add_command(command)
+for command in (backup_command, restore_command):
     cli.add_command(command)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 
 import click
 
+from docgen.database import DatabaseDamaged, diagnose
 from docgen.dates import parse_date
 from docgen.errors import ConversionFailed, ConverterMissing, InvalidInput, VanthuError
 
@@ -47,6 +49,13 @@ class VanthuGroup(click.Group):
             return super().invoke(ctx)
         except (ConverterMissing, ConversionFailed) as exc:
             raise CliError(str(exc), exit_code=1) from exc
+        except DatabaseDamaged as exc:
+            raise CliError(str(exc), exit_code=3) from exc
+        except sqlite3.DatabaseError as exc:
+            damage = diagnose(exc)
+            if damage is None:
+                raise
+            raise CliError(str(damage), exit_code=3) from exc
         except VanthuError as exc:
             raise CliError(str(exc)) from exc
 
