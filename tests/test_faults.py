@@ -135,3 +135,18 @@ def test_a_deleted_index_folder_stops_nothing_and_is_rebuilt(archive_ws, issued)
     assert vanthu(archive_ws.root, "index", "rebuild").exit_code == 0
     answer = json.loads(vanthu(archive_ws.root, "search", "thu ngân sách", "--json").output)
     assert [hit["symbol"] for hit in answer["hits"]] == ["01-CV/TU"]
+
+
+def test_a_lost_database_gets_its_catalog_and_index_back_from_the_sidecars(archive_ws, issued):
+    for name in ("cv1", "tb"):
+        (archive_ws.inbox / f"{name}.pdf").write_bytes(issued.pdfs[name])
+    assert vanthu(archive_ws.root, "ingest", str(archive_ws.inbox)).exit_code == 0
+    archive_ws.register_path.unlink()
+    shutil.rmtree(archive_ws.index)
+    result = vanthu(archive_ws.root, "index", "rebuild")
+    assert result.exit_code == 0, result.output
+    assert "Đã bổ sung vào danh mục 2 văn bản" in result.output
+    check = vanthu(archive_ws.root, "check")
+    assert check.exit_code == 0 and "Kho lưu trữ nguyên vẹn: 2 văn bản" in check.output
+    shown = vanthu(archive_ws.root, "show", "01-TB/TU")
+    assert shown.exit_code == 0 and "Số, ký hiệu: 01-TB/TU" in shown.output
