@@ -19,8 +19,8 @@ WRITER = """
 import sys
 from datetime import date
 from pathlib import Path
-from docgen.register import Register
-register = Register(Path(sys.argv[1]), date(2025, 10, 1))
+from vanthu.workspace import Workspace
+register = Workspace(Path(sys.argv[1])).register()  # the workspace's own term, so numbers follow on
 for _ in range(int(sys.argv[2])):
     register.allocate("TU", "CV", date(2026, 6, 3))
 """
@@ -108,7 +108,7 @@ def test_restore_refuses_a_folder_that_is_not_empty(filled, tmp_path):
 
 
 def test_a_backup_taken_while_another_process_writes_is_consistent(filled, tmp_path):
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(filled.register_path), "1500"])
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(filled.root), "1500"])
     try:
         backups = []
         while writer.poll() is None and len(backups) < 8:
