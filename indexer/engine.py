@@ -8,6 +8,7 @@ engine could take its place.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import struct
@@ -193,7 +194,14 @@ class SearchIndex:
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        try:
+            writer.commit()
+        except BaseException:  # a failed commit (disk full) must not leave the index locked
+            with contextlib.suppress(Exception):
+                writer.cancel()  # may itself fail while closing its files, so:
+            with contextlib.suppress(Exception):
+                writer.writelock.release()
+            raise
 
     def add(self, documents: Iterable[dict[str, Any]]) -> int:
         count = 0

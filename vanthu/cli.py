@@ -20,6 +20,7 @@ from docgen.rendering import format_symbol
 from vanthu import messages, office
 from vanthu.access_cli import audit, token, user
 from vanthu.archive_cli import check, ingest, show, trust, watch
+from vanthu.backup_cli import backup_command, restore_command
 from vanthu.digest_cli import digest, report, tasks
 from vanthu.office import generated_kind
 from vanthu.options import VanthuGroup, home_option, json_option, print_json
@@ -156,4 +157,6 @@ def settings(home: Path | None) -> None:
 
 for command in (watch, ingest, show, check, trust, search_command, index, localities, report, tasks,
                 digest, user, token, audit, serve):
+    cli.add_command(command)
+for command in (backup_command, restore_command):
     cli.add_command(command)

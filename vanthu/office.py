@@ -224,6 +224,7 @@ def opened_pipeline(workspace: Workspace,
         try:
             yield pipeline, updater
         finally:
+            pipeline.close()  # its reader process
             updater.flush()
 
 
@@ -263,6 +264,21 @@ def watch_inbox(workspace: Workspace, stop: threading.Event, report: Callable[[A
         watcher = InboxWatcher(pipeline, workspace.inbox, options, report)
         watcher.after_tick.append(updater.flush)
         watcher.run(stop)
+
+
+def check_databases(workspace: Workspace) -> list[str]:
+    """``PRAGMA integrity_check`` of every database of the workspace: their names, or
+    ``DatabaseDamaged`` naming the first damaged one and the restore command."""
+    from archive.backup import databases
+    from docgen.database import DatabaseDamaged, integrity
+
+    names = []
+    for database in databases(workspace.root):
+        problem = integrity(database)
+        if problem != "ok":
+            raise DatabaseDamaged(database, problem)
+        names.append(database.name)
+    return names
 
 
 def check_archive(workspace: Workspace) -> dict[str, Any]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import sqlite3
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -10,8 +12,14 @@ from typing import Any
 
 import click
 
+from docgen.database import DatabaseDamaged, diagnose
 from docgen.dates import parse_date
 from docgen.errors import ConversionFailed, ConverterMissing, InvalidInput, VanthuError
+
+DISK_FULL = ("ổ đĩa đã đầy khi ghi {where}; việc đang làm dở không được ghi (tệp chưa lưu trữ xong vẫn "
+             "nằm trong inbox/). Hãy giải phóng chỗ trống rồi chạy lại lệnh.")
+LOCKED = ("cơ sở dữ liệu đang bị một tiến trình khác khóa quá 60 giây; chưa ghi gì. Hãy chạy lại lệnh "
+          "sau khi tiến trình kia xong.")
 
 
 class CliError(click.ClickException):
@@ -47,6 +55,25 @@ class VanthuGroup(click.Group):
             return super().invoke(ctx)
         except (ConverterMissing, ConversionFailed) as exc:
             raise CliError(str(exc), exit_code=1) from exc
+        except DatabaseDamaged as exc:
+            raise CliError(str(exc), exit_code=3) from exc
+        except sqlite3.DatabaseError as exc:
+            damage = diagnose(exc)
+            if damage is not None:
+                raise CliError(str(damage), exit_code=3) from exc
+            name = getattr(exc, "sqlite_errorname", "")
+            if name == "SQLITE_FULL":
+                raise CliError(DISK_FULL.format(where="cơ sở dữ liệu"), exit_code=1) from exc
+            if name.startswith("SQLITE_IOERR"):  # SQLite's write to a full disk, or to a failing one
+                raise CliError(DISK_FULL.replace("đã đầy", "đã đầy hoặc bị lỗi").format(
+                    where=f"cơ sở dữ liệu ({exc})"), exit_code=1) from exc
+            if name in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+                raise CliError(LOCKED, exit_code=1) from exc
+            raise
+        except OSError as exc:
+            if exc.errno != errno.ENOSPC:
+                raise
+            raise CliError(DISK_FULL.format(where=exc.filename or "tệp"), exit_code=1) from exc
         except VanthuError as exc:
             raise CliError(str(exc)) from exc
 

@@ -90,6 +90,9 @@ def index_rebuild(home: Path | None) -> None:
     store = ArchiveStore(workspace.archive)
     reports = [index_record(report) for report in workspace.report_book().all()]
     with workspace.catalog() as catalog, workspace.task_book() as tasks:
+        adopted = catalog.adopt(list(store.sidecars()))  # the catalog, too, is rebuilt from the sidecars
+        if adopted:
+            click.echo(f"Đã bổ sung vào danh mục {adopted} văn bản đọc lại từ kho lưu trữ.")
         count = rebuild(store, workspace.index, catalog, workspace.gazetteer, workspace.taxonomy, progress,
                         reports)
         found = sum(tasks.read_record(record) for record in store.sidecars())

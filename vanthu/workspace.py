@@ -16,11 +16,12 @@ from pathlib import Path
 from access.audit import AuditLog
 from access.users import UserBook
 from archive.catalog import Catalog
+from archive.limits import Limits
 from archive.pipeline import Pipeline
 from archive.quarantine import Quarantine
 from archive.signatures import TrustStore, log_to
 from archive.store import ArchiveStore
-from digest.reports import ReportBook
+from digest.reports import ReportBook, UploadLimits
 from digest.tasks import TaskBook
 from docgen.drafts import DraftBook
 from docgen.errors import InvalidInput, VanthuError
@@ -92,6 +93,14 @@ class Workspace:
     def settings(self) -> Settings:
         return Settings.from_table(self._config_data.get("settings", {}), str(self.config))
 
+    @cached_property
+    def limits(self) -> Limits:
+        """The limits every file is read under, from the settings."""
+        s = self.settings
+        return Limits(file_seconds=s.limit_file_seconds, page_seconds=s.limit_page_seconds,
+                      memory_mb=s.limit_memory_mb, stream_mb=s.limit_stream_mb, pages=s.limit_pages,
+                      depth=s.limit_depth, file_mb=s.limit_file_mb)
+
     def register(self) -> Register:
         return Register(self.register_path, self.profile.term_start, self.profile.register_starts)
 
@@ -120,7 +129,10 @@ class Workspace:
         return TaskBook(self.register_path, self.gazetteer)
 
     def report_book(self) -> ReportBook:
-        return ReportBook(self.reports, self.gazetteer)
+        settings = self.settings
+        limits = UploadLimits(max_mb=settings.report_max_mb, inflated_mb=settings.report_max_inflated_mb,
+                              ratio=settings.report_max_ratio, reading=self.limits)
+        return ReportBook(self.reports, self.gazetteer, limits)
 
     def report_clock(self) -> tuple[int, time]:
         """When the teams' weekly reports are due: (weekday, time of day)."""
@@ -159,7 +171,8 @@ class Workspace:
     def pipeline(self, register: Register, catalog: Catalog) -> Pipeline:
         log_to(self.log)
         return Pipeline(store=ArchiveStore(self.archive), catalog=catalog, register=register,
-                        trust=self.trust_store(), inbox=self.inbox, quarantine=self.quarantine)
+                        trust=self.trust_store(), inbox=self.inbox, quarantine=self.quarantine,
+                        limits=self.limits)
 
     def renderer(self) -> Renderer:
         packaged = Path(str(resources.files("docgen.templates")))
