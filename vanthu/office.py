@@ -136,6 +136,18 @@ def document_from_data(workspace: Workspace, kind_name: str, data: dict[str, Any
     return build_document(data, generated_kind(kind_name), workspace.profile, source)
 
 
+def check_draft_secrecy(data: dict[str, Any], viewer: Viewer) -> None:
+    """A draft's mark must be one of the marks, and no higher than its writer may read (else the draft
+    would vanish for the person who wrote it)."""
+    from docgen.secrecy import LEVELS, SECRECY
+
+    mark = str(data.get("secrecy") or "").strip().upper()
+    if mark and mark not in SECRECY:
+        raise InvalidInput(f"«{data['secrecy']}» không hợp lệ; chọn một trong: {', '.join(SECRECY)}", field="secrecy")
+    if LEVELS.get(mark, 0) > viewer.clearance:
+        raise InvalidInput("không thể đặt độ mật cao hơn độ mật bạn được xem", field="secrecy")
+
+
 def generated_kind(value: str):
     """The kind vanthu can generate named by ``value`` (slug, code or name)."""
     from docgen.kinds import find_kind, generated_kinds
@@ -296,10 +308,14 @@ def check_archive(workspace: Workspace) -> dict[str, Any]:
 
 
 def current_week(workspace: Workspace, label: str | None) -> Week:
+    """The week named by ``label`` (the coming one if none), within the years an office works in."""
     from digest.weeks import parse_week, week_due
 
     weekday, at = workspace.report_clock()
-    return parse_week(label, weekday, at) if label else week_due(datetime.now(), weekday, at)
+    week = parse_week(label, weekday, at) if label else week_due(datetime.now(), weekday, at)
+    if not 2000 <= week.year <= 2100:
+        raise InvalidInput(f"«{label}» không phải là tuần hợp lệ (năm từ 2000 đến 2100)", field="--week")
+    return week
 
 
 @dataclass
@@ -355,7 +371,7 @@ def digest_data(workspace: Workspace, week: Week, viewer: Viewer) -> dict[str, A
                                      book, workspace.gazetteer, workspace.taxonomy, viewer))
 
 
-def _digest_document(workspace: Workspace, week: Week) -> Document:
+def _digest_document(workspace: Workspace, week: Week, secrecy: str = "") -> Document:
     from digest.compose import MARKER, subject_of
     from docgen.documents import Document
     from docgen.kinds import find_kind
@@ -365,7 +381,7 @@ def _digest_document(workspace: Workspace, week: Week) -> Document:
     return Document(kind=find_kind("BC"), issuer=issuer, subject=subject_of(week),  # type: ignore[arg-type]
                     signer=profile.signer(issuer.signer), date=week.deadline.date(), text=MARKER,
                     recipients=("Thường trực Tỉnh ủy", "Các đồng chí Ủy viên Ban Thường vụ Tỉnh ủy",
-                                "Các Tổ theo dõi địa bàn"), source=f"tong-hop-{week.label}")
+                                "Các Tổ theo dõi địa bàn"), source=f"tong-hop-{week.label}", secrecy=secrecy)
 
 
 def compile_digest(workspace: Workspace, week: Week, viewer: Viewer, *, issue_number: bool,
@@ -378,7 +394,7 @@ def compile_digest(workspace: Workspace, week: Week, viewer: Viewer, *, issue_nu
         raise InvalidInput("văn bản cấp số được ghi vào out/ theo số, ký hiệu; bỏ --out", field="--out")
     data = digest_data(workspace, week, viewer)
     with workspace.register() as register:
-        [made] = issue_documents([_digest_document(workspace, week)], register=register,
+        [made] = issue_documents([_digest_document(workspace, week, data["secrecy"])], register=register,
                                  renderer=workspace.renderer(), today=date.today(), draft=not issue_number,
                                  out_dir=(out_file.parent if out_file else workspace.out),
                                  draft_name=(out_file.name if out_file else f"tong-hop-{week.label}.docx"),
