@@ -13,14 +13,16 @@ import shutil
 import struct
 import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+from whoosh import collectors, scoring
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh import scoring
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.index import EmptyIndexError, LockError
@@ -29,6 +31,7 @@ from whoosh.writing import IndexWriter
 
 from docgen.errors import VanthuError
 from indexer.analyzer import folded, ngrams, syllables
+from indexer.columns import SUFFIX, SegmentArrays, postings_path, present, top
 
 REBUILD_HINT = "chạy «vanthu index rebuild» để dựng lại chỉ mục từ kho lưu trữ"
 
@@ -134,6 +137,29 @@ def _present(matcher: Any, docnums: list[int]) -> set[int]:
     return found
 
 
+def _phrase_docs(reader: Any, fieldname: str, words: list[str], docnums: list[int]) -> set[int]:
+    """Which of the (sorted) documents hold ``words`` one after another. Each word's postings are
+    skipped straight to each document and its positions read there only: Whoosh's own phrase
+    matcher would read the positions of every document between two candidates."""
+    if any((fieldname, word) not in reader for word in words):
+        return set()
+    matchers = [reader.postings(fieldname, word) for word in words]
+    found = set()
+    for docnum in docnums:
+        positions = []
+        for matcher in matchers:
+            if matcher.is_active() and matcher.id() < docnum:
+                matcher.skip_to(docnum)
+            if not matcher.is_active() or matcher.id() != docnum:
+                break
+            positions.append(set(matcher.value_as("positions")))
+        else:
+            if any(all(start + i in positions[i] for i in range(1, len(words)))
+                   for start in positions[0]):
+                found.add(docnum)
+    return found
+
+
 @dataclass
 class Hits:
     total: int
@@ -144,14 +170,156 @@ class Hits:
 # Candidates ranked by the optional terms: enough that the best of the "together" documents are
 # among them, few enough that checking each one costs little.
 RERANK_POOL = 60
+# A term in this many documents of a segment or more has its postings copied into numpy beside the
+# segment; a rarer one is read from Whoosh when a query needs it (a few hundred postings: cheap).
+FREQUENT = 256
+# The fields of required terms (their frequent terms are copied) and the filter fields (all copied).
+TERM_FIELDS = ("body", "pairs", "signer_name", "symbols")
+FILTER_FIELDS = ("secrecy", *FACET_FIELDS)
+# A phrase of three syllables or more is checked word by word in its candidates in rank order, until
+# enough pass (reading positions through Whoosh costs ~0.1 ms a document); when it has at most this
+# many candidates all are checked. Its total is otherwise the documents holding all its pairs, less
+# those found to hold them apart.
+PHRASE_CHECK_ALL = 200
+# Sortable numbers as Whoosh keeps them: a by-date hit's score is its day plus this (as before).
+_SORT_SHIFT = 2 ** 31
+
+
+def _read_postings(reader: Any, fieldname: str, text: str) -> tuple[list[int], list[float]]:
+    """A term's postings in one segment, deleted documents included (they are masked at query
+    time), read a block at a time: Whoosh's per-posting matcher calls cost ten times more."""
+    matcher = reader.postings(fieldname, text)
+    leaf = getattr(matcher, "child", matcher)
+    ids: list[int] = []
+    weights: list[float] = []
+    if hasattr(leaf, "_read_ids") and hasattr(leaf, "_next_block"):
+        while leaf.is_active():
+            leaf._read_ids()
+            leaf._read_weights()
+            ids.extend(leaf._ids)
+            weights.extend(leaf._weights)
+            leaf._next_block()
+        return ids, weights
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return ids, weights
+
+
+def _segment_arrays(reader: Any) -> SegmentArrays:
+    """The numpy copy of one segment: its frequent terms, every filter value, each document's day."""
+    terms = []
+    for fieldname in (*TERM_FIELDS, *FILTER_FIELDS):
+        every = fieldname in FILTER_FIELDS
+        for btext, info in reader.iter_field(fieldname):
+            if every or info.doc_frequency() >= FREQUENT:
+                text = btext.decode("utf-8") if isinstance(btext, bytes) else btext
+                terms.append((fieldname, text, *_read_postings(reader, fieldname, text)))
+    size = reader.doc_count_all()
+    day = np.zeros(size, np.int64)
+    if size and reader.has_column("day"):
+        day[:] = list(reader.column_reader("day"))
+    return SegmentArrays.build(size, terms, day)
+
+
+class _Leaf:
+    """One segment of the current searcher: its arrays, deletions and cached filter masks."""
+
+    def __init__(self, reader: Any, offset: int, arrays: SegmentArrays):
+        self.reader, self.offset, self.arrays = reader, offset, arrays
+        self.size = reader.doc_count_all()
+        self.alive = np.ones(self.size, bool)
+        deleted = list(getattr(reader, "deleted_docs_set", ()))
+        if deleted:
+            self.alive[deleted] = False
+        self._rare: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self._masks: dict[Any, np.ndarray] = {}
+        self._facets: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
+
+    def postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        found = self.arrays.term(fieldname, text)
+        if found is not None:
+            return found
+        if (fieldname, text) not in self._rare:
+            if len(self._rare) > 4096:
+                self._rare.clear()
+            if (fieldname, text) in self.reader:
+                ids, weights = _read_postings(self.reader, fieldname, text)
+            else:
+                ids, weights = [], []
+            self._rare[fieldname, text] = (np.asarray(ids, np.int32), np.asarray(weights, np.float32))
+        return self._rare[fieldname, text]
+
+    def _any(self, terms: Iterable[tuple[str, str]]) -> np.ndarray:
+        mask = np.zeros(self.size, bool)
+        for fieldname, text in terms:
+            mask[self.postings(fieldname, text)[0]] = True
+        return mask
+
+    def allowed(self, query: Query) -> np.ndarray:
+        """The documents the query's filters let through (secrecy always), as a cached mask."""
+        key = (tuple(query.levels), tuple(tuple(group) for group in query.any_of),
+               query.date_from, query.date_to)
+        if key not in self._masks:
+            if len(self._masks) > 128:
+                self._masks.clear()
+            mask = self.alive & self._any(("secrecy", str(level)) for level in query.levels)
+            for group in query.any_of:
+                mask &= self._any(group)
+            if query.date_from or query.date_to:
+                day = self.arrays.day
+                low = _ordinal(query.date_from, 1)
+                high = _ordinal(query.date_to, 10 ** 7)
+                mask &= (day > 0) & (day >= low) & (day <= high)
+            self._masks[key] = mask
+        return self._masks[key]
+
+    def match(self, query: Query, idf: dict[tuple[str, str], float]) -> tuple[np.ndarray, np.ndarray]:
+        """The (local) documents matching every required term and the filters, and their TF-IDF."""
+        allowed = self.allowed(query)
+        if not query.required:
+            docs = np.flatnonzero(allowed).astype(np.int32)
+            return docs, np.zeros(len(docs))
+        lists = [self.postings(f, t) for f, t in query.required]
+        rarest = min(range(len(lists)), key=lambda i: len(lists[i][0]))
+        docs = lists[rarest][0]
+        docs = docs[allowed[docs]]
+        for i, (term_docs, _) in enumerate(lists):
+            if i != rarest and len(docs):
+                docs = docs[present(term_docs, docs)[0]]
+        scores = np.zeros(len(docs))
+        for term, (term_docs, weights) in zip(query.required, lists, strict=True):
+            scores += weights[present(term_docs, docs)[1]].astype(np.float64) * idf[term]
+        return docs, scores
+
+    def facet_counts(self, fieldname: str, matched: np.ndarray) -> dict[str, int]:
+        """How many of the ``matched`` (a mask of this segment) carry each value of a facet field."""
+        if fieldname not in self._facets:
+            values = self.arrays.values(fieldname)
+            pairs = [self.postings(fieldname, value)[0] for value in values]
+            docs = np.concatenate(pairs) if pairs else np.zeros(0, np.int32)
+            ids = np.repeat(np.arange(len(values)), [len(p) for p in pairs])
+            self._facets[fieldname] = (values, docs, ids)
+        values, docs, ids = self._facets[fieldname]
+        counts = np.bincount(ids[matched[docs]], minlength=len(values))
+        return {value: int(n) for value, n in zip(values, counts, strict=True) if n}
+
+
+def _ordinal(value: str | None, default: int) -> int:
+    return date.fromisoformat(value).toordinal() if value else default
+
+
 
 
 class SearchIndex:
     def __init__(self, folder: Path):
         self.folder = folder
         self._searcher: Any = None  # kept between searches, refreshed when the index changed
-        self._facet_sets: dict[str, dict[str, frozenset[int]]] = {}  # of the kept searcher
+        self._leaves: list[_Leaf] = []  # the kept searcher's segments, as numpy arrays
+        self._arrays: dict[str, SegmentArrays] = {}  # by segment id; a segment never changes
         self._lock = threading.Lock()  # one kept searcher, shared by the service's threads
+        self.vectorised = True  # False: Whoosh's own collectors count and rank (the reference)
 
     @classmethod
     def create(cls, folder: Path) -> SearchIndex:
@@ -179,7 +347,8 @@ class SearchIndex:
     def writer(self, timeout: float = 10.0, bulk: bool = False) -> Iterator[IndexWriter]:
         """A writer; a lock still held after ``timeout`` seconds is reported, not waited on forever.
 
-        ``bulk`` (a rebuild) analyses in one process per core and skips the final merge.
+        ``bulk`` (a rebuild) analyses in one process per core and skips the final merge. After the
+        commit each new segment's numpy copy is written beside it, so no search has to make it.
         """
         options: dict[str, Any] = {"procs": os.cpu_count() or 1, "limitmb": 256,
                                    "multisegment": True} if bulk else {}
@@ -194,6 +363,24 @@ class SearchIndex:
             writer.cancel()
             raise
         writer.commit()
+        self.write_arrays()
+
+    def write_arrays(self) -> int:
+        """Write the numpy copy of every segment that lacks one and drop those of merged segments;
+        returns how many were written."""
+        with self._open().reader() as reader:
+            current, written = set(), 0
+            for segment, _ in reader.leaf_readers() if reader.doc_count_all() else []:
+                segment_id = segment.segment().segment_id()
+                current.add(segment_id)
+                path = postings_path(self.folder, segment_id)
+                if SegmentArrays.load(path) is None:
+                    _segment_arrays(segment).save(path)
+                    written += 1
+        for path in self.folder.glob(f"*{SUFFIX}"):
+            if path.name[:-len(SUFFIX)] not in current:
+                path.unlink(missing_ok=True)
+        return written
 
     def add(self, documents: Iterable[dict[str, Any]]) -> int:
         count = 0
@@ -207,7 +394,7 @@ class SearchIndex:
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
-        self._facet_sets = {}
+        self._leaves = []
 
     def _current(self) -> Any:
         """The kept searcher, or a new one once the index changed (Whoosh's own ``refresh`` fails
@@ -218,7 +405,24 @@ class SearchIndex:
             self.close()
         if self._searcher is None:
             self._searcher = self._open().searcher(weighting=scoring.TF_IDF())
+            self._leaves = [_Leaf(segment, offset, self._segment(segment))
+                            for segment, offset in self._searcher.reader().leaf_readers()
+                            if segment.doc_count_all()]
         return self._searcher
+
+    def _segment(self, reader: Any) -> SegmentArrays:
+        """A segment's arrays: kept from the last searcher, else mapped from beside the segment,
+        else (an index written before them, or by another version) made now and written."""
+        segment_id = reader.segment().segment_id()
+        if segment_id not in self._arrays:
+            path = postings_path(self.folder, segment_id)
+            arrays = SegmentArrays.load(path)
+            if arrays is None:
+                arrays = _segment_arrays(reader)
+                with suppress(OSError):  # a read-only index still searches, from memory
+                    arrays.save(path)
+            self._arrays[segment_id] = arrays
+        return self._arrays[segment_id]
 
     def search(self, query: Query, *, limit: int, by_date: bool, offset: int = 0,
                facets: bool = False) -> Hits:
@@ -227,53 +431,121 @@ class SearchIndex:
         if not query.levels:
             return Hits(0, [])
         with self._lock:
-            return self._search(query, limit, by_date, offset, facets)
+            try:
+                searcher = self._current()
+                if self.vectorised:
+                    return self._search(searcher, query, limit, by_date, offset, facets)
+                return self._search_whoosh(searcher, query, limit, by_date, offset, facets)
+            except (OSError, ValueError, EOFError, KeyError, struct.error) as exc:
+                raise IndexUnavailable(f"không đọc được chỉ mục tìm kiếm ({exc}); {REBUILD_HINT}") from exc
 
-    def _search(self, query: Query, limit: int, by_date: bool, offset: int, facets: bool) -> Hits:
+    def _search(self, searcher: Any, query: Query, limit: int, by_date: bool, offset: int,
+                facets: bool) -> Hits:
+        """Every match found, counted and scored in numpy, segment by segment; the top ones in
+        Whoosh's own order: by score (the lower document first on a tie), or newest first."""
+        pool = offset + limit if by_date else max(offset + limit, RERANK_POOL)
+        idf = {term: searcher.idf(*term) for term in query.required}
+        found = [leaf.match(query, idf) for leaf in self._leaves]
+        docnums = np.concatenate([leaf.offset + docs for leaf, (docs, _) in zip(self._leaves, found,
+                                                                                strict=True)]
+                                 + [np.zeros(0, np.int64)]).astype(np.int64)
+        if by_date or not query.required:
+            days = np.concatenate([leaf.arrays.day[docs] for leaf, (docs, _) in zip(self._leaves, found,
+                                                                                    strict=True)]
+                                  + [np.zeros(0, np.int64)]).astype(np.int64)
+            keys, scores = (days << 32) + docnums, (days + _SORT_SHIFT).astype(np.float64)
+        else:
+            scores = np.concatenate([s for _, s in found] + [np.zeros(0)])
+            keys = scores
+        chosen, failed = self._checked(searcher, query, docnums, keys, pool)
+        candidates = [(int(docnums[i]), float(scores[i])) for i in chosen]
+        if not by_date and query.optional:
+            candidates = self._rerank(searcher, query, candidates)
+        rows = [(searcher.stored_fields(docnum), score)
+                for docnum, score in candidates[offset:offset + limit]]
+        counted = self._facets(found, failed) if facets else {}
+        return Hits(len(docnums) - len(failed), rows, counted)
+
+    @staticmethod
+    def _checked(searcher: Any, query: Query, docnums: np.ndarray, keys: np.ndarray,
+                 pool: int) -> tuple[list[int], set[int]]:
+        """The best ``pool`` matches (positions in ``docnums``) whose phrases stand as written, checked
+        in rank order until enough pass; and the documents that failed the check."""
+        if not query.phrases:
+            return list(top(keys, pool)), set()
+        wanted = len(keys) if len(keys) <= PHRASE_CHECK_ALL else pool
+        passed: list[int] = []
+        failed: set[int] = set()
+        checked = 0
+        while True:
+            order = top(keys, min(wanted, len(keys)))
+            batch = order[checked:]
+            matching = set(docnums[batch].tolist())
+            for fieldname, words in query.phrases:
+                matching = _phrase_docs(searcher.reader(), fieldname, words, sorted(matching))
+            passed += [int(i) for i in batch if int(docnums[i]) in matching]
+            failed |= set(docnums[batch].tolist()) - matching
+            checked = len(order)
+            if len(passed) >= pool or checked == len(keys):
+                return passed[:pool], failed
+            wanted *= 4
+
+    def _facets(self, found: list[tuple[np.ndarray, np.ndarray]],
+                failed: set[int]) -> dict[str, dict[str, int]]:
+        """How many of the matching documents carry each value of the facet fields."""
+        masks = []
+        for leaf, (docs, _) in zip(self._leaves, found, strict=True):
+            mask = np.zeros(leaf.size, bool)
+            mask[docs] = True
+            gone = [d - leaf.offset for d in failed if leaf.offset <= d < leaf.offset + leaf.size]
+            mask[gone] = False
+            masks.append(mask)
+        counts = {}
+        for name in FACET_FIELDS:
+            total: dict[str, int] = {}
+            for leaf, mask in zip(self._leaves, masks, strict=True):
+                for value, n in leaf.facet_counts(name, mask).items():
+                    total[value] = total.get(value, 0) + n
+            counts[name] = dict(sorted(sorted(total.items()), key=lambda item: -item[1]))
+        return counts
+
+    def _search_whoosh(self, searcher: Any, query: Query, limit: int, by_date: bool, offset: int,
+                       facets: bool) -> Hits:
+        """The same search through Whoosh's collectors: slower, kept as the reference the numpy
+        path is tested against. Its top-N collector must not swap in cheaper matchers (it would
+        stop counting, a wrong total): no quality, no replacement."""
         main = wq.And([wq.Term(f, t) for f, t in query.required]) if query.required else wq.Every()
         pool = offset + limit if by_date else max(offset + limit, RERANK_POOL)
-        # Every match is visited anyway (to count it), and with the common syllables of Vietnamese
-        # Whoosh's block-quality skipping skips nothing but costs a second pass to count: off.
-        kwargs: dict[str, Any] = {"limit": pool, "filter": _filters(query), "optimize": False}
         if by_date or not query.required:
-            kwargs.update(sortedby="day", reverse=True)
-        try:
-            searcher = self._current()
-            results = searcher.search(main, **kwargs)
-            total = len(results)
-            candidates = [(hit.docnum, float(hit.score or 0.0)) for hit in results]
-            candidates, failed = self._check_phrases(searcher, query, candidates)
-            if not by_date and query.optional:
-                candidates = self._rerank(searcher, query, candidates)
-            rows = [(searcher.stored_fields(docnum), score)
-                    for docnum, score in candidates[offset:offset + limit]]
-            counted = self._facets(searcher, main, query) if facets else {}
-            return Hits(total - failed, rows, counted)
-        except (OSError, ValueError, EOFError, KeyError, struct.error) as exc:
-            raise IndexUnavailable(f"không đọc được chỉ mục tìm kiếm ({exc}); {REBUILD_HINT}") from exc
+            collector = collectors.SortingCollector("day", limit=pool, reverse=True)
+        else:
+            collector = collectors.TopCollector(limit=pool, usequality=False, replace=0)
+        collector = collectors.FilterCollector(collector, allow=_filters(query))
+        searcher.search_with_collector(main, collector)
+        results = collector.results()
+        total = len(results)
+        candidates = [(hit.docnum, float(hit.score or 0.0)) for hit in results]
+        candidates, failed = self._check_phrases(searcher, query, candidates)
+        if not by_date and query.optional:
+            candidates = self._rerank(searcher, query, candidates)
+        rows = [(searcher.stored_fields(docnum), score)
+                for docnum, score in candidates[offset:offset + limit]]
+        counted = self._facets_whoosh(searcher, main, query) if facets else {}
+        return Hits(total - failed, rows, counted)
 
-    def _facets(self, searcher: Any, main: wq.Query, query: Query) -> dict[str, dict[str, int]]:
-        """How many of the matching documents carry each value of the facet fields."""
+    def _facets_whoosh(self, searcher: Any, main: wq.Query, query: Query) -> dict[str, dict[str, int]]:
         matched = set(searcher.docs_for_query(wq.And([main, _filters(query)])))
         if query.phrases:  # a long phrase's order is checked in the candidates only
             for fieldname, words in query.phrases:
                 matched &= _present(wq.Phrase(fieldname, words).matcher(searcher), sorted(matched))
-        counts = {}
-        for name, sets in self._facet_postings(searcher).items():
-            found = {value: len(docs & matched) for value, docs in sets.items()}
+        reader, counts = searcher.reader(), {}
+        for name in FACET_FIELDS:
+            found = {}
+            for term in reader.lexicon(name):
+                value = term.decode("utf-8") if isinstance(term, bytes) else term
+                found[value] = len(set(reader.postings(name, term).all_ids()) & matched)
             counts[name] = {value: n for value, n in sorted(found.items(), key=lambda i: -i[1]) if n}
         return counts
-
-    def _facet_postings(self, searcher: Any) -> dict[str, dict[str, frozenset[int]]]:
-        """Each facet value's documents, read once per searcher (the index does not change under it)."""
-        if not self._facet_sets:
-            reader = searcher.reader()
-            for name in FACET_FIELDS:
-                self._facet_sets[name] = {
-                    term.decode("utf-8") if isinstance(term, bytes) else term:
-                    frozenset(reader.postings(name, term).all_ids())
-                    for term in reader.lexicon(name)}
-        return self._facet_sets
 
     @staticmethod
     def _check_phrases(searcher: Any, query: Query,
