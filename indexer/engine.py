@@ -444,7 +444,7 @@ class SearchIndex:
         """Every match found, counted and scored in numpy, segment by segment; the top ones in
         Whoosh's own order: by score (the lower document first on a tie), or newest first."""
         pool = offset + limit if by_date else max(offset + limit, RERANK_POOL)
-        idf = {term: searcher.idf(*term) for term in query.required}
+        idf = {term: searcher.idf(*term) for term in query.required} if self._leaves else {}
         found = [leaf.match(query, idf) for leaf in self._leaves]
         docnums = np.concatenate([leaf.offset + docs for leaf, (docs, _) in zip(self._leaves, found,
                                                                                 strict=True)]
