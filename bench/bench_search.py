@@ -41,6 +41,9 @@ QUERIES = {
                  SearchRequest("chuyển đổi số", locality="Phú Quý"),
                  SearchRequest("cải cách hành chính", team=7),
                  SearchRequest("du lịch", kind="KL")],
+    "listing": [SearchRequest("", locality="Đắk Song"), SearchRequest("", team=3),
+                SearchRequest("", kind="TB"), SearchRequest("", locality="Phú Quý"),
+                SearchRequest("", team=7), SearchRequest("", kind="KL")],
 }
 
 
@@ -73,7 +76,7 @@ def fts_sql(request: SearchRequest, workspace) -> tuple[str, list]:
     quoted = text.startswith('"')
     words = [fold_syllable(s) for s in syllables(text)]
     match = '"' + " ".join(words) + '"' if quoted else " AND ".join(words)
-    where, params = ["docs MATCH ?"], [match]
+    where, params = (["docs MATCH ?"], [match]) if words else (["1"], [])
     codes: list[str] = []
     if request.locality:
         codes = [workspace.gazetteer.resolve(request.locality).code]
@@ -97,7 +100,8 @@ def time_fts(path: Path, workspace) -> dict[str, list[float]]:
                 where, params = fts_sql(request, workspace)
                 started = time.perf_counter()
                 conn.execute(f"SELECT count(*) FROM docs WHERE {where}", params).fetchone()
-                top = f"SELECT rowid FROM docs WHERE {where} ORDER BY rank LIMIT 20"
+                order = "rank" if request.text else "rowid DESC"  # a listing: newest first
+                top = f"SELECT rowid FROM docs WHERE {where} ORDER BY {order} LIMIT 20"
                 conn.execute(top, params).fetchall()
                 timings.setdefault(kind, []).append(time.perf_counter() - started)
     conn.close()
