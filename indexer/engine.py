@@ -9,6 +9,7 @@ engine could take its place.
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import struct
 import threading
@@ -31,7 +32,7 @@ from whoosh.writing import IndexWriter
 
 from docgen.errors import VanthuError
 from indexer.analyzer import folded, ngrams, syllables
-from indexer.columns import SUFFIX, SegmentArrays, postings_path, present, top
+from indexer.columns import SUFFIX, Postings, SegmentArrays, phrase_present, postings_path, present, top
 
 REBUILD_HINT = "chạy «vanthu index rebuild» để dựng lại chỉ mục từ kho lưu trữ"
 
@@ -137,29 +138,6 @@ def _present(matcher: Any, docnums: list[int]) -> set[int]:
     return found
 
 
-def _phrase_docs(reader: Any, fieldname: str, words: list[str], docnums: list[int]) -> set[int]:
-    """Which of the (sorted) documents hold ``words`` one after another. Each word's postings are
-    skipped straight to each document and its positions read there only: Whoosh's own phrase
-    matcher would read the positions of every document between two candidates."""
-    if any((fieldname, word) not in reader for word in words):
-        return set()
-    matchers = [reader.postings(fieldname, word) for word in words]
-    found = set()
-    for docnum in docnums:
-        positions = []
-        for matcher in matchers:
-            if matcher.is_active() and matcher.id() < docnum:
-                matcher.skip_to(docnum)
-            if not matcher.is_active() or matcher.id() != docnum:
-                break
-            positions.append(set(matcher.value_as("positions")))
-        else:
-            if any(all(start + i in positions[i] for i in range(1, len(words)))
-                   for start in positions[0]):
-                found.add(docnum)
-    return found
-
-
 @dataclass
 class Hits:
     total: int
@@ -176,46 +154,64 @@ FREQUENT = 256
 # The fields of required terms (their frequent terms are copied) and the filter fields (all copied).
 TERM_FIELDS = ("body", "pairs", "signer_name", "symbols")
 FILTER_FIELDS = ("secrecy", *FACET_FIELDS)
-# A phrase of three syllables or more is checked word by word in its candidates in rank order, until
-# enough pass (reading positions through Whoosh costs ~0.1 ms a document); when it has at most this
-# many candidates all are checked. Its total is otherwise the documents holding all its pairs, less
-# those found to hold them apart.
-PHRASE_CHECK_ALL = 200
+POSITIONAL = ("body",)  # the fields whose positions are kept, for phrases
 # Sortable numbers as Whoosh keeps them: a by-date hit's score is its day plus this (as before).
 _SORT_SHIFT = 2 ** 31
 
 
-def _read_postings(reader: Any, fieldname: str, text: str) -> tuple[list[int], list[float]]:
+def _read_postings(reader: Any, fieldname: str, text: str, positions: bool = False) -> Postings:
     """A term's postings in one segment, deleted documents included (they are masked at query
-    time), read a block at a time: Whoosh's per-posting matcher calls cost ten times more."""
+    time), read a block at a time: Whoosh's per-posting matcher calls cost ten times more. With
+    ``positions``, each posting's positions too (Whoosh pickles them, as deltas, per posting)."""
     matcher = reader.postings(fieldname, text)
     leaf = getattr(matcher, "child", matcher)
     ids: list[int] = []
     weights: list[float] = []
+    values: list[bytes] = []
     if hasattr(leaf, "_read_ids") and hasattr(leaf, "_next_block"):
         while leaf.is_active():
             leaf._read_ids()
             leaf._read_weights()
             ids.extend(leaf._ids)
             weights.extend(leaf._weights)
+            if positions:
+                leaf._read_values()
+                values.extend(leaf._values)
             leaf._next_block()
-        return ids, weights
-    while matcher.is_active():
-        ids.append(matcher.id())
-        weights.append(matcher.weight())
-        matcher.next()
-    return ids, weights
+    else:
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            if positions:
+                values.append(matcher.value())
+            matcher.next()
+    if not positions:
+        return Postings(ids, weights)
+    return _with_positions(ids, weights, values)
+
+
+def _with_positions(ids: list[int], weights: list[float], values: list[bytes]) -> Postings:
+    """Whoosh's ``Positions`` values (a count, then the pickled deltas) as offsets and positions."""
+    deltas = [pickle.loads(v[4:] if v.endswith(b".") else v[4:] + b".") for v in values]
+    lengths = np.fromiter((len(d) for d in deltas), np.int64, len(deltas))
+    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    flat = np.fromiter((x for d in deltas for x in d), np.int64, int(offsets[-1]))
+    running = np.cumsum(flat)
+    before = np.concatenate([[0], running])[offsets[:-1]]
+    return Postings(ids, weights, offsets, running - np.repeat(before, lengths))
 
 
 def _segment_arrays(reader: Any) -> SegmentArrays:
-    """The numpy copy of one segment: its frequent terms, every filter value, each document's day."""
+    """The numpy copy of one segment: its frequent terms (the body's with their positions), every
+    filter value, each document's day."""
     terms = []
     for fieldname in (*TERM_FIELDS, *FILTER_FIELDS):
         every = fieldname in FILTER_FIELDS
         for btext, info in reader.iter_field(fieldname):
             if every or info.doc_frequency() >= FREQUENT:
                 text = btext.decode("utf-8") if isinstance(btext, bytes) else btext
-                terms.append((fieldname, text, *_read_postings(reader, fieldname, text)))
+                postings = _read_postings(reader, fieldname, text, fieldname in POSITIONAL)
+                terms.append((fieldname, text, postings))
     size = reader.doc_count_all()
     day = np.zeros(size, np.int64)
     if size and reader.has_column("day"):
@@ -233,7 +229,7 @@ class _Leaf:
         deleted = list(getattr(reader, "deleted_docs_set", ()))
         if deleted:
             self.alive[deleted] = False
-        self._rare: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self._rare: dict[tuple[str, str], Postings] = {}
         self._masks: dict[Any, np.ndarray] = {}
         self._facets: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
 
@@ -241,14 +237,27 @@ class _Leaf:
         found = self.arrays.term(fieldname, text)
         if found is not None:
             return found
+        rare = self._read(fieldname, text)
+        return rare.docs, rare.weights
+
+    def positional(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """A word's documents, position offsets and positions, for a phrase check."""
+        found = self.arrays.term_positions(fieldname, text)
+        if found is not None:
+            return found[0], found[1], self.arrays.positions
+        rare = self._read(fieldname, text)
+        return rare.docs, rare.offsets, rare.positions
+
+    def _read(self, fieldname: str, text: str) -> Postings:
+        """A term the numpy copy does not hold (rare in this segment), read from Whoosh once."""
         if (fieldname, text) not in self._rare:
             if len(self._rare) > 4096:
                 self._rare.clear()
+            positions = fieldname in POSITIONAL
             if (fieldname, text) in self.reader:
-                ids, weights = _read_postings(self.reader, fieldname, text)
+                self._rare[fieldname, text] = _read_postings(self.reader, fieldname, text, positions)
             else:
-                ids, weights = [], []
-            self._rare[fieldname, text] = (np.asarray(ids, np.int32), np.asarray(weights, np.float32))
+                self._rare[fieldname, text] = _with_positions([], [], []) if positions else Postings([], [])
         return self._rare[fieldname, text]
 
     def _any(self, terms: Iterable[tuple[str, str]]) -> np.ndarray:
@@ -276,7 +285,8 @@ class _Leaf:
         return self._masks[key]
 
     def match(self, query: Query, idf: dict[tuple[str, str], float]) -> tuple[np.ndarray, np.ndarray]:
-        """The (local) documents matching every required term and the filters, and their TF-IDF."""
+        """The (local) documents matching every required term, the phrases and the filters, and
+        their TF-IDF."""
         allowed = self.allowed(query)
         if not query.required:
             docs = np.flatnonzero(allowed).astype(np.int32)
@@ -288,6 +298,9 @@ class _Leaf:
         for i, (term_docs, _) in enumerate(lists):
             if i != rarest and len(docs):
                 docs = docs[present(term_docs, docs)[0]]
+        for fieldname, words in query.phrases:
+            if len(docs):
+                docs = docs[phrase_present([self.positional(fieldname, w) for w in words], docs)]
         scores = np.zeros(len(docs))
         for term, (term_docs, weights) in zip(query.required, lists, strict=True):
             scores += weights[present(term_docs, docs)[1]].astype(np.float64) * idf[term]
@@ -457,48 +470,20 @@ class SearchIndex:
         else:
             scores = np.concatenate([s for _, s in found] + [np.zeros(0)])
             keys = scores
-        chosen, failed = self._checked(searcher, query, docnums, keys, pool)
-        candidates = [(int(docnums[i]), float(scores[i])) for i in chosen]
+        candidates = [(int(docnums[i]), float(scores[i])) for i in top(keys, pool)]
         if not by_date and query.optional:
             candidates = self._rerank(searcher, query, candidates)
         rows = [(searcher.stored_fields(docnum), score)
                 for docnum, score in candidates[offset:offset + limit]]
-        counted = self._facets(found, failed) if facets else {}
-        return Hits(len(docnums) - len(failed), rows, counted)
+        counted = self._facets(found) if facets else {}
+        return Hits(len(docnums), rows, counted)
 
-    @staticmethod
-    def _checked(searcher: Any, query: Query, docnums: np.ndarray, keys: np.ndarray,
-                 pool: int) -> tuple[list[int], set[int]]:
-        """The best ``pool`` matches (positions in ``docnums``) whose phrases stand as written, checked
-        in rank order until enough pass; and the documents that failed the check."""
-        if not query.phrases:
-            return list(top(keys, pool)), set()
-        wanted = len(keys) if len(keys) <= PHRASE_CHECK_ALL else pool
-        passed: list[int] = []
-        failed: set[int] = set()
-        checked = 0
-        while True:
-            order = top(keys, min(wanted, len(keys)))
-            batch = order[checked:]
-            matching = set(docnums[batch].tolist())
-            for fieldname, words in query.phrases:
-                matching = _phrase_docs(searcher.reader(), fieldname, words, sorted(matching))
-            passed += [int(i) for i in batch if int(docnums[i]) in matching]
-            failed |= set(docnums[batch].tolist()) - matching
-            checked = len(order)
-            if len(passed) >= pool or checked == len(keys):
-                return passed[:pool], failed
-            wanted *= 4
-
-    def _facets(self, found: list[tuple[np.ndarray, np.ndarray]],
-                failed: set[int]) -> dict[str, dict[str, int]]:
+    def _facets(self, found: list[tuple[np.ndarray, np.ndarray]]) -> dict[str, dict[str, int]]:
         """How many of the matching documents carry each value of the facet fields."""
         masks = []
         for leaf, (docs, _) in zip(self._leaves, found, strict=True):
             mask = np.zeros(leaf.size, bool)
             mask[docs] = True
-            gone = [d - leaf.offset for d in failed if leaf.offset <= d < leaf.offset + leaf.size]
-            mask[gone] = False
             masks.append(mask)
         counts = {}
         for name in FACET_FIELDS:
