@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from click.utils import make_default_short_help
 
 from docgen.dates import parse_date
 from docgen.errors import ConversionFailed, ConverterMissing, InvalidInput, VanthuError
@@ -107,7 +106,7 @@ class LazyGroup(VanthuGroup):
         rows = []
         for name in self.list_commands(ctx):
             if name in self.lazy and name not in self.commands:
-                rows.append((name, make_default_short_help(self.lazy[name][1], limit)))
+                rows.append((name, click.Command(name, help=self.lazy[name][1]).get_short_help_str(limit)))
             else:
                 command = super().get_command(ctx, name)
                 if command is not None and not command.hidden:
