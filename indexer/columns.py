@@ -81,6 +81,7 @@ class SegmentArrays:
         self.size, self._spans = size, spans
         self.docs, self.weights, self.day = docs, weights, day
         self.starts, self.positions = starts, positions
+        self.recipe = ""  # what was copied (fields, threshold): a copy made otherwise is made again
 
     @staticmethod
     def key(field: str, text: str) -> str:
@@ -131,7 +132,8 @@ class SegmentArrays:
 
     def save(self, path: Path) -> None:
         """Written under a temporary name and renamed: a reader sees the whole file or none."""
-        header = json.dumps({"version": FORMAT_VERSION, "size": self.size, "spans": self._spans,
+        header = json.dumps({"version": FORMAT_VERSION, "recipe": self.recipe, "size": self.size,
+                             "spans": self._spans,
                              "count": len(self.docs), "starts": len(self.starts),
                              "positions": len(self.positions)}, ensure_ascii=False).encode("utf-8")
         header += b" " * (-(len(header) + 8) % 8)
@@ -144,13 +146,13 @@ class SegmentArrays:
         os.replace(partial, path)
 
     @classmethod
-    def load(cls, path: Path) -> SegmentArrays | None:
-        """The mapped file, or None when it is missing, of another version or cut short."""
+    def load(cls, path: Path, recipe: str) -> SegmentArrays | None:
+        """The mapped file, or None when it is missing, of another version or recipe, or cut short."""
         try:
             with path.open("rb") as stream:
                 (length,) = struct.unpack("<q", stream.read(8))
                 header = json.loads(stream.read(length))
-            if header.get("version") != FORMAT_VERSION:
+            if header.get("version") != FORMAT_VERSION or header.get("recipe") != recipe:
                 return None
             layout = [(np.int32, header["count"]), (np.float32, header["count"]), (np.int32, header["size"]),
                       (np.int64, header["starts"]), (np.int32, header["positions"])]
@@ -164,7 +166,9 @@ class SegmentArrays:
         except (OSError, ValueError, KeyError, TypeError, struct.error):
             return None
         spans = {key: (span[0], span[1], span[2]) for key, span in header["spans"].items()}
-        return cls(header["size"], spans, *arrays)
+        loaded = cls(header["size"], spans, *arrays)
+        loaded.recipe = recipe
+        return loaded
 
 
 def present(docs: np.ndarray, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
