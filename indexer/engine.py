@@ -157,7 +157,7 @@ FREQUENT = 256
 # The fields of required and optional terms (their frequent terms are copied), the filter fields
 # (all their terms copied).
 TERM_FIELDS = ("body", "pairs", "signer_name", "symbols", "title_pairs", "body_exact")
-FILTER_FIELDS = ("secrecy", *FACET_FIELDS)
+FILTER_FIELDS = ("secrecy", "signature", *FACET_FIELDS)
 POSITIONAL = ("body",)  # the fields whose positions are kept, for phrases
 PARALLEL_FROM = 5000  # documents in segments lacking a copy: from this many, one process per core
 RECIPE = f"{FREQUENT}/{','.join(TERM_FIELDS)}/{','.join(FILTER_FIELDS)}/{','.join(POSITIONAL)}"
