@@ -6,7 +6,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := libreoffice-writer-nogui fonts-liberation2 poppler-utils
+APT_PACKAGES := libreoffice-writer-nogui fonts-liberation2 poppler-utils python3-uno
+# unoserver keeps LibreOffice warm for the web service; it imports uno, which only Debian's python3 has
+SYSTEM_PYTHON := /usr/bin/python3
+UNO_VENV := .venv-uno
+UNOSERVER := unoserver>=3.7,<4
 DEMO := demo
 
 .PHONY: demo test lint bench templates system venv clean
@@ -14,7 +18,8 @@ DEMO := demo
 system:
 	@if command -v soffice >/dev/null && command -v pdftotext >/dev/null \
 	   && dpkg-query -W -f='$${Status}' fonts-liberation2 2>/dev/null | grep -q "ok installed" \
-	   && $(PYTHON) -c "import venv, ensurepip" 2>/dev/null; then \
+	   && $(PYTHON) -c "import venv, ensurepip" 2>/dev/null \
+	   && $(SYSTEM_PYTHON) -c "import uno, venv, ensurepip" 2>/dev/null; then \
 	  echo "Các gói hệ thống đã đủ."; \
 	else \
 	  $(SUDO) apt-get update -qq && \
@@ -28,7 +33,12 @@ $(BIN)/vanthu: pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	@touch $@
 
-venv: $(BIN)/vanthu
+$(UNO_VENV)/bin/unoserver:
+	$(SYSTEM_PYTHON) -m venv --system-site-packages $(UNO_VENV)
+	$(UNO_VENV)/bin/pip install -q '$(UNOSERVER)'
+	@touch $@
+
+venv: $(BIN)/vanthu $(UNO_VENV)/bin/unoserver
 
 demo: system venv
 	rm -rf $(DEMO)
@@ -65,4 +75,4 @@ templates: venv
 	$(BIN)/python -m docgen.blueprints
 
 clean:
-	rm -rf $(VENV) $(DEMO) .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) $(UNO_VENV) $(DEMO) .pytest_cache .ruff_cache *.egg-info

@@ -88,6 +88,12 @@ class Catalog(Database):
             (path, record.get("symbol", ""), json.dumps(summary, ensure_ascii=False), _now(), sha256),
         )
 
+    def update_record(self, sha256: str, record: dict[str, Any]) -> None:
+        """A record re-read later (signatures checked again); its state and path stay."""
+        summary = {k: v for k, v in record.items() if k != "text"}
+        self.conn.execute("UPDATE documents SET record=?, updated_at=? WHERE sha256=?",
+                          (json.dumps(summary, ensure_ascii=False), _now(), sha256))
+
     def done(self, sha256: str) -> None:
         self.conn.execute("UPDATE documents SET state='done', updated_at=? WHERE sha256=?",
                           (_now(), sha256))

@@ -23,12 +23,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from asn1crypto import x509
-
 from archive.catalog import Catalog, document_id
 from archive.metadata import read_metadata
 from archive.reading import Rejected, read_pdf
-from archive.signatures import SignatureCheck, TrustStore, check_signatures
+from archive.signatures import SignatureCheck, TrustMaterial, TrustStore, check_signatures
 from archive.store import ArchiveStore, sha256_of
 from docgen.errors import RegisterError
 from docgen.files import fsync_folder, write_new, write_replacing
@@ -57,7 +55,9 @@ class Outcome:
     def as_json(self) -> dict[str, Any]:
         keys = ("id", "symbol", "kind", "date", "subject", "signer", "signature", "signed_by", "signed_at")
         return {"file": self.file, "status": self.status,
-                **{key: self.record.get(key, "") for key in keys}, "reason": self.reason}
+                **{key: self.record.get(key, "") for key in keys}, "reason": self.reason,
+                "signature_reason": self.record.get("signature_reason", ""),
+                "signatures": self.record.get("signatures", []), "warnings": self.record.get("warnings", [])}
 
 
 def _now() -> str:
@@ -82,7 +82,15 @@ def _same_text(a: str, b: str) -> bool:
     return norm(a) == norm(b)
 
 
-def analyse(file_name: str, data: bytes, roots: list[bytes],
+def signature_keys(check: SignatureCheck, other_warnings: list[str]) -> dict[str, Any]:
+    """The record's signature keys; ``warnings`` holds the others' and the signatures' own."""
+    return {"signature": check.status, "signed_by": check.signed_by, "signed_at": check.signed_at,
+            "signature_reason": check.reason, "signatures": check.signatures,
+            "signature_warnings": check.warnings, "warnings": [*other_warnings, *check.warnings],
+            "signatures_checked_at": _now()}
+
+
+def analyse(file_name: str, data: bytes, trust: TrustMaterial,
             verify: bool = True) -> dict[str, Any] | Rejected:
     """Everything read from the bytes alone: text, signatures, metadata.
 
@@ -94,18 +102,15 @@ def analyse(file_name: str, data: bytes, roots: list[bytes],
         content = read_pdf(data)
     except Rejected as exc:
         return exc
-    certificates = [x509.Certificate.load(der) for der in roots]
-    signature = (check_signatures(data, certificates) if verify
-                 else SignatureCheck("unsigned", reason="chưa kiểm tra"))
     meta = read_metadata(content.text)
+    signature = (check_signatures(data, trust, meta.issuer, meta.signer) if verify
+                 else SignatureCheck("unsigned", reason="chưa kiểm tra"))
     warnings = ["tệp không có lớp chữ (bản quét), chưa đọc được nội dung"] if content.no_text else []
     return {
         "id": document_id(sha), "sha256": sha, "file": file_name, "size": len(data),
         "pages": content.pages, "archived_at": _now(), "no_text": content.no_text,
         "ocr": content.ocr, **meta.as_dict(),
-        "signature": signature.status, "signed_by": signature.signed_by,
-        "signed_at": signature.signed_at, "signature_reason": signature.reason,
-        "signatures": signature.signatures, "warnings": warnings, "register": "",
+        **signature_keys(signature, warnings), "register": "",
         # None: the mark could not be read (no text), and the document counts as secret (docgen.secrecy)
         "secrecy": None if content.no_text else strongest_mark(meta.marks),
         "text": content.text,
@@ -146,8 +151,7 @@ class Pipeline:
         return None
 
     def analyse(self, path: Path, data: bytes) -> dict[str, Any] | Rejected:
-        roots = [cert.dump() for cert in self.trust.certificates()]
-        return analyse(path.name, data, roots, self.verify_signatures)
+        return analyse(path.name, data, self.trust.material(), self.verify_signatures)
 
     def archive(self, path: Path, data: bytes, analysed: dict[str, Any] | Rejected) -> Outcome:
         """Store an analysed file; ``settled`` is asked again, as a batch may hold the same content twice."""
@@ -242,7 +246,7 @@ def ingest_many(pipeline: Pipeline, paths: list[Path],
     but the bytes, so a back catalogue goes as fast as the cores allow while the
     catalog, the archive folder and the register keep a single writer.
     """
-    roots = [cert.dump() for cert in pipeline.trust.certificates()]
+    trust = pipeline.trust.material()
     with ProcessPoolExecutor(max_workers=workers) as pool:
         pending: deque[tuple[Path, bytes, Future]] = deque()
         for path in paths:
@@ -255,7 +259,7 @@ def ingest_many(pipeline: Pipeline, paths: list[Path],
             if early:
                 yield path, early
                 continue
-            job = pool.submit(analyse, path.name, data, roots, pipeline.verify_signatures)
+            job = pool.submit(analyse, path.name, data, trust, pipeline.verify_signatures)
             pending.append((path, data, job))
             while len(pending) > 2 * workers:
                 path_done, data_done, job_done = pending.popleft()

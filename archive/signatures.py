@@ -1,12 +1,22 @@
 """Digital signatures (ký số) of archived PDFs, checked with pyHanko against the workspace's trust store.
 
-A document is ``valid`` only when every signature is intact, chains to a
-certificate the office added with ``vanthu trust add``, and nothing but later
-signatures was appended after it; ``untrusted`` when intact but the chain is
-unknown (the usual case until the government CA's roots are added);
-``invalid`` when changed after signing or broken; ``unsigned`` without any.
-No certificate status is fetched from the network: there is none here, and
-an archive must give the same answer offline.
+A Party document carries the signer's personal signature and the issuing
+body's (its seal); each is judged on its own, at the time it was signed:
+
+- ``valid``: intact, chains to a CA the office added with ``vanthu trust add``,
+  not revoked nor expired when it signed, and nothing but later signatures or
+  form filling was appended after it;
+- ``untrusted``: intact, but the chain is unknown (the usual case until the
+  government CA's roots are added) or self-signed;
+- ``invalid``: broken, changed after signing, revoked or expired before it signed.
+
+The document's state is the worst of its signatures (``unsigned`` without any).
+Revocation comes from the CRLs in the store and never from the network: there
+is none here, and an archive must give the same answer offline. The CRLs are
+consulted for every certificate whose issuer has one in the store, whether or
+not the certificate names a distribution point (pyhanko-certvalidator's legacy
+modes only look when it does), and a CRL issued after the signature still
+counts for it (``retroactive_revinfo``): a CRL usually arrives later.
 """
 
 from __future__ import annotations
@@ -15,25 +25,64 @@ import hashlib
 import io
 import logging
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from asn1crypto import pem, x509
+from asn1crypto import crl, pem, x509
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.errors import SignatureValidationError
+from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.policy_decl import (
+    CertRevTrustPolicy,
+    RevocationCheckingPolicy,
+    RevocationCheckingRule,
+)
 
 from docgen.errors import InvalidInput
+from docgen.text import fold
 
-# An unknown chain is an expected answer (``untrusted``), not an incident: pyHanko would log a
-# traceback for each one.
-logging.getLogger("pyhanko.sign.validation.generic_cms").setLevel(logging.ERROR)
+LIBRARY_LOGGERS = ("pyhanko", "pyhanko_certvalidator", "vanthu")
+log = logging.getLogger("vanthu.signatures")
 _PYHANKO_ERRORS = (PdfError, SignatureValidationError, ValueError, KeyError, TypeError, AttributeError)
+STATE_ORDER = {"valid": 0, "untrusted": 1, "invalid": 2}
+CHANGES = {ModificationLevel.NONE: "none", ModificationLevel.LTA_UPDATES: "none",
+           ModificationLevel.FORM_FILLING: "form_filling", ModificationLevel.ANNOTATIONS: "annotations",
+           ModificationLevel.OTHER: "other"}
+# Words a body's name begins with (folded): the certificate of a body rather than of a person.
+# Not "bộ", "trường", "viện": folded, they are also surnames (Bồ, Trương).
+BODY_WORDS = ("tinh uy", "thanh uy", "huyen uy", "dang uy", "van phong", "ban ", "uy ban", "so ",
+              "hoi dong", "cong ty", "cuc ", "chi bo", "dang bo")
+
+
+def _quiet_libraries() -> None:
+    """No library traceback reaches a terminal: only the workspace log hears pyHanko."""
+    for name in LIBRARY_LOGGERS:
+        logger = logging.getLogger(name)
+        logger.propagate = False
+        if not logger.handlers:
+            logger.addHandler(logging.NullHandler())
+
+
+_quiet_libraries()
+
+
+def log_to(path: Path) -> None:
+    """Send pyHanko's (and vanthu's) log records to the workspace's log file."""
+    target = str(path.resolve())
+    for name in LIBRARY_LOGGERS:
+        logger = logging.getLogger(name)
+        if any(getattr(h, "baseFilename", None) == target for h in logger.handlers):
+            continue
+        handler = logging.FileHandler(target, encoding="utf-8", delay=True)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.WARNING)
 
 
 @dataclass
@@ -43,6 +92,7 @@ class SignatureCheck:
     signed_at: str = ""
     reason: str = ""
     signatures: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -55,106 +105,331 @@ class TrustedCertificate:
     not_after: str
     fingerprint: str
     file: str
+    not_before: str = ""
+    type: str = "certificate"
+
+
+@dataclass(frozen=True)
+class TrustedCrl:
+    issuer: str
+    this_update: str
+    next_update: str
+    revoked: int
+    outdated: bool
+    fingerprint: str
+    file: str
+    type: str = "crl"
+
+
+@dataclass
+class TrustMaterial:
+    """The store's contents as bytes, so that worker processes can be handed them."""
+
+    roots: list[bytes] = field(default_factory=list)
+    crls: list[bytes] = field(default_factory=list)
+
+    def parsed(self) -> tuple[list[x509.Certificate], list[crl.CertificateList]]:
+        return ([x509.Certificate.load(der) for der in self.roots],
+                [crl.CertificateList.load(der) for der in self.crls])
+
+
+def _unarmor(data: bytes) -> tuple[str, bytes]:
+    if pem.detect(data):
+        kind, _headers, der = pem.unarmor(data)
+        return kind, der
+    return "", data
 
 
 def load_certificate(data: bytes, source: Path | str) -> x509.Certificate:
     """A certificate from PEM or DER bytes."""
     try:
-        if pem.detect(data):
-            _kind, _headers, data = pem.unarmor(data)
-        certificate = x509.Certificate.load(data)
+        _kind, der = _unarmor(data)
+        certificate = x509.Certificate.load(der)
         certificate.native  # noqa: B018 - parse now, so a broken file fails here
     except (ValueError, TypeError, OSError) as exc:
         raise InvalidInput(f"không phải chứng thư số PEM hoặc DER hợp lệ ({exc})", file=source) from exc
     return certificate
 
 
+def _load_crl(der: bytes) -> crl.CertificateList:
+    revocations = crl.CertificateList.load(der)
+    revocations.native  # noqa: B018 - parse now
+    return revocations
+
+
+def load_trust_file(data: bytes, source: Path | str) -> x509.Certificate | crl.CertificateList:
+    """A CA certificate or a certificate revocation list, PEM or DER: whichever the bytes are."""
+    try:
+        kind, der = _unarmor(data)
+    except (ValueError, TypeError) as exc:
+        raise InvalidInput(f"tệp PEM hỏng ({exc})", file=source) from exc
+    if kind == "X509 CRL":
+        loaders = [_load_crl]
+    elif kind:
+        loaders = [lambda d: load_certificate(d, source)]
+    else:
+        loaders = [lambda d: load_certificate(d, source), _load_crl]
+    for loader in loaders:
+        try:
+            return loader(der)
+        except (ValueError, TypeError, InvalidInput):
+            continue
+    raise InvalidInput("không phải chứng thư số hay danh sách thu hồi chứng thư (CRL) PEM hoặc DER hợp lệ",
+                       file=source)
+
+
+def _day(moment: datetime | None) -> str:
+    return moment.date().isoformat() if moment else ""
+
+
 class TrustStore:
-    """Certificates whose chains count as trusted, one PEM file each in the workspace."""
+    """CA certificates (``*.pem``) and revocation lists (``*.crl``), one file each in the workspace."""
 
     def __init__(self, folder: Path):
         self.folder = folder
 
-    def add(self, path: Path) -> TrustedCertificate:
+    def add(self, path: Path) -> TrustedCertificate | TrustedCrl:
         try:
             data = path.read_bytes()
         except OSError as exc:
             raise InvalidInput(f"không đọc được tệp ({exc.strerror})", file=path) from exc
-        certificate = load_certificate(data, path)
+        item = load_trust_file(data, path)
         self.folder.mkdir(parents=True, exist_ok=True)
-        fingerprint = hashlib.sha256(certificate.dump()).hexdigest()
+        fingerprint = hashlib.sha256(item.dump()).hexdigest()
+        if isinstance(item, crl.CertificateList):
+            target = self.folder / f"{fingerprint[:16]}.crl"
+            target.write_bytes(item.dump())
+            return self._describe_crl(item, target)
         target = self.folder / f"{fingerprint[:16]}.pem"
-        target.write_bytes(pem.armor("CERTIFICATE", certificate.dump()))
-        return self._describe(certificate, target)
+        target.write_bytes(pem.armor("CERTIFICATE", item.dump()))
+        return self._describe(item, target)
 
     @staticmethod
     def _describe(certificate: x509.Certificate, path: Path) -> TrustedCertificate:
         return TrustedCertificate(
             subject=certificate.subject.human_friendly,
             issuer=certificate.issuer.human_friendly,
-            not_after=certificate.not_valid_after.date().isoformat(),
+            not_after=_day(certificate.not_valid_after),
             fingerprint=hashlib.sha256(certificate.dump()).hexdigest(),
             file=str(path),
+            not_before=_day(certificate.not_valid_before),
         )
 
+    @staticmethod
+    def _describe_crl(revocations: crl.CertificateList, path: Path) -> TrustedCrl:
+        tbs = revocations["tbs_cert_list"]
+        next_update = tbs["next_update"].native
+        return TrustedCrl(
+            issuer=revocations.issuer.human_friendly, this_update=_day(tbs["this_update"].native),
+            next_update=_day(next_update), revoked=len(tbs["revoked_certificates"]),
+            outdated=bool(next_update and next_update < datetime.now(UTC)),
+            fingerprint=hashlib.sha256(revocations.dump()).hexdigest(), file=str(path))
+
+    def _files(self, pattern: str) -> list[Path]:
+        return sorted(self.folder.glob(pattern)) if self.folder.is_dir() else []
+
     def certificates(self) -> list[x509.Certificate]:
-        if not self.folder.is_dir():
-            return []
-        return [load_certificate(path.read_bytes(), path) for path in sorted(self.folder.glob("*.pem"))]
+        return [load_certificate(path.read_bytes(), path) for path in self._files("*.pem")]
 
-    def describe(self) -> list[TrustedCertificate]:
-        return [self._describe(load_certificate(p.read_bytes(), p), p)
-                for p in sorted(self.folder.glob("*.pem"))] if self.folder.is_dir() else []
+    def revocation_lists(self) -> list[crl.CertificateList]:
+        return [_load_crl(path.read_bytes()) for path in self._files("*.crl")]
 
+    def material(self) -> TrustMaterial:
+        return TrustMaterial([c.dump() for c in self.certificates()],
+                             [r.dump() for r in self.revocation_lists()])
 
-def _common_name(certificate: x509.Certificate | None) -> str:
-    if certificate is None:
-        return ""
-    names = certificate.subject.native
-    return str(names.get("common_name") or certificate.subject.human_friendly)
-
-
-def _one(embedded, roots: list[x509.Certificate]) -> dict[str, Any]:
-    context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
-    status = validate_pdf_signature(embedded, context)
-    signed_at: datetime | None = status.signer_reported_dt
-    return {
-        "field": embedded.field_name,
-        "signed_by": _common_name(status.signing_cert),
-        "signed_at": signed_at.isoformat() if signed_at else "",
-        "intact": bool(status.intact and status.valid),
-        "trusted": bool(status.trusted),
-        "covers_file": status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
-        "changes_after": (status.modification_level or ModificationLevel.NONE).name,
-        "docmdp_ok": status.docmdp_ok is not False,
-    }
+    def describe(self) -> list[TrustedCertificate | TrustedCrl]:
+        certificates = [self._describe(load_certificate(p.read_bytes(), p), p) for p in self._files("*.pem")]
+        crls = [self._describe_crl(_load_crl(p.read_bytes()), p) for p in self._files("*.crl")]
+        return [*certificates, *crls]
 
 
-def _verdict(found: list[dict[str, Any]]) -> tuple[str, str]:
-    allowed = {ModificationLevel.NONE.name, ModificationLevel.LTA_UPDATES.name,
-               ModificationLevel.FORM_FILLING.name}
-    if not all(item["intact"] for item in found):
-        return "invalid", "chữ ký không khớp với nội dung tệp (tệp đã bị thay đổi hoặc chữ ký hỏng)"
-    if not found[-1]["covers_file"] or any(
-            item["changes_after"] not in allowed or not item["docmdp_ok"] for item in found):
-        return "invalid", "tệp đã bị sửa đổi sau khi ký"
-    if not all(item["trusted"] for item in found):
-        return "untrusted", "chứng thư số của người ký không thuộc danh sách tin cậy (vanthu trust add)"
+def _common_name(name: x509.Name) -> str:
+    names = name.native
+    return str(names.get("common_name") or name.human_friendly)
+
+
+def _words(text: str) -> list[str]:
+    return sorted(fold(text).split())
+
+
+def _claimed_time(embedded) -> tuple[datetime | None, datetime | None]:
+    """(signer's own time, timestamp token's time): read before validating, to validate at that time."""
+    stamp = None
+    for token in extract_tst_data_iter(embedded.signer_info, signed=False):
+        stamp = token["encap_content_info"]["content"].parsed["gen_time"].native
+    return embedded.self_reported_timestamp, stamp
+
+
+def _context(certificate: x509.Certificate, moment: datetime | None, roots: list[x509.Certificate],
+             crls: list[crl.CertificateList]) -> ValidationContext:
+    """Point-in-time validation at the signing time, with the store's CRL of the issuer required
+    when there is one."""
+    has_crl = any(item.issuer == certificate.issuer for item in crls)
+    rule = RevocationCheckingRule.CRL_REQUIRED if has_crl else RevocationCheckingRule.CHECK_IF_DECLARED_SOFT
+    policy = CertRevTrustPolicy(RevocationCheckingPolicy(rule, RevocationCheckingRule.CHECK_IF_DECLARED_SOFT),
+                                retroactive_revinfo=True)
+    return ValidationContext(trust_roots=roots, crls=crls, allow_fetching=False, moment=moment,
+                             revinfo_policy=policy)
+
+
+def _vn_date(moment: datetime) -> str:
+    return moment.astimezone().strftime("%d/%m/%Y")
+
+
+def _trust_verdict(status, certificate: x509.Certificate, moment: datetime,
+                   roots: list[x509.Certificate]) -> tuple[str, str]:
+    """The state and reason of an intact, unmodified signature, from what its chain said."""
+    problem = status.trust_problem_indic
+    name = problem.name if problem else ""
+    if status.trusted and not problem:
+        return "valid", ""
+    if "REVOKED" in name:
+        details = status.revocation_details
+        when = f" ngày {_vn_date(details.revocation_date)}" if details else ""
+        whose = "chứng thư của cơ quan chứng thực" if details and details.ca_revoked else "chứng thư"
+        return "invalid", f"{whose} đã bị thu hồi{when}"
+    if "OUT_OF_BOUNDS" in name or "EXPIRED" in name or "NOT_YET" in name:
+        return "invalid", _out_of_bounds(certificate, moment, roots)
+    if certificate.self_signed != "no":
+        return "untrusted", "chứng thư tự ký, không do cơ quan chứng thực tin cậy cấp"
+    if "NO_CERTIFICATE_CHAIN" in name or "CHAIN_CONSTRAINTS" in name or not name:
+        return "untrusted", "chứng thư không do cơ quan chứng thực tin cậy cấp"
+    if "TRY_LATER" in name or "REVOCATION" in name:
+        return "untrusted", "không kiểm tra được tình trạng thu hồi của chứng thư"
+    return "untrusted", f"không xác thực được chuỗi chứng thư ({name})"
+
+
+def _out_of_bounds(certificate: x509.Certificate, moment: datetime, roots: list[x509.Certificate]) -> str:
+    if certificate.not_valid_after < moment:
+        return "chứng thư đã hết hạn trước thời điểm ký"
+    if certificate.not_valid_before > moment:
+        return "chứng thư chưa có hiệu lực tại thời điểm ký"
+    issuer = next((root for root in roots if root.subject == certificate.issuer), None)
+    if issuer is not None and issuer.not_valid_after < moment:
+        return "chứng thư của cơ quan chứng thực đã hết hạn trước thời điểm ký"
+    return "chứng thư hoặc chuỗi chứng thư không còn hiệu lực tại thời điểm ký"
+
+
+def _integrity_verdict(status, last: bool) -> tuple[str, str]:
+    if not (status.intact and status.valid):
+        return "invalid", "chữ ký không khớp với nội dung đã ký (nội dung bị thay đổi hoặc chữ ký hỏng)"
+    level = status.modification_level or ModificationLevel.NONE
+    if level == ModificationLevel.ANNOTATIONS:
+        return "invalid", "văn bản bị thêm chú thích (annotation) sau khi ký"
+    if level == ModificationLevel.OTHER or status.docmdp_ok is False or (
+            last and status.coverage != SignatureCoverageLevel.ENTIRE_FILE and level not in CHANGES):
+        return "invalid", "văn bản bị sửa nội dung sau khi ký"
     return "valid", ""
 
 
-def check_signatures(data: bytes, roots: list[x509.Certificate]) -> SignatureCheck:
-    """The signature status of a PDF's bytes; never raises for a broken signature."""
+def _blank() -> dict[str, Any]:
+    return {"field": "", "holder": "", "organization": "", "issuer": "", "serial": "", "kind": "personal",
+            "signed_at": "", "timestamp_at": "", "state": "invalid", "reason": "", "changes_after": "",
+            "signed_by": "", "intact": False, "trusted": False, "covers_file": False, "docmdp_ok": False}
+
+
+def _facts(embedded) -> dict[str, Any]:
+    """Who signed, read from the certificate; the other keys are filled in by the checks."""
+    certificate = embedded.signer_cert
+    subject = certificate.subject.native
+    holder = _common_name(certificate.subject)
+    return {**_blank(), "field": embedded.field_name, "holder": holder, "signed_by": holder,
+            "organization": str(subject.get("organization_name") or ""),
+            "issuer": _common_name(certificate.issuer), "serial": format(certificate.serial_number, "X")}
+
+
+def _one(embedded, roots: list[x509.Certificate], crls: list[crl.CertificateList],
+         last: bool) -> dict[str, Any]:
+    item = _facts(embedded)
+    signed_at, stamped_at = _claimed_time(embedded)
+    moment = stamped_at or signed_at
+    item["signed_at"] = signed_at.isoformat() if signed_at else ""
+    item["timestamp_at"] = stamped_at.isoformat() if stamped_at else ""
+    status = validate_pdf_signature(embedded, _context(embedded.signer_cert, moment, roots, crls))
+    item.update(intact=bool(status.intact and status.valid), trusted=bool(status.trusted),
+                covers_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
+                changes_after=CHANGES.get(status.modification_level or ModificationLevel.NONE, "other"),
+                docmdp_ok=status.docmdp_ok is not False)
+    state, reason = _integrity_verdict(status, last)
+    if state == "valid":
+        state, reason = _trust_verdict(status, embedded.signer_cert, moment or datetime.now(UTC), roots)
+    item.update(state=state, reason=reason)
+    return item
+
+
+def _broken(embedded, exc: Exception) -> dict[str, Any]:
+    log.warning("chữ ký %s hỏng", getattr(embedded, "field_name", "?"), exc_info=exc)
+    try:
+        item = _facts(embedded)
+    except _PYHANKO_ERRORS:
+        item = {**_blank(), "field": str(getattr(embedded, "field_name", ""))}
+    item.update(state="invalid", reason="chữ ký hỏng, không đọc được")
+    return item
+
+
+def _is_body(item: dict[str, Any], issuer: str) -> bool:
+    """The issuing body (or its office) as printed in the header, or a certificate that says so."""
+    holder = fold(item["holder"]).strip()
+    if issuer and _words(item["holder"]) == _words(issuer):
+        return True
+    if item["organization"] and holder == fold(item["organization"]).strip():
+        return True
+    return holder.startswith(BODY_WORDS)
+
+
+def _warnings(found: list[dict[str, Any]], issuer: str, signer: str,
+              crls: list[crl.CertificateList]) -> list[str]:
+    warnings = []
+    people = [item for item in found if item["kind"] == "personal" and item["holder"]]
+    if signer and people and not any(_words(p["holder"]) == _words(signer) for p in people):
+        for person in people:
+            warnings.append(f"chữ ký cá nhân là của «{person['holder']}», khác người ký in trên văn bản "
+                            f"«{signer}»")
+    for body in (item for item in found if item["kind"] == "organisation"):
+        if issuer and _words(body["holder"]) != _words(issuer):
+            warnings.append(f"chữ ký cơ quan là của «{body['holder']}», khác cơ quan ban hành ở đầu văn bản "
+                            f"«{issuer}»")
+    covered = {_common_name(item.issuer) for item in crls}
+    for name in dict.fromkeys(i["issuer"] for i in found if i["trusted"] and i["issuer"] not in covered):
+        warnings.append(f"chưa có danh sách thu hồi (CRL) của «{name}» trong vanthu trust: "
+                        "chưa kiểm tra được chứng thư do cơ quan này cấp có bị thu hồi hay không")
+    return warnings
+
+
+def _summary(found: list[dict[str, Any]]) -> tuple[str, str]:
+    worst = max(found, key=lambda item: STATE_ORDER[item["state"]])
+    if worst["state"] == "valid":
+        return "valid", ""
+    number = found.index(worst) + 1
+    return worst["state"], f"chữ ký {number} ({worst['holder'] or 'không rõ'}): {worst['reason']}"
+
+
+def check_signatures(data: bytes, material: TrustMaterial, issuer: str = "",
+                     signer: str = "") -> SignatureCheck:
+    """Every signature of a PDF's bytes, in signing order; never raises for a broken signature.
+
+    ``issuer`` and ``signer`` are the body and person printed on the document: they decide which
+    signature is the body's and what a clerk is warned about.
+    """
+    roots, crls = material.parsed()
     try:
         embedded = PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures
     except _PYHANKO_ERRORS as exc:
-        return SignatureCheck("invalid", reason=f"không đọc được phần chữ ký ({exc})")
+        log.warning("không đọc được phần chữ ký", exc_info=exc)
+        return SignatureCheck("invalid", reason="không đọc được phần chữ ký của tệp")
     if not embedded:
         return SignatureCheck("unsigned")
-    try:
-        found = [_one(signature, roots) for signature in embedded]
-    except _PYHANKO_ERRORS as exc:
-        return SignatureCheck("invalid", reason=f"chữ ký hỏng ({exc})")
-    status, reason = _verdict(found)
+    ordered = sorted(embedded, key=lambda e: e.signed_revision)
+    found = []
+    for index, signature in enumerate(ordered):
+        try:
+            found.append(_one(signature, roots, crls, index == len(ordered) - 1))
+        except _PYHANKO_ERRORS as exc:
+            found.append(_broken(signature, exc))
+    for item in found:
+        item["kind"] = "organisation" if _is_body(item, issuer) else "personal"
+    status, reason = _summary(found)
     first = found[0]
-    return SignatureCheck(status, first["signed_by"], first["signed_at"], reason, found)
+    return SignatureCheck(status, first["holder"], first["signed_at"], reason, found,
+                          _warnings(found, issuer, signer, crls))

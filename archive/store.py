@@ -66,6 +66,11 @@ class ArchiveStore:
         write_replacing(target.with_suffix(SIDECAR), sidecar.encode("utf-8"))
         return relative
 
+    def rewrite_sidecar(self, relative_pdf: str, record: dict[str, Any]) -> None:
+        """A sidecar written again (signatures re-checked); the archived PDF is never touched."""
+        sidecar = json.dumps({**record, "path": relative_pdf}, ensure_ascii=False, indent=1)
+        write_replacing((self.root / relative_pdf).with_suffix(SIDECAR), sidecar.encode("utf-8"))
+
     def sidecars(self) -> Iterator[dict[str, Any]]:
         for path in sorted(self.root.rglob(f"*{SIDECAR}")):
             yield json.loads(path.read_text("utf-8"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import multiprocessing
+import statistics
 import sys
 import tempfile
 import time
@@ -18,7 +19,7 @@ from docxtpl import DocxTemplate
 from docgen.documents import build_document
 from docgen.files import write_new
 from docgen.kinds import find_kind
-from docgen.pdf import convert_to_pdf
+from docgen.pdf import WarmConverter, convert_to_pdf, preview_pdf
 from docgen.register import Register
 from docgen.rendering import build_context
 from vanthu.workspace import Workspace, init_workspace
@@ -108,6 +109,35 @@ def bench_pdf(workspace: Workspace, batch: int = 10) -> None:
           f"{warm:6.2f} s per document in a batch of {batch} (one soffice start)")
 
 
+def bench_warm_pdf(workspace: Workspace, count: int = 10) -> None:
+    """Cold (one soffice start per document) against warm (WarmConverter) for a draft preview."""
+    document = two_page_cong_van(workspace)
+    docx = workspace.renderer().render(document, 1, TODAY)
+    path = workspace.out / "preview.docx"
+    path.write_bytes(docx)
+    soffice = workspace.settings.soffice
+    cold = []
+    for _ in range(3):
+        started = time.perf_counter()
+        convert_to_pdf([path], soffice)
+        cold.append(time.perf_counter() - started)
+    started = time.perf_counter()
+    with WarmConverter(soffice) as converter:
+        start = time.perf_counter() - started
+        if not converter.warm:
+            print(f"warm PDF: unavailable ({converter.fallback_reason})")
+            return
+        preview_pdf(converter, docx)  # LibreOffice loads its Writer filters on the first document
+        warm = []
+        for _ in range(count):
+            started = time.perf_counter()
+            preview_pdf(converter, docx)
+            warm.append(time.perf_counter() - started)
+    print(f"PDF preview of a 2-page Công văn: cold {statistics.median(cold):5.2f} s median of 3, "
+          f"warm {statistics.median(warm):5.2f} s median of {count} (max {max(warm):.2f} s; "
+          f"warm server start {start:.1f} s, once per service start)")
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workspace = init_workspace(Path(tmp) / "ws")
@@ -116,6 +146,7 @@ def main() -> None:
         bench_allocate(Path(tmp), 4, 500)
         if "--no-pdf" not in sys.argv:
             bench_pdf(workspace)
+            bench_warm_pdf(workspace)
 
 
 if __name__ == "__main__":

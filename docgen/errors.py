@@ -43,3 +43,7 @@ class ConverterMissing(VanthuError):
 
 class ConversionFailed(VanthuError):
     """LibreOffice ran but did not produce the PDF."""
+
+
+class WarmConverterUnavailable(VanthuError):
+    """The long-lived LibreOffice (unoserver) could not be started; the cold path is used instead."""

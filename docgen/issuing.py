@@ -107,10 +107,15 @@ def issue_documents(documents: list[Document], *, register: Register, renderer: 
     return results
 
 
+Converter = Callable[[list[Path]], list[Path]]  # DOCX paths in, PDF paths (same order) out
+
+
 def attach_pdfs(issued: list[Issued], register: Register | None, soffice: str,
-                timeout: float) -> None:
-    """Convert every issued DOCX in one LibreOffice run and note the PDFs in the register."""
-    pdfs = convert_to_pdf([item.docx for item in issued], soffice, timeout)
+                timeout: float, convert: Converter | None = None) -> None:
+    """Convert every issued DOCX in one LibreOffice run (or with ``convert``, the service's warm
+    LibreOffice) and note the PDFs in the register."""
+    paths = [item.docx for item in issued]
+    pdfs = convert(paths) if convert else convert_to_pdf(paths, soffice, timeout)
     for item, pdf in zip(issued, pdfs, strict=True):
         item.pdf = pdf
         if item.entry and register:

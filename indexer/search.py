@@ -53,6 +53,7 @@ class SearchRequest:
     limit: int = 20
     offset: int = 0
     facets: bool = False
+    signature: str | None = None  # valid | untrusted | invalid | unsigned
 
 
 @dataclass
@@ -111,6 +112,8 @@ def _filters(query: Query, request: SearchRequest, gazetteer: Gazetteer, taxonom
         if kind is None:
             raise InvalidInput(f"không có loại văn bản «{request.kind}»", field="--kind")
         query.any_of.append([("kind", kind.code)])
+    if request.signature:
+        query.any_of.append([("signature", request.signature)])
     if request.signer:
         query.required += [("signer_name", s) for s in folded(syllables(request.signer))]
     query.date_from = request.date_from.isoformat() if request.date_from else None

@@ -99,3 +99,46 @@ def archive_ws(issued: Issued, tmp_path: Path) -> Workspace:
     root = tmp_path / "archive-ws"
     shutil.copytree(issued.root, root)
     return Workspace(root)
+
+
+PASSWORD = "mat-khau-thu-nghiem"
+# One user a role: the clerk and the leader cleared for MẬT, the staff member of team 9 for nothing.
+USERS = {"vt": ("van-thu", "MẬT", None), "cv": ("chuyen-vien", "", 9), "ld": ("lanh-dao", "MẬT", None),
+         "qt": ("quan-tri", "", None)}
+SECRET_SUBJECT = "phương án diễn tập khu vực phòng thủ tại đặc khu Phú Quý"
+
+
+@pytest.fixture(scope="session")
+def office_template(tmp_path_factory) -> Path:
+    """A workspace as an office has it: three documents issued by vanthu and archived (one of them
+    MẬT, the only one naming Phú Quý), and a user for each role."""
+    root = tmp_path_factory.mktemp("office") / "ws"
+    init_workspace(root)
+    data = tmp_path_factory.mktemp("office-data")
+    secret = data / "mat.yaml"
+    secret.write_text(yaml.safe_dump({**CONG_VAN, "subject": SECRET_SUBJECT, "secrecy": "MẬT",
+                                      "body": "Đề nghị đặc khu Phú Quý chuẩn bị lực lượng diễn tập."},
+                                     allow_unicode=True), "utf-8")
+    plain = data / "cv.yaml"
+    plain.write_text(yaml.safe_dump(CONG_VAN, allow_unicode=True), "utf-8")
+    for args in (["cong-van", str(plain), str(secret)], ["thong-bao", str(EXAMPLES / "thong_bao_ket_luan.yaml")]):
+        result = CliRunner().invoke(cli, ["new", *args, "--pdf", "--home", str(root)])
+        assert result.exit_code == 0, result.output
+    for pdf in (root / "out").glob("*.pdf"):
+        shutil.copy(pdf, root / "inbox" / pdf.name)
+    result = CliRunner().invoke(cli, ["ingest", str(root / "inbox"), "--home", str(root)])
+    assert result.exit_code == 0, result.output
+    for login, (role, clearance, team) in USERS.items():
+        args = ["user", "add", login, "--role", role, "--password-stdin", "--home", str(root)]
+        args += ["--clearance", clearance] if clearance else []
+        args += ["--team", str(team)] if team else []
+        result = CliRunner().invoke(cli, args, input=PASSWORD + "\n")
+        assert result.exit_code == 0, result.output
+    return root
+
+
+@pytest.fixture
+def office_ws(office_template: Path, tmp_path: Path) -> Workspace:
+    root = tmp_path / "office-ws"
+    shutil.copytree(office_template, root)
+    return Workspace(root)

@@ -13,7 +13,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-from pyhanko.pdf_utils.generic import NameObject, TextStringObject
+from pyhanko.pdf_utils.generic import NameObject, StreamObject, TextStringObject
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import signers
 from pyhanko_certvalidator.registry import SimpleCertificateStore
@@ -23,6 +23,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 class Identity:
     key: ec.EllipticCurvePrivateKey
     cert: x509.Certificate
+    crl_url: str = ""  # a CA's: where its certificates say its revocation list is published
 
     @property
     def pem(self) -> bytes:
@@ -33,29 +34,59 @@ class Identity:
         return self.cert.public_bytes(serialization.Encoding.DER)
 
 
-def _name(common_name: str) -> x509.Name:
-    return x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-                      x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+def _name(common_name: str, organization: str = "") -> x509.Name:
+    attributes = [x509.NameAttribute(NameOID.COUNTRY_NAME, "VN")]
+    if organization:
+        attributes.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization))
+    return x509.Name([*attributes, x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
 
 
-def make_identity(common_name: str, issuer: Identity | None = None) -> Identity:
-    """A CA when ``issuer`` is None, else a signing certificate issued by it."""
+def make_identity(common_name: str, issuer: Identity | None = None, *, organization: str = "",
+                  crl_url: str = "", valid_days: tuple[float, float] = (-1, 365),
+                  ca: bool | None = None) -> Identity:
+    """A CA when ``issuer`` is None, else a signing certificate issued by it.
+
+    A CA given ``crl_url`` puts it as the CRL distribution point of every certificate it
+    issues, as real CAs do; ``valid_days`` is (not before, not after) in days from now, so an
+    expired certificate is ``(-30, -1)``; ``ca=False`` without an issuer is a self-signed
+    personal certificate.
+    """
     key = ec.generate_private_key(ec.SECP256R1())
     now = dt.datetime.now(dt.UTC)
+    is_ca = issuer is None if ca is None else ca
     builder = (x509.CertificateBuilder()
-               .subject_name(_name(common_name))
-               .issuer_name(issuer.cert.subject if issuer else _name(common_name))
+               .subject_name(_name(common_name, organization))
+               .issuer_name(issuer.cert.subject if issuer else _name(common_name, organization))
                .public_key(key.public_key())
                .serial_number(x509.random_serial_number())
-               .not_valid_before(now - dt.timedelta(days=1))
-               .not_valid_after(now + dt.timedelta(days=365))
-               .add_extension(x509.BasicConstraints(ca=issuer is None, path_length=None), critical=True)
+               .not_valid_before(now + dt.timedelta(days=valid_days[0]))
+               .not_valid_after(now + dt.timedelta(days=valid_days[1]))
+               .add_extension(x509.BasicConstraints(ca=is_ca, path_length=None), critical=True)
                .add_extension(x509.KeyUsage(
                    digital_signature=True, content_commitment=True, key_encipherment=False,
-                   data_encipherment=False, key_agreement=False, key_cert_sign=issuer is None,
-                   crl_sign=issuer is None, encipher_only=False, decipher_only=False), critical=True))
+                   data_encipherment=False, key_agreement=False, key_cert_sign=is_ca,
+                   crl_sign=is_ca, encipher_only=False, decipher_only=False), critical=True))
+    if issuer is not None and issuer.crl_url:
+        point = x509.DistributionPoint([x509.UniformResourceIdentifier(issuer.crl_url)], None, None, None)
+        builder = builder.add_extension(x509.CRLDistributionPoints([point]), critical=False)
     cert = builder.sign(issuer.key if issuer else key, hashes.SHA256())
-    return Identity(key, cert)
+    return Identity(key, cert, crl_url if is_ca else "")
+
+
+def make_crl(ca: Identity, revoked: list[tuple[Identity, dt.datetime]] = (), *,
+             next_update_days: float = 7, pem: bool = False) -> bytes:
+    """The CA's certificate revocation list: each (certificate, revocation time), DER or PEM."""
+    now = dt.datetime.now(dt.UTC)
+    next_update = now + dt.timedelta(days=next_update_days)
+    builder = (x509.CertificateRevocationListBuilder().issuer_name(ca.cert.subject)
+               .last_update(min(now - dt.timedelta(minutes=1), next_update - dt.timedelta(days=7)))
+               .next_update(next_update))
+    for identity, when in revoked:
+        builder = builder.add_revoked_certificate(
+            x509.RevokedCertificateBuilder().serial_number(identity.cert.serial_number)
+            .revocation_date(when).build())
+    crl = builder.sign(ca.key, hashes.SHA256())
+    return crl.public_bytes(serialization.Encoding.PEM if pem else serialization.Encoding.DER)
 
 
 def _asn1(identity: Identity) -> tuple[asn1_x509.Certificate, asn1_keys.PrivateKeyInfo]:
@@ -65,6 +96,7 @@ def _asn1(identity: Identity) -> tuple[asn1_x509.Certificate, asn1_keys.PrivateK
 
 
 def sign_pdf(data: bytes, signer: Identity, ca: Identity, field: str = "Signature1") -> bytes:
+    """One more signature, in ``field``: sign again with another field for a second signature."""
     cert, key = _asn1(signer)
     root = asn1_x509.Certificate.load(ca.der)
     simple = signers.SimpleSigner(cert, key, SimpleCertificateStore.from_certs([cert, root]))
@@ -78,6 +110,16 @@ def tamper(data: bytes) -> bytes:
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     writer.root[NameObject("/Lang")] = TextStringObject("en")
     writer.update_root()
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def change_page(data: bytes) -> bytes:
+    """An incremental update after signing that draws over page 1: the content itself changed."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    stream = writer.add_object(StreamObject(stream_data=b"q 1 0 0 rg 72 72 200 40 re f Q"))
+    writer.add_stream_to_page(0, stream)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -6,18 +6,20 @@ import signal
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
-from archive.pipeline import FileUnavailable, Outcome, Pipeline, ingest_many
+from archive.pipeline import FileUnavailable, Outcome, ingest_many
+from archive.recheck import StateChange, recheck_signatures
+from archive.signatures import TrustedCrl, log_to
 from archive.store import ArchiveStore
-from archive.watcher import InboxWatcher, WatchOptions, candidate_files
+from archive.watcher import candidate_files
 from docgen.errors import InvalidInput
 from docgen.secrecy import CONSOLE
-from indexer.indexing import IndexUpdater
+from vanthu.office import check_archive, find_document, opened_pipeline, watch_inbox
 from vanthu.options import CliError, VanthuCommand, VanthuGroup, home_option, json_option, print_json
 from vanthu.workspace import Workspace
 
@@ -25,25 +27,14 @@ INDEX_BATCH = 200  # records indexed per writer during a bulk ingest
 STATUS_LABELS = {"archived": "Đã lưu trữ", "duplicate": "Trùng lặp", "quarantined": "Cách ly"}
 SIGNATURE_LABELS = {"valid": "hợp lệ", "untrusted": "chưa xác thực được nguồn",
                     "invalid": "KHÔNG hợp lệ", "unsigned": "không ký số"}
+STATE_WORDS = {"valid": "Hợp lệ", "untrusted": "Chưa xác thực được nguồn", "invalid": "KHÔNG hợp lệ", "": "—"}
+KIND_WORDS = {"personal": "cá nhân", "organisation": "cơ quan"}
+CHANGE_WORDS = {"none": "không có", "form_filling": "điền biểu mẫu", "annotations": "thêm chú thích",
+                "other": "sửa nội dung"}
 
 
 def _warn(message: str) -> None:
     click.echo(f"Cảnh báo: {message}", err=True)
-
-
-@contextmanager
-def opened_pipeline(workspace: Workspace) -> Iterator[tuple[Pipeline, IndexUpdater]]:
-    """The pipeline, with the search index and the follow-up book following what it archives."""
-    with workspace.register() as register, workspace.catalog() as catalog, \
-            workspace.task_book() as tasks:
-        updater = workspace.index_updater(catalog, _warn)
-        pipeline = workspace.pipeline(register, catalog)
-        pipeline.listeners += [tasks.read_record, updater.queue]  # the index is flushed last
-        updater.catch_up(also=[tasks.read_record])
-        try:
-            yield pipeline, updater
-        finally:
-            updater.flush()
 
 
 def _outcome_line(outcome: Outcome) -> str:
@@ -59,8 +50,11 @@ def _outcome_line(outcome: Outcome) -> str:
 def _emit(outcome: Outcome, as_json: bool) -> None:
     if as_json:
         print_json(outcome.as_json())
-    else:
-        click.echo(_outcome_line(outcome))
+        return
+    click.echo(_outcome_line(outcome))
+    if outcome.status == "archived":
+        for warning in outcome.record.get("warnings") or []:
+            click.echo(f"    Cảnh báo: {warning}")
 
 
 @click.command(cls=VanthuCommand)
@@ -70,10 +64,6 @@ def _emit(outcome: Outcome, as_json: bool) -> None:
 def watch(polling: bool, as_json: bool, home: Path | None) -> None:
     """Theo dõi inbox/ và lưu trữ các tệp PDF đã ký; Ctrl-C để dừng."""
     workspace = Workspace.locate(home)
-    settings = workspace.settings
-    options = WatchOptions(delay=settings.stability_delay, rescan_seconds=settings.rescan_minutes * 60,
-                           polling=polling, poll_seconds=settings.poll_seconds,
-                           retry_cap_seconds=settings.retry_cap_seconds)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_args: stop.set())
@@ -84,11 +74,8 @@ def watch(polling: bool, as_json: bool, home: Path | None) -> None:
         else:
             _warn(message)
 
-    with opened_pipeline(workspace) as (pipeline, updater):
-        click.echo(f"Đang theo dõi {workspace.inbox} (Ctrl-C để dừng)", err=True)
-        watcher = InboxWatcher(pipeline, workspace.inbox, options, report)
-        watcher.after_tick.append(updater.flush)
-        watcher.run(stop)
+    click.echo(f"Đang theo dõi {workspace.inbox} (Ctrl-C để dừng)", err=True)
+    watch_inbox(workspace, stop, report, _warn, polling=polling)
     click.echo("Đã dừng theo dõi.", err=True)
 
 
@@ -118,7 +105,7 @@ def ingest(paths: tuple[Path, ...], as_json: bool, home: Path | None) -> None:
     outcomes: list[Outcome] = []
     failures: list[str] = []
     show_bar = not as_json and sys.stdout.isatty()
-    with opened_pipeline(workspace) as (pipeline, updater):
+    with opened_pipeline(workspace, _warn) as (pipeline, updater):
         pipeline.recover()
         results = ingest_many(pipeline, files, workers=workspace.settings.ingest_workers)
         with click.progressbar(results, length=len(files), label="Đang lưu trữ", hidden=not show_bar) as bar:
@@ -151,8 +138,30 @@ def _summarise(outcomes: list[Outcome], failures: list[str], show_bar: bool) -> 
 
 FIELDS = (("symbol", "Số, ký hiệu"), ("kind_name", "Loại"), ("date", "Ngày"), ("issuer", "Cơ quan"),
           ("subject", "Trích yếu"), ("authority", "Thẩm quyền ký"), ("signer_title", "Chức vụ"),
-          ("signer", "Người ký"), ("signature", "Chữ ký số"), ("signed_by", "Chứng thư của"),
-          ("signed_at", "Thời điểm ký"), ("path", "Tệp lưu trữ"), ("register", "Sổ đăng ký"))
+          ("signer", "Người ký"), ("signature", "Chữ ký số"), ("path", "Tệp lưu trữ"),
+          ("register", "Sổ đăng ký"))
+
+
+def _when(value: str) -> str:
+    """An ISO time as a clerk reads it: 14:05 03/06/2026, in this machine's time zone."""
+    if not value:
+        return "—"
+    return datetime.fromisoformat(value).astimezone().strftime("%H:%M:%S %d/%m/%Y")
+
+
+def _signature_lines(number: int, item: dict[str, Any]) -> Iterator[str]:
+    kind = KIND_WORDS.get(item.get("kind", ""), "")
+    yield f"Chữ ký {number}: {item.get('holder') or '—'} ({kind})"
+    if item.get("organization"):
+        yield f"    Đơn vị: {item['organization']}"
+    yield f"    Cấp bởi: {item.get('issuer') or '—'}, số sê-ri {item.get('serial') or '—'}"
+    stamp = f" (dấu thời gian: {_when(item['timestamp_at'])})" if item.get("timestamp_at") else ""
+    yield f"    Thời điểm ký: {_when(item.get('signed_at', ''))}{stamp}"
+    yield f"    Trạng thái: {STATE_WORDS.get(item.get('state', ''), item.get('state'))}"
+    if item.get("reason"):
+        yield f"    Lý do: {item['reason']}"
+    if item.get("changes_after"):
+        yield f"    Thay đổi sau khi ký: {CHANGE_WORDS.get(item['changes_after'], item['changes_after'])}"
 
 
 def _show_lines(record: dict[str, Any]) -> Iterator[str]:
@@ -167,6 +176,8 @@ def _show_lines(record: dict[str, Any]) -> Iterator[str]:
     for key, label in (("to", "Kính gửi"), ("recipients", "Nơi nhận")):
         for item in record.get(key) or []:
             yield f"{label}: - {item}"
+    for number, item in enumerate(record.get("signatures") or [], start=1):
+        yield from _signature_lines(number, item)
     for cited in record.get("cites") or []:
         yield f"Viện dẫn: {cited['kind']} số {cited['symbol']} {cited['date']}".rstrip()
     if record.get("missing"):
@@ -181,34 +192,51 @@ def _show_lines(record: dict[str, Any]) -> Iterator[str]:
 @home_option
 def show(key: str, as_json: bool, home: Path | None) -> None:
     """Xem hồ sơ một văn bản đã lưu trữ, theo mã hoặc số, ký hiệu (1417-CV/TU)."""
-    with Workspace.locate(home).catalog() as catalog:
-        rows = catalog.find(key, CONSOLE)
-    if not rows:
-        raise CliError(f"kho lưu trữ không có văn bản «{key}»")
-    if len(rows) > 1:
-        raise CliError(f"có {len(rows)} văn bản khớp «{key}»; dùng mã: {', '.join(r.id for r in rows)}")
-    record = {**rows[0].record, "path": rows[0].path}
+    record = find_document(Workspace.locate(home), key, CONSOLE)
     if as_json:
         print_json(record)
     else:
         click.echo("\n".join(_show_lines(record)))
 
 
+def _change_line(change: StateChange) -> str:
+    label = change.symbol or f"[{change.id}]"
+    return (f"{label}: chữ ký {change.number} ({change.holder or '—'}): "
+            f"{STATE_WORDS.get(change.old, change.old)} → {STATE_WORDS.get(change.new, change.new)}"
+            + (f" — {change.reason}" if change.reason else ""))
+
+
+def _recheck(workspace: Workspace) -> list[StateChange]:
+    """Signatures judged again; the catalog, the sidecars and the index follow."""
+    log_to(workspace.log)
+    trust = workspace.trust_store().material()
+    with workspace.catalog() as catalog:
+        updater = workspace.index_updater(catalog, _warn)
+        changes = recheck_signatures(ArchiveStore(workspace.archive), catalog, trust, updater.queue)
+        updater.flush()
+    return changes
+
+
 @click.command(cls=VanthuCommand)
 @home_option
 def check(home: Path | None) -> None:
-    """Băm lại toàn bộ kho lưu trữ: báo tệp bị sửa, bị mất, hoặc không có trong danh mục."""
+    """Kiểm tra lại kho: băm lại từng tệp (bị sửa, bị mất, lạ) và kiểm tra lại mọi chữ ký số
+    theo danh sách tin cậy và danh sách thu hồi hiện có."""
     workspace = Workspace.locate(home)
-    with workspace.catalog() as catalog:
-        expected = {row.path: row.sha256 for row in catalog.archived()}
-    report = ArchiveStore(workspace.archive).check(expected)
-    for label, items in (("Bị sửa", report.changed), ("Bị mất", report.missing),
-                         ("Không có trong danh mục", report.untracked)):
-        for item in items:
+    report = check_archive(workspace)
+    for label, key in (("Bị sửa", "changed"), ("Bị mất", "missing"), ("Không có trong danh mục", "untracked")):
+        for item in report[key]:
             click.echo(f"{label}: archive/{item}")
-    if not report.clean:
+    changes = _recheck(workspace)
+    for change in changes:
+        click.echo(f"Chữ ký thay đổi: {_change_line(change)}")
+    if not report["clean"]:
         raise CliError("kho lưu trữ không khớp danh mục", exit_code=1)
-    click.echo(f"Kho lưu trữ nguyên vẹn: {len(expected)} văn bản.")
+    broken = [c for c in changes if c.new == "invalid"]
+    if broken:
+        raise CliError(f"{len(broken)} chữ ký nay KHÔNG hợp lệ", exit_code=1)
+    click.echo(f"Kho lưu trữ nguyên vẹn: {report['documents']} văn bản; "
+               f"{len(changes)} chữ ký thay đổi trạng thái.")
 
 
 @click.group(cls=VanthuGroup)
@@ -217,19 +245,26 @@ def trust() -> None:
 
 
 @trust.command("add")
-@click.argument("certificate", metavar="TỆP_CHỨNG_THƯ", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("certificate", metavar="TỆP", type=click.Path(dir_okay=False, path_type=Path))
 @home_option
 def trust_add(certificate: Path, home: Path | None) -> None:
-    """Thêm một chứng thư (PEM hoặc DER) vào danh sách tin cậy."""
+    """Thêm chứng thư gốc của cơ quan chứng thực, hoặc danh sách thu hồi chứng thư (CRL); PEM hoặc DER."""
     added = Workspace.locate(home).trust_store().add(certificate)
-    click.echo(f"Đã thêm chứng thư tin cậy: {added.subject} (hết hạn {added.not_after})")
+    if isinstance(added, TrustedCrl):
+        click.echo(f"Đã thêm danh sách thu hồi (CRL) của {added.issuer}: {added.revoked} chứng thư "
+                   f"bị thu hồi, cập nhật {added.this_update}, lần cập nhật sau {added.next_update or '—'}")
+        if added.outdated:
+            _warn(f"danh sách thu hồi này đã quá hạn cập nhật ({added.next_update}); hãy lấy bản mới")
+        return
+    click.echo(f"Đã thêm chứng thư tin cậy: {added.subject} "
+               f"(hiệu lực {added.not_before} đến {added.not_after})")
 
 
 @trust.command("list")
 @json_option
 @home_option
 def trust_list(as_json: bool, home: Path | None) -> None:
-    """Liệt kê các chứng thư tin cậy."""
+    """Liệt kê các chứng thư tin cậy và danh sách thu hồi (CRL)."""
     found = Workspace.locate(home).trust_store().describe()
     if as_json:
         print_json([vars(item) for item in found])
@@ -237,5 +272,11 @@ def trust_list(as_json: bool, home: Path | None) -> None:
     if not found:
         click.echo("Chưa có chứng thư tin cậy nào; thêm bằng: vanthu trust add TỆP_CHỨNG_THƯ")
     for item in found:
-        click.echo(f"{item.subject} — cấp bởi {item.issuer}, hết hạn {item.not_after}, "
-                   f"SHA-256 {item.fingerprint[:16]}…")
+        if isinstance(item, TrustedCrl):
+            late = " — ĐÃ QUÁ HẠN CẬP NHẬT, cần lấy bản mới" if item.outdated else ""
+            click.echo(f"CRL của {item.issuer} — cập nhật {item.this_update}, "
+                       f"lần sau {item.next_update or '—'}, {item.revoked} chứng thư bị thu hồi, "
+                       f"SHA-256 {item.fingerprint[:16]}…{late}")
+        else:
+            click.echo(f"{item.subject} — cấp bởi {item.issuer}, hiệu lực {item.not_before} đến "
+                       f"{item.not_after}, SHA-256 {item.fingerprint[:16]}…")

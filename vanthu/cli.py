@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from docgen.errors import ConversionFailed, ConverterMissing, InvalidInput
-from docgen.kinds import Kind, find_kind, generated_kinds
-from vanthu import messages
+from docgen.errors import InvalidInput
+from docgen.kinds import find_kind
+from vanthu import messages, office
+from vanthu.office import generated_kind
 from vanthu.options import LazyGroup, VanthuGroup, home_option, json_option, print_json
 from vanthu.workspace import Workspace, init_workspace
 
@@ -37,7 +38,8 @@ LAZY_COMMANDS = {
     "show": ("vanthu.archive_cli:show",
             'Xem hồ sơ một văn bản đã lưu trữ, theo mã hoặc số, ký hiệu (1417-CV/TU).'),
     "check": ("vanthu.archive_cli:check",
-             'Băm lại toàn bộ kho lưu trữ: báo tệp bị sửa, bị mất, hoặc không có trong danh mục.'),
+             'Kiểm tra lại kho: băm lại từng tệp (bị sửa, bị mất, lạ) và kiểm tra lại mọi chữ ký số theo danh '
+             'sách tin cậy và danh sách thu hồi hiện có.'),
     "trust": ("vanthu.archive_cli:trust",
              'Chứng thư số tin cậy (ví dụ chứng thư gốc của CA Chính phủ).'),
     "search": ("vanthu.search_cli:search_command",
@@ -50,6 +52,14 @@ LAZY_COMMANDS = {
               'Báo cáo nhanh hằng tuần của các Tổ theo dõi địa bàn.'),
     "tasks": ("vanthu.digest_cli:tasks",
              'Nhiệm vụ có thời hạn trong các thông báo kết luận, chỉ thị đã lưu trữ.'),
+    "user": ("vanthu.access_cli:user",
+            'Người dùng dịch vụ web: thêm, liệt kê, khóa, đổi mật khẩu.'),
+    "token": ("vanthu.access_cli:token",
+             'Mã truy cập API cho các hệ thống khác (ví dụ hệ thống điều hành tác nghiệp).'),
+    "audit": ("vanthu.access_cli:audit",
+             'Nhật ký: ai đã làm gì, lúc nào (mới nhất trước).'),
+    "serve": ("vanthu.serve_cli:serve",
+             'Chạy dịch vụ web của văn phòng (và theo dõi inbox/); Ctrl-C để dừng.'),
     "digest": ("vanthu.digest_cli:digest",
               'Báo cáo tổng hợp tuần: báo cáo nhanh các tổ, văn bản trong tuần, nhiệm vụ đến hạn, quá hạn.'),
 }
@@ -68,15 +78,6 @@ def init(directory: Path) -> None:
     workspace = init_workspace(directory)
     click.echo(f"Đã tạo không gian làm việc: {workspace.root}")
     click.echo(f"Sửa cấu hình (cơ quan, người ký, nhiệm kỳ, lề, cỡ chữ) trong {workspace.config}")
-
-
-def _kind(value: str) -> Kind:
-    kind = find_kind(value)
-    if kind is None or kind not in generated_kinds():
-        names = ", ".join(f"{k.slug} ({k.code})" for k in generated_kinds())
-        raise InvalidInput(f"không tạo được loại văn bản «{value}»; chọn một trong: {names}",
-                           field="LOẠI")
-    return kind
 
 
 def _describe(item: Issued) -> str:
@@ -105,21 +106,11 @@ def new(kind: str, datafiles: tuple[Path, ...], draft: bool, want_pdf: bool,
     chuyển PDF trong một lần chạy LibreOffice.
     """
     from docgen.documents import load_document
-    from docgen.issuing import attach_pdfs, issue_documents
 
     workspace = Workspace.locate(home)
-    document_kind = _kind(kind)
+    document_kind = generated_kind(kind)
     documents = [load_document(path, document_kind, workspace.profile) for path in datafiles]
-    with workspace.register() as book:
-        issued = issue_documents(documents, register=book, renderer=workspace.renderer(),
-                                 out_dir=out_dir or workspace.out, today=date.today(), draft=draft)
-        pdf_error = None
-        if want_pdf:
-            try:
-                attach_pdfs(issued, book, workspace.settings.soffice,
-                            workspace.settings.pdf_timeout)
-            except (ConverterMissing, ConversionFailed) as exc:
-                pdf_error = exc
+    issued, pdf_error = office.issue(workspace, documents, draft=draft, want_pdf=want_pdf, out_dir=out_dir)
     for item in issued:
         if as_json:
             print_json(item.as_json())

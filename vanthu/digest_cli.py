@@ -8,20 +8,12 @@ from typing import Any
 
 import click
 
-from archive.store import ArchiveStore
-from digest.compose import MARKER, Sources, collect, fill, subject_of
-from digest.reports import index_record
-from digest.weeks import Week, parse_week, week_due
 from docgen.dates import short_date
-from docgen.documents import Document
-from docgen.errors import ConversionFailed, ConverterMissing, InvalidInput
-from docgen.issuing import attach_pdfs, issue_documents
-from docgen.kinds import find_kind
+from docgen.errors import InvalidInput
 from docgen.secrecy import CONSOLE
-from indexer.engine import IndexUnavailable
-from indexer.indexing import index_document
+from vanthu import office
+from vanthu.office import current_week
 from vanthu.options import (
-    CliError,
     VanthuCommand,
     VanthuGroup,
     date_value,
@@ -32,11 +24,6 @@ from vanthu.options import (
 from vanthu.workspace import Workspace
 
 STATUS_LABELS = {"on_time": "đã báo cáo", "late": "báo cáo muộn", "missing": "CHƯA BÁO CÁO"}
-
-
-def _week(workspace: Workspace, label: str | None) -> Week:
-    weekday, at = workspace.report_clock()
-    return parse_week(label, weekday, at) if label else week_due(datetime.now(), weekday, at)
 
 
 def week_option(command: Any) -> Any:
@@ -60,19 +47,15 @@ def report_add(team: int, week: str | None, received: str | None, source: Path, 
     """Nhận báo cáo nhanh của một tổ: YAML (noi_bat, kho_khan, kien_nghi, localities), DOCX hoặc PDF."""
     workspace = Workspace.locate(home)
     try:
-        at = datetime.fromisoformat(received) if received else datetime.now()
+        at = datetime.fromisoformat(received) if received else None
     except ValueError as exc:
         raise InvalidInput(f"«{received}» không phải thời điểm (viết 2026-05-21 16:30)",
                            field="--received") from exc
-    chosen = _week(workspace, week) if week or not received else week_due(at, *workspace.report_clock())
-    saved = workspace.report_book().add(team, chosen, source, at.replace(tzinfo=None))
-    try:
-        workspace.search_index().add([index_document(index_record(saved), workspace.gazetteer,
-                                                     workspace.taxonomy)])
-    except IndexUnavailable as exc:
-        click.echo(f"Cảnh báo: chưa đưa báo cáo vào chỉ mục tìm kiếm: {exc}", err=True)
-    late = " (nộp sau hạn, ghi là báo cáo muộn)" if saved["late"] else ""
-    click.echo(f"Đã nhận báo cáo của Tổ {team}, tuần {chosen.label}{late}.")
+    receipt = office.receive_report(workspace, team, source, week=week, received=at)
+    if receipt.index_warning:
+        click.echo(f"Cảnh báo: {receipt.index_warning}", err=True)
+    late = " (nộp sau hạn, ghi là báo cáo muộn)" if receipt.report["late"] else ""
+    click.echo(f"Đã nhận báo cáo của Tổ {team}, tuần {receipt.week.label}{late}.")
 
 
 @report.command("status")
@@ -82,20 +65,19 @@ def report_add(team: int, week: str | None, received: str | None, source: Path, 
 def report_status(week: str | None, as_json: bool, home: Path | None) -> None:
     """Tổ nào đã báo cáo, báo cáo muộn, hoặc chưa báo cáo trong tuần."""
     workspace = Workspace.locate(home)
-    chosen = _week(workspace, week)
-    statuses = workspace.report_book().status(chosen)
+    chosen = current_week(workspace, week)
+    state = office.week_status(workspace, chosen)
     if as_json:
-        print_json({"week": chosen.label, "deadline": chosen.deadline.isoformat(),
-                    "teams": [vars(s) for s in statuses]})
+        print_json(state)
         return
     deadline = chosen.deadline
     click.echo(f"Tuần {chosen.label}, hạn {deadline:%H:%M} ngày {short_date(deadline.date())}:")
-    for status in statuses:
+    for status in state["teams"]:
         when = ""
-        if status.submitted_at:
-            moment = datetime.fromisoformat(status.submitted_at)
+        if status["submitted_at"]:
+            moment = datetime.fromisoformat(status["submitted_at"])
             when = f" lúc {moment:%H:%M} ngày {short_date(moment.date())}"
-        click.echo(f"  Tổ {status.team:>2}: {STATUS_LABELS[status.status]}{when}")
+        click.echo(f"  Tổ {status['team']:>2}: {STATUS_LABELS[status['status']]}{when}")
 
 
 def _task_lines(task: dict[str, Any]) -> str:
@@ -126,10 +108,8 @@ def tasks(ctx: click.Context, team: int | None, locality: str | None, due_within
         return
     workspace = Workspace.locate(home)
     today = date_value("--on", as_of) or date.today()
-    with workspace.task_book() as book:
-        found = book.select(viewer=CONSOLE, today=today, team=team, locality=locality, due_within=due_within,
-                            overdue=overdue, open_only=not show_all)
-    rows = [task.as_dict(workspace.gazetteer, today) for task in found]
+    rows = office.select_tasks(workspace, CONSOLE, today=today, team=team, locality=locality,
+                               due_within=due_within, overdue=overdue, open_only=not show_all)
     if as_json:
         print_json(rows)
         return
@@ -159,15 +139,6 @@ def tasks_edit(task_id: int, due: str, home: Path | None) -> None:
     click.echo(f"Nhiệm vụ #{task.id}: hạn mới {short_date(new_due)}.")
 
 
-def _digest_document(workspace: Workspace, week: Week) -> Document:
-    profile = workspace.profile
-    issuer = profile.body("VPTU" if "VPTU" in profile.bodies else None)
-    return Document(kind=find_kind("BC"), issuer=issuer, subject=subject_of(week),  # type: ignore[arg-type]
-                    signer=profile.signer(issuer.signer), date=week.deadline.date(), text=MARKER,
-                    recipients=("Thường trực Tỉnh ủy", "Các đồng chí Ủy viên Ban Thường vụ Tỉnh ủy",
-                                "Các Tổ theo dõi địa bàn"), source=f"tong-hop-{week.label}")
-
-
 @click.command(cls=VanthuCommand)
 @week_option
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
@@ -180,25 +151,11 @@ def digest(week: str | None, out_file: Path | None, want_pdf: bool, issue: bool,
            home: Path | None) -> None:
     """Báo cáo tổng hợp tuần: báo cáo nhanh các tổ, văn bản trong tuần, nhiệm vụ đến hạn, quá hạn."""
     workspace = Workspace.locate(home)
-    chosen = _week(workspace, week)
-    if issue and out_file:
-        raise InvalidInput("văn bản cấp số được ghi vào out/ theo số, ký hiệu; bỏ --out", field="--out")
-    with workspace.catalog() as catalog, workspace.task_book() as book:
-        data = collect(chosen, Sources(catalog, ArchiveStore(workspace.archive), workspace.report_book(),
-                                       book, workspace.gazetteer, workspace.taxonomy, CONSOLE))
+    chosen = current_week(workspace, week)
     if as_json:
-        print_json(data)
+        print_json(office.digest_data(workspace, chosen, CONSOLE))
         return
-    with workspace.register() as register:
-        [made] = issue_documents([_digest_document(workspace, chosen)], register=register,
-                                 renderer=workspace.renderer(), today=date.today(), draft=not issue,
-                                 out_dir=(out_file.parent if out_file else workspace.out),
-                                 draft_name=(out_file.name if out_file else f"tong-hop-{chosen.label}.docx"),
-                                 finish=lambda rendered: fill(rendered, data))
-        if want_pdf:
-            try:
-                attach_pdfs([made], register, workspace.settings.soffice, workspace.settings.pdf_timeout)
-            except (ConverterMissing, ConversionFailed) as exc:
-                raise CliError(f"đã ghi {made.docx} nhưng chưa tạo được PDF: {exc}", exit_code=1) from exc
+    made = office.compile_digest(workspace, chosen, CONSOLE, issue_number=issue, want_pdf=want_pdf,
+                                 out_file=out_file)
     label = f"Đã cấp số {made.symbol}: " if made.entry else "Đã tạo báo cáo tổng hợp: "
     click.echo(f"{label}{made.docx}" + (f"\n    PDF: {made.pdf}" if made.pdf else ""))

@@ -11,7 +11,8 @@ import click
 
 from archive.store import ArchiveStore
 from docgen.secrecy import CONSOLE
-from indexer.search import SearchRequest, search
+from indexer.search import SearchRequest
+from vanthu.office import search_archive
 from vanthu.options import VanthuCommand, VanthuGroup, date_value, home_option, json_option, print_json
 from vanthu.workspace import Workspace
 
@@ -41,6 +42,9 @@ def _hit_lines(hit: dict[str, Any]) -> list[str]:
 @click.option("--topic", help="Chủ đề (ví dụ dat-dai-gpmb); xem vanthu.toml.")
 @click.option("--kind", help="Loại văn bản (CV, QĐ, TB, KL…).")
 @click.option("--signer", help="Người ký (có hoặc không dấu).")
+@click.option("--signature", type=click.Choice(["valid", "untrusted", "invalid", "unsigned"]),
+              help="Trạng thái chữ ký số: valid (hợp lệ), untrusted (chưa xác thực được nguồn), "
+                   "invalid (KHÔNG hợp lệ), unsigned (không ký số).")
 @click.option("--from", "date_from", help="Từ ngày (2026-05-01 hoặc 01/5/2026).")
 @click.option("--to", "date_to", help="Đến ngày.")
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True,
@@ -50,14 +54,13 @@ def _hit_lines(hit: dict[str, Any]) -> list[str]:
 @json_option
 @home_option
 def search_command(text: str, locality: str | None, team: int | None, topic: str | None, kind: str | None,
-                   signer: str | None, date_from: str | None, date_to: str | None, sort: str, limit: int,
-                   as_json: bool, home: Path | None) -> None:
+                   signer: str | None, signature: str | None, date_from: str | None, date_to: str | None,
+                   sort: str, limit: int, as_json: bool, home: Path | None) -> None:
     """Tìm văn bản đã lưu trữ, có dấu hoặc không dấu; "cụm từ" trong ngoặc kép phải đứng liền nhau."""
     workspace = Workspace.locate(home)
     request = SearchRequest(text, locality, team, topic, kind, signer, date_value("--from", date_from),
-                            date_value("--to", date_to), sort, limit)
-    answer = search(workspace.search_index(), ArchiveStore(workspace.archive), request,
-                    workspace.gazetteer, workspace.taxonomy, CONSOLE)
+                            date_value("--to", date_to), sort, limit, signature=signature)
+    answer = search_archive(workspace, request, CONSOLE)
     if as_json:
         print_json(answer)
         return

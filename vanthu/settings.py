@@ -22,6 +22,8 @@ def _setting(default: Any, help_text: str) -> Any:
 class Settings:
     soffice: str = _setting("soffice", "Lệnh LibreOffice dùng để chuyển DOCX sang PDF.")
     pdf_timeout: float = _setting(300.0, "Số giây tối đa chờ LibreOffice chuyển xong một lô PDF.")
+    unoserver: str = _setting(
+        "", "Lệnh unoserver giữ LibreOffice chạy sẵn cho dịch vụ web (trống: .venv-uno của dự án).")
     stability_delay: float = _setting(
         2.0, "Số giây một tệp trong inbox/ phải đứng yên (không đổi cỡ, giờ sửa) mới được lưu trữ.")
     rescan_minutes: float = _setting(
@@ -35,6 +37,9 @@ class Settings:
     report_time: str = _setting("09:00", "Giờ hạn báo cáo nhanh (giờ:phút); tuần tổng hợp kết thúc lúc này.")
     retry_cap_seconds: float = _setting(
         300.0, "Thời gian chờ tối đa (giây) giữa hai lần thử lại một tệp bị khóa.")
+    upload_limit_mb: float = _setting(
+        50.0, "Dung lượng tối đa (MB) của một tệp tải lên dịch vụ web; tệp lớn hơn bị từ chối.")
+    upload_max_files: int = _setting(20, "Số tệp tối đa trong một lần tải lên dịch vụ web.")
 
     @classmethod
     def from_table(cls, table: Any, source: str) -> Settings:

@@ -19,11 +19,15 @@ from docgen.profile import Profile, build_profile, default_profile_text, merged_
 from vanthu.settings import Settings
 
 if TYPE_CHECKING:  # the heavy modules are imported by the methods that need them (start-up time)
+    from access.audit import AuditLog
+    from access.users import UserBook
     from archive.catalog import Catalog
     from archive.pipeline import Pipeline
+    from archive.quarantine import Quarantine
     from archive.signatures import TrustStore
     from digest.reports import ReportBook
     from digest.tasks import TaskBook
+    from docgen.drafts import DraftBook
     from docgen.register import Register
     from docgen.rendering import Renderer
     from indexer.engine import SearchIndex
@@ -53,6 +57,7 @@ class Workspace:
     trust = property(lambda self: self.root / "trust")
     index = property(lambda self: self.root / "index")
     reports = property(lambda self: self.root / "reports")
+    log = property(lambda self: self.root / "vanthu.log")
 
     @classmethod
     def locate(cls, home: Path | None) -> Workspace:
@@ -151,6 +156,30 @@ class Workspace:
 
         return Catalog(self.register_path)
 
+    def quarantine_book(self) -> Quarantine:
+        from archive.quarantine import Quarantine
+
+        return Quarantine(self.quarantine, self.inbox)
+
+    def users(self) -> UserBook:
+        from access.users import UserBook
+
+        return UserBook(self.register_path)
+
+    def audit(self) -> AuditLog:
+        from access.audit import AuditLog
+
+        return AuditLog(self.register_path)
+
+    def drafts(self) -> DraftBook:
+        from docgen.drafts import DraftBook
+
+        return DraftBook(self.register_path)
+
+    @property
+    def log_folder(self) -> Path:
+        return self.root / "logs"
+
     def trust_store(self) -> TrustStore:
         from archive.signatures import TrustStore
 
@@ -158,8 +187,10 @@ class Workspace:
 
     def pipeline(self, register: Register, catalog: Catalog) -> Pipeline:
         from archive.pipeline import Pipeline
+        from archive.signatures import log_to
         from archive.store import ArchiveStore
 
+        log_to(self.log)
         return Pipeline(store=ArchiveStore(self.archive), catalog=catalog, register=register,
                         trust=self.trust_store(), inbox=self.inbox, quarantine=self.quarantine)
 

@@ -1,0 +1,1 @@
+"""Who may use the service: users, roles and rights, sessions, API tokens, the audit log."""

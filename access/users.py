@@ -1,0 +1,258 @@
+"""Users of the service, their passwords, sessions and API tokens, in the workspace database.
+
+Passwords are hashed with argon2id and never stored or logged otherwise.
+Sessions and tokens are random strings given to the user once; the database
+keeps only their SHA-256, so a copy of the database opens no door. Disabling
+a user deletes their sessions at once, and every request checks the user is
+still active. After ``MAX_FAILURES`` failed logins a login is locked for
+``LOCK_MINUTES``, whether or not it exists, so that the lock tells nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from access.roles import ROLES
+from docgen.database import Database, connect
+from docgen.errors import InvalidInput, VanthuError
+from docgen.secrecy import TOP, Viewer, mark_name
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS users (
+    login TEXT PRIMARY KEY,
+    name TEXT NOT NULL DEFAULT '',
+    role TEXT NOT NULL,
+    team INTEGER,
+    clearance INTEGER NOT NULL DEFAULT 0 CHECK (clearance BETWEEN 0 AND 3),
+    password_hash TEXT NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    key_hash TEXT PRIMARY KEY,
+    login TEXT NOT NULL REFERENCES users (login),
+    csrf TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tokens (
+    id INTEGER PRIMARY KEY,
+    login TEXT NOT NULL REFERENCES users (login),
+    name TEXT NOT NULL DEFAULT '',
+    key_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS login_failures (
+    login TEXT PRIMARY KEY,
+    count INTEGER NOT NULL,
+    locked_until TEXT NOT NULL DEFAULT ''
+);
+"""
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+SESSION_HOURS = 10  # a working day; the user logs in again the next morning
+MIN_PASSWORD = 8
+_LOGIN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
+_HASHER = PasswordHasher()  # argon2id with the library's current parameters
+_DUMMY = _HASHER.hash("vanthu: a hash to compare against when the login does not exist")
+
+
+class LoginFailed(VanthuError):
+    """Wrong login, wrong password, a disabled or locked login: one message for all of them."""
+
+    def __init__(self) -> None:
+        super().__init__("Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang tạm khóa; "
+                         f"sau {MAX_FAILURES} lần sai, tài khoản bị khóa {LOCK_MINUTES} phút.")
+
+
+@dataclass(frozen=True)
+class User:
+    login: str
+    name: str
+    role: str
+    team: int | None
+    clearance: int
+    active: bool
+
+    @property
+    def viewer(self) -> Viewer:
+        return Viewer(self.login, self.clearance)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"login": self.login, "name": self.name, "role": self.role, "team": self.team,
+                "clearance": mark_name(self.clearance), "active": self.active}
+
+
+@dataclass(frozen=True)
+class Session:
+    user: User
+    csrf: str
+
+
+def _now() -> datetime:
+    return datetime.now().astimezone()
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def check_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự", field="mật khẩu")
+    return password
+
+
+class UserBook(Database):
+    def __init__(self, path: Path):
+        self.conn = connect(path, SCHEMA)
+
+    # Users
+
+    def add(self, login: str, *, role: str, password: str, name: str = "", team: int | None = None,
+            clearance: int = 0) -> User:
+        if not _LOGIN.match(login):
+            raise InvalidInput("chỉ gồm chữ thường không dấu, số, dấu chấm, gạch; 2 đến 32 ký tự",
+                               field="LOGIN")
+        if role not in ROLES:
+            raise InvalidInput(f"«{role}» không phải vai trò; chọn một trong: {', '.join(ROLES)}",
+                               field="--role")
+        if not 0 <= clearance <= TOP:
+            raise InvalidInput("độ mật không hợp lệ", field="--clearance")
+        if self.get(login) is not None:
+            raise InvalidInput(f"đã có người dùng «{login}»", field="LOGIN")
+        self.conn.execute(
+            "INSERT INTO users (login, name, role, team, clearance, password_hash, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (login, name, role, team, clearance, _HASHER.hash(check_password(password)),
+             _now().isoformat(timespec="seconds")))
+        return self.require(login)
+
+    def get(self, login: str) -> User | None:
+        row = self.conn.execute("SELECT login, name, role, team, clearance, active FROM users WHERE login=?",
+                                (login,)).fetchone()
+        return User(row[0], row[1], row[2], row[3], row[4], bool(row[5])) if row else None
+
+    def require(self, login: str) -> User:
+        user = self.get(login)
+        if user is None:
+            raise InvalidInput(f"không có người dùng «{login}»", field="LOGIN")
+        return user
+
+    def all(self) -> list[User]:
+        rows = self.conn.execute(
+            "SELECT login, name, role, team, clearance, active FROM users ORDER BY login")
+        return [User(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in rows]
+
+    def disable(self, login: str) -> User:
+        """Disabled at once: the user's sessions end and their tokens stop working."""
+        self.require(login)
+        self.conn.execute("BEGIN IMMEDIATE")
+        self.conn.execute("UPDATE users SET active=0 WHERE login=?", (login,))
+        self.conn.execute("DELETE FROM sessions WHERE login=?", (login,))
+        self.conn.execute("COMMIT")
+        return self.require(login)
+
+    def set_password(self, login: str, password: str) -> None:
+        """A new password ends the user's other sessions and lifts a lock."""
+        self.require(login)
+        self.conn.execute("BEGIN IMMEDIATE")
+        self.conn.execute("UPDATE users SET password_hash=? WHERE login=?",
+                          (_HASHER.hash(check_password(password)), login))
+        self.conn.execute("DELETE FROM sessions WHERE login=?", (login,))
+        self.conn.execute("DELETE FROM login_failures WHERE login=?", (login,))
+        self.conn.execute("COMMIT")
+
+    # Logging in
+
+    def authenticate(self, login: str, password: str) -> User:
+        """The user, or ``LoginFailed``: the same answer, after the same work, whatever was wrong."""
+        login = login.strip().lower()
+        locked = self._locked(login)
+        row = self.conn.execute("SELECT password_hash FROM users WHERE login=? AND active=1",
+                                (login,)).fetchone()
+        try:
+            ok = _HASHER.verify(row[0] if row else _DUMMY, password) and row is not None
+        except (VerificationError, InvalidHashError):
+            ok = False
+        if locked or not ok:
+            if not locked:
+                self._failed(login)
+            raise LoginFailed()
+        self.conn.execute("DELETE FROM login_failures WHERE login=?", (login,))
+        return self.require(login)
+
+    def _locked(self, login: str) -> bool:
+        row = self.conn.execute("SELECT locked_until FROM login_failures WHERE login=?", (login,)).fetchone()
+        return bool(row and row[0] and datetime.fromisoformat(row[0]) > _now())
+
+    def _failed(self, login: str) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")
+        row = self.conn.execute("SELECT count FROM login_failures WHERE login=?", (login,)).fetchone()
+        count = (row[0] if row else 0) + 1
+        until = (_now() + timedelta(minutes=LOCK_MINUTES)).isoformat() if count >= MAX_FAILURES else ""
+        self.conn.execute("INSERT INTO login_failures (login, count, locked_until) VALUES (?, ?, ?) "
+                          "ON CONFLICT (login) DO UPDATE SET count=excluded.count, "
+                          "locked_until=excluded.locked_until", (login, 0 if until else count, until))
+        self.conn.execute("COMMIT")
+
+    # Sessions
+
+    def open_session(self, user: User) -> str:
+        """A new session key, to go into the user's cookie; only its hash is kept."""
+        key = secrets.token_urlsafe(32)
+        now = _now()
+        self.conn.execute("INSERT INTO sessions (key_hash, login, csrf, created_at, expires_at) "
+                          "VALUES (?, ?, ?, ?, ?)",
+                          (_hash(key), user.login, secrets.token_urlsafe(24), now.isoformat(),
+                           (now + timedelta(hours=SESSION_HOURS)).isoformat()))
+        return key
+
+    def session(self, key: str) -> Session | None:
+        row = self.conn.execute("SELECT login, csrf, expires_at FROM sessions WHERE key_hash=?",
+                                (_hash(key),)).fetchone()
+        if row is None or datetime.fromisoformat(row[2]) <= _now():
+            return None
+        user = self.get(row[0])
+        return Session(user, row[1]) if user and user.active else None
+
+    def close_session(self, key: str) -> None:
+        self.conn.execute("DELETE FROM sessions WHERE key_hash=?", (_hash(key),))
+
+    # API tokens
+
+    def create_token(self, login: str, name: str = "") -> tuple[int, str]:
+        """A new token for ``login``: (its id, the token itself, shown only this once)."""
+        self.require(login)
+        key = "vt_" + secrets.token_urlsafe(32)
+        cursor = self.conn.execute(
+            "INSERT INTO tokens (login, name, key_hash, created_at) VALUES (?, ?, ?, ?)",
+            (login, name, _hash(key), _now().isoformat(timespec="seconds")))
+        return int(cursor.lastrowid or 0), key
+
+    def revoke_token(self, token_id: int) -> None:
+        done = self.conn.execute("UPDATE tokens SET revoked_at=? WHERE id=? AND revoked_at=''",
+                                 (_now().isoformat(timespec="seconds"), token_id))
+        if done.rowcount == 0:
+            raise InvalidInput(f"không có mã truy cập số {token_id} đang dùng", field="ID")
+
+    def tokens(self) -> list[dict[str, Any]]:
+        rows = self.conn.execute("SELECT id, login, name, created_at, revoked_at FROM tokens ORDER BY id")
+        return [dict(zip(("id", "login", "name", "created_at", "revoked_at"), row, strict=True))
+                for row in rows]
+
+    def token_user(self, key: str) -> User | None:
+        row = self.conn.execute("SELECT login FROM tokens WHERE key_hash=? AND revoked_at=''",
+                                (_hash(key),)).fetchone()
+        user = self.get(row[0]) if row else None
+        return user if user and user.active else None

@@ -1,0 +1,229 @@
+"""Walking through the service as a person does: a real ``vanthu serve`` and Debian's Chromium.
+
+The server runs as a subprocess on a free port of 127.0.0.1 and is polled until it answers;
+Playwright drives the system Chromium (its own browser download is not reachable here). Each
+test takes a screenshot of what the person saw; ``VANTHU_SCREENSHOTS=docs/screenshots`` keeps
+them for the README.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import PASSWORD, SECRET_SUBJECT
+from pdf_factory import sign_pdf
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+VANTHU = str(Path(sys.executable).parent / "vanthu")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def signed(issued, tmp_path_factory) -> Path:
+    """A PDF signed by pyHanko, made before the browser starts (Playwright's sync API holds the event loop
+    that pyHanko's own asyncio.run would need)."""
+    path = tmp_path_factory.mktemp("signed") / "cong-van-da-ky.pdf"
+    path.write_bytes(sign_pdf(issued.pdfs["cv1"], issued.signer, issued.ca))
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(office_template: Path, signed: Path, tmp_path_factory) -> Iterator[tuple[str, Path]]:
+    root = tmp_path_factory.mktemp("served") / "ws"
+    shutil.copytree(office_template, root)
+    port = _free_port()
+    process = subprocess.Popen([VANTHU, "serve", "--port", str(port), "--home", str(root)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(base + "/api/health", timeout=1) as answer:
+                if answer.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail(f"vanthu serve did not answer: {process.stdout.read() if process.stdout else ''}")
+    yield base, root
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=90) == 0
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN", accept_downloads=True)
+    yield context.new_page()
+    context.close()
+
+
+def shot(page: Page, name: str, tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("VANTHU_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def log_in(page: Page, base: str, login: str, password: str = PASSWORD) -> None:
+    page.goto(base + "/")
+    page.get_by_label("Tên đăng nhập").fill(login)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+
+
+def search(page: Page, text: str) -> None:
+    page.get_by_label("Tìm kiếm").fill(text)
+    page.get_by_role("button", name="Tìm", exact=True).click()
+
+
+def test_search_with_and_without_accents_a_facet_and_a_documents_pdf(server, page, tmp_path):
+    base, _root = server
+    log_in(page, base, "vt")
+    expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
+    search(page, "giải phóng mặt bằng")
+    with_accents = page.get_by_role("status").inner_text()
+    search(page, "giai phong mat bang")
+    expect(page.get_by_role("status")).to_have_text(with_accents)
+    expect(page.locator(".hit mark").first).to_be_visible()
+    shot(page, "tra-cuu", tmp_path)
+    page.locator(".facet", has_text="Địa bàn").get_by_role("link", name="Đắk Song").click()
+    assert "locality=" in page.url  # the URL holds the query: a search can be bookmarked
+    expect(page.get_by_role("status")).to_contain_text("Tìm thấy 1 văn bản")
+    page.locator("a.symbol").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Thông báo")
+    with page.expect_response(lambda r: "/tep/0" in r.url) as answer:
+        page.reload()
+    assert answer.value.headers["content-type"] == "application/pdf"
+    shot(page, "van-ban", tmp_path)
+
+
+def test_a_clerk_drafts_previews_issues_and_downloads_a_cong_van(server, page, tmp_path):
+    base, _root = server
+    log_in(page, base, "vt")
+    page.get_by_role("link", name="Soạn văn bản").click()
+    page.get_by_role("link", name="Công văn").click()
+    page.get_by_label("Trích yếu").fill("đôn đốc nộp báo cáo nhanh đúng hạn")
+    page.get_by_label("Kính gửi").fill("Các Tổ theo dõi địa bàn\nĐảng ủy các xã, phường, đặc khu")
+    page.get_by_label("Nội dung").fill("Đề nghị các Tổ gửi báo cáo nhanh trước 09 giờ thứ Sáu hằng tuần.")
+    page.get_by_label("Nơi nhận").fill("Thường trực Tỉnh ủy")
+    started = time.monotonic()
+    with page.expect_response(lambda r: r.request.method == "POST" and "/soan/" in r.url) as preview:
+        page.get_by_role("button", name="Xem trước").click()
+    assert preview.value.headers["content-type"] == "application/pdf"
+    print(f"xem trước: {time.monotonic() - started:.2f} s")
+    page.wait_for_timeout(2000)  # the browser's PDF viewer draws the page
+    shot(page, "soan-van-ban", tmp_path)
+    page.get_by_role("button", name="Cấp số và phát hành").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Đã cấp số 03-CV/TU")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Tải PDF").click()
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
+    shot(page, "da-cap-so", tmp_path)
+    page.get_by_role("link", name="Xem sổ đăng ký").click()
+    expect(page.get_by_role("cell", name="đôn đốc nộp báo cáo nhanh đúng hạn")).to_be_visible()
+    shot(page, "so-dang-ky", tmp_path)
+
+
+def test_a_clerk_uploads_a_signed_pdf(server, signed, page, tmp_path):
+    base, _root = server
+    log_in(page, base, "vt")
+    page.get_by_role("link", name="Lưu trữ").click()
+    page.get_by_label("Tệp PDF đã ký").set_input_files(str(signed))
+    page.get_by_role("button", name="Lưu trữ", exact=True).click()
+    expect(page.get_by_role("cell", name="Đã lưu trữ")).to_be_visible()
+    expect(page.get_by_role("cell", name="Chưa xác thực được nguồn")).to_be_visible()
+    shot(page, "luu-tru", tmp_path)
+
+
+def test_staff_send_their_teams_report_and_a_clerk_compiles_the_digest(server, page, tmp_path):
+    base, _root = server
+    log_in(page, base, "cv")
+    page.get_by_role("link", name="Báo cáo tuần").click()
+    expect(page.get_by_label("Tổ", exact=True)).to_have_value("9")
+    page.get_by_label("Nổi bật").fill("Tình hình an ninh trật tự ổn định\nThu ngân sách đạt kế hoạch")
+    page.get_by_role("button", name="Gửi báo cáo").click()
+    expect(page.get_by_role("status")).to_contain_text("Đã nhận báo cáo của Tổ 9")
+    expect(page.get_by_role("row", name="Tổ 9")).not_to_contain_text("CHƯA BÁO CÁO")
+    shot(page, "bao-cao-tuan", tmp_path)
+    page.get_by_role("button", name="Đăng xuất").click()
+    log_in(page, base, "vt")
+    page.get_by_role("link", name="Báo cáo tuần").click()
+    page.get_by_role("button", name="Tổng hợp").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Đã tạo báo cáo tổng hợp")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Tải DOCX").click()
+    assert Path(download.value.path()).read_bytes().startswith(b"PK")
+
+
+def test_staff_without_clearance_never_meet_the_secret_document(server, page, tmp_path):
+    base, root = server
+    log_in(page, base, "cv")
+    for text in ("Phú Quý", "dien tap", ""):
+        search(page, text)
+        expect(page.locator("main")).not_to_contain_text(SECRET_SUBJECT)
+    from docgen.secrecy import CONSOLE
+    from vanthu import office
+    from vanthu.workspace import Workspace
+
+    secret = office.find_document(Workspace(root), "02-CV/TU", CONSOLE)["id"]
+    for path in (f"/van-ban/{secret}", f"/api/documents/{secret}", f"/van-ban/{secret}/tep/0"):
+        answer = page.goto(base + path)
+        assert answer is not None and answer.status == 404
+        expect(page.locator("body")).not_to_contain_text(SECRET_SUBJECT)
+    page.goto(base + "/api/digest?week=2026-W23")
+    expect(page.locator("body")).not_to_contain_text("02-CV/TU")
+    page.goto(base + f"/van-ban/{secret}")
+    shot(page, "khong-tim-thay", tmp_path)
+
+
+def test_a_forged_form_is_refused(server, page, tmp_path):
+    base, _root = server
+    log_in(page, base, "vt")
+    page.get_by_role("link", name="Sổ đăng ký").click()
+    form = page.locator("form.inline-form").first
+    form.locator("input[name=csrf]").evaluate("field => field.value = 'gia-mao'")
+    form.get_by_placeholder("Lý do").fill("thử giả mạo")
+    form.get_by_role("button", name="Hủy số").click()
+    expect(page.get_by_role("alert")).to_contain_text("CSRF")
+    shot(page, "csrf", tmp_path)
+    page.goto(base + "/so-dang-ky")
+    expect(page.locator("main")).not_to_contain_text("thử giả mạo")
+
+
+def test_five_wrong_passwords_lock_the_login(server, page, tmp_path):
+    base, _root = server
+    for _ in range(5):
+        log_in(page, base, "ld", "mat-khau-sai")
+        expect(page.get_by_role("alert")).to_contain_text("không đúng")
+    log_in(page, base, "ld")
+    expect(page.get_by_role("alert")).to_contain_text("tạm khóa")
+    expect(page.get_by_role("button", name="Đăng xuất")).to_have_count(0)
+    shot(page, "dang-nhap-bi-khoa", tmp_path)

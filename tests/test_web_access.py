@@ -1,0 +1,117 @@
+"""Every route × every role, and the secrecy rule per route: the table that would have caught the leaks."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SECRET_SUBJECT
+from web_client import client
+
+from docgen.secrecy import CONSOLE
+from vanthu import office
+
+ROLES = (None, "vt", "cv", "ld", "qt")
+READERS = {"vt", "cv", "ld"}
+# (path, who may open it); every other logged-in role gets 403, nobody logged in is sent to log in.
+PAGES = [
+    ("/van-ban/{doc}", READERS), ("/van-ban/{doc}/tep/0", READERS), ("/soan", {"vt", "cv"}),
+    ("/soan/cong-van", {"vt", "cv"}), ("/so-dang-ky", {"vt", "ld"}), ("/so-dang-ky/{entry}/docx", {"vt", "ld"}),
+    ("/luu-tru", {"vt"}), ("/bao-cao-tuan", READERS), ("/quan-tri", {"qt"}),
+]
+APIS = [
+    ("/api/search?q=ra+soat", READERS), ("/api/documents/{doc}", READERS),
+    ("/api/documents/{doc}/files/0", READERS), ("/api/register", {"vt", "ld"}), ("/api/tasks", READERS),
+    ("/api/digest", {"vt", "ld"}),
+]
+
+
+def _ids(workspace) -> dict[str, str]:
+    plain = office.find_document(workspace, "01-CV/TU", CONSOLE)
+    secret = office.find_document(workspace, "02-CV/TU", CONSOLE)
+    entry = office.register_entries(workspace, CONSOLE, kind="CV")[0]
+    return {"doc": plain["id"], "secret": secret["id"], "entry": str(entry["id"])}
+
+
+def _expected(login: str | None, url: str, allowed: set[str]) -> int:
+    if login is None:
+        return 401 if url.startswith("/api/") else 303
+    return 200 if login in allowed else 403
+
+
+@pytest.mark.parametrize("login", ROLES)
+def test_every_route_checks_the_login_and_the_role(office_ws, login):
+    ids = _ids(office_ws)
+    with client(office_ws, login) as (c, _csrf):
+        c.follow_redirects = False
+        for path, allowed in PAGES + APIS:
+            url = path.format(**ids)
+            response = c.get(url)
+            expected = _expected(login, url, allowed)
+            assert response.status_code == expected, (login, url, response.status_code)
+            if login is None and expected == 303:
+                assert response.headers["location"].startswith("/dang-nhap?next=")
+
+
+def test_health_needs_no_login(office_ws):
+    with client(office_ws) as (c, _):
+        response = c.get("/api/health")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
+def test_an_administrator_is_sent_to_administration_not_to_documents(office_ws):
+    with client(office_ws, "qt") as (c, _):
+        c.follow_redirects = False
+        assert c.get("/").headers["location"] == "/quan-tri"
+        assert c.get("/api/search?q=ra+soat").status_code == 403
+
+
+SECRET_ROUTES = ["/van-ban/{secret}", "/van-ban/{secret}/tep/0", "/api/documents/{secret}",
+                 "/api/documents/{secret}/files/0", "/api/documents/02-CV/TU"]
+LISTINGS = ["/", "/?q=Phú+Quý", "/?q=dien+tap", "/?q=&sort=date", "/api/search?q=dien+tap&facets=1",
+            "/api/search?facets=1", "/bao-cao-tuan", "/api/tasks?all=1", "/api/register", "/so-dang-ky",
+            "/api/digest", "/soan"]
+
+
+def test_a_secret_document_does_not_exist_for_a_viewer_without_clearance(office_ws):
+    ids = _ids(office_ws)
+    with client(office_ws, "cv") as (c, _):
+        for path in SECRET_ROUTES:
+            assert c.get(path.format(**ids)).status_code == 404, path
+        for path in LISTINGS:
+            response = c.get(path)
+            assert response.status_code in (200, 403), path
+            body = response.text
+            # The pages list every locality for the type-ahead; the JSON must not name Phú Quý at all.
+            words = (SECRET_SUBJECT, ids["secret"], "02-CV/TU", "diễn tập", *(["Phú Quý"] if "/api/" in path else []))
+            for secret in words:
+                assert secret not in body, (path, secret)
+        answer = c.get("/api/search?facets=1").json()
+    assert answer["total"] == 2  # the Công văn and the Thông báo, never the MẬT one
+    localities = [v["name"] for v in answer["facets"].get("locality", [])]
+    assert not any("Phú Quý" in name for name in localities)
+
+
+def test_a_cleared_reader_sees_the_secret_document_and_the_view_is_audited(office_ws):
+    ids = _ids(office_ws)
+    with client(office_ws, "ld") as (c, _):
+        page = c.get(f"/van-ban/{ids['secret']}")
+        answer = c.get("/api/search?q=Phú+Quý").json()
+        document = c.get(f"/api/documents/{ids['secret']}").json()
+    assert page.status_code == 200 and SECRET_SUBJECT in page.text and "MẬT" in page.text
+    assert answer["total"] == 1 and answer["hits"][0]["secrecy"] == "MẬT"
+    assert document["secrecy"] == "MẬT"
+    with office_ws.audit() as log:
+        views = [e for e in log.entries(login="ld") if e.action == "view-secret"]
+    assert len(views) == 2 and views[0].target == "02-CV/TU"
+
+
+def test_the_leader_registers_show_only_what_their_clearance_allows(office_ws):
+    with client(office_ws, "ld") as (c, _):
+        assert SECRET_SUBJECT in c.get("/so-dang-ky").text
+    with office_ws.users() as users:
+        users.add("ld2", role="lanh-dao", password="mat-khau-khac-1")
+    with client(office_ws) as (c, _):
+        from web_client import log_in
+
+        assert log_in(c, "ld2", "mat-khau-khac-1")
+        assert SECRET_SUBJECT not in c.get("/so-dang-ky").text
+        assert all(row["secrecy"] == "" for row in c.get("/api/register").json())

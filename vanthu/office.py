@@ -1,0 +1,376 @@
+"""What the office does, one function per job, for both shells: the CLI and the web service.
+
+Each function takes the workspace and, where documents are read, the viewer,
+and returns plain data (the shapes of the CLI's ``--json``), so that
+``vanthu search --json`` and ``/api/search`` give the same answer to the same
+question. Nothing here talks to a terminal or to HTTP.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docgen.errors import ConversionFailed, ConverterMissing, InvalidInput, VanthuError
+from docgen.secrecy import Viewer, level_of, mark_name
+from vanthu.workspace import Workspace
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from archive.pipeline import Outcome, Pipeline
+    from digest.weeks import Week
+    from docgen.documents import Document
+    from docgen.issuing import Converter, Issued
+    from indexer.engine import SearchIndex
+    from indexer.indexing import IndexUpdater
+    from indexer.search import SearchRequest
+
+
+class NotFound(VanthuError):
+    """No such document for this viewer (a secret one they may not read is not found either)."""
+
+
+class Ambiguous(VanthuError):
+    """A key that names several documents."""
+
+
+def search_archive(workspace: Workspace, request: SearchRequest, viewer: Viewer,
+                   index: SearchIndex | None = None) -> dict[str, Any]:
+    """The answer of ``vanthu search --json``: ``{"total", "hits"}`` (and ``"facets"`` if asked)."""
+    from archive.store import ArchiveStore
+    from indexer.search import search
+
+    return search(index or workspace.search_index(), ArchiveStore(workspace.archive), request,
+                  workspace.gazetteer, workspace.taxonomy, viewer)
+
+
+def find_document(workspace: Workspace, key: str, viewer: Viewer) -> dict[str, Any]:
+    """The record of ``vanthu show --json``: one archived document by id or symbol."""
+    with workspace.catalog() as catalog:
+        rows = catalog.find(key, viewer)
+    if not rows:
+        raise NotFound(f"kho lưu trữ không có văn bản «{key}»")
+    if len(rows) > 1:
+        raise Ambiguous(f"có {len(rows)} văn bản khớp «{key}»; dùng mã: {', '.join(r.id for r in rows)}")
+    record = {**rows[0].record, "path": rows[0].path}
+    record["secrecy"] = mark_name(level_of(rows[0].record))
+    return record
+
+
+def document_page(workspace: Workspace, key: str, viewer: Viewer,
+                  index: SearchIndex | None = None) -> dict[str, Any]:
+    """A document with what surrounds it: its files, what it cites and what cites it, its tasks
+    and its register entry, each of them what ``viewer`` may read only."""
+    from indexer.search import SearchRequest
+
+    record = find_document(workspace, key, viewer)
+    files = [{"n": 0, "name": Path(record["path"]).name, "role": "Bản gốc",
+              "size": record.get("size", 0), "sha256": record.get("sha256", "")}]
+    citing = []
+    if record.get("symbol"):
+        answer = search_archive(workspace, SearchRequest(record["symbol"], limit=50), viewer, index)
+        citing = [hit for hit in answer["hits"] if hit["id"] != record["id"]]
+    cited = []
+    for cite in record.get("cites") or []:
+        try:
+            cited.append({**cite, "id": find_document(workspace, cite["symbol"], viewer)["id"]})
+        except (NotFound, Ambiguous):
+            cited.append({**cite, "id": ""})
+    with workspace.task_book() as book:
+        tasks = [t.as_dict(workspace.gazetteer, date.today()) for t in book.readable(viewer)
+                 if t.doc_id == record["id"]]
+    entry = None
+    if record.get("register"):
+        with workspace.register() as register:
+            entry = register.find(record["register"]).as_dict()
+    return {"document": record, "files": files, "cited": cited, "citing": citing, "tasks": tasks,
+            "register": entry}
+
+
+def document_file(workspace: Workspace, key: str, n: int, viewer: Viewer) -> tuple[Path, dict[str, Any]]:
+    """The path of file ``n`` of a document the viewer may read."""
+    record = find_document(workspace, key, viewer)
+    if n != 0:
+        raise NotFound(f"văn bản {record.get('symbol') or record['id']} không có tệp số {n}")
+    path = (workspace.archive / record["path"]).resolve()
+    if not path.is_relative_to(workspace.archive.resolve()) or not path.is_file():
+        raise NotFound(f"tệp của văn bản {record.get('symbol') or record['id']} không còn trong kho lưu trữ")
+    return path, record
+
+
+# Issuing
+
+
+def issue(workspace: Workspace, documents: list[Document], *, draft: bool, want_pdf: bool,
+          out_dir: Path | None = None,
+          convert: Converter | None = None) -> tuple[list[Issued], VanthuError | None]:
+    """Number (unless ``draft``), render and write each document; then the PDFs in one batch.
+
+    The DOCX files stand even when the PDF cannot be made: that error is returned, not raised.
+    """
+    from docgen.issuing import attach_pdfs, issue_documents
+
+    with workspace.register() as book:
+        issued = issue_documents(documents, register=book, renderer=workspace.renderer(),
+                                 out_dir=out_dir or workspace.out, today=date.today(), draft=draft)
+        pdf_error = None
+        if want_pdf:
+            try:
+                attach_pdfs(issued, book, workspace.settings.soffice, workspace.settings.pdf_timeout,
+                            convert)
+            except (ConverterMissing, ConversionFailed) as exc:
+                pdf_error = exc
+    return issued, pdf_error
+
+
+def document_from_data(workspace: Workspace, kind_name: str, data: dict[str, Any], source: str) -> Document:
+    """A document from a data mapping (a form, a JSON body), checked as a data file is."""
+    from docgen.documents import build_document
+
+    return build_document(data, generated_kind(kind_name), workspace.profile, source)
+
+
+def generated_kind(value: str):
+    """The kind vanthu can generate named by ``value`` (slug, code or name)."""
+    from docgen.kinds import find_kind, generated_kinds
+
+    kind = find_kind(value)
+    if kind is None or kind not in generated_kinds():
+        names = ", ".join(f"{k.slug} ({k.code})" for k in generated_kinds())
+        raise InvalidInput(f"không tạo được loại văn bản «{value}»; chọn một trong: {names}", field="LOẠI")
+    return kind
+
+
+def preview_pdf(workspace: Workspace, document: Document, convert: Converter | None = None) -> bytes:
+    """The PDF of a document as it will print, without a number and without spending one."""
+    import tempfile
+
+    from docgen.pdf import convert_to_pdf
+
+    data = workspace.renderer().render(document, None, document.date or date.today())
+    with tempfile.TemporaryDirectory(prefix=".preview-", dir=workspace.root) as folder:
+        source = Path(folder) / "du-thao.docx"
+        source.write_bytes(data)
+        settings = workspace.settings
+        [pdf] = convert([source]) if convert else convert_to_pdf([source], settings.soffice, settings.pdf_timeout)
+        return pdf.read_bytes()
+
+
+def register_entries(workspace: Workspace, viewer: Viewer, *, kind: str | None = None,
+                     body: str | None = None, year: int | None = None,
+                     status: str | None = None) -> list[dict[str, Any]]:
+    """The register's entries ``viewer`` may read (a secret entry's subject is secret too)."""
+    with workspace.register() as book:
+        entries = book.entries(kind_code=kind, body_code=body)
+    rows = [e.as_dict() for e in entries if viewer.may_read({"secrecy": e.secrecy})]
+    if year:
+        rows = [r for r in rows if r["date"].startswith(f"{year:04d}")]
+    if status:
+        rows = [r for r in rows if r["status"] == status]
+    return rows
+
+
+def register_entry(workspace: Workspace, entry_id: int, viewer: Viewer) -> dict[str, Any]:
+    for row in register_entries(workspace, viewer):
+        if row["id"] == entry_id:
+            return row
+    raise NotFound(f"sổ đăng ký không có mục số {entry_id}")
+
+
+def void_entry(workspace: Workspace, entry_id: int, reason: str, viewer: Viewer) -> dict[str, Any]:
+    """Void a number: it stays given, marked void with the reason."""
+    if not reason.strip():
+        raise InvalidInput("cần ghi lý do hủy", field="Lý do")
+    symbol = register_entry(workspace, entry_id, viewer)["symbol"]
+    with workspace.register() as book:
+        return book.void(symbol, reason.strip()).as_dict()
+
+
+def entry_file(workspace: Workspace, entry_id: int, fmt: str, viewer: Viewer) -> Path:
+    """The DOCX or PDF written when the entry was issued, if it is still in ``out/``."""
+    entry = register_entry(workspace, entry_id, viewer)
+    value = entry.get({"docx": "docx_path", "pdf": "pdf_path"}.get(fmt, ""), "")
+    path = Path(value).resolve() if value else None
+    if path is not None and not path.is_relative_to(workspace.root):
+        path = workspace.out / path.name  # a workspace moved to another folder keeps its out/
+    if path is None or not path.is_file():
+        raise NotFound(f"không còn tệp {fmt.upper()} của {entry['symbol']}")
+    return path
+
+
+# Archiving
+
+
+def _warn_to(sink: Callable[[str], None] | None) -> Callable[[str], None]:
+    return sink or (lambda _message: None)
+
+
+@contextmanager
+def opened_pipeline(workspace: Workspace,
+                    warn: Callable[[str], None] | None = None) -> Iterator[tuple[Pipeline, IndexUpdater]]:
+    """The pipeline, with the search index and the follow-up book following what it archives."""
+    with workspace.register() as register, workspace.catalog() as catalog, \
+            workspace.task_book() as tasks:
+        updater = workspace.index_updater(catalog, _warn_to(warn))
+        pipeline = workspace.pipeline(register, catalog)
+        pipeline.listeners += [tasks.read_record, updater.queue]  # the index is flushed last
+        updater.catch_up(also=[tasks.read_record])
+        try:
+            yield pipeline, updater
+        finally:
+            updater.flush()
+
+
+def archive_uploads(workspace: Workspace, files: list[Path],
+                    warn: Callable[[str], None] | None = None) -> list[Outcome]:
+    """Files received by upload, through the inbox's pipeline; each becomes one outcome.
+
+    The uploaded copies are the caller's temporary files: a file that cannot be archived is
+    kept in quarantine with its reason, as from the inbox.
+    """
+    from archive.pipeline import FileUnavailable
+
+    outcomes = []
+    with opened_pipeline(workspace, warn) as (pipeline, _updater):
+        for path in files:
+            try:
+                outcomes.append(pipeline.ingest(path))
+            except FileUnavailable as exc:
+                raise InvalidInput(exc.reason, file=path.name) from exc
+    return outcomes
+
+
+def watch_inbox(workspace: Workspace, stop: threading.Event, report: Callable[[Any, str], None],
+                warn: Callable[[str], None] | None = None, polling: bool = False) -> None:
+    """Archive what arrives in ``inbox/`` until ``stop`` is set; ``report`` hears of each file.
+
+    The pipeline is opened here, in the thread that runs the watcher, since its databases
+    belong to the thread that opened them; an ingest in flight finishes before it returns.
+    """
+    from archive.watcher import InboxWatcher, WatchOptions
+
+    settings = workspace.settings
+    options = WatchOptions(delay=settings.stability_delay, rescan_seconds=settings.rescan_minutes * 60,
+                           polling=polling, poll_seconds=settings.poll_seconds,
+                           retry_cap_seconds=settings.retry_cap_seconds)
+    with opened_pipeline(workspace, warn) as (pipeline, updater):
+        watcher = InboxWatcher(pipeline, workspace.inbox, options, report)
+        watcher.after_tick.append(updater.flush)
+        watcher.run(stop)
+
+
+def check_archive(workspace: Workspace) -> dict[str, Any]:
+    """What ``vanthu check`` reports: files changed, missing, or unknown to the catalog."""
+    from archive.store import ArchiveStore
+
+    with workspace.catalog() as catalog:
+        expected = {row.path: row.sha256 for row in catalog.archived()}
+    report = ArchiveStore(workspace.archive).check(expected)
+    return {"documents": len(expected), "changed": report.changed, "missing": report.missing,
+            "untracked": report.untracked, "clean": report.clean}
+
+
+# The weekly work
+
+
+def current_week(workspace: Workspace, label: str | None) -> Week:
+    from digest.weeks import parse_week, week_due
+
+    weekday, at = workspace.report_clock()
+    return parse_week(label, weekday, at) if label else week_due(datetime.now(), weekday, at)
+
+
+@dataclass
+class ReportReceipt:
+    report: dict[str, Any]
+    week: Week
+    index_warning: str = ""
+
+
+def receive_report(workspace: Workspace, team: int, source: Path, *, week: str | None = None,
+                   received: datetime | None = None) -> ReportReceipt:
+    """A team's quick report kept for its week (late after the deadline) and made searchable."""
+    from digest.reports import index_record
+    from digest.weeks import week_due
+    from indexer.engine import IndexUnavailable
+    from indexer.indexing import index_document
+
+    at = received or datetime.now()
+    # a paper report entered later counts for the week it was received in
+    chosen = current_week(workspace, week) if week or not received else week_due(at, *workspace.report_clock())
+    saved = workspace.report_book().add(team, chosen, source, at.replace(tzinfo=None))
+    warning = ""
+    try:
+        workspace.search_index().add([index_document(index_record(saved), workspace.gazetteer,
+                                                     workspace.taxonomy)])
+    except IndexUnavailable as exc:
+        warning = f"chưa đưa báo cáo vào chỉ mục tìm kiếm: {exc}"
+    return ReportReceipt(saved, chosen, warning)
+
+
+def week_status(workspace: Workspace, week: Week) -> dict[str, Any]:
+    """The JSON of ``vanthu report status``."""
+    statuses = workspace.report_book().status(week)
+    return {"week": week.label, "deadline": week.deadline.isoformat(), "teams": [vars(s) for s in statuses]}
+
+
+def select_tasks(workspace: Workspace, viewer: Viewer, *, today: date | None = None,
+                 **filters: Any) -> list[dict[str, Any]]:
+    """The JSON of ``vanthu tasks``: the tasks of documents ``viewer`` may read."""
+    day = today or date.today()
+    with workspace.task_book() as book:
+        found = book.select(viewer=viewer, today=day, **filters)
+    return [task.as_dict(workspace.gazetteer, day) for task in found]
+
+
+def digest_data(workspace: Workspace, week: Week, viewer: Viewer) -> dict[str, Any]:
+    """The JSON of ``vanthu digest --json``: what ``viewer`` may read of the week."""
+    from archive.store import ArchiveStore
+    from digest.compose import Sources, collect
+
+    with workspace.catalog() as catalog, workspace.task_book() as book:
+        return collect(week, Sources(catalog, ArchiveStore(workspace.archive), workspace.report_book(),
+                                     book, workspace.gazetteer, workspace.taxonomy, viewer))
+
+
+def _digest_document(workspace: Workspace, week: Week) -> Document:
+    from digest.compose import MARKER, subject_of
+    from docgen.documents import Document
+    from docgen.kinds import find_kind
+
+    profile = workspace.profile
+    issuer = profile.body("VPTU" if "VPTU" in profile.bodies else None)
+    return Document(kind=find_kind("BC"), issuer=issuer, subject=subject_of(week),  # type: ignore[arg-type]
+                    signer=profile.signer(issuer.signer), date=week.deadline.date(), text=MARKER,
+                    recipients=("Thường trực Tỉnh ủy", "Các đồng chí Ủy viên Ban Thường vụ Tỉnh ủy",
+                                "Các Tổ theo dõi địa bàn"), source=f"tong-hop-{week.label}")
+
+
+def compile_digest(workspace: Workspace, week: Week, viewer: Viewer, *, issue_number: bool,
+                   want_pdf: bool, out_file: Path | None = None, convert: Converter | None = None) -> Issued:
+    """The digest as a Báo cáo DOCX (numbered when ``issue_number``), and its PDF if asked."""
+    from digest.compose import fill
+    from docgen.issuing import attach_pdfs, issue_documents
+
+    if issue_number and out_file:
+        raise InvalidInput("văn bản cấp số được ghi vào out/ theo số, ký hiệu; bỏ --out", field="--out")
+    data = digest_data(workspace, week, viewer)
+    with workspace.register() as register:
+        [made] = issue_documents([_digest_document(workspace, week)], register=register,
+                                 renderer=workspace.renderer(), today=date.today(), draft=not issue_number,
+                                 out_dir=(out_file.parent if out_file else workspace.out),
+                                 draft_name=(out_file.name if out_file else f"tong-hop-{week.label}.docx"),
+                                 finish=lambda rendered: fill(rendered, data))
+        if want_pdf:
+            try:
+                attach_pdfs([made], register, workspace.settings.soffice, workspace.settings.pdf_timeout,
+                            convert)
+            except (ConverterMissing, ConversionFailed) as exc:
+                raise ConversionFailed(f"đã ghi {made.docx} nhưng chưa tạo được PDF: {exc}") from exc
+    return made

@@ -1,0 +1,1 @@
+"""The web service: a second shell over the same library as the CLI (see ``app.py``)."""

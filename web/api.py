@@ -1,0 +1,123 @@
+"""The JSON routes: the same shapes as the CLI's ``--json``, from the same library functions."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from access import roles
+from docgen.errors import InvalidInput
+from vanthu import office
+from web.auth import Context, Forbidden
+from web.pages import send_file
+from web.views.archive import upload_outcomes
+from web.views.documents import _audit_secret
+from web.views.search import request_from
+from web.views.weekly import report_from_upload
+
+
+def _json(value: Any, status: int = 200) -> JSONResponse:
+    return JSONResponse(value, status_code=status)
+
+
+async def health(_request: Request) -> Response:
+    return _json({"status": "ok"})
+
+
+async def search(ctx: Context) -> Response:
+    request = request_from(ctx.request.query_params, facets=ctx.request.query_params.get("facets") == "1")
+    answer = await run_in_threadpool(office.search_archive, ctx.service.workspace, request, ctx.viewer,
+                                     ctx.service.index)
+    return _json(answer)
+
+
+async def document(ctx: Context) -> Response:
+    record = office.find_document(ctx.service.workspace, ctx.request.path_params["key"], ctx.viewer)
+    _audit_secret(ctx, record)
+    return _json(record)
+
+
+async def document_file(ctx: Context) -> Response:
+    path, record = office.document_file(ctx.service.workspace, ctx.request.path_params["key"],
+                                        ctx.request.path_params["n"], ctx.viewer)
+    ctx.audit("download", record.get("symbol") or record["id"], "API")
+    return send_file(path, download=True, name=f"{(record.get('symbol') or record['id']).replace('/', '-')}.pdf")
+
+
+def _field_errors(exc: InvalidInput) -> dict[str, Any]:
+    return {"error": str(exc), "errors": [{"field": exc.field or "", "message": exc.reason}]}
+
+
+async def create_document(ctx: Context) -> Response:
+    """201 and the JSON of ``vanthu new --json``; 422 with the field in error, and no number spent."""
+    params = ctx.request.query_params
+    draft = params.get("draft") in ("1", "true")
+    if not ctx.may(roles.DRAFT if draft else roles.ISSUE):
+        raise Forbidden("Vai trò của bạn không được " + ("soạn dự thảo." if draft else "cấp số văn bản."))
+    try:
+        data = json.loads(await ctx.request.body())
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidInput("thân yêu cầu phải là JSON", field="body") from exc
+    if not isinstance(data, dict):
+        raise InvalidInput("thân yêu cầu phải là một đối tượng JSON", field="body")
+    try:
+        document = office.document_from_data(ctx.service.workspace, params.get("kind", ""), data, "API")
+    except InvalidInput as exc:
+        return _json(_field_errors(exc), 422)
+    issued, pdf_error = await run_in_threadpool(lambda: office.issue(
+        ctx.service.workspace, [document], draft=draft, want_pdf=params.get("pdf") in ("1", "true"),
+        convert=ctx.service.convert()))
+    if not draft:
+        ctx.audit("issue", issued[0].symbol, document.subject)
+    body = issued[0].as_json() | ({"pdf_error": str(pdf_error)} if pdf_error else {})
+    return _json(body, 201)
+
+
+async def archive_upload(ctx: Context) -> Response:
+    form = await ctx.service.read_form(ctx.request)
+    uploads = [item for item in form.getlist("file") if isinstance(item, UploadFile)]
+    return _json(await run_in_threadpool(upload_outcomes, ctx, uploads))
+
+
+async def register(ctx: Context) -> Response:
+    params = ctx.request.query_params
+    rows = await run_in_threadpool(office.register_entries, ctx.service.workspace, ctx.viewer,
+                                   kind=params.get("kind") or None, body=params.get("body") or None)
+    return _json(rows)
+
+
+async def tasks(ctx: Context) -> Response:
+    params = ctx.request.query_params
+    filters: dict[str, Any] = {"overdue": params.get("overdue") in ("1", "true"),
+                               "open_only": params.get("all") not in ("1", "true")}
+    if params.get("team", "").isdigit():
+        filters["team"] = int(params["team"])
+    if params.get("due_within", "").isdigit():
+        filters["due_within"] = int(params["due_within"])
+    if params.get("locality"):
+        filters["locality"] = params["locality"]
+    return _json(await run_in_threadpool(office.select_tasks, ctx.service.workspace, ctx.viewer, **filters))
+
+
+async def report(ctx: Context) -> Response:
+    team = ctx.request.query_params.get("team", "")
+    if not team.isdigit():
+        raise InvalidInput("cần số tổ: ?team=N", field="team")
+    form = await ctx.service.read_form(ctx.request)
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile):
+        raise InvalidInput("cần một tệp báo cáo (trường «file»)", field="file")
+    receipt = await run_in_threadpool(report_from_upload, ctx, int(team), upload, {},
+                                      ctx.request.query_params.get("week"))
+    ctx.audit("report", f"Tổ {team}", receipt.week.label)
+    return _json({**receipt.report, "warning": receipt.index_warning}, 201)
+
+
+async def digest(ctx: Context) -> Response:
+    week = office.current_week(ctx.service.workspace, ctx.request.query_params.get("week"))
+    return _json(await run_in_threadpool(office.digest_data, ctx.service.workspace, week, ctx.viewer))

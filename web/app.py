@@ -1,0 +1,193 @@
+"""The web service: the route table, the middleware, start-up and shutdown.
+
+``create_app(workspace)`` is all there is to it: a table of routes to small
+views (each guarded by the right it needs, see ``auth.py``), one ``Service``
+holding the long-lived state (the warm searcher, the LibreOffice listener,
+the watcher thread), started and stopped in the app's lifespan, never at
+import time.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from access import roles
+from docgen.errors import InvalidInput, VanthuError
+from indexer.engine import IndexUnavailable, SearchIndex
+from vanthu import office
+from vanthu.workspace import Workspace
+from web import api, pages
+from web.auth import CsrfRefused, Forbidden, Unauthenticated, guarded
+from web.limits import BodyLimit, BodyTooLarge, SecurityHeaders
+from web.views import admin, archive, documents, drafts, login, register, search, weekly
+
+HERE = Path(__file__).resolve().parent
+log = logging.getLogger("vanthu.web")
+
+
+@dataclass
+class Service:
+    """The long-lived state of one running service, shared by its request threads."""
+
+    workspace: Workspace
+    secure_cookies: bool = False
+    watch: bool = False
+    templates: Jinja2Templates = field(init=False)
+    index: SearchIndex = field(init=False)
+    converter: Any = None  # the warm LibreOffice, once started
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _watcher: threading.Thread | None = None
+
+    def __post_init__(self) -> None:
+        self.templates = pages.make_templates(HERE / "templates")
+        self.index = self.workspace.search_index()
+
+    @property
+    def upload_limit(self) -> int:
+        return int(self.workspace.settings.upload_limit_mb * 1024 * 1024)
+
+    async def read_form(self, request: Request) -> FormData:
+        """The request's form, parsed once (later calls get the same), within the upload limits."""
+        return await request.form(max_files=self.workspace.settings.upload_max_files, max_fields=200)
+
+    def convert(self):
+        """The warm converter as ``attach_pdfs`` takes it, or None (a cold LibreOffice) until it is warm."""
+        converter = self.converter
+        if converter is None or not converter.warm:
+            return None
+        return lambda paths: [converter.convert(path) for path in paths]
+
+    def start(self) -> None:
+        self.converter = pages.start_converter(self.workspace)
+        if self.watch:
+            self._watcher = threading.Thread(target=self._watch, name="vanthu-watch", daemon=True)
+            self._watcher.start()
+
+    def _watch(self) -> None:
+        def report(outcome, message: str) -> None:
+            if outcome is not None:
+                log.info("inbox: %s %s %s", outcome.status, outcome.file, outcome.reason)
+            else:
+                log.warning("inbox: %s", message)
+
+        office.watch_inbox(self.workspace, self._stop, report, lambda m: log.warning("%s", m))
+
+    def stop(self) -> None:
+        """Let an ingest in flight finish, then release LibreOffice and the searcher."""
+        self._stop.set()
+        if self._watcher is not None:
+            self._watcher.join(timeout=120)
+        if self.converter is not None:
+            self.converter.close()
+        self.index.close()
+
+
+def _route_table() -> list[Route | Mount]:
+    r = roles
+    page, call = (lambda view, right: guarded(view, right, api=False)), \
+        (lambda view, right: guarded(view, right, api=True))
+    return [
+        Route("/api/health", api.health),
+        Route("/dang-nhap", login.login_page, methods=["GET", "POST"]),
+        Route("/dang-xuat", page(login.logout, None), methods=["POST"]),
+        Route("/", page(search.search_page, None)),
+        Route("/van-ban/{key:path}/tep/{n:int}", page(documents.file, r.READ)),
+        Route("/van-ban/{key:path}", page(documents.document_page, r.READ)),
+        Route("/soan", page(drafts.drafts_page, r.DRAFT)),
+        Route("/soan/{kind}", page(drafts.draft_form, r.DRAFT), methods=["GET", "POST"]),
+        Route("/so-dang-ky", page(register.register_page, r.REGISTER)),
+        Route("/so-dang-ky/{entry:int}/huy", page(register.void, r.ISSUE), methods=["POST"]),
+        Route("/so-dang-ky/{entry:int}/{fmt}", page(register.entry_file, r.REGISTER)),
+        Route("/luu-tru", page(archive.archive_page, r.ARCHIVE), methods=["GET", "POST"]),
+        Route("/luu-tru/cach-ly/{name}/{action}", page(archive.quarantine_action, r.ARCHIVE),
+              methods=["POST"]),
+        Route("/bao-cao-tuan", page(weekly.weekly_page, r.READ)),
+        Route("/bao-cao-tuan/gui", page(weekly.send_report, None), methods=["POST"]),
+        Route("/bao-cao-tuan/tong-hop", page(weekly.compile_digest, r.DIGEST), methods=["POST"]),
+        Route("/bao-cao-tuan/tong-hop/{name}", page(weekly.digest_file, r.DIGEST)),
+        Route("/nhiem-vu/{task:int}", page(weekly.update_task, r.TASKS_EDIT), methods=["POST"]),
+        Route("/quan-tri", page(admin.admin_page, r.ADMIN)),
+        Route("/quan-tri/{action}", page(admin.admin_action, r.ADMIN), methods=["POST"]),
+        Route("/api/search", call(api.search, r.READ)),
+        Route("/api/documents", call(api.create_document, None), methods=["POST"]),
+        Route("/api/documents/{key:path}/files/{n:int}", call(api.document_file, r.READ)),
+        Route("/api/documents/{key:path}", call(api.document, r.READ)),
+        Route("/api/archive", call(api.archive_upload, r.ARCHIVE), methods=["POST"]),
+        Route("/api/register", call(api.register, r.REGISTER)),
+        Route("/api/tasks", call(api.tasks, r.READ)),
+        Route("/api/reports", call(api.report, None), methods=["POST"]),
+        Route("/api/digest", call(api.digest, r.DIGEST)),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+
+
+def _status_of(exc: Exception) -> tuple[int, str]:
+    if isinstance(exc, Unauthenticated):
+        return 401, "Chưa đăng nhập"
+    if isinstance(exc, Forbidden | CsrfRefused):
+        return 403, "Không có quyền"
+    if isinstance(exc, office.NotFound):
+        return 404, "Không tìm thấy"
+    if isinstance(exc, BodyTooLarge):
+        return 413, "Tệp quá lớn"
+    if isinstance(exc, IndexUnavailable):
+        return 503, "Chỉ mục tìm kiếm đang bận"
+    if isinstance(exc, InvalidInput | office.Ambiguous):
+        return 422, "Dữ liệu không hợp lệ"
+    return 500, "Lỗi"
+
+
+async def _on_error(request: Request, exc: Exception) -> Response:
+    """Vietnamese pages and JSON for every failure; a trace goes to the log, never to the user."""
+    if isinstance(exc, HTTPException):
+        status, title = exc.status_code, ("Không tìm thấy" if exc.status_code == 404 else "Lỗi")
+        message = "Không có trang này." if exc.status_code == 404 else "Yêu cầu không hợp lệ."
+    elif isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+        status, title, message = 503, "Cơ sở dữ liệu đang bận", "Cơ sở dữ liệu đang bận; xin thử lại sau ít giây."
+    elif isinstance(exc, VanthuError):
+        status, title = _status_of(exc)
+        message = str(exc)
+    else:
+        log.exception("lỗi không lường trước ở %s", request.url.path)
+        status, title, message = 500, "Lỗi", "Đã có lỗi ở máy chủ; lỗi đã được ghi lại để xử lý."
+    headers = {"Retry-After": "2"} if status == 503 else None
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": message}, status_code=status, headers=headers)
+    service: Service = request.app.state.service
+    return pages.render_error(service, request, status, title, message, headers)
+
+
+def create_app(workspace: Workspace, *, watch: bool = False, secure_cookies: bool = False) -> Starlette:
+    service = Service(workspace, secure_cookies=secure_cookies, watch=watch)
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        service.start()
+        try:
+            yield
+        finally:
+            service.stop()
+
+    app = Starlette(routes=_route_table(), lifespan=lifespan,
+                    exception_handlers={VanthuError: _on_error, HTTPException: _on_error,
+                                        sqlite3.OperationalError: _on_error, Exception: _on_error})
+    app.state.service = service
+    app.add_middleware(BodyLimit, limit=lambda: service.upload_limit * workspace.settings.upload_max_files)
+    app.add_middleware(SecurityHeaders)
+    return app

@@ -1,0 +1,77 @@
+"""ASGI middleware at the edge: a cap on request bodies, counted while they stream, and the
+security headers every answer carries."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from docgen.errors import VanthuError
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "frame-src 'self'; object-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'")
+HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"SAMEORIGIN"),
+]
+
+
+class BodyTooLarge(VanthuError):
+    """A request body past the upload limit; the rest of it is never read."""
+
+
+class BodyLimit:
+    """Refuse a body larger than ``limit()`` bytes: at once when its length is declared, else as soon
+    as the bytes received pass it (so a client cannot fill the disk by streaming)."""
+
+    def __init__(self, app: Any, limit: Callable[[], int]):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        cap = self.limit()
+        declared = dict(scope.get("headers") or []).get(b"content-length", b"")
+        message = (f"Yêu cầu quá lớn: tối đa {cap // (1024 * 1024)} MB mỗi lần tải lên.")
+        if declared.isdigit() and int(declared) > cap:
+            scope.setdefault("state", {})["too_large"] = message
+        received = 0
+
+        async def counted() -> dict:
+            nonlocal received
+            if scope.get("state", {}).get("too_large"):
+                raise BodyTooLarge(message)
+            event = await receive()
+            received += len(event.get("body", b""))
+            if received > cap:
+                raise BodyTooLarge(message)
+            return event
+
+        await self.app(scope, counted, send)
+
+
+class SecurityHeaders:
+    """CSP without inline scripts, no sniffing, no framing by others, and no caching of pages
+    (they may show secret documents)."""
+
+    def __init__(self, app: Any):
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = scope.get("path", "").startswith("/static/")
+
+        async def with_headers(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers") or []) + HEADERS
+                if not static:
+                    headers.append((b"cache-control", b"no-store"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)

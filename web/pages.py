@@ -1,0 +1,139 @@
+"""What the pages share: the templates and their filters, rendering, files going out, uploads coming in."""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlencode
+
+from markupsafe import Markup, escape
+from starlette.datastructures import UploadFile
+from starlette.responses import FileResponse, Response
+from starlette.templating import Jinja2Templates
+
+from access.roles import ROLES, role_name
+from docgen.errors import InvalidInput
+from docgen.secrecy import mark_name
+from web.limits import BodyTooLarge
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+
+    from vanthu.workspace import Workspace
+    from web.auth import Context
+
+log = logging.getLogger("vanthu.web")
+SIGNATURE_WORDS = {"valid": "Hợp lệ", "untrusted": "Chưa xác thực được nguồn", "invalid": "KHÔNG hợp lệ",
+                   "unsigned": "Không ký số", "": "Chưa rõ"}
+CHUNK = 1024 * 1024
+
+
+def marked(snippet: str) -> Markup:
+    """A snippet whose ``**found words**`` become ``<mark>``; everything else is escaped text."""
+    parts = str(snippet or "").split("**")
+    return Markup("").join(Markup(f"<mark>{escape(p)}</mark>") if i % 2 else escape(p)
+                           for i, p in enumerate(parts))
+
+
+def day(value: Any) -> str:
+    """An ISO date or moment as people read it: 03/6/2026 style, dd/mm/yyyy."""
+    if not value:
+        return "—"
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if len(str(value)) <= 10:
+        return moment.strftime("%d/%m/%Y")
+    return moment.strftime("%d/%m/%Y %H:%M")
+
+
+def make_templates(folder: Path) -> Jinja2Templates:
+    templates = Jinja2Templates(directory=folder)  # autoescape on: no user text is markup
+    templates.env.filters.update(marked=marked, day=day, signature=lambda s: SIGNATURE_WORDS.get(s or "", s),
+                                 mark=mark_name, role=role_name, urlquote=lambda v: quote(str(v), safe=""))
+    templates.env.globals.update(roles=ROLES)
+    return templates
+
+
+def query_with(params: dict[str, Any], **changes: Any) -> str:
+    """The current query string with some values changed (None removes one): facet and page links."""
+    merged = {k: v for k, v in {**params, **changes}.items() if v not in (None, "")}
+    return "?" + urlencode(merged)
+
+
+def render(ctx: Context, name: str, status: int = 200, **context: Any) -> Response:
+    from access import roles
+
+    base = {"user": ctx.user, "csrf": ctx.csrf, "may": ctx.may, "rights": roles, "path": ctx.request.url.path}
+    return ctx.service.templates.TemplateResponse(ctx.request, name, {**base, **context}, status_code=status)
+
+
+def render_error(service: Any, request: Request, status: int, title: str, message: str,
+                 headers: dict[str, str] | None = None) -> Response:
+    return service.templates.TemplateResponse(
+        request, "error.html", {"user": None, "csrf": "", "title": title, "message": message, "status": status,
+                                "may": lambda _right: False, "path": request.url.path},
+        status_code=status, headers=headers)
+
+
+def send_file(path: Path, *, download: bool, name: str | None = None) -> Response:
+    """A file going out: PDFs inline or as attachments with their own type, never as HTML."""
+    media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    if media not in ("application/pdf",):
+        download = True
+    shown = name or path.name
+    disposition = "attachment" if download else "inline"
+    return FileResponse(path, media_type=media, headers={
+        "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(shown)}"})
+
+
+@contextmanager
+def saved_uploads(workspace: Workspace, uploads: list[UploadFile], limit: int) -> Iterator[list[Path]]:
+    """The uploaded files written into a temporary folder of the workspace, each within ``limit``
+    bytes (counted as it is copied); the folder goes away afterwards."""
+    if not uploads:
+        raise InvalidInput("chưa chọn tệp nào", field="file")
+    with tempfile.TemporaryDirectory(prefix=".upload-", dir=workspace.root) as folder:
+        paths = []
+        for number, upload in enumerate(uploads, start=1):
+            name = Path(upload.filename or f"tep-{number}.pdf").name or f"tep-{number}.pdf"
+            target = Path(folder) / f"{number:03d}" / name
+            target.parent.mkdir()
+            _copy_within(upload, target, limit)
+            paths.append(target)
+        yield paths
+
+
+def _copy_within(upload: UploadFile, target: Path, limit: int) -> None:
+    written = 0
+    upload.file.seek(0)
+    with target.open("wb") as out:
+        while chunk := upload.file.read(CHUNK):
+            written += len(chunk)
+            if written > limit:
+                raise BodyTooLarge(f"Tệp {target.name} quá lớn: tối đa {limit // CHUNK} MB một tệp.")
+            out.write(chunk)
+
+
+def start_converter(workspace: Workspace) -> Any:
+    """The warm LibreOffice for previews and PDFs, started in the background (it takes some
+    seconds); until it is warm, and if it cannot be, conversions take the cold path."""
+    import threading
+
+    from docgen.pdf import WarmConverter
+
+    settings = workspace.settings
+    converter = WarmConverter(settings.soffice, timeout=settings.pdf_timeout, unoserver=settings.unoserver or None)
+    threading.Thread(target=converter.start, name="vanthu-libreoffice", daemon=True).start()
+    return converter
+
+
+def today_iso() -> str:
+    return date.today().isoformat()

@@ -1,0 +1,49 @@
+"""Quản trị: users, roles, clearances, API tokens, the audit log (administrators)."""
+
+from __future__ import annotations
+
+from starlette.responses import RedirectResponse, Response
+
+from access.roles import ROLES
+from docgen.errors import InvalidInput
+from docgen.secrecy import SECRECY, parse_clearance
+from web.auth import Context
+from web.pages import render
+
+
+async def admin_page(ctx: Context, status: int = 200, error: str = "", new_token: str = "") -> Response:
+    workspace = ctx.service.workspace
+    with workspace.users() as users, workspace.audit() as log:
+        found, tokens, entries = users.all(), users.tokens(), log.entries(limit=200)
+    return render(ctx, "admin.html", status, users=found, tokens=tokens, entries=entries, error=error,
+                  new_token=new_token, role_names=ROLES, secrecy=SECRECY,
+                  teams=sorted(workspace.gazetteer.teams), notice=ctx.request.query_params.get("notice", ""))
+
+
+async def admin_action(ctx: Context) -> Response:
+    action = ctx.request.path_params["action"]
+    form = await ctx.service.read_form(ctx.request)
+    field = {key: str(form.get(key, "")).strip() for key in ("login", "role", "name", "team", "clearance",
+                                                              "password", "token", "token_name")}
+    try:
+        with ctx.service.workspace.users() as users:
+            if action == "them":
+                team = int(field["team"]) if field["team"].isdigit() else None
+                users.add(field["login"], role=field["role"], password=str(form.get("password", "")),
+                          name=field["name"], team=team, clearance=parse_clearance(field["clearance"]))
+                ctx.audit("user-add", field["login"], field["role"])
+            elif action == "khoa":
+                users.disable(field["login"])
+                ctx.audit("user-disable", field["login"])
+            elif action == "ma":
+                token_id, key = users.create_token(field["login"], field["token_name"])
+                ctx.audit("token-create", field["login"], f"mã số {token_id}")
+                return await admin_page(ctx, new_token=key)
+            elif action == "thu-hoi" and field["token"].isdigit():
+                users.revoke_token(int(field["token"]))
+                ctx.audit("token-revoke", field["token"])
+            else:
+                raise InvalidInput("thao tác không hợp lệ", field="thao tác")
+    except InvalidInput as exc:
+        return await admin_page(ctx, 422, str(exc))
+    return RedirectResponse(f"/quan-tri?notice={action}", status_code=303)

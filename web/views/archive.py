@@ -1,0 +1,58 @@
+"""Lưu trữ: upload signed PDFs into the inbox's pipeline, the quarantine and its actions, the check."""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.responses import RedirectResponse, Response
+
+from docgen.errors import InvalidInput
+from vanthu import office
+from web.auth import Context
+from web.pages import render, saved_uploads
+
+ACTIONS = ("thu-lai", "loai-bo")
+
+
+def upload_outcomes(ctx: Context, uploads: list[UploadFile]) -> list[dict]:
+    """Each uploaded file's outcome as ``vanthu ingest --json`` reports it (the same for the API)."""
+    workspace = ctx.service.workspace
+    warnings: list[str] = []
+    with saved_uploads(workspace, uploads, ctx.service.upload_limit) as paths:
+        outcomes = office.archive_uploads(workspace, paths, warnings.append)
+    results = []
+    for upload, outcome in zip(uploads, outcomes, strict=True):
+        results.append({**outcome.as_json(), "file": upload.filename or ""})
+        ctx.audit("upload", upload.filename or "", f"{outcome.status} {outcome.record.get('symbol', '')}")
+    return results
+
+
+async def archive_page(ctx: Context) -> Response:
+    outcomes, error, status = [], "", 200
+    if ctx.request.method == "POST":
+        form = await ctx.service.read_form(ctx.request)
+        uploads = [item for item in form.getlist("file") if isinstance(item, UploadFile) and item.filename]
+        try:
+            outcomes = await run_in_threadpool(upload_outcomes, ctx, uploads)
+        except InvalidInput as exc:
+            error, status = str(exc), 422
+    workspace = ctx.service.workspace
+    check = await run_in_threadpool(office.check_archive, workspace) if ctx.request.query_params.get(
+        "kiem-tra") else None
+    return render(ctx, "archive.html", status, outcomes=outcomes, error=error, check=check,
+                  quarantined=workspace.quarantine_book().items(), notice=ctx.request.query_params.get("notice"))
+
+
+async def quarantine_action(ctx: Context) -> Response:
+    name, action = ctx.request.path_params["name"], ctx.request.path_params["action"]
+    if action not in ACTIONS:
+        raise office.NotFound("không có thao tác này")
+    book = ctx.service.workspace.quarantine_book()
+    if action == "loai-bo":
+        book.set_aside(name)
+        ctx.audit("quarantine", name, "loại bỏ")
+        return RedirectResponse("/luu-tru?notice=loai-bo", status_code=303)
+    moved = book.retry(name)
+    outcomes = await run_in_threadpool(office.archive_uploads, ctx.service.workspace, [moved])
+    ctx.audit("quarantine", name, f"thử lại: {outcomes[0].status}")
+    return RedirectResponse(f"/luu-tru?notice=thu-lai-{outcomes[0].status}", status_code=303)

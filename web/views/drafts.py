@@ -1,0 +1,111 @@
+"""Soạn văn bản: a form per kind with the data file's fields, a preview, drafts, issuing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.responses import RedirectResponse, Response
+
+from access import roles
+from docgen.documents import URGENCY
+from docgen.errors import InvalidInput
+from docgen.secrecy import LEVELS, SECRECY
+from vanthu import office
+from web.auth import Context, Forbidden
+from web.pages import render
+
+FORM_KINDS = {"cong-van": "Công văn", "quyet-dinh": "Quyết định", "thong-bao": "Thông báo"}
+LINES = ("to", "bases", "articles", "recipients")  # one item a line
+TEXTS = ("subject", "body", "proposer", "signer", "secrecy", "urgency", "date")
+
+
+def data_from(form: FormData, kind: str) -> dict[str, Any]:
+    """The form's fields as a data file's mapping (empty fields left out, as a clerk would)."""
+    data: dict[str, Any] = {}
+    for key in TEXTS:
+        value = str(form.get(key, "")).strip()
+        if value:
+            data[key] = value
+    for key in LINES:
+        items = [line.strip() for line in str(form.get(key, "")).splitlines() if line.strip()]
+        if items:
+            data[key] = items
+    return data
+
+
+def _kind(ctx: Context) -> str:
+    kind = ctx.request.path_params["kind"]
+    if kind not in FORM_KINDS:
+        raise office.NotFound(f"không có biểu mẫu «{kind}»; chọn: {', '.join(FORM_KINDS)}")
+    return kind
+
+
+async def drafts_page(ctx: Context) -> Response:
+    with ctx.service.workspace.drafts() as book:
+        drafts = book.readable(ctx.viewer)
+    return render(ctx, "drafts.html", drafts=drafts, kinds=FORM_KINDS)
+
+
+def _form_page(ctx: Context, kind: str, data: dict[str, Any], status: int = 200, **extra: Any) -> Response:
+    profile = ctx.service.workspace.profile
+    shown = {key: "\n".join(value) if isinstance(value, list) else value for key, value in data.items()}
+    return render(ctx, "draft_form.html", status, kind=kind, kind_name=FORM_KINDS[kind], data=shown,
+                  signers=sorted(profile.signers.items()), secrecy=SECRECY, urgency=URGENCY, **extra)
+
+
+async def draft_form(ctx: Context) -> Response:
+    kind = _kind(ctx)
+    if ctx.request.method == "GET":
+        draft_id = ctx.request.query_params.get("draft", "")
+        data, found = {}, None
+        if draft_id.isdigit():
+            with ctx.service.workspace.drafts() as book:
+                found = book.get(int(draft_id), ctx.viewer)
+                data = found.data
+        return _form_page(ctx, kind, data, draft=found)
+    form = await ctx.service.read_form(ctx.request)
+    data, action = data_from(form, kind), str(form.get("action", "preview"))
+    draft_id = int(form["draft"]) if str(form.get("draft", "")).isdigit() else None
+    if LEVELS.get(data.get("secrecy", "").upper(), 0) > ctx.viewer.clearance:
+        return _form_page(ctx, kind, data, 422, errors={"secrecy": "Không thể đặt độ mật cao hơn độ mật "
+                                                                    "bạn được xem."}, draft_id=draft_id)
+    if action == "save":
+        return await _save(ctx, kind, data, draft_id)
+    try:
+        document = office.document_from_data(ctx.service.workspace, kind, data, "biểu mẫu")
+    except InvalidInput as exc:
+        field = (exc.field or "").split("[")[0].split(".")[0]
+        return _form_page(ctx, kind, data, 422, errors={field or "_": exc.reason}, draft_id=draft_id)
+    if action == "issue":
+        return await _issue(ctx, kind, document, draft_id)
+    pdf = await run_in_threadpool(office.preview_pdf, ctx.service.workspace, document, ctx.service.convert())
+    return Response(pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": "inline; filename*=UTF-8''du-thao.pdf"})
+
+
+async def _save(ctx: Context, kind: str, data: dict[str, Any], draft_id: int | None) -> Response:
+    with ctx.service.workspace.drafts() as book:
+        if draft_id is not None:
+            book.get(draft_id, ctx.viewer)
+        saved = book.save(kind, data, ctx.user.login, draft_id)
+    ctx.audit("draft", f"dự thảo {saved.id}", data.get("subject", ""))
+    return RedirectResponse(f"/soan/{kind}?draft={saved.id}&saved=1", status_code=303)
+
+
+async def _issue(ctx: Context, kind: str, document, draft_id: int | None) -> Response:
+    if not ctx.may(roles.ISSUE):
+        raise Forbidden("Chỉ văn thư được cấp số và phát hành.")
+    if draft_id is not None:
+        with ctx.service.workspace.drafts() as book:
+            book.get(draft_id, ctx.viewer)
+    issued, pdf_error = await run_in_threadpool(
+        lambda: office.issue(ctx.service.workspace, [document], draft=False, want_pdf=True,
+                             convert=ctx.service.convert()))
+    [item] = issued
+    if draft_id is not None:
+        with ctx.service.workspace.drafts() as book:
+            book.mark_issued(draft_id, item.symbol)
+    ctx.audit("issue", item.symbol, document.subject)
+    return render(ctx, "issued.html", item=item, entry=item.entry, pdf_error=str(pdf_error or ""))

@@ -1,0 +1,68 @@
+"""Đăng nhập, đăng xuất."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from access.users import SESSION_HOURS, LoginFailed
+from web.auth import COOKIE, Context, local_next, session_cookie
+
+PRE_COOKIE = "vanthu_login"  # a token the login form must send back: no login from another site
+
+
+def _form(request: Request, status: int = 200, error: str = "", login: str = "") -> Response:
+    service = request.app.state.service
+    token = request.cookies.get(PRE_COOKIE) or secrets.token_urlsafe(24)
+    response = service.templates.TemplateResponse(
+        request, "login.html", {"user": None, "csrf": token, "error": error, "login": login,
+                                "next": local_next(request.query_params.get("next")),
+                                "may": lambda _r: False, "path": request.url.path}, status_code=status)
+    response.set_cookie(PRE_COOKIE, token, httponly=True, samesite="lax", secure=service.secure_cookies,
+                        path="/dang-nhap")
+    return response
+
+
+async def login_page(request: Request) -> Response:
+    if request.method == "GET":
+        return _form(request)
+    service = request.app.state.service
+    form = await service.read_form(request)
+    login, password = str(form.get("login", "")).strip().lower(), str(form.get("password", ""))
+    expected = request.cookies.get(PRE_COOKIE, "")
+    if not expected or not hmac.compare_digest(str(form.get("csrf", "")), expected):
+        return _form(request, 403, "Phiên đăng nhập đã hết hạn; xin nhập lại.", login)
+    address = request.client.host if request.client else ""
+
+    def attempt():
+        with service.workspace.users() as users, service.workspace.audit() as audit:
+            try:
+                user = users.authenticate(login, password)
+            except LoginFailed:
+                audit.record(login or "?", "login-failed", address=address)
+                raise
+            audit.record(user.login, "login", address=address)
+            return users.open_session(user)
+
+    try:
+        key = await run_in_threadpool(attempt)
+    except LoginFailed as exc:
+        return _form(request, 401, str(exc), login)
+    target = local_next(form.get("next"))
+    response = RedirectResponse(target, status_code=303)
+    session_cookie(response, key, secure=service.secure_cookies, max_age=SESSION_HOURS * 3600)
+    response.delete_cookie(PRE_COOKIE, path="/dang-nhap")
+    return response
+
+
+async def logout(ctx: Context) -> Response:
+    with ctx.service.workspace.users() as users:
+        users.close_session(ctx.session_key)
+    ctx.audit("logout")
+    response = RedirectResponse("/dang-nhap", status_code=303)
+    response.delete_cookie(COOKIE, path="/")
+    return response

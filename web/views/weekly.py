@@ -1,0 +1,125 @@
+"""Báo cáo tuần: the teams' state this week, sending a quick report, the tasks, the digest."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.responses import RedirectResponse, Response
+
+from access import roles
+from docgen.dates import parse_date
+from docgen.errors import InvalidInput
+from vanthu import office
+from web.auth import Context, Forbidden
+from web.pages import render, saved_uploads, send_file
+
+REPORT_TYPES = (".yaml", ".yml", ".json", ".docx", ".pdf")
+DIGEST_NAME = re.compile(r"tong-hop-\d{4}-W\d{2}-m([0-3])\.(?:pdf|docx)")
+
+
+def may_report(ctx: Context, team: int) -> bool:
+    return ctx.may(roles.REPORT_ANY) or (ctx.may(roles.REPORT_OWN) and ctx.user.team == team)
+
+
+def report_from_upload(ctx: Context, team: int, upload: UploadFile | None, text: dict[str, str],
+                       week: str | None) -> office.ReportReceipt:
+    """A quick report from an uploaded file, or from the form's three sections written as YAML."""
+    import yaml
+
+    if not may_report(ctx, team):
+        raise Forbidden("Bạn chỉ được gửi báo cáo của tổ mình.")
+    workspace = ctx.service.workspace
+    if upload is None or not upload.filename:
+        sections = {key: [line.strip() for line in value.splitlines() if line.strip()] for key, value in text.items()}
+        content = yaml.safe_dump({k: v for k, v in sections.items() if v}, allow_unicode=True).encode("utf-8")
+        upload = UploadFile(file=io.BytesIO(content), filename=f"to-{team:02d}.yaml")
+    if not upload.filename.lower().endswith(REPORT_TYPES):
+        raise InvalidInput("chỉ nhận tệp YAML, DOCX hoặc PDF", file=upload.filename, field="Tệp báo cáo")
+    with saved_uploads(workspace, [upload], ctx.service.upload_limit) as [path]:
+        return office.receive_report(workspace, team, path, week=week)
+
+
+def _week(ctx: Context):
+    label = ctx.request.query_params.get("week", "").strip() or None
+    return office.current_week(ctx.service.workspace, label)
+
+
+async def weekly_page(ctx: Context, status: int = 200, error: str = "", notice: str = "") -> Response:
+    workspace = ctx.service.workspace
+    try:
+        week = _week(ctx)
+    except InvalidInput as exc:
+        week, error, status = office.current_week(workspace, None), str(exc), 422
+    state = office.week_status(workspace, week)
+    tasks = await run_in_threadpool(office.select_tasks, workspace, ctx.viewer, due_within=14)
+    overdue = await run_in_threadpool(office.select_tasks, workspace, ctx.viewer, overdue=True)
+    teams = sorted(workspace.gazetteer.teams)
+    sendable = [t for t in teams if may_report(ctx, t)]
+    return render(ctx, "weekly.html", status, week=week, state=state, tasks=tasks, overdue=overdue,
+                  sendable=sendable, error=error, notice=notice or ctx.request.query_params.get("notice", ""))
+
+
+async def send_report(ctx: Context) -> Response:
+    form = await ctx.service.read_form(ctx.request)
+    team_text = str(form.get("team", ""))
+    if not team_text.isdigit():
+        return await weekly_page(ctx, 422, str(InvalidInput("chọn một tổ", field="Tổ")))
+    upload = form.get("file")
+    text = {key: str(form.get(key, "")) for key in ("noi_bat", "kho_khan", "kien_nghi")}
+    try:
+        receipt = await run_in_threadpool(report_from_upload, ctx, int(team_text),
+                                          upload if isinstance(upload, UploadFile) else None, text,
+                                          str(form.get("week", "")).strip() or None)
+    except InvalidInput as exc:
+        return await weekly_page(ctx, 422, str(exc))
+    ctx.audit("report", f"Tổ {team_text}", receipt.week.label)
+    late = "-muon" if receipt.report["late"] else ""
+    return RedirectResponse(f"/bao-cao-tuan?week={receipt.week.label}&notice=da-nhan-{team_text}{late}",
+                            status_code=303)
+
+
+async def update_task(ctx: Context) -> Response:
+    form = await ctx.service.read_form(ctx.request)
+    task_id, workspace = ctx.request.path_params["task"], ctx.service.workspace
+    with workspace.task_book() as book:
+        if form.get("action") == "done":
+            book.done(task_id, str(form.get("note", "")).strip(), viewer=ctx.viewer)
+        else:
+            try:
+                due = parse_date(str(form.get("due", "")))
+            except ValueError as exc:
+                return await weekly_page(ctx, 422, str(InvalidInput(str(exc), field="Hạn mới")))
+            book.set_due(task_id, due, viewer=ctx.viewer)
+    ctx.audit("task", f"#{task_id}", str(form.get("action", "")))
+    return RedirectResponse("/bao-cao-tuan?notice=nhiem-vu", status_code=303)
+
+
+async def compile_digest(ctx: Context) -> Response:
+    form = await ctx.service.read_form(ctx.request)
+    issue = form.get("issue") == "1"
+    if issue and not ctx.may(roles.ISSUE):
+        raise Forbidden("Chỉ văn thư được cấp số.")
+    workspace = ctx.service.workspace
+    week = office.current_week(workspace, str(form.get("week", "")).strip() or None)
+    # Each clearance its own file: a digest compiled for a cleared reader lists what others may not read.
+    out_file = None if issue else workspace.out / f"tong-hop-{week.label}-m{ctx.viewer.clearance}.docx"
+    made = await run_in_threadpool(lambda: office.compile_digest(
+        workspace, week, ctx.viewer, issue_number=issue, want_pdf=True, out_file=out_file,
+        convert=ctx.service.convert()))
+    ctx.audit("digest", made.symbol if made.entry else week.label)
+    return render(ctx, "digest_done.html", made=made, week=week, today=date.today())
+
+
+async def digest_file(ctx: Context) -> Response:
+    """A compiled digest from ``out/`` (``tong-hop-2026-W48.pdf``), by its name only."""
+    name = ctx.request.path_params["name"]
+    path = ctx.service.workspace.out / name
+    match = DIGEST_NAME.fullmatch(name)
+    if not match or int(match[1]) > ctx.viewer.clearance or not path.is_file():
+        raise office.NotFound(f"không có bản tổng hợp «{name}»")
+    ctx.audit("download", name)
+    return send_file(path, download=name.endswith(".docx"))
