@@ -165,8 +165,7 @@ class SegmentArrays:
                 offset += np.dtype(dtype).itemsize * count
         except (OSError, ValueError, KeyError, TypeError, struct.error):
             return None
-        spans = {key: (span[0], span[1], span[2]) for key, span in header["spans"].items()}
-        loaded = cls(header["size"], spans, *arrays)
+        loaded = cls(header["size"], header["spans"], *arrays)  # each span a [start, stop, offsets] list
         loaded.recipe = recipe
         return loaded
 

@@ -29,6 +29,7 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError, LockError
 from whoosh.index import IndexError as WhooshIndexError
 from whoosh.writing import IndexWriter
@@ -236,9 +237,16 @@ def _segment_arrays(reader: Any) -> SegmentArrays:
     return arrays
 
 
+def _storage(folder: Path) -> FileStorage:
+    """The index folder, read without mmap: Whoosh copies each mapped segment part into a BytesIO
+    when it opens it (a second at 100,000 documents, in every new process); read from the file,
+    opening costs milliseconds, and the reads left to Whoosh (stored fields, rare terms) are few."""
+    return FileStorage(str(folder), supports_mmap=False)
+
+
 def _write_segment(folder: Path, segment_id: str) -> None:
     """Make and write one segment's numpy copy (in a worker process, or not)."""
-    with whoosh_index.open_dir(str(folder)).reader() as reader:
+    with _storage(folder).open_index().reader() as reader:
         for segment, _ in reader.leaf_readers():
             if segment.segment().segment_id() == segment_id:
                 _segment_arrays(segment).save(postings_path(folder, segment_id))
@@ -369,9 +377,10 @@ class SearchIndex:
 
     def _open(self):
         try:
-            if not whoosh_index.exists_in(str(self.folder)):
+            storage = _storage(self.folder)
+            if not storage.index_exists():
                 raise IndexUnavailable(f"chưa có chỉ mục tìm kiếm ở {self.folder}; {REBUILD_HINT}")
-            opened = whoosh_index.open_dir(str(self.folder))
+            opened = storage.open_index()
         except (EmptyIndexError, WhooshIndexError, OSError, ValueError, EOFError, KeyError,
                 struct.error) as exc:
             raise IndexUnavailable(
