@@ -457,6 +457,8 @@ class SearchIndex:
             self._leaves = [_Leaf(segment, offset, self._segment(segment))
                             for segment, offset in self._searcher.reader().leaf_readers()
                             if segment.doc_count_all()]
+            # Only the current segments' copies stay mapped: a merged-away one is let go.
+            self._arrays = {leaf.reader.segment().segment_id(): leaf.arrays for leaf in self._leaves}
         return self._searcher
 
     def _segment(self, reader: Any) -> SegmentArrays:
