@@ -103,3 +103,43 @@ def date_value(option: str, value: str | None) -> date | None:
         return parse_date(value)
     except ValueError as exc:
         raise InvalidInput(str(exc), field=option) from exc
+
+
+class LazyGroup(VanthuGroup):
+    """A group whose commands live in other modules, imported only when that command runs.
+
+    ``lazy`` maps a command's name to ``"module:attribute"`` and its help's first paragraph: the
+    list of ``vanthu --help`` is printed from those lines without importing any command
+    (the archive pipeline and pyHanko alone take most of a second to import).
+    """
+
+    def __init__(self, *args: Any, lazy: dict[str, tuple[str, str]] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy and cmd_name not in self.commands:
+            import importlib
+
+            module, attribute = self.lazy[cmd_name][0].split(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        limit = formatter.width - 6 - max(len(name) for name in self.list_commands(ctx))
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in self.lazy and name not in self.commands:
+                rows.append((name, click.Command(name, help=self.lazy[name][1]).get_short_help_str(limit)))
+            else:
+                command = super().get_command(ctx, name)
+                if command is not None and not command.hidden:
+                    rows.append((name, command.get_short_help_str(limit)))
+        if rows:
+            from vanthu.messages import VIETNAMESE
+
+            with formatter.section(VIETNAMESE["Commands"]):
+                formatter.write_dl(rows)

@@ -10,9 +10,7 @@ from typing import Any
 import click
 
 from archive.store import ArchiveStore
-from digest.reports import index_record
 from docgen.secrecy import CONSOLE
-from indexer.indexing import rebuild
 from indexer.search import SearchRequest
 from vanthu.office import search_archive
 from vanthu.options import VanthuCommand, VanthuGroup, date_value, home_option, json_option, print_json
@@ -80,6 +78,9 @@ def index() -> None:
 @home_option
 def index_rebuild(home: Path | None) -> None:
     """Dựng lại chỉ mục tìm kiếm từ kho lưu trữ (các tệp .json đi kèm); gắn lại địa bàn, chủ đề."""
+    from digest.reports import index_record  # python-docx and pypdf: not for every search
+    from indexer.indexing import rebuild
+
     workspace = Workspace.locate(home)
     show_bar = sys.stderr.isatty()
 
