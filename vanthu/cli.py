@@ -38,8 +38,8 @@ LAZY_COMMANDS = {
     "show": ("vanthu.archive_cli:show",
             'Xem hồ sơ một văn bản đã lưu trữ, theo mã hoặc số, ký hiệu (1417-CV/TU).'),
     "check": ("vanthu.archive_cli:check",
-             'Kiểm tra lại kho: băm lại từng tệp (bị sửa, bị mất, lạ) và kiểm tra lại mọi chữ ký số theo danh '
-             'sách tin cậy và danh sách thu hồi hiện có.'),
+             'Kiểm tra lại kho: tính toàn vẹn của từng cơ sở dữ liệu, băm lại từng tệp (bị sửa, bị mất, lạ) và '
+             'kiểm tra lại mọi chữ ký số theo danh sách tin cậy và danh sách thu hồi hiện có.'),
     "trust": ("vanthu.archive_cli:trust",
              'Chứng thư số tin cậy (ví dụ chứng thư gốc của CA Chính phủ).'),
     "search": ("vanthu.search_cli:search_command",
