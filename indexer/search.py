@@ -137,10 +137,16 @@ def build_query(request: SearchRequest, gazetteer: Gazetteer, taxonomy: Taxonomy
     return query, parsed
 
 
-def snippet(text: str, parsed: ParsedText, width: int = 200) -> str:
-    """A window of the text around the first match, matched syllables marked ``**…**``."""
+def prepared(text: str) -> tuple[str, str]:
+    """A text as snippets are cut from it: one line in canonical form, and its folded twin (same length)."""
     shown = re.sub(r"\s+", " ", canonical(text)).strip()
-    folded_text = fold_text(shown).lower()
+    return shown, fold_text(shown).lower()
+
+
+def snippet(text: str | tuple[str, str], parsed: ParsedText, width: int = 200) -> str:
+    """A window of the text around the first match, matched syllables marked ``**…**``; the text may
+    come already ``prepared``."""
+    shown, folded_text = prepared(text) if isinstance(text, str) else text
     wanted = [folded(p) for p in parsed.phrases] + ([folded(parsed.words)] if parsed.words else [])
     start = 0
     for item in sorted(wanted, key=len, reverse=True):
@@ -179,15 +185,15 @@ def search(index: SearchIndex, store: ArchiveStore, request: SearchRequest, gaze
 
 
 @lru_cache(maxsize=4096)
-def _text_of(root: Path, relative_pdf: str) -> str:
-    """A document's text for its snippet; an archived file's text never changes, so the service keeps
-    the texts it showed last rather than reading and parsing their sidecars again."""
-    return read_sidecar(ArchiveStore(root), relative_pdf).get("text", "")
+def _text_of(root: Path, relative_pdf: str) -> tuple[str, str]:
+    """A document's text ready for its snippet; an archived file's text never changes, so the service
+    keeps the texts it showed last rather than reading, parsing and folding their sidecars again."""
+    return prepared(read_sidecar(ArchiveStore(root), relative_pdf).get("text", ""))
 
 
 def _hit(fields: dict[str, Any], score: float, store: ArchiveStore, parsed: ParsedText,
          gazetteer: Gazetteer) -> dict[str, Any]:
-    text = _text_of(store.root, fields["path"]) if fields.get("path") and not parsed.empty else ""
+    text = _text_of(store.root, fields["path"]) if fields.get("path") and not parsed.empty else ("", "")
     return {
         "id": fields["id"], "symbol": fields.get("symbol", ""), "kind": fields.get("kind", ""),
         "date": fields.get("date", ""), "subject": fields.get("subject", ""),
