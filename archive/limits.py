@@ -110,6 +110,9 @@ def page_deadline(page: int) -> Iterator[None]:
 _BRACKETS = re.compile(rb"<<|>>|\[|\]")
 
 
+_STREAM = re.compile(rb"stream\r?\n.*?endstream", re.DOTALL)
+
+
 def check_depth(data: bytes) -> None:
     """Refuse arrays and dictionaries nested deeper than the limit, before a parser recurses into them.
 
@@ -117,6 +120,7 @@ def check_depth(data: bytes) -> None:
     nests a dozen levels, so a stray bracket inside a string cannot reach the limit.
     """
     limit, depth = _current.depth, 0
+    data = _STREAM.sub(b"stream endstream", data)  # a compressed stream's bytes are not syntax
     for match in _BRACKETS.finditer(data):
         if match.group() in (b"<<", b"["):
             depth += 1
