@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+import traceback
 from pathlib import Path
 
 import bombs
@@ -73,7 +74,8 @@ def test_ingest_quarantines_each_bomb_with_its_limit_and_archives_the_good_file(
         assert reason in notes[name]
         assert (archive_ws.quarantine / name).is_file()
     assert list(archive_ws.inbox.iterdir()) == []
-    assert vanthu(archive_ws, "check").exit_code == 0
+    check = vanthu(archive_ws, "check")
+    assert check.exit_code == 0, (check.output, "".join(traceback.format_exception(*check.exc_info)))
 
 
 def test_a_worker_past_its_time_or_memory_is_replaced_and_the_batch_goes_on(archive_ws, issued):

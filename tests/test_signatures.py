@@ -214,3 +214,20 @@ def test_search_by_signature_state(trusted, issued, pki):
     for state, symbols in (("valid", ["01-CV/TU"]), ("unsigned", ["01-TB/TU"]), ("untrusted", [])):
         found = json.loads(vanthu(trusted, "search", "--signature", state, "--json").output)
         assert [hit["symbol"] for hit in found["hits"]] == symbols
+
+
+def test_the_log_follows_the_workspace_opened_last_even_when_an_earlier_one_is_gone(tmp_path):
+    import logging
+    import shutil
+
+    from archive.signatures import log_to
+
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    log_to(first / "vanthu.log")
+    shutil.rmtree(first)
+    log_to(second / "vanthu.log")
+    logging.getLogger("vanthu.signatures").warning("chữ ký thứ hai không kiểm tra được")
+    assert "chữ ký thứ hai không kiểm tra được" in (second / "vanthu.log").read_text(encoding="utf-8")
+    assert not first.exists()
