@@ -169,6 +169,16 @@ def _rich(paragraphs: list[Paragraph], style_id: str, lead: str = "") -> RichTex
     return rich
 
 
+def _keep_last(rich: RichTextParagraph) -> RichTextParagraph:
+    """The last paragraph keeps with the closing block, so Nơi nhận and the signature never stand
+    alone on a page without the body's last lines (``keepNext`` follows ``pStyle`` in ``pPr``)."""
+    head, found, tail = rich.xml.rpartition("<w:pPr>")
+    if found:
+        style, closing, rest = tail.partition("/>") if tail.startswith("<w:pStyle") else ("", "", tail)
+        rich.xml = f"{head}<w:pPr>{style}{closing}<w:keepNext/>{rest}"
+    return rich
+
+
 def _articles(document: Document, style_id: str) -> RichTextParagraph:
     combined = RichTextParagraph()
     for number, article in enumerate(document.articles, start=1):
@@ -225,9 +235,9 @@ def build_context(template: CompiledTemplate, document: Document, profile: Profi
         "secrecy": document.secrecy, "urgency": document.urgency,
         "place": profile.place, "date_text": long_date(on),
         "kind_title": document.kind.title, "to": to,
-        "body": _rich(parse_paragraphs(document.text), body_id),
+        "body": _keep_last(_rich(parse_paragraphs(document.text), body_id)),
         "bases": bases, "proposer": proposer, "decider": f"{issuer.decider} QUYẾT ĐỊNH",
-        "articles": _articles(document, body_id),
+        "articles": _keep_last(_articles(document, body_id)),
         "recipients": recipient_lines(document),
         "authority": signer.authority, "signer_title": signer.title, "signer_name": signer.name,
     }
