@@ -165,8 +165,10 @@ def _kinh_gui(document: docx.document.Document) -> None:
     label.add_run("Kính gửi:").italic = True
     _lines(document, [
         ("", "{%p for item in to %}"), ("VT To Item", "{{ item }}"), ("", "{%p endfor %}"),
-        ("", "{%p endif %}"),
     ])
+    gap = document.add_paragraph()  # the list of Kính gửi stands apart from the body
+    gap.paragraph_format.line_spacing = Pt(10)
+    _lines(document, [("", "{%p endif %}")])
 
 
 def _title_block(document: docx.document.Document) -> None:

@@ -212,6 +212,13 @@ def _bases(document: Document) -> tuple[list[str], str]:
     return lines, ""
 
 
+def no_lone_word(text: str) -> str:
+    """The last two words joined by a no-break space: a centred trích yếu never ends in a lone
+    word (``… năm`` / ``2026``) however its lines fall."""
+    head, space, last = text.rstrip().rpartition(" ")
+    return f"{head}\u00a0{last}" if space and head and len(text.split()) > 2 else text
+
+
 def subject_line(document: Document) -> str:
     """The trích yếu as printed: a Công văn's starts with ``V/v``."""
     if document.kind.code != "CV" or document.subject.lower().startswith("v/v"):
@@ -231,7 +238,7 @@ def build_context(template: CompiledTemplate, document: Document, profile: Profi
         "number": format_number(number) if number else DRAFT_NUMBER,
         "kind_code": kind_code, "body_code": issuer.code,
         "symbol": format_symbol(number, kind_code, issuer.code),
-        "subject_line": subject_line(document), "subject": document.subject,
+        "subject_line": no_lone_word(subject_line(document)), "subject": no_lone_word(document.subject),
         "secrecy": document.secrecy, "urgency": document.urgency,
         "place": profile.place, "date_text": long_date(on),
         "kind_title": document.kind.title, "to": to,

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import os
+import stat
 import subprocess
 from pathlib import Path
+
+import docx
+import pytest
+from conftest import CONG_VAN
 
 from archive.metadata import read_metadata
 
@@ -20,7 +27,7 @@ def page_texts(pdf: Path) -> list[str]:
 def _thong_bao(paragraphs: int) -> dict:
     body = "\n\n".join(f"Đoạn {i}: Thường trực Tỉnh ủy yêu cầu các cơ quan, đơn vị tiếp tục thực hiện "
                        "nghiêm các nhiệm vụ đã đề ra." for i in range(paragraphs))
-    return {"subject": "kết luận của Thường trực Tỉnh ủy tại buổi làm việc", "body": body,
+    return {"subject": f"kết luận số {paragraphs} của Thường trực Tỉnh ủy", "body": body,
             "date": "2026-11-20", "recipients": CLOSING_RECIPIENTS, "signer": "tl-cvp"}
 
 
@@ -53,3 +60,87 @@ def test_recipients_are_read_across_a_page_break():
         meta = read_metadata(text)
         assert meta.recipients == [*CLOSING_RECIPIENTS, "Lưu Văn phòng Tỉnh ủy, TH"]
         assert meta.signer == "Trần Minh Khoa"
+
+
+IMPOSSIBLE_DATES = ["2026-02-31", "2026-2-30", "2027-02-29", "2026-13-01", "2026-00-10", "31/02/2026",
+                    "30/2/2026", "29/02/2027", "01/13/2026", "00/06/2026", "32/01/2026"]
+
+
+@pytest.mark.parametrize("typed", IMPOSSIBLE_DATES)
+def test_every_impossible_date_gets_the_clean_message(run, datafile, workspace, typed):
+    path = datafile(f"subject: rà soát\nto: Các Tổ\nbody: Nội dung.\ndate: {typed}\n")
+    result = run("new", "cong-van", str(path))
+    assert result.exit_code == 2, result.output
+    assert f"trường «date»: «{typed}» không phải là ngày hợp lệ" in result.output
+    assert "Traceback" not in result.output and not list(workspace.out.glob("*.docx"))
+
+
+def test_a_data_file_without_signer_says_which_signer_was_used(run, datafile):
+    result = run("new", "cong-van", str(datafile({k: v for k, v in CONG_VAN.items() if k != "signer"})))
+    assert result.exit_code == 0, result.output
+    assert "không ghi «signer»: dùng người ký mặc định của TU (khóa pbt-tt)" in result.stderr
+    assert "Đặng Hồng Sỹ" in result.stderr
+    quiet = run("new", "cong-van", str(datafile({**CONG_VAN, "signer": "pbt-tt", "subject": "khác"})))
+    assert quiet.exit_code == 0 and "Lưu ý" not in quiet.stderr
+
+
+def test_issuing_the_same_file_again_needs_again(run, datafile, workspace):
+    path = str(datafile(CONG_VAN))
+    assert run("new", "cong-van", path).exit_code == 0
+    repeated = run("new", "cong-van", str(datafile({**CONG_VAN, "subject": "việc khác"})), path)
+    assert repeated.exit_code == 2
+    assert "đã cấp số 01-CV/TU" in repeated.output and "--again" in repeated.output
+    assert sorted(p.name for p in workspace.out.glob("*.docx")) == ["01-CV-TU.docx"]  # the batch stopped
+    again = run("new", "cong-van", path, "--again")
+    assert again.exit_code == 0 and "02-CV/TU" in again.output
+    twice = run("new", "cong-van", str(datafile({**CONG_VAN, "subject": "mới"})),
+                str(datafile({**CONG_VAN, "subject": "mới"})))
+    assert twice.exit_code == 2 and "cùng lần chạy" in twice.output
+
+
+def test_pdf_of_an_issued_number(run, datafile, workspace):
+    assert run("new", "cong-van", str(datafile(CONG_VAN))).exit_code == 0
+    result = run("pdf", "01-cv/tu")
+    assert result.exit_code == 0, result.output
+    pdf = workspace.out / "01-CV-TU.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF") and str(pdf) in result.output
+    assert "rà soát tiến độ" in page_texts(pdf)[0]
+    listed = json.loads(run("register", "list", "--json").output)
+    assert listed[0]["pdf_path"] == str(pdf)
+    assert run("pdf", "09-CV/TU").exit_code == 2
+
+
+def test_trich_yeu_has_no_lone_last_word_and_kinh_gui_stands_apart(run, datafile, workspace):
+    subject = "tăng cường công tác kiểm tra, giám sát việc thực hiện nhiệm vụ phát triển kinh tế xã hội năm 2026"
+    assert run("new", "cong-van", str(datafile({**CONG_VAN, "subject": subject}))).exit_code == 0
+    document = docx.Document(str(workspace.out / "01-CV-TU.docx"))
+    header = document.tables[0].rows[0].cells[0]
+    [line] = [p.text for p in header.paragraphs if p.text.startswith("V/v")]
+    assert line.endswith("năm\u00a02026")
+    paragraphs = [p for p in document.paragraphs]
+    last_item = max(i for i, p in enumerate(paragraphs) if p.text.startswith("- Các Tổ theo dõi"))
+    gap = paragraphs[last_item + 1]
+    assert gap.text == "" and gap.paragraph_format.line_spacing is not None
+    assert paragraphs[last_item + 2].text.startswith("Đề nghị các đơn vị")
+
+
+def test_docx_files_follow_the_umask(run, datafile, workspace):
+    old = os.umask(0o022)
+    try:
+        assert run("new", "cong-van", str(datafile(CONG_VAN))).exit_code == 0
+        assert run("new", "cong-van", str(datafile(CONG_VAN)), "--draft").exit_code == 0
+    finally:
+        os.umask(old)
+    for path in workspace.out.glob("*.docx"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644, path.name
+
+
+def test_a_very_long_body_is_warned_about(run, datafile):
+    body = "\n".join(f"Dòng {i} của một tệp dán nhầm." for i in range(5000))
+    result = run("new", "thong-bao", str(datafile({"subject": "dài", "body": body, "signer": "tl-cvp"})),
+                 "--draft")
+    assert result.exit_code == 0
+    assert "Lưu ý" in result.stderr and "(quá 20 trang)" in result.stderr
+    normal = run("new", "thong-bao", str(datafile({"subject": "ngắn", "body": "Một đoạn.", "signer": "tl-cvp"})),
+                 "--draft")
+    assert normal.exit_code == 0 and "Lưu ý" not in normal.stderr

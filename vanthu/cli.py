@@ -63,10 +63,12 @@ def _describe(item: Issued) -> str:
 @click.option("--pdf", "want_pdf", is_flag=True, help="Tạo thêm bản PDF (cần LibreOffice).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Thư mục ghi kết quả (mặc định: out/ của không gian làm việc).")
+@click.option("--again", is_flag=True,
+              help="Cấp số mới dù cùng loại, trích yếu và ngày đã được cấp số trước đó.")
 @json_option
 @home_option
 def new(kind: str, datafiles: tuple[Path, ...], draft: bool, want_pdf: bool,
-        out_dir: Path | None, as_json: bool, home: Path | None) -> None:
+        out_dir: Path | None, as_json: bool, home: Path | None, again: bool = False) -> None:
     """Tạo văn bản LOẠI (cong-van, quyet-dinh, thong-bao) từ tệp dữ liệu YAML/JSON.
 
     Mỗi tệp dữ liệu cho một văn bản; nhiều tệp được cấp số theo thứ tự và
@@ -75,14 +77,25 @@ def new(kind: str, datafiles: tuple[Path, ...], draft: bool, want_pdf: bool,
     workspace = Workspace.locate(home)
     document_kind = generated_kind(kind)
     documents = [load_document(path, document_kind, workspace.profile) for path in datafiles]
-    issued, pdf_error = office.issue(workspace, documents, draft=draft, want_pdf=want_pdf, out_dir=out_dir)
+    issued, pdf_error = office.issue(workspace, documents, draft=draft, want_pdf=want_pdf, out_dir=out_dir,
+                                     again=again)
     for item in issued:
+        for note in item.document.notes:
+            click.echo(f"Lưu ý: tệp {item.document.source}: {note}", err=True)
         if as_json:
             print_json(item.as_json())
         else:
             click.echo(_describe(item))
     if pdf_error:
         raise pdf_error
+
+
+@cli.command("pdf")
+@click.argument("symbol", metavar="SỐ_KÝ_HIỆU")
+@home_option
+def pdf_command(symbol: str, home: Path | None) -> None:
+    """Tạo bản PDF của văn bản đã cấp số SỐ_KÝ_HIỆU (ví dụ 01-TB/TU) từ tệp DOCX đã ghi."""
+    click.echo(f"PDF: {office.entry_pdf(Workspace.locate(home), symbol)}")
 
 
 @cli.group(cls=VanthuGroup)

@@ -108,17 +108,20 @@ def document_file(workspace: Workspace, key: str, n: int, viewer: Viewer) -> tup
 
 
 def issue(workspace: Workspace, documents: list[Document], *, draft: bool, want_pdf: bool,
-          out_dir: Path | None = None,
-          convert: Converter | None = None) -> tuple[list[Issued], VanthuError | None]:
+          out_dir: Path | None = None, convert: Converter | None = None,
+          again: bool = True) -> tuple[list[Issued], VanthuError | None]:
     """Number (unless ``draft``), render and write each document; then the PDFs in one batch.
 
     The DOCX files stand even when the PDF cannot be made: that error is returned, not raised.
+    With ``again=False`` (the CLI without ``--again``) a document whose kind, trích yếu and date
+    were issued before is refused (``AlreadyIssued``) before any number is spent.
     """
     from docgen.issuing import attach_pdfs, issue_documents
 
     with workspace.register() as book:
         issued = issue_documents(documents, register=book, renderer=workspace.renderer(),
-                                 out_dir=out_dir or workspace.out, today=date.today(), draft=draft)
+                                 out_dir=out_dir or workspace.out, today=date.today(), draft=draft,
+                                 again=again)
         pdf_error = None
         if want_pdf:
             try:
@@ -202,6 +205,27 @@ def entry_file(workspace: Workspace, entry_id: int, fmt: str, viewer: Viewer) ->
     if path is None or not path.is_file():
         raise NotFound(f"không còn tệp {fmt.upper()} của {entry['symbol']}")
     return path
+
+
+def entry_pdf(workspace: Workspace, symbol: str, convert: Converter | None = None) -> Path:
+    """The PDF of a number already issued, made from the DOCX written when it was issued (clerks
+    forget ``--pdf``); the register notes it."""
+    from docgen.issuing import file_name
+    from docgen.pdf import convert_to_pdf
+
+    with workspace.register() as book:
+        entry = book.find(symbol)
+        if entry.status == "void":
+            raise InvalidInput(f"văn bản {entry.symbol} đã bị hủy ({entry.void_reason})", field="SỐ_KÝ_HIỆU")
+        docx = Path(entry.docx_path) if entry.docx_path else workspace.out / file_name(entry.symbol)
+        if not docx.is_file():
+            docx = workspace.out / docx.name  # a workspace moved to another folder keeps its out/
+        if not docx.is_file():
+            raise NotFound(f"không còn tệp DOCX của {entry.symbol} ({docx}); không tạo được PDF")
+        settings = workspace.settings
+        [pdf] = convert([docx]) if convert else convert_to_pdf([docx], settings.soffice, settings.pdf_timeout)
+        book.set_pdf(entry.id, str(pdf))
+    return pdf
 
 
 # Archiving
