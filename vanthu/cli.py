@@ -12,9 +12,8 @@ from pathlib import Path
 import click
 
 from docgen.documents import load_document
-from docgen.errors import InvalidInput
 from docgen.issuing import Issued
-from docgen.kinds import find_kind
+from docgen.kinds import resolve_kind
 from docgen.register import Entry
 from docgen.rendering import format_symbol
 from vanthu import messages, office
@@ -80,7 +79,7 @@ def new(kind: str, datafiles: tuple[Path, ...], draft: bool, want_pdf: bool,
     issued, pdf_error = office.issue(workspace, documents, draft=draft, want_pdf=want_pdf, out_dir=out_dir,
                                      again=again)
     for item in issued:
-        for note in item.document.notes:
+        for note in [] if as_json else item.document.notes:  # JSON carries them as "warnings"
             click.echo(f"Lưu ý: tệp {item.document.source}: {note}", err=True)
         if as_json:
             print_json(item.as_json())
@@ -112,14 +111,16 @@ def _entry_line(entry: Entry) -> str:
 
 
 @register.command("list")
-@click.option("--kind", help="Chỉ liệt kê một loại (mã: CV, QĐ, TB…).")
+@click.option("--kind", help="Chỉ liệt kê một loại (CV, cong-van, «công văn»…).")
 @click.option("--body", help="Chỉ liệt kê một cơ quan ban hành (TU, VPTU, BTCTU…).")
 @json_option
 @home_option
 def register_list(kind: str | None, body: str | None, as_json: bool, home: Path | None) -> None:
     """Liệt kê các văn bản đã cấp số."""
-    with Workspace.locate(home).register() as book:
-        entries = book.entries(kind_code=kind, body_code=body)
+    workspace = Workspace.locate(home)
+    kind_code = workspace.profile.kind_code(resolve_kind(kind)) if kind else None
+    with workspace.register() as book:
+        entries = book.entries(kind_code=kind_code, body_code=body)
     if as_json:
         print_json([entry.as_dict() for entry in entries])
     elif not entries:
@@ -147,9 +148,7 @@ def register_void(symbol: str, reason: str, home: Path | None) -> None:
 def register_start(kind: str, next_number: int, body: str | None, home: Path | None) -> None:
     """Nối tiếp sổ đang có: văn bản LOẠI tiếp theo nhận số SỐ_TIẾP_THEO."""
     workspace = Workspace.locate(home)
-    document_kind = find_kind(kind)
-    if document_kind is None:
-        raise InvalidInput(f"không có loại văn bản «{kind}»", field="LOẠI")
+    document_kind = resolve_kind(kind, field="LOẠI")
     issuer = workspace.profile.body(body)
     code = workspace.profile.kind_code(document_kind)
     with workspace.register() as book:

@@ -144,7 +144,7 @@ def generated_kind(value: str):
     from docgen.kinds import find_kind, generated_kinds
 
     kind = find_kind(value)
-    if kind is None or kind not in generated_kinds():
+    if kind is None or kind not in generated_kinds():  # find_kind folds case, accents and hyphens
         names = ", ".join(f"{k.slug} ({k.code})" for k in generated_kinds())
         raise InvalidInput(f"không tạo được loại văn bản «{value}»; chọn một trong: {names}", field="LOẠI")
     return kind
@@ -169,8 +169,11 @@ def register_entries(workspace: Workspace, viewer: Viewer, *, kind: str | None =
                      body: str | None = None, year: int | None = None,
                      status: str | None = None) -> list[dict[str, Any]]:
     """The register's entries ``viewer`` may read (a secret entry's subject is secret too)."""
+    from docgen.kinds import resolve_kind
+
+    kind_code = workspace.profile.kind_code(resolve_kind(kind)) if kind else None
     with workspace.register() as book:
-        entries = book.entries(kind_code=kind, body_code=body)
+        entries = book.entries(kind_code=kind_code, body_code=body)
     rows = [e.as_dict() for e in entries if viewer.may_read({"secrecy": e.secrecy})]
     if year:
         rows = [r for r in rows if r["date"].startswith(f"{year:04d}")]
