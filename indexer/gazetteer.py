@@ -122,10 +122,16 @@ class Gazetteer:
         return exact or found
 
     def nearest(self, typed: str, count: int = 3) -> list[str]:
-        """The full names closest to what was typed, for the message of a name not found."""
-        names = {fold(_loose(loc.name)): loc.full_name for loc in self.all}
-        close = difflib.get_close_matches(fold(_loose(typed)), list(names), n=count, cutoff=0.7)
-        return [names[key] for key in close]
+        """The full names closest to what was typed (to a whole name or to one of its parts
+        around the hyphen), for the message of a name not found."""
+        wanted = fold(_loose(typed))
+        scored = []
+        for loc in self.all:
+            variants = {fold(_loose(loc.name)), *(fold(_loose(part)) for part in loc.name.split(" - "))}
+            score = max(difflib.SequenceMatcher(None, wanted, v).ratio() for v in variants)
+            if score >= 0.7:
+                scored.append((-score, loc.full_name))
+        return [name for _score, name in sorted(scored)[:count]]
 
     def _name_at(self, text: str, position: int) -> Locality | None:
         first = _WORD.match(text, position)

@@ -144,3 +144,69 @@ def test_a_very_long_body_is_warned_about(run, datafile):
     normal = run("new", "thong-bao", str(datafile({"subject": "ngắn", "body": "Một đoạn.", "signer": "tl-cvp"})),
                  "--draft")
     assert normal.exit_code == 0 and "Lưu ý" not in normal.stderr
+
+
+@pytest.mark.parametrize("typed", ["CV", "cv", "cong-van", "cong van", "công văn", "Công Văn"])
+def test_one_kind_resolver_for_new_and_register_list(run, datafile, typed):
+    assert run("new", typed, str(datafile({**CONG_VAN, "subject": f"việc {typed}"}))).exit_code == 0
+    listing = run("register", "list", "--kind", typed)
+    assert listing.exit_code == 0 and listing.output.startswith("01-CV/TU")
+
+
+def test_an_unknown_kind_is_an_error_listing_the_known_ones(run, datafile):
+    assert run("new", "cong-van", str(datafile(CONG_VAN))).exit_code == 0
+    result = run("register", "list", "--kind", "XYZ")
+    assert result.exit_code == 2
+    assert "không có loại văn bản «XYZ»" in result.output and "CV (Công văn)" in result.output
+
+
+@pytest.mark.parametrize("typed", ["Xuân Hương", "xuan huong da lat", "xuan huong - da lat",
+                                   "phường Xuân Hương", "Xuân Hương Đà Lạt"])
+def test_a_locality_by_any_unambiguous_part(run, workspace, typed):
+    assert workspace.gazetteer.resolve(typed).full_name == "Phường Xuân Hương - Đà Lạt"
+    result = run("search", "--locality", typed, "--json")
+    assert result.exit_code == 0, result.output
+
+
+def test_an_ambiguous_or_unknown_locality_names_the_candidates(run):
+    ambiguous = run("search", "--locality", "Đà Lạt")
+    assert ambiguous.exit_code == 2
+    assert "khớp nhiều địa bàn" in ambiguous.output and "Phường Xuân Hương - Đà Lạt" in ambiguous.output
+    misspelled = run("tasks", "--locality", "Xuan Huogn")
+    assert misspelled.exit_code == 2 and "có phải: Phường Xuân Hương - Đà Lạt" in misspelled.output
+
+
+@pytest.mark.parametrize("typed", ["nong-nghiep", "Nông nghiệp", "nông nghiệp", "nong nghiep"])
+def test_a_topic_by_its_slug_or_display_name(run, typed):
+    result = run("search", "--topic", typed, "--json")
+    assert result.exit_code == 0, result.output
+
+
+def test_week_given_as_a_date_is_the_report_week_holding_it(run):
+    by_label = json.loads(run("report", "status", "--week", "2026-W48", "--json").output)
+    for day in ("21/11/2026", "2026-11-25", "27/11/2026"):
+        result = run("report", "status", "--week", day, "--json")
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.output)["week"] == by_label["week"] == "2026-W48"
+    assert json.loads(run("report", "status", "--week", "28/11/2026", "--json").output)["week"] == "2026-W49"
+    bad = run("report", "status", "--week", "31/11/2026")
+    assert bad.exit_code == 2 and "không phải là tuần hợp lệ" in bad.output
+
+
+def _commands(group, prefix=()):
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):
+            yield from _commands(command, (*prefix, name))
+        else:
+            yield (*prefix, name), command
+
+
+def test_home_reads_the_same_in_every_command():
+    from click.testing import CliRunner
+
+    from vanthu.cli import cli
+
+    for path, command in _commands(cli):
+        if any(p.name == "home" for p in command.params):
+            helptext = CliRunner().invoke(cli, [*path, "--help"]).output
+            assert "--home THƯ_MỤC" in helptext, path

@@ -27,8 +27,8 @@ STATUS_LABELS = {"on_time": "đã báo cáo", "late": "báo cáo muộn", "missi
 
 
 def week_option(command: Any) -> Any:
-    return click.option("--week", metavar="TUẦN", help="Tuần, ví dụ 2026-W21 (mặc định: tuần có hạn "
-                        "báo cáo sắp tới).")(command)
+    return click.option("--week", metavar="TUẦN", help="Tuần, ví dụ 2026-W21, hoặc một ngày trong tuần "
+                        "(27/11/2026) (mặc định: tuần có hạn báo cáo sắp tới).")(command)
 
 
 @click.group(cls=VanthuGroup)
