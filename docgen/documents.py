@@ -6,6 +6,7 @@ costs nothing: no number, no half-written DOCX.
 
 from __future__ import annotations
 
+import difflib
 import json
 import unicodedata
 from dataclasses import dataclass
@@ -73,14 +74,27 @@ _DataLoader.yaml_implicit_resolvers = {
 }
 
 
+def _tabs(text: str) -> str:
+    """The message for a file indented with tabs, which YAML refuses: where they are."""
+    lines = [n for n, line in enumerate(text.splitlines(), start=1) if "\t" in line[:len(line) - len(line.lstrip())]]
+    if not lines:
+        return ""
+    shown = ", ".join(str(n) for n in lines[:5]) + ("…" if len(lines) > 5 else "")
+    return (f"có ký tự Tab ở đầu dòng {shown}; YAML không cho phép thụt dòng bằng Tab, "
+            "hãy thay bằng dấu cách")
+
+
 def read_data_file(path: Path) -> dict[str, Any]:
     """A data file as a mapping: YAML, or JSON (which YAML also reads)."""
     try:
         text = path.read_text("utf-8")
     except FileNotFoundError as exc:
         raise InvalidInput("không tìm thấy tệp dữ liệu", file=path) from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"không đọc được tệp dữ liệu ({exc})", file=path) from exc
+    except UnicodeDecodeError as exc:
+        raise InvalidInput("tệp không phải bảng mã UTF-8 (có thể là Windows-1258 hoặc TCVN3); mở tệp "
+                           "và lưu lại với bảng mã UTF-8 (Unicode)", file=path) from exc
+    except OSError as exc:
+        raise InvalidInput(f"không đọc được tệp dữ liệu ({exc.strerror})", file=path) from exc
     try:
         data = json.loads(text) if path.suffix.lower() == ".json" else yaml.load(text, Loader=_DataLoader)
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
@@ -88,7 +102,7 @@ def read_data_file(path: Path) -> dict[str, Any]:
         where = f" ở dòng {mark.line + 1}, cột {mark.column + 1}" if mark else ""
         if isinstance(exc, json.JSONDecodeError):
             where = f" ở dòng {exc.lineno}, cột {exc.colno}"
-        raise InvalidInput(f"cú pháp sai{where}", file=path) from exc
+        raise InvalidInput(_tabs(text) or f"cú pháp sai{where}", file=path) from exc
     if not isinstance(data, dict):
         raise InvalidInput("tệp dữ liệu phải là các cặp «khóa: giá trị»", file=path)
     return data
@@ -126,11 +140,17 @@ def _signer(value: Any, profile: Profile, issuer: Body, source: str) -> Signer:
     return profile.signer(_text(value, "signer", source), file=source)
 
 
+def _guess(key: str) -> str:
+    """``urgncy``: có phải ``urgency``?"""
+    near = difflib.get_close_matches(key, sorted(KNOWN_KEYS), n=1, cutoff=0.6)
+    return f"«{key}» (có phải «{near[0]}»?)" if near else f"«{key}»"
+
+
 def _check_keys(data: dict[str, Any], kind: Kind, source: str) -> None:
-    unknown = sorted(str(k) for k in data if k not in KNOWN_KEYS)
+    unknown = [str(k) for k in data if k not in KNOWN_KEYS]
     if unknown:
-        raise InvalidInput(f"khóa không được hỗ trợ (có: {', '.join(sorted(KNOWN_KEYS))})",
-                           file=source, field=unknown[0])
+        raise InvalidInput(f"khóa không được hỗ trợ: {'; '.join(_guess(key) for key in unknown)} "
+                           f"(các khóa: {', '.join(sorted(KNOWN_KEYS))})", file=source, field=unknown[0])
     for key in ("subject", *REQUIRED.get(kind.code, ())):
         value = data.get(key)
         if value is None or value == "" or value == []:

@@ -210,3 +210,29 @@ def test_home_reads_the_same_in_every_command():
         if any(p.name == "home" for p in command.params):
             helptext = CliRunner().invoke(cli, [*path, "--help"]).output
             assert "--home THƯ_MỤC" in helptext, path
+
+
+def test_tabs_in_yaml_are_named_with_their_lines(run, datafile, workspace):
+    path = datafile("subject: rà soát\nto:\n\t- Các Tổ\nbody: Nội dung.\n")
+    result = run("new", "cong-van", str(path))
+    assert result.exit_code == 2
+    assert f"Tệp {path}: có ký tự Tab ở đầu dòng 3; YAML không cho phép thụt dòng bằng Tab" in result.output
+    assert not list(workspace.out.glob("*.docx"))
+
+
+def test_a_file_not_in_utf8_says_to_save_it_as_utf8(run, tmp_path):
+    path = tmp_path / "cp1258.yaml"
+    path.write_bytes(b"subject: r\xe0 so\xe1t\nto: C\xe1c T\xf4\xde\nbody: N\xf4\xf2i dung.\n")  # Windows-1258
+    result = run("new", "cong-van", str(path))
+    assert result.exit_code == 2
+    assert "lưu lại với bảng mã UTF-8 (Unicode)" in result.output
+    assert "codec" not in result.output and "byte" not in result.output
+
+
+def test_all_misspelled_keys_at_once_with_the_nearest_known_key(run, datafile):
+    result = run("new", "cong-van", str(datafile({**CONG_VAN, "urgncy": "KHẨN", "sigener": "pbt-tt",
+                                                  "xyz": 1})))
+    assert result.exit_code == 2
+    assert "«urgncy» (có phải «urgency»?)" in result.output
+    assert "«sigener» (có phải «signer»?)" in result.output and "«xyz»;" not in result.output
+    assert "«xyz»" in result.output
