@@ -236,3 +236,61 @@ def test_all_misspelled_keys_at_once_with_the_nearest_known_key(run, datafile):
     assert "«urgncy» (có phải «urgency»?)" in result.output
     assert "«sigener» (có phải «signer»?)" in result.output and "«xyz»;" not in result.output
     assert "«xyz»" in result.output
+
+
+def _vanthu(workspace, *args: str):
+    from click.testing import CliRunner
+
+    from vanthu.cli import cli
+
+    return CliRunner().invoke(cli, [*args, "--home", str(workspace.root)])
+
+
+def test_a_lost_archived_copy_is_restored_by_ingesting_the_file_again(archive_ws, issued, tmp_path):
+    source = tmp_path / "cv1.pdf"
+    source.write_bytes(issued.pdfs["cv1"])
+    assert _vanthu(archive_ws, "ingest", str(source)).exit_code == 0
+    [archived] = archive_ws.archive.rglob("*.pdf")
+    archived.unlink()
+    check = _vanthu(archive_ws, "check")
+    assert check.exit_code == 1 and "Bị mất" in check.output and "Cách khắc phục: chạy `vanthu ingest`" in check.output
+    assert "(BỊ MẤT; chạy vanthu ingest với bản gốc để khôi phục)" in _vanthu(archive_ws, "show", "01-CV/TU").output
+    again = _vanthu(archive_ws, "ingest", str(source))
+    assert again.exit_code == 0, again.output
+    assert "đã khôi phục bản lưu trữ bị mất hoặc bị sửa" in again.output
+    assert archived.read_bytes() == issued.pdfs["cv1"]
+    assert _vanthu(archive_ws, "check").exit_code == 0
+    archived.write_bytes(issued.pdfs["cv1"] + b"\n% edited")
+    assert "(BỊ SỬA;" in _vanthu(archive_ws, "show", "01-CV/TU").output
+    assert _vanthu(archive_ws, "ingest", str(source)).exit_code == 0
+    assert archived.read_bytes() == issued.pdfs["cv1"] and _vanthu(archive_ws, "check").exit_code == 0
+
+
+def test_show_reads_as_people_write(archive_ws, issued, tmp_path):
+    source = tmp_path / "cv1.pdf"
+    source.write_bytes(issued.pdfs["cv1"])
+    ingested = _vanthu(archive_ws, "ingest", str(source))
+    assert ingested.exit_code == 0 and "không có chữ ký số" in ingested.output
+    lines = _vanthu(archive_ws, "show", "01-CV/TU").output.splitlines()
+    assert "Ngày: 03/06/2026" in lines and "Chữ ký số: không có" in lines
+    at = lines.index("Nơi nhận:")
+    assert lines[at + 1:at + 4] == ["    - Thường trực Tỉnh ủy", "    - Như trên", "    - Lưu Văn phòng Tỉnh ủy, TH"]
+    assert lines.count("Kính gửi:") == 1 and not any(line.startswith("Nơi nhận: -") for line in lines)
+
+
+def test_show_prints_the_secrecy_mark(office_ws):
+    result = _vanthu(office_ws, "show", "02-CV/TU")
+    assert result.exit_code == 0, result.output
+    assert "Độ mật, độ khẩn: MẬT" in result.output.splitlines()
+
+
+def test_a_trich_yeu_differing_from_the_register_is_said_at_ingest(archive_ws, issued, tmp_path):
+    import sqlite3
+
+    with sqlite3.connect(archive_ws.root / "register.sqlite3") as db:
+        db.execute("UPDATE entries SET subject='V/v việc khác hẳn' WHERE symbol='01-CV/TU'")
+    source = tmp_path / "cv1.pdf"
+    source.write_bytes(issued.pdfs["cv1"])
+    result = _vanthu(archive_ws, "ingest", str(source))
+    assert result.exit_code == 0
+    assert "Cảnh báo: trích yếu khác sổ đăng ký (sổ ghi: «V/v việc khác hẳn»)" in result.output
