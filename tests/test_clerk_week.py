@@ -294,3 +294,49 @@ def test_a_trich_yeu_differing_from_the_register_is_said_at_ingest(archive_ws, i
     result = _vanthu(archive_ws, "ingest", str(source))
     assert result.exit_code == 0
     assert "Cảnh báo: trích yếu khác sổ đăng ký (sổ ghi: «V/v việc khác hẳn»)" in result.output
+
+
+XUAN_HUONG = {
+    "subject": "kết luận tại buổi làm việc với phường Xuân Hương - Đà Lạt", "signer": "tl-cvp",
+    "date": "2026-11-20",
+    "body": "Thường trực Tỉnh ủy kết luận như sau:\n\n"
+            "- Đảng ủy phường Xuân Hương - Đà Lạt hoàn thành bàn giao mặt bằng dự án hồ Xuân Hương trước ngày "
+            "30/12/2026; báo cáo kết quả về Văn phòng Tỉnh ủy.\n"
+            "- Giao Ban Tổ chức Tỉnh ủy chủ trì, phối hợp với Đảng ủy phường Xuân Hương - Đà Lạt kiện toàn "
+            "bộ máy trước ngày 15/01/2027.\n"
+            "- Ủy ban nhân dân phường Lâm Viên - Đà Lạt rà soát các dự án chậm tiến độ trong tháng 01/2027.",
+}
+
+
+@pytest.fixture
+def conclusion(run, datafile, workspace):
+    """A Thông báo naming dashed localities, issued, converted and archived."""
+    assert run("new", "thong-bao", str(datafile(XUAN_HUONG)), "--pdf").exit_code == 0
+    pdf = workspace.out / "01-TB-TU.pdf"
+    assert run("ingest", str(pdf)).exit_code == 0
+    return workspace
+
+
+def test_tasks_are_the_documents_items_never_cut_inside_a_name(run, conclusion):
+    tasks = json.loads(run("tasks", "--json").output)
+    assert [(t["actor"], t["due"]) for t in tasks] == [
+        ("Đảng ủy phường Xuân Hương - Đà Lạt", "2026-12-30"), ("Ban Tổ chức Tỉnh ủy", "2027-01-15"),
+        ("Ủy ban nhân dân phường Lâm Viên - Đà Lạt", "2027-01-31")]
+    assert tasks[0]["sentence"].endswith("; báo cáo kết quả về Văn phòng Tỉnh ủy.")  # not cut at ";"
+    assert tasks[0]["localities"] == ["Phường Xuân Hương - Đà Lạt"]
+    assert tasks[2]["localities"] == ["Phường Lâm Viên - Đà Lạt"]
+
+
+def test_done_twice_keeps_the_history_and_lists_show_notes(run, conclusion):
+    task_id = str(json.loads(run("tasks", "--json").output)[0]["id"])
+    first = run("tasks", "done", task_id, "--note", "đã bàn giao 2 ha")
+    assert first.exit_code == 0 and "đã hoàn thành." in first.output
+    done_at = json.loads(run("tasks", "--all", "--json").output)[0]["done_at"]
+    second = run("tasks", "done", task_id, "--note", "bàn giao nốt phần còn lại")
+    assert second.exit_code == 0 and "đã hoàn thành từ trước" in second.output
+    assert "đánh dấu hoàn thành: đã bàn giao 2 ha" in second.output
+    assert "thêm ghi chú: bàn giao nốt phần còn lại" in second.output
+    [task, *_rest] = json.loads(run("tasks", "--all", "--json").output)
+    assert task["done_at"] == done_at and task["note"] == "đã bàn giao 2 ha; bàn giao nốt phần còn lại"
+    listing = run("tasks", "--all").output
+    assert "Ghi chú: đã bàn giao 2 ha; bàn giao nốt phần còn lại" in listing

@@ -80,13 +80,18 @@ def report_status(week: str | None, as_json: bool, home: Path | None) -> None:
         click.echo(f"  Tổ {status['team']:>2}: {STATUS_LABELS[status['status']]}{when}")
 
 
+def _when(value: str) -> str:
+    return datetime.fromisoformat(value).strftime("%H:%M %d/%m/%Y") if value else "—"
+
+
 def _task_lines(task: dict[str, Any]) -> str:
     state = "xong" if task["status"] == "done" else (
         f"QUÁ HẠN {task['days_overdue']} ngày" if task["days_overdue"] else "đang làm")
     due = short_date(date.fromisoformat(task["due"]))
     where = f" — {', '.join(task['localities'])}" if task["localities"] else ""
     actor = "" if task["sentence"].startswith(task["actor"]) else f" (thực hiện: {task['actor']})"
-    return f"#{task['id']:<4} hạn {due} [{state}] {task['symbol']}{where}\n      {task['sentence']}{actor}"
+    note = f"\n      Ghi chú: {task['note']}" if task.get("note") else ""
+    return f"#{task['id']:<4} hạn {due} [{state}] {task['symbol']}{where}\n      {task['sentence']}{actor}{note}"
 
 
 @click.group(cls=VanthuGroup, invoke_without_command=True)
@@ -121,10 +126,21 @@ def tasks(ctx: click.Context, team: int | None, locality: str | None, due_within
 @click.option("--note", default="", help="Ghi chú kết quả.")
 @home_option
 def tasks_done(task_id: int, note: str, home: Path | None) -> None:
-    """Đánh dấu nhiệm vụ ID đã hoàn thành."""
+    """Đánh dấu nhiệm vụ ID đã hoàn thành (làm lại thì thêm ghi chú, giữ ngày hoàn thành và lịch sử)."""
+    from digest.tasks import ACTIONS
+
     with Workspace.locate(home).task_book() as book:
+        before = book.get(task_id, viewer=CONSOLE)
         task = book.done(task_id, note, viewer=CONSOLE)
-    click.echo(f"Nhiệm vụ #{task.id} đã hoàn thành.")
+        history = book.history(task_id, viewer=CONSOLE)
+    if before.status == "done":
+        click.echo(f"Nhiệm vụ #{task.id} đã hoàn thành từ trước; ngày hoàn thành giữ nguyên"
+                   f" ({_when(before.done_at)})" + ("; đã thêm ghi chú." if task.note != before.note else "."))
+    else:
+        click.echo(f"Nhiệm vụ #{task.id} đã hoàn thành.")
+    for event in history:
+        detail = f": {event['detail']}" if event["detail"] else ""
+        click.echo(f"    {_when(event['at'])} {event['who']} {ACTIONS.get(event['action'], event['action'])}{detail}")
 
 
 @tasks.command("edit")
