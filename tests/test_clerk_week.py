@@ -340,3 +340,89 @@ def test_done_twice_keeps_the_history_and_lists_show_notes(run, conclusion):
     assert task["done_at"] == done_at and task["note"] == "đã bàn giao 2 ha; bàn giao nốt phần còn lại"
     listing = run("tasks", "--all").output
     assert "Ghi chú: đã bàn giao 2 ha; bàn giao nốt phần còn lại" in listing
+
+
+def _team_of(workspace, name: str) -> int:
+    code = workspace.gazetteer.resolve(name).code
+    return next(team for team, codes in workspace.gazetteer.teams.items() if code in codes)
+
+
+def _report(tmp_path: Path, name: str, **sections) -> Path:
+    import yaml
+
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(sections, allow_unicode=True), "utf-8")
+    return path
+
+
+def test_a_report_received_in_the_future_is_refused(run, workspace, tmp_path):
+    from datetime import datetime, timedelta
+
+    later = (datetime.now() + timedelta(days=1)).strftime("%Y-%m-%d %H:%M")
+    result = run("report", "add", "--team", "1", "--received", later,
+                 str(_report(tmp_path, "a.yaml", noi_bat=["Ổn định"])))
+    assert result.exit_code == 2 and "trường «--received»" in result.output and "chưa tới" in result.output
+    assert not list((workspace.root / "reports").rglob("*.json"))
+
+
+def test_a_report_naming_another_teams_locality_is_warned(run, workspace, tmp_path):
+    team, other = _team_of(workspace, "Đắk Song"), _team_of(workspace, "Xuân Hương")
+    source = _report(tmp_path, "a.yaml", noi_bat=["Ổn định"], localities=["Đắk Song", "Xuân Hương"])
+    result = run("report", "add", "--team", str(team), "--week", "2026-W48", str(source))
+    assert result.exit_code == 0
+    assert (f"Cảnh báo: báo cáo của Tổ {team} nêu Phường Xuân Hương - Đà Lạt (địa bàn của Tổ {other}), "
+            "không thuộc địa bàn của tổ") in result.output
+    assert "Đắk Song" not in result.output.split("Cảnh báo")[1]
+
+
+def test_re_adding_keeps_versions_and_a_report_can_be_removed(run, workspace, tmp_path):
+    first = _report(tmp_path, "a.yaml", noi_bat=["Bản thứ nhất"])
+    second = _report(tmp_path, "b.yaml", noi_bat=["Bản thứ hai"])
+    assert run("report", "add", "--team", "3", "--week", "2026-W48", "--received", "2026-11-24 10:00",
+               str(first)).exit_code == 0
+    replaced = run("report", "add", "--team", "3", "--week", "2026-W48", str(second))
+    assert replaced.exit_code == 0 and "thay cho báo cáo nhận lúc 10:00 ngày 24/11/2026" in replaced.output
+    book = workspace.report_book()
+    from digest.weeks import parse_week
+
+    week = parse_week("2026-W48")
+    assert book.get(week, 3)["noi_bat"] == ["Bản thứ hai"]
+    assert [v["noi_bat"] for v in book.versions(week, 3)] == [["Bản thứ nhất"]]
+    removed = run("report", "remove", "--team", "3", "--week", "2026-W48")
+    assert removed.exit_code == 0 and "Đã rút báo cáo của Tổ 3" in removed.output
+    status = json.loads(run("report", "status", "--week", "2026-W48", "--json").output)
+    assert next(t for t in status["teams"] if t["team"] == 3)["status"] == "missing"
+    assert [v["noi_bat"] for v in book.versions(week, 3)] == [["Bản thứ nhất"], ["Bản thứ hai"]]
+    assert run("report", "remove", "--team", "3", "--week", "2026-W48").exit_code == 2
+
+
+def test_digest_issued_once_a_week_dated_the_day_it_is_issued(run, workspace):
+    from datetime import date
+
+    from docgen.dates import long_date
+
+    first = run("digest", "--week", "2026-W48", "--issue")
+    assert first.exit_code == 0 and "01-BC/VPTU" in first.output
+    again = run("digest", "--week", "2026-W48", "--issue")
+    assert again.exit_code == 2 and "đã được cấp số 01-BC/VPTU" in again.output and "--again" in again.output
+    assert run("digest", "--week", "2026-W48", "--issue", "--again").exit_code == 0
+    header = docx.Document(str(workspace.out / "01-BC-VPTU.docx")).tables[0].rows[0].cells[1]
+    assert any(long_date(date.today()) in p.text for p in header.paragraphs)
+
+
+def test_digest_items_stay_items(run, workspace, tmp_path):
+    team = _team_of(workspace, "Đắk Song")
+    source = _report(tmp_path, "a.yaml", noi_bat=["Thu hút du khách.", "Tình trạng sạt lở giảm."])
+    assert run("report", "add", "--team", str(team), "--week", "2026-W48", str(source)).exit_code == 0
+    paper = tmp_path / "bc.docx"
+    document = docx.Document()
+    for line in ("Kính gửi: Văn phòng Tỉnh ủy", "Nội dung:", "- Đường liên xã đã thông xe.", "- Chợ mới khai trương."):
+        document.add_paragraph(line)
+    document.save(str(paper))
+    other = _team_of(workspace, "Xuân Hương")
+    assert run("report", "add", "--team", str(other), "--week", "2026-W48", str(paper)).exit_code == 0
+    assert run("digest", "--week", "2026-W48").exit_code == 0
+    texts = [p.text for p in docx.Document(str(workspace.out / "tong-hop-2026-W48.docx")).paragraphs]
+    assert "- Thu hút du khách." in texts and "- Tình trạng sạt lở giảm." in texts
+    assert "- Đường liên xã đã thông xe." in texts and "- Chợ mới khai trương." in texts
+    assert not any("du khách.; Tình trạng" in t for t in texts)

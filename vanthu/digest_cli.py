@@ -56,6 +56,24 @@ def report_add(team: int, week: str | None, received: str | None, source: Path, 
         click.echo(f"Cảnh báo: {receipt.index_warning}", err=True)
     late = " (nộp sau hạn, ghi là báo cáo muộn)" if receipt.report["late"] else ""
     click.echo(f"Đã nhận báo cáo của Tổ {team}, tuần {receipt.week.label}{late}.")
+    if receipt.report.get("replaced"):
+        moment = datetime.fromisoformat(receipt.report["replaced"])
+        click.echo(f"Báo cáo này thay cho báo cáo nhận lúc {moment:%H:%M} ngày {short_date(moment.date())}"
+                   " (bản cũ được giữ trong reports/).")
+    for warning in receipt.report.get("warnings") or []:
+        click.echo(f"Cảnh báo: {warning}", err=True)
+
+
+@report.command("remove")
+@click.option("--team", type=int, required=True, help="Số Tổ theo dõi địa bàn.")
+@week_option
+@home_option
+def report_remove(team: int, week: str | None, home: Path | None) -> None:
+    """Rút báo cáo nhanh của một tổ (gửi nhầm); bản rút được giữ trong reports/."""
+    workspace = Workspace.locate(home)
+    chosen = current_week(workspace, week)
+    office.remove_report(workspace, team, chosen)
+    click.echo(f"Đã rút báo cáo của Tổ {team}, tuần {chosen.label}; tổ được tính là chưa báo cáo.")
 
 
 @report.command("status")
@@ -160,11 +178,12 @@ def tasks_edit(task_id: int, due: str, home: Path | None) -> None:
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Tệp DOCX ghi ra (mặc định: out/tong-hop-TUẦN.docx).")
 @click.option("--pdf", "want_pdf", is_flag=True, help="Tạo thêm bản PDF.")
-@click.option("--issue", is_flag=True, help="Cấp số như một Báo cáo của Văn phòng Tỉnh ủy.")
+@click.option("--issue", is_flag=True, help="Cấp số như một Báo cáo của Văn phòng Tỉnh ủy (một số mỗi tuần).")
+@click.option("--again", is_flag=True, help="Cấp thêm một số dù tuần này đã được cấp số.")
 @json_option
 @home_option
 def digest(week: str | None, out_file: Path | None, want_pdf: bool, issue: bool, as_json: bool,
-           home: Path | None) -> None:
+           home: Path | None, again: bool = False) -> None:
     """Báo cáo tổng hợp tuần: báo cáo nhanh các tổ, văn bản trong tuần, nhiệm vụ đến hạn, quá hạn."""
     workspace = Workspace.locate(home)
     chosen = current_week(workspace, week)
@@ -172,6 +191,6 @@ def digest(week: str | None, out_file: Path | None, want_pdf: bool, issue: bool,
         print_json(office.digest_data(workspace, chosen, CONSOLE))
         return
     made = office.compile_digest(workspace, chosen, CONSOLE, issue_number=issue, want_pdf=want_pdf,
-                                 out_file=out_file)
+                                 out_file=out_file, again=again)
     label = f"Đã cấp số {made.symbol}: " if made.entry else "Đã tạo báo cáo tổng hợp: "
     click.echo(f"{label}{made.docx}" + (f"\n    PDF: {made.pdf}" if made.pdf else ""))

@@ -341,6 +341,20 @@ def receive_report(workspace: Workspace, team: int, source: Path, *, week: str |
     return ReportReceipt(saved, chosen, warning)
 
 
+def remove_report(workspace: Workspace, team: int, week: Week) -> dict[str, Any]:
+    """Withdraw a team's report (kept as a version) and take it out of the search index."""
+    from digest.reports import index_record
+    from indexer.engine import IndexUnavailable
+
+    removed = workspace.report_book().remove(week, team)
+    try:
+        with workspace.search_index().writer() as writer:
+            writer.delete_by_term("id", index_record(removed)["id"])
+    except IndexUnavailable:
+        pass  # the next index rebuild reads only what is in reports/
+    return removed
+
+
 def week_status(workspace: Workspace, week: Week) -> dict[str, Any]:
     """The JSON of ``vanthu report status``."""
     statuses = workspace.report_book().status(week)
@@ -374,14 +388,32 @@ def _digest_document(workspace: Workspace, week: Week) -> Document:
     profile = workspace.profile
     issuer = profile.body("VPTU" if "VPTU" in profile.bodies else None)
     return Document(kind=find_kind("BC"), issuer=issuer, subject=subject_of(week),  # type: ignore[arg-type]
-                    signer=profile.signer(issuer.signer), date=week.deadline.date(), text=MARKER,
+                    signer=profile.signer(issuer.signer), date=date.today(), text=MARKER,  # the day issued
                     recipients=("Thường trực Tỉnh ủy", "Các đồng chí Ủy viên Ban Thường vụ Tỉnh ủy",
                                 "Các Tổ theo dõi địa bàn"), source=f"tong-hop-{week.label}")
 
 
+def _digest_issued_before(register: Any, document: Document, week: Week) -> None:
+    """One number a week: a digest of this week already in the register (not void) is refused."""
+    from docgen.dates import short_date
+    from docgen.issuing import AlreadyIssued
+    from docgen.rendering import subject_line
+
+    wanted = subject_line(document)
+    earlier = [e for e in register.entries(kind_code="BC", body_code=document.issuer.code)
+               if e.subject == wanted and e.status != "void"]
+    if earlier:
+        listed = ", ".join(f"{e.symbol} ngày {short_date(date.fromisoformat(e.date))}" for e in earlier)
+        raise AlreadyIssued(f"báo cáo tổng hợp tuần {week.label} đã được cấp số {listed}; muốn cấp số "
+                            "mới, chạy lại với --again", field="--issue")
+
+
 def compile_digest(workspace: Workspace, week: Week, viewer: Viewer, *, issue_number: bool,
-                   want_pdf: bool, out_file: Path | None = None, convert: Converter | None = None) -> Issued:
-    """The digest as a Báo cáo DOCX (numbered when ``issue_number``), and its PDF if asked."""
+                   want_pdf: bool, out_file: Path | None = None, convert: Converter | None = None,
+                   again: bool = True) -> Issued:
+    """The digest as a Báo cáo DOCX (numbered when ``issue_number``, dated the day it is issued),
+    and its PDF if asked. With ``again=False`` (the CLI without ``--again``) a week whose digest
+    was numbered before is refused."""
     from digest.compose import fill
     from docgen.issuing import attach_pdfs, issue_documents
 
@@ -389,6 +421,8 @@ def compile_digest(workspace: Workspace, week: Week, viewer: Viewer, *, issue_nu
         raise InvalidInput("văn bản cấp số được ghi vào out/ theo số, ký hiệu; bỏ --out", field="--out")
     data = digest_data(workspace, week, viewer)
     with workspace.register() as register:
+        if issue_number and not again:
+            _digest_issued_before(register, _digest_document(workspace, week), week)
         [made] = issue_documents([_digest_document(workspace, week)], register=register,
                                  renderer=workspace.renderer(), today=date.today(), draft=not issue_number,
                                  out_dir=(out_file.parent if out_file else workspace.out),
