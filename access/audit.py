@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.database import Database, connect
+from docgen.secrecy import CONSOLE, Viewer
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit (
@@ -22,7 +23,8 @@ CREATE TABLE IF NOT EXISTS audit (
     action TEXT NOT NULL,
     target TEXT NOT NULL DEFAULT '',
     detail TEXT NOT NULL DEFAULT '',
-    address TEXT NOT NULL DEFAULT ''
+    address TEXT NOT NULL DEFAULT '',
+    secrecy INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS audit_at ON audit (at);
 """
@@ -55,20 +57,36 @@ class AuditEntry:
         return asdict(self)
 
 
+HIDDEN = "(văn bản mật)"
+
+
 class AuditLog(Database):
     def __init__(self, path: Path):
         self.conn = connect(path, SCHEMA)
 
-    def record(self, login: str, action: str, target: str = "", detail: str = "", address: str = "") -> None:
-        self.conn.execute("INSERT INTO audit (at, login, action, target, detail, address) "
-                          "VALUES (?, ?, ?, ?, ?, ?)",
+    def record(self, login: str, action: str, target: str = "", detail: str = "", address: str = "",
+               secrecy: int = 0) -> None:
+        """``secrecy``: the level of the document the entry names, so that a reader below it sees
+        that something was done, never which document."""
+        self.conn.execute("INSERT INTO audit (at, login, action, target, detail, address, secrecy) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?)",
                           (datetime.now().astimezone().isoformat(timespec="seconds"), login, action, target,
-                           detail, address))
+                           detail, address, secrecy))
 
-    def entries(self, *, login: str | None = None, since: datetime | None = None,
+    def entries(self, *, viewer: Viewer = CONSOLE, login: str | None = None, since: datetime | None = None,
                 limit: int = 1000) -> list[AuditEntry]:
-        """Newest first."""
-        sql, args = "SELECT id, at, login, action, target, detail, address FROM audit WHERE 1=1", []
+        """Newest first; an entry about a document above ``viewer``'s clearance does not name it."""
+        entries = []
+        for row in self._rows(login, since, limit):
+            *fields, level = row
+            entry = AuditEntry(*fields)
+            if level > viewer.clearance:
+                entry.target, entry.detail = HIDDEN, ""
+            entries.append(entry)
+        return entries
+
+    def _rows(self, login: str | None, since: datetime | None, limit: int) -> list[tuple]:
+        sql, args = "SELECT id, at, login, action, target, detail, address, secrecy FROM audit WHERE 1=1", []
         if login:
             sql += " AND login=?"
             args.append(login)
@@ -77,4 +95,4 @@ class AuditLog(Database):
             args.append(since.astimezone().isoformat(timespec="seconds"))
         sql += " ORDER BY id DESC LIMIT ?"
         args.append(limit)
-        return [AuditEntry(*row) for row in self.conn.execute(sql, args)]
+        return list(self.conn.execute(sql, args))

@@ -117,6 +117,20 @@ class Catalog(Database):
                                  "ORDER BY path")
         return [r for r in map(self._row, rows) if r]
 
+    def adopt(self, records: list[dict[str, Any]]) -> int:
+        """Catalog rows for archived sidecars it lacks (a lost or restored database); how many were added."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        added = 0
+        for record in records:
+            summary = {k: v for k, v in record.items() if k != "text"}
+            added += self.conn.execute(
+                "INSERT INTO documents (sha256, id, state, source, path, symbol, record, updated_at) "
+                "VALUES (?, ?, 'done', ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
+                (record["sha256"], document_id(record["sha256"]), record.get("file", ""), record["path"],
+                 record.get("symbol", ""), json.dumps(summary, ensure_ascii=False), _now())).rowcount
+        self.conn.execute("COMMIT")
+        return added
+
     def find(self, key: str, viewer: Viewer) -> list[CatalogRow]:
         """Documents ``viewer`` may read, by id (or its first characters) or by number and symbol,
         typed any way. A document above the viewer's clearance is not found at all."""

@@ -13,23 +13,25 @@ the job: see ``catalog.py``.
 from __future__ import annotations
 
 import errno
+import os
 import re
+import stat
 import time
-from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from archive.catalog import Catalog, document_id
+from archive.limits import MB, Limits
 from archive.metadata import read_metadata
 from archive.reading import Rejected, read_pdf
 from archive.signatures import SignatureCheck, TrustMaterial, TrustStore, check_signatures
 from archive.store import ArchiveStore, sha256_of
+from archive.worker import LimitedPool
 from docgen.errors import RegisterError
-from docgen.files import fsync_folder, write_new, write_replacing
+from docgen.files import ensure_inside, fsync_folder, place_file, write_new, write_replacing
 from docgen.register import Entry, Register
 from docgen.secrecy import LEVELS, strongest_mark
 from docgen.text import canonical
@@ -43,6 +45,18 @@ class FileUnavailable(Exception):
     def __init__(self, path: Path, reason: str, *, vanished: bool):
         super().__init__(f"{path}: {reason}")
         self.path, self.reason, self.vanished = path, reason, vanished
+
+
+class Refused(Exception):
+    """The file is refused before it is read: a link, not a regular file, or too large.
+
+    ``keep`` says whether the file itself goes to quarantine (too large) or only
+    a note of what it was (a link or a device: its content is never read).
+    """
+
+    def __init__(self, path: Path, reason: str, *, keep: bool):
+        super().__init__(f"{path}: {reason}")
+        self.path, self.reason, self.keep = path, reason, keep
 
 
 @dataclass
@@ -64,15 +78,33 @@ def _now() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-def read_file(path: Path) -> bytes:
+def _not_regular(path: Path) -> Refused:
+    if path.is_symlink():
+        return Refused(path, f"là liên kết tượng trưng (symlink) tới {os.readlink(path)}, không phải tệp "
+                             "thật; không đọc, không lưu trữ", keep=False)
+    return Refused(path, "không phải tệp thông thường (thư mục, thiết bị, ống dẫn…); không đọc, "
+                         "không lưu trữ", keep=False)
+
+
+def read_file(path: Path, max_bytes: int | None = None) -> bytes:
+    """The bytes of a regular file, never following a link, refusing one over ``max_bytes``."""
     try:
-        return path.read_bytes()
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except FileNotFoundError as exc:
         raise FileUnavailable(path, "tệp đã biến mất", vanished=True) from exc
     except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.ENXIO):
+            raise _not_regular(path) from exc
         busy = exc.errno in (errno.EACCES, errno.EBUSY, errno.EPERM, errno.EAGAIN)
         reason = "tệp đang bị khóa hoặc không có quyền đọc" if busy else f"không đọc được ({exc.strerror})"
         raise FileUnavailable(path, reason, vanished=False) from exc
+    with os.fdopen(handle, "rb") as stream:
+        info = os.fstat(stream.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise _not_regular(path)
+        if max_bytes is not None and info.st_size > max_bytes:
+            raise Refused(path, Limits(file_mb=max_bytes // MB).file_too_large(info.st_size), keep=True)
+        return stream.read()
 
 
 def _same_text(a: str, b: str) -> bool:
@@ -120,11 +152,29 @@ def analyse(file_name: str, data: bytes, trust: TrustMaterial,
 class Pipeline:
     def __init__(self, *, store: ArchiveStore, catalog: Catalog, register: Register, trust: TrustStore,
                  inbox: Path, quarantine: Path, listeners: list[Listener] | None = None,
-                 verify_signatures: bool = True):
+                 verify_signatures: bool = True, limits: Limits | None = None):
         self.store, self.catalog, self.register, self.trust = store, catalog, register, trust
         self.inbox, self.quarantine = inbox.resolve(), quarantine
         self.listeners = listeners or []
         self.verify_signatures = verify_signatures  # off only to measure what the check costs
+        self.limits = limits or Limits()
+        self._reader: LimitedPool | None = None
+
+    @property
+    def reader(self) -> LimitedPool:
+        """The one reading worker of one-by-one ingests (the watcher's)."""
+        if self._reader is None:
+            self._reader = LimitedPool(1, self.limits)
+        return self._reader
+
+    @property
+    def max_bytes(self) -> int:
+        return self.limits.file_mb * MB
+
+    def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
 
     def recover(self) -> None:
         """Finish what a killed run left: temporary files, and ingests whose inbox copy is gone."""
@@ -134,7 +184,10 @@ class Pipeline:
                 self.catalog.done(row.sha256)
 
     def ingest(self, path: Path) -> Outcome:
-        data = read_file(path)
+        try:
+            data = read_file(path, self.max_bytes)
+        except Refused as refused:
+            return self.refuse(refused)
         return self.settled(path, data) or self.archive(path, data, self.analyse(path, data))
 
     def settled(self, path: Path, data: bytes) -> Outcome | None:
@@ -156,7 +209,7 @@ class Pipeline:
         return None
 
     def analyse(self, path: Path, data: bytes) -> dict[str, Any] | Rejected:
-        return analyse(path.name, data, self.trust.material(), self.verify_signatures)
+        return self.reader.run(analyse, path.name, data, self.trust.material(), self.verify_signatures)
 
     def archive(self, path: Path, data: bytes, analysed: dict[str, Any] | Rejected) -> Outcome:
         """Store an analysed file; ``settled`` is asked again, as a batch may hold the same content twice."""
@@ -204,7 +257,8 @@ class Pipeline:
         self.register.link_archive(entry.id, status, record["path"])
 
     def _inside_inbox(self, path: Path) -> bool:
-        return path.resolve().is_relative_to(self.inbox)
+        """Whether the entry itself (not what a link points at) is in the inbox."""
+        return (path.parent.resolve() / path.name).is_relative_to(self.inbox)
 
     def _finish(self, path: Path, sha: str) -> None:
         if self._inside_inbox(path):
@@ -215,27 +269,44 @@ class Pipeline:
     def _quarantine(self, path: Path, data: bytes, reason: str, status: str = "quarantined",
                     record: dict[str, Any] | None = None) -> Outcome:
         """Keep the file in quarantine with its reason; an inbox copy goes only once that is safe."""
-        self.quarantine.mkdir(parents=True, exist_ok=True)
-        target = self.quarantine / path.name
-        counter = 1
-        while target.exists() or target.with_name(target.name + ".reason.txt").exists():
-            target = self.quarantine / f"{path.stem}-{counter}{path.suffix}"
-            counter += 1
-        note = f"Tệp: {path}\nThời điểm: {_now()}\nLý do: {reason}\n"
-        write_replacing(target.with_name(target.name + ".reason.txt"), note.encode("utf-8"))
+        target = self._quarantine_target(path, reason)
         write_new(target, data)
         if self._inside_inbox(path):
             path.unlink(missing_ok=True)
             fsync_folder(path.parent)
         return Outcome(str(path), status, dict(record or {}), reason)
 
+    def _quarantine_target(self, path: Path, reason: str) -> Path:
+        """A free name in quarantine, its reason already written beside it."""
+        self.quarantine.mkdir(parents=True, exist_ok=True)
+        target = ensure_inside(self.quarantine, self.quarantine / path.name)
+        counter = 1
+        while target.exists() or target.with_name(target.name + ".reason.txt").exists():
+            target = self.quarantine / f"{path.stem}-{counter}{path.suffix}"
+            counter += 1
+        note = f"Tệp: {path}\nThời điểm: {_now()}\nLý do: {reason}\n"
+        write_replacing(target.with_name(target.name + ".reason.txt"), note.encode("utf-8"))
+        return target
 
-def read_with_retries(path: Path, attempts: int = 4,
-                      sleep: Callable[[float], None] = time.sleep) -> bytes:
+    def refuse(self, refused: Refused) -> Outcome:
+        """Quarantine a file refused unread: a too-large one moved whole, a link or device as a note only."""
+        path = refused.path
+        target = self._quarantine_target(path, refused.reason)
+        inside = self._inside_inbox(path)
+        if refused.keep:
+            place_file(path, target, move=inside)
+        elif inside:
+            path.unlink(missing_ok=True)  # the link itself, never what it points at
+            fsync_folder(path.parent)
+        return Outcome(str(path), "quarantined", {}, refused.reason)
+
+
+def read_with_retries(path: Path, attempts: int = 4, sleep: Callable[[float], None] = time.sleep,
+                      max_bytes: int | None = None) -> bytes:
     """A locked file is tried again a few times (0.5, 1, 2 s) before giving up."""
     for attempt in range(attempts):
         try:
-            return read_file(path)
+            return read_file(path, max_bytes)
         except FileUnavailable as exc:
             if exc.vanished or attempt == attempts - 1:
                 raise
@@ -245,30 +316,40 @@ def read_with_retries(path: Path, attempts: int = 4,
 
 def ingest_many(pipeline: Pipeline, paths: list[Path],
                 workers: int) -> Iterator[tuple[Path, Outcome | FileUnavailable]]:
-    """A bulk import: files analysed in ``workers`` processes, stored one by one in this one.
+    """A bulk import: files analysed in ``workers`` limited processes, stored one by one in this one.
 
     Reading text with pypdf is most of an ingest's cost, and it needs nothing
     but the bytes, so a back catalogue goes as fast as the cores allow while the
-    catalog, the archive folder and the register keep a single writer.
+    catalog, the archive folder and the register keep a single writer. A file
+    that breaks a limit comes back rejected and its worker is replaced; the
+    others go on. Outcomes come in the order the files finish.
     """
     trust = pipeline.trust.material()
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        pending: deque[tuple[Path, bytes, Future]] = deque()
+    with LimitedPool(workers, pipeline.limits) as pool:
+        pending: dict[int, tuple[Path, bytes]] = {}
         for path in paths:
             try:
-                data = read_with_retries(path)
+                data = read_with_retries(path, max_bytes=pipeline.max_bytes)
             except FileUnavailable as exc:
                 yield path, exc
+                continue
+            except Refused as refused:
+                yield path, pipeline.refuse(refused)
                 continue
             early = pipeline.settled(path, data)
             if early:
                 yield path, early
                 continue
             job = pool.submit(analyse, path.name, data, trust, pipeline.verify_signatures)
-            pending.append((path, data, job))
+            pending[job] = (path, data)
             while len(pending) > 2 * workers:
-                path_done, data_done, job_done = pending.popleft()
-                yield path_done, pipeline.archive(path_done, data_done, job_done.result())
+                yield from _store_finished(pipeline, pool, pending)
         while pending:
-            path_done, data_done, job_done = pending.popleft()
-            yield path_done, pipeline.archive(path_done, data_done, job_done.result())
+            yield from _store_finished(pipeline, pool, pending)
+
+
+def _store_finished(pipeline: Pipeline, pool: LimitedPool,
+                    pending: dict[int, tuple[Path, bytes]]) -> Iterator[tuple[Path, Outcome]]:
+    for job, analysed in pool.wait():
+        path, data = pending.pop(job)
+        yield path, pipeline.archive(path, data, analysed)

@@ -16,6 +16,7 @@ from pathlib import Path
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
+from archive.limits import LimitExceeded, check_depth, current, page_deadline
 from docgen.text import nfc
 
 # Fewer characters than this over the whole file means a scan with no text layer.
@@ -48,11 +49,22 @@ def sniff(data: bytes) -> None:
         raise Rejected("tệp PDF bị cắt cụt (thiếu dấu kết thúc %%EOF), có thể chưa chép xong")
 
 
+def _check_page_count(reader: PdfReader) -> None:
+    """The page tree's declared count first (cheap), then the real one, against the limit."""
+    declared = reader.trailer["/Root"]["/Pages"].get("/Count", 0)
+    limit = current().pages
+    if isinstance(declared, int) and declared > limit:
+        raise LimitExceeded(current().too_many_pages(declared))
+    if len(reader.pages) > limit:
+        raise LimitExceeded(current().too_many_pages(len(reader.pages)))
+
+
 def open_pdf(data: bytes) -> PdfReader:
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
             raise Rejected("tệp PDF được mã hóa, cần mật khẩu để mở")
+        _check_page_count(reader)
         if len(reader.pages) == 0:
             raise Rejected("tệp PDF không có trang nào")
     except Rejected:
@@ -64,9 +76,10 @@ def open_pdf(data: bytes) -> PdfReader:
 
 def extract_text(reader: PdfReader) -> str:
     pages = []
-    for page in reader.pages:
+    for number, page in enumerate(reader.pages, start=1):
         try:
-            pages.append(page.extract_text() or "")
+            with page_deadline(number):
+                pages.append(page.extract_text() or "")
         except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise Rejected(f"không trích được chữ từ tệp PDF ({exc})") from exc
     return nfc("\n".join(pages))
@@ -89,6 +102,7 @@ def ocr_text(data: bytes) -> str | None:
 def read_pdf(data: bytes) -> PdfContent:
     """Sniff, open and read a PDF; a scan is kept and flagged ``no_text``."""
     sniff(data)
+    check_depth(data)
     reader = open_pdf(data)
     text = extract_text(reader)
     if len(text.strip()) >= MIN_TEXT_CHARS:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from docgen.files import is_temporary, write_replacing
+from docgen.files import ensure_inside, is_temporary, write_replacing
 
 SIDECAR = ".json"
 UNKNOWN_KIND = "khac"
@@ -58,7 +58,7 @@ class ArchiveStore:
     def put(self, data: bytes, record: dict[str, Any]) -> Path:
         """Write the PDF, then its sidecar; return the PDF's path relative to the archive."""
         relative = relative_target(record)
-        target = self.root / relative
+        target = ensure_inside(self.root, self.root / relative)  # names come from the document's text
         target.parent.mkdir(parents=True, exist_ok=True)
         if not (target.is_file() and sha256_of(target.read_bytes()) == record["sha256"]):
             write_replacing(target, data)

@@ -22,6 +22,7 @@ from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
 from archive.pipeline import FileUnavailable, Outcome, Pipeline
+from docgen.database import is_damage
 
 IGNORED_SUFFIXES = (".part", ".crdownload", ".tmp", ".partial", ".download", ".swp")
 IGNORED_NAMES = ("thumbs.db", "desktop.ini", ".ds_store")
@@ -34,9 +35,14 @@ def is_ignored(path: Path) -> bool:
             or name.endswith(IGNORED_SUFFIXES))
 
 
+def is_side_door(path: Path) -> bool:
+    """A link, or something that is neither a file nor a folder: refused at once, never waited for."""
+    return path.is_symlink() or (path.exists() and not path.is_file() and not path.is_dir())
+
+
 def candidate_files(folder: Path) -> Iterator[Path]:
     for path in sorted(folder.rglob("*")):
-        if path.is_file() and not is_ignored(path) and not any(
+        if (path.is_file() or is_side_door(path)) and not is_ignored(path) and not any(
                 part.startswith(".") for part in path.relative_to(folder).parts[:-1]):
             yield path
 
@@ -139,6 +145,7 @@ class InboxWatcher:
         observer = self._observer()
         observer.start()
         try:
+            self.pipeline.reader.start()  # the first file should not wait for a reader to start
             self.pipeline.recover()
             while not stop.is_set():
                 self.tick()
@@ -157,7 +164,11 @@ class InboxWatcher:
 
     def tick(self) -> None:
         for path in self._candidates():
-            if path.is_file() and not is_ignored(path):
+            if is_ignored(path):
+                continue
+            if is_side_door(path):
+                self.process(path)
+            elif path.is_file():
                 self.tracker.touch(path)
         for path in self.tracker.ready():
             self.process(path)
@@ -173,6 +184,8 @@ class InboxWatcher:
                 self.report(None, f"{path}: {exc.reason}; thử lại sau {wait:.0f} giây")
             return
         except (OSError, sqlite3.Error) as exc:
+            if isinstance(exc, sqlite3.DatabaseError) and is_damage(exc):
+                raise  # waiting cures a lock, not a damaged file: stop and say so
             wait = self.retries.schedule(path)
             self.report(None, f"{path}: lỗi khi lưu ({exc}); thử lại sau {wait:.0f} giây")
             return

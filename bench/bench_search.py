@@ -3,12 +3,17 @@
 Run with ``make bench`` (10,000 documents) or ``python bench/bench_search.py 100000``.
 Prints figures; asserts nothing. Query times are the engine's (query built, index
 searched, total counted, top 20 fetched); FTS5 does the same work: MATCH, count and top 20.
+Then: whether each total equals FTS5's count, a fresh process's search (index opened
+included), ``vanthu search`` and ``vanthu --help`` as a clerk starts them, the numpy
+copy's size, the memory of the process and the ranking quality set (bench/quality.py).
 """
 
 from __future__ import annotations
 
+import resource
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -17,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import write_corpus
+from quality import report as quality_report
 
 from archive.store import ArchiveStore
 from docgen.secrecy import CONSOLE
@@ -41,6 +47,9 @@ QUERIES = {
                  SearchRequest("chuyển đổi số", locality="Phú Quý"),
                  SearchRequest("cải cách hành chính", team=7),
                  SearchRequest("du lịch", kind="KL")],
+    "listing": [SearchRequest("", locality="Đắk Song"), SearchRequest("", team=3),
+                SearchRequest("", kind="TB"), SearchRequest("", locality="Phú Quý"),
+                SearchRequest("", team=7), SearchRequest("", kind="KL")],
 }
 
 
@@ -73,7 +82,7 @@ def fts_sql(request: SearchRequest, workspace) -> tuple[str, list]:
     quoted = text.startswith('"')
     words = [fold_syllable(s) for s in syllables(text)]
     match = '"' + " ".join(words) + '"' if quoted else " AND ".join(words)
-    where, params = ["docs MATCH ?"], [match]
+    where, params = (["docs MATCH ?"], [match]) if words else (["1"], [])
     codes: list[str] = []
     if request.locality:
         codes = [workspace.gazetteer.resolve(request.locality).code]
@@ -88,6 +97,22 @@ def fts_sql(request: SearchRequest, workspace) -> tuple[str, list]:
     return " AND ".join(where), params
 
 
+def fts_totals(path: Path, workspace) -> dict[str, int]:
+    conn = sqlite3.connect(path)
+    totals = {}
+    for requests in QUERIES.values():
+        for request in requests:
+            where, params = fts_sql(request, workspace)
+            count = conn.execute(f"SELECT count(*) FROM docs WHERE {where}", params).fetchone()[0]
+            totals[_label(request)] = count
+    conn.close()
+    return totals
+
+
+def _label(request: SearchRequest) -> str:
+    return request.text + str(request.locality or request.team or request.kind or "")
+
+
 def time_fts(path: Path, workspace) -> dict[str, list[float]]:
     conn = sqlite3.connect(path)
     timings: dict[str, list[float]] = {}
@@ -97,7 +122,8 @@ def time_fts(path: Path, workspace) -> dict[str, list[float]]:
                 where, params = fts_sql(request, workspace)
                 started = time.perf_counter()
                 conn.execute(f"SELECT count(*) FROM docs WHERE {where}", params).fetchone()
-                top = f"SELECT rowid FROM docs WHERE {where} ORDER BY rank LIMIT 20"
+                order = "rank" if request.text else "rowid DESC"  # a listing: newest first
+                top = f"SELECT rowid FROM docs WHERE {where} ORDER BY {order} LIMIT 20"
                 conn.execute(top, params).fetchall()
                 timings.setdefault(kind, []).append(time.perf_counter() - started)
     conn.close()
@@ -115,15 +141,79 @@ def time_vanthu(workspace) -> tuple[dict[str, list[float]], dict[str, int]]:
                 query, parsed = build_query(request, workspace.gazetteer, workspace.taxonomy, CONSOLE)
                 hits = index.search(query, limit=20, by_date=parsed.empty)
                 timings.setdefault(kind, []).append(time.perf_counter() - started)
-                label = request.text + str(request.locality or request.team or request.kind or "")
-                totals[label] = hits.total
+                totals[_label(request)] = hits.total
     index.close()
     return timings, totals
+
+
+FRESH = """
+import sys, time
+started = time.perf_counter()
+from docgen.secrecy import CONSOLE
+from indexer.search import SearchRequest, build_query
+from vanthu.workspace import Workspace
+workspace = Workspace.locate(__import__("pathlib").Path(sys.argv[1]))
+request = SearchRequest(**eval(sys.argv[2]))
+imported = time.perf_counter()
+query, parsed = build_query(request, workspace.gazetteer, workspace.taxonomy, CONSOLE)
+hits = workspace.search_index().search(query, limit=20, by_date=parsed.empty)
+print(imported - started, time.perf_counter() - imported)
+"""
+
+
+def time_fresh(workspace) -> tuple[list[float], list[float]]:
+    """Each query in a new process: imports apart, then index opened, query built, searched."""
+    imports, searches = [], []
+    for requests in QUERIES.values():
+        for request in requests:
+            fields = {"text": request.text, "locality": request.locality, "team": request.team,
+                      "kind": request.kind}
+            done = subprocess.run([sys.executable, "-c", FRESH, str(workspace.root), repr(fields)],
+                                  capture_output=True, text=True, check=True)
+            a, b = map(float, done.stdout.split())
+            imports.append(a)
+            searches.append(b)
+    return imports, searches
+
+
+def time_commands(workspace, runs: int = 5) -> dict[str, list[float]]:
+    """Wall time of the commands as typed at a terminal, process start included."""
+    vanthu = str(Path(sys.executable).with_name("vanthu"))
+    commands = {"vanthu --help": [vanthu, "--help"],
+                "vanthu search": [vanthu, "search", "giải phóng mặt bằng", "--home", str(workspace.root)]}
+    timings: dict[str, list[float]] = {}
+    for name, command in commands.items():
+        for _ in range(runs):
+            started = time.perf_counter()
+            subprocess.run(command, capture_output=True, check=True)
+            timings.setdefault(name, []).append(time.perf_counter() - started)
+    return timings
 
 
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[max(0, round(len(ordered) * 0.95) - 1)]
+
+
+def extras(fts: Path, workspace, records: list[dict], totals: dict[str, int]) -> None:
+    """Exactness, size, memory, a fresh process, the commands at a terminal, ranking quality."""
+    expected = fts_totals(fts, workspace)
+    equal = sum(totals[label] == count for label, count in expected.items())
+    print(f"  totals equal to FTS5's count: {equal} of {len(expected)}"
+          + "".join(f"\n    {label}: {totals[label]} vs {count}" for label, count in expected.items()
+                    if totals[label] != count))
+    disk = sum(p.stat().st_size for p in workspace.index.glob("*.vanthu-postings"))
+    whoosh = sum(p.stat().st_size for p in workspace.index.iterdir()) - disk
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"  index: Whoosh {whoosh / 2**20:.0f} MB, numpy copy {disk / 2**20:.0f} MB; "
+          f"bench process peak RSS {rss:.0f} MB")
+    imports, searches = time_fresh(workspace)
+    print(f"  fresh process: search p50 {statistics.median(searches) * 1000:.0f} ms "
+          f"p95 {p95(searches) * 1000:.0f} ms (index opened, query built, searched); "
+          f"imports p50 {statistics.median(imports) * 1000:.0f} ms")
+    for name, values in time_commands(workspace).items():
+        print(f"  {name:<14} wall p50 {statistics.median(values):.2f} s, best {min(values):.2f} s")
+    quality_report(workspace, records)
 
 
 def main(count: int) -> None:
@@ -147,6 +237,7 @@ def main(count: int) -> None:
             print(f"  {kind:<10} vanthu p50 {a50:6.1f} ms p95 {a95:6.1f} ms | FTS5 p50 {b50:6.1f} ms "
                   f"p95 {b95:6.1f} ms | p95 ratio {a95 / b95:4.1f}x")
         print(f"  hits per query: {min(totals.values())}…{max(totals.values())}")
+        extras(Path(tmp) / "fts.sqlite3", workspace, records, totals)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from digest.tasks import TaskBook
 from digest.weeks import Week
 from docgen.dates import short_date
 from docgen.kinds import find_kind
-from docgen.secrecy import Viewer
+from docgen.secrecy import LEVELS, Viewer, level_of, mark_name
 from indexer.gazetteer import Gazetteer
 from indexer.indexing import read_sidecar
 from indexer.topics import Taxonomy
@@ -66,7 +66,7 @@ def _documents(week: Week, src: Sources) -> list[dict[str, Any]]:
                       "kind_name": kind.name if kind else "Chưa rõ loại", "date": day,
                       "subject": record.get("subject", ""),
                       "localities": [loc.code for loc in src.gazetteer.find(text)],
-                      "topics": src.taxonomy.tag(text)})
+                      "topics": src.taxonomy.tag(text), "secrecy": mark_name(level_of(record))})
     return sorted(found, key=lambda d: (d["date"], d["symbol"]))
 
 
@@ -78,11 +78,12 @@ def collect(week: Week, src: Sources) -> dict[str, Any]:
     """The digest of ``week`` as data; ``--json`` prints this, the DOCX shows it."""
     today = week.deadline.date()
     documents = _documents(week, src)
-    teams = []
+    teams, levels = [], [LEVELS[d["secrecy"]] for d in documents]
     for team in sorted(src.gazetteer.teams):
         codes = {loc.code for loc in src.gazetteer.team_localities(team)}
         due = [t for t in src.tasks.select(viewer=src.viewer, today=today, team=team)
                if t.days_overdue(today) > 0 or -t.days_overdue(today) <= HORIZON_DAYS]
+        levels += [t.secrecy for t in due]
         teams.append({
             "team": team, "localities": _names(sorted(codes, key=int), src.gazetteer),
             "report": src.reports.get(week, team),
@@ -91,16 +92,19 @@ def collect(week: Week, src: Sources) -> dict[str, Any]:
         })
     for item in documents:
         item["localities"] = _names(item["localities"], src.gazetteer)
+    overdue = src.tasks.select(viewer=src.viewer, today=today, overdue=True)
     return {
         "week": week.label, "start": week.start.isoformat(), "end": week.deadline.isoformat(),
+        # The digest is as secret as the most secret thing it lists: its reader's clearance decides what
+        # it holds, and the mark it carries decides who may read it afterwards.
+        "secrecy": mark_name(max([*levels, *(t.secrecy for t in overdue)], default=0)),
         "documents": documents,
         "summary": {"total": len(documents),
                     "by_kind": dict(Counter(d["kind_name"] for d in documents).most_common()),
                     "by_topic": dict(Counter(src.taxonomy.by_slug[t].name for d in documents
                                              for t in d["topics"]).most_common())},
         "teams": teams,
-        "overdue": [t.as_dict(src.gazetteer, today)
-                    for t in src.tasks.select(viewer=src.viewer, today=today, overdue=True)],
+        "overdue": [t.as_dict(src.gazetteer, today) for t in overdue],
     }
 
 

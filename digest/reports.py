@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import dataclass
+import zipfile
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import docx
+from lxml import etree
 
+from archive.limits import MB, Limits, number
 from archive.reading import Rejected, read_pdf
+from archive.worker import LimitedPool
 from digest.weeks import Week
 from docgen.documents import read_data_file
 from docgen.errors import InvalidInput
@@ -27,6 +31,56 @@ from indexer.gazetteer import Gazetteer
 
 FUTURE_TOLERANCE = timedelta(minutes=5)  # clocks of two machines may differ a little
 SECTIONS = {"noi_bat": "Nổi bật", "kho_khan": "Khó khăn, vướng mắc", "kien_nghi": "Kiến nghị, đề xuất"}
+
+
+@dataclass(frozen=True)
+class UploadLimits:
+    """What a team's upload may weigh: its size, and for a DOCX what it inflates to."""
+
+    max_mb: int = 20
+    inflated_mb: int = 100
+    ratio: float = 100.0
+    reading: Limits = field(default_factory=Limits)
+
+
+# An XML part is parsed with no DTD loaded, no entity expanded and no network, and refused if it has a DTD.
+_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+def _check_size(path: Path, limits: UploadLimits) -> None:
+    size = path.stat().st_size
+    if size > limits.max_mb * MB:
+        raise InvalidInput(f"vượt giới hạn kích thước tệp báo cáo {limits.max_mb} MB "
+                           f"(tệp {number(round(size / MB, 1))} MB)", file=path)
+
+
+def _check_docx(path: Path, limits: UploadLimits) -> None:
+    """Refuse a zip bomb (inflated total, ratio) and any XML part that declares a DTD or entities."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            members = package.infolist()
+            inflated = sum(member.file_size for member in members)
+            if inflated > limits.inflated_mb * MB:
+                raise InvalidInput(f"vượt giới hạn dung lượng giải nén {limits.inflated_mb} MB "
+                                   f"(tệp DOCX giải nén ra {inflated // MB} MB)", file=path)
+            if inflated > limits.ratio * max(path.stat().st_size, 1):
+                raise InvalidInput(f"vượt giới hạn tỉ lệ nén {number(limits.ratio)} lần (có thể là "
+                                   "«bom nén»)", file=path)
+            for member in members:
+                if member.filename.endswith((".xml", ".rels")):
+                    _check_xml(package.read(member), member.filename, path)
+    except zipfile.BadZipFile as exc:
+        raise InvalidInput(f"không phải tệp DOCX hợp lệ ({exc})", file=path) from exc
+
+
+def _check_xml(data: bytes, part: str, path: Path) -> None:
+    try:
+        tree = etree.fromstring(data, _XML_PARSER).getroottree()
+    except etree.XMLSyntaxError as exc:
+        raise InvalidInput(f"phần {part} không phải XML hợp lệ ({exc})", file=path) from exc
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+        raise InvalidInput(f"phần {part} có khai báo DTD hoặc thực thể XML (có thể là tấn công XXE), "
+                           "không đọc", file=path)
 
 
 @dataclass
@@ -63,11 +117,21 @@ def _from_yaml(path: Path, gazetteer: Gazetteer) -> dict[str, Any]:
     return {**sections, "localities": codes, "text": text}
 
 
-def _from_document(path: Path, gazetteer: Gazetteer) -> dict[str, Any]:
+def _pdf_text(path: Path, limits: Limits) -> str:
+    """A PDF report is as untrusted as an inbox file: read in a limited worker."""
+    with LimitedPool(1, limits) as pool:
+        content = pool.run(read_pdf, path.read_bytes())
+    if isinstance(content, Rejected):
+        raise content
+    return content.text
+
+
+def _from_document(path: Path, gazetteer: Gazetteer, limits: UploadLimits) -> dict[str, Any]:
     try:
         if path.suffix.lower() == ".pdf":
-            text = read_pdf(path.read_bytes()).text
+            text = _pdf_text(path, limits.reading)
         else:
+            _check_docx(path, limits)
             document = docx.Document(str(path))
             text = "\n".join(p.text for p in document.paragraphs)
     except Rejected as exc:
@@ -81,8 +145,9 @@ def _from_document(path: Path, gazetteer: Gazetteer) -> dict[str, Any]:
 
 
 class ReportBook:
-    def __init__(self, folder: Path, gazetteer: Gazetteer):
+    def __init__(self, folder: Path, gazetteer: Gazetteer, limits: UploadLimits | None = None):
         self.folder, self.gazetteer = folder, gazetteer
+        self.limits = limits or UploadLimits()
 
     def _path(self, week: Week, team: int) -> Path:
         return self.folder / week.label / f"to-{team:02d}.json"
@@ -95,9 +160,12 @@ class ReportBook:
             raise InvalidInput(f"thời điểm nhận {now:%H:%M %d/%m/%Y} chưa tới", field="--received")
         if not source.is_file():
             raise InvalidInput("không tìm thấy tệp báo cáo", file=source)
+        _check_size(source, self.limits)
         suffix = source.suffix.lower()
-        read = _from_yaml if suffix in (".yaml", ".yml", ".json") else _from_document
-        content = read(source, self.gazetteer)
+        if suffix in (".yaml", ".yml", ".json"):
+            content = _from_yaml(source, self.gazetteer)
+        else:
+            content = _from_document(source, self.gazetteer, self.limits)
         report = {"team": team, "week": week.label, "submitted_at": now.isoformat(timespec="seconds"),
                   "late": now >= week.deadline, "source": source.name, **content}
         report["warnings"] = self._foreign(team, own, content["localities"])

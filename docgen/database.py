@@ -11,6 +11,54 @@ import sqlite3
 from pathlib import Path
 from typing import Self
 
+from docgen.errors import VanthuError
+
+_OPENED: dict[Path, None] = {}  # the databases this process opened, the latest last: to name a damaged one
+
+
+class DatabaseDamaged(VanthuError):
+    """A database file is damaged; nothing more is written to it, and the message says how to restore."""
+
+    def __init__(self, path: Path, detail: str):
+        self.path, self.detail = path, detail
+        super().__init__(
+            f"cơ sở dữ liệu {path} bị hỏng ({detail}); vanthu không ghi thêm gì vào tệp này. "
+            f"Kiểm tra bản sao lưu: «vanthu backup --verify THƯ_MỤC_SAO_LƯU», rồi khôi phục vào một thư mục "
+            f"trống: «vanthu restore THƯ_MỤC_SAO_LƯU --home THƯ_MỤC_MỚI» và dùng thư mục đó thay cho "
+            f"{path.parent}.")
+
+
+def is_damage(exc: sqlite3.DatabaseError) -> bool:
+    """A damaged file, as opposed to a busy or locked one (which waiting cures)."""
+    name = getattr(exc, "sqlite_errorname", "")
+    return name in ("SQLITE_CORRUPT", "SQLITE_NOTADB") or "malformed" in str(exc) \
+        or "not a database" in str(exc)
+
+
+def integrity(path: Path) -> str:
+    """``PRAGMA integrity_check`` of one file, read-only: «ok», or what is wrong."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = [row[0] for row in conn.execute("PRAGMA integrity_check(20)")]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    return "ok" if rows == ["ok"] else "; ".join(rows)
+
+
+def diagnose(exc: sqlite3.DatabaseError) -> DatabaseDamaged | None:
+    """Which opened database a damage error came from, once it surfaces far from ``connect``."""
+    if not is_damage(exc):
+        return None
+    latest_first = list(reversed(_OPENED))
+    for path in latest_first:
+        problem = integrity(path) if path.exists() else "tệp không còn"
+        if problem != "ok":
+            return DatabaseDamaged(path, problem)
+    return DatabaseDamaged(next(iter(latest_first), Path("register.sqlite3")), str(exc))
+
 
 class Database:
     """An object that owns one connection; ``with`` closes it."""
@@ -28,10 +76,21 @@ class Database:
 
 
 def connect(path: Path, schema: str) -> sqlite3.Connection:
-    """A connection in autocommit mode (transactions are explicit), with ``schema`` applied."""
+    """A connection in autocommit mode (transactions are explicit), with ``schema`` applied.
+
+    A damaged file is reported as ``DatabaseDamaged`` naming it, never as a traceback.
+    """
+    _OPENED.pop(path.resolve(), None)
+    _OPENED[path.resolve()] = None
     conn = sqlite3.connect(str(path), timeout=60, isolation_level=None)
-    conn.execute("PRAGMA busy_timeout = 60000")
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = FULL")
-    conn.executescript(schema)
+    try:
+        conn.execute("PRAGMA busy_timeout = 60000")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.executescript(schema)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        if is_damage(exc):
+            raise DatabaseDamaged(path, str(exc)) from exc
+        raise
     return conn

@@ -9,6 +9,7 @@ name survives a power cut as well.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -76,3 +77,40 @@ def write_replacing(path: Path, data: bytes) -> None:
 
 def is_temporary(path: Path) -> bool:
     return path.name.startswith(TEMPORARY_PREFIX) and path.name.endswith(TEMPORARY_SUFFIX)
+
+
+def ensure_inside(root: Path, path: Path) -> Path:
+    """``path`` if it lies inside ``root`` once links and ``..`` are resolved; vanthu writes nowhere else."""
+    resolved = path.parent.resolve() / path.name
+    if path.name in ("", ".", "..") or not resolved.is_relative_to(root.resolve()):
+        raise InvalidInput(f"đường dẫn nằm ngoài thư mục {root}, không ghi", file=path)
+    return path
+
+
+def place_file(source: Path, target: Path, *, move: bool) -> None:
+    """Put ``source`` at the new name ``target`` without reading it into memory.
+
+    Moving is a hard link then unlink (nothing overwritten, no copy); copying,
+    or moving across file systems, streams into a temporary file, fsyncs it and
+    links it into place.
+    """
+    try:
+        if not move:
+            raise OSError("copy wanted")
+        os.link(source, target)
+    except FileExistsError as exc:
+        raise InvalidInput("tệp đã tồn tại, không ghi đè", file=target) from exc
+    except OSError:
+        handle, name = tempfile.mkstemp(prefix=TEMPORARY_PREFIX, suffix=TEMPORARY_SUFFIX, dir=target.parent)
+        try:
+            with os.fdopen(handle, "wb") as stream, source.open("rb") as original:
+                shutil.copyfileobj(original, stream, 1024 * 1024)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.link(name, target)
+        finally:
+            Path(name).unlink(missing_ok=True)
+    fsync_folder(target.parent)
+    if move:
+        source.unlink()
+        fsync_folder(source.parent)

@@ -8,27 +8,36 @@ engine could take its place.
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
 import os
+import pickle
 import shutil
 import struct
 import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from datetime import date
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+from whoosh import collectors, scoring
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh import scoring
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError, LockError
 from whoosh.index import IndexError as WhooshIndexError
 from whoosh.writing import IndexWriter
 
 from docgen.errors import VanthuError
 from indexer.analyzer import folded, ngrams, syllables
+from indexer.columns import SUFFIX, Postings, SegmentArrays, phrase_present, postings_path, present, top
 
 REBUILD_HINT = "chạy «vanthu index rebuild» để dựng lại chỉ mục từ kho lưu trữ"
 
@@ -144,14 +153,220 @@ class Hits:
 # Candidates ranked by the optional terms: enough that the best of the "together" documents are
 # among them, few enough that checking each one costs little.
 RERANK_POOL = 60
+# A term in this many documents of a segment or more has its postings copied into numpy beside the
+# segment; a rarer one is read from Whoosh when a query needs it (a few hundred postings: cheap).
+FREQUENT = 256
+# The fields of required and optional terms (their frequent terms are copied), the filter fields
+# (all their terms copied).
+TERM_FIELDS = ("body", "pairs", "signer_name", "symbols", "title_pairs", "body_exact")
+FILTER_FIELDS = ("secrecy", "signature", *FACET_FIELDS)
+POSITIONAL = ("body",)  # the fields whose positions are kept, for phrases
+PARALLEL_FROM = 5000  # documents in segments lacking a copy: from this many, one process per core
+RECIPE = f"{FREQUENT}/{','.join(TERM_FIELDS)}/{','.join(FILTER_FIELDS)}/{','.join(POSITIONAL)}"
+# Sortable numbers as Whoosh keeps them: a by-date hit's score is its day plus this (as before).
+_SORT_SHIFT = 2 ** 31
+
+
+def _read_postings(reader: Any, fieldname: str, text: str, positions: bool = False) -> Postings:
+    """A term's postings in one segment, deleted documents included (they are masked at query
+    time), read a block at a time: Whoosh's per-posting matcher calls cost ten times more. With
+    ``positions``, each posting's positions too (Whoosh pickles them, as deltas, per posting)."""
+    matcher = reader.postings(fieldname, text)
+    leaf = getattr(matcher, "child", matcher)
+    ids: list[int] = []
+    weights: list[float] = []
+    values: list[bytes] = []
+    if hasattr(leaf, "_read_ids") and hasattr(leaf, "_next_block"):
+        while leaf.is_active():
+            leaf._read_ids()
+            leaf._read_weights()
+            ids.extend(leaf._ids)
+            weights.extend(leaf._weights)
+            if positions:
+                leaf._read_values()
+                values.extend(leaf._values)
+            leaf._next_block()
+    else:
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            if positions:
+                values.append(matcher.value())
+            matcher.next()
+    if not positions:
+        return Postings(ids, weights)
+    return _with_positions(ids, weights, values)
+
+
+def _with_positions(ids: list[int], weights: list[float], values: list[bytes]) -> Postings:
+    """Whoosh's ``Positions`` values (a count, then the pickled deltas) as offsets and positions."""
+    deltas = _unpickle_all(values)
+    lengths = np.fromiter(map(len, deltas), np.int64, len(deltas))
+    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    flat = np.fromiter(chain.from_iterable(deltas), np.int64, int(offsets[-1]))
+    running = np.cumsum(flat)
+    before = np.concatenate([[0], running])[offsets[:-1]]
+    return Postings(ids, weights, offsets, running - np.repeat(before, lengths))
+
+
+def _unpickle_all(values: list[bytes]) -> list[list[int]]:
+    """Each value's pickled list, all in one ``pickle.loads``: the lists' opcodes between a MARK and
+    a LIST make one list of them (a call per posting would cost three times more)."""
+    bodies = [v[6:-1] if v.endswith(b".") else v[6:] for v in values]
+    if all(v[4:6] == b"\x80\x02" for v in values):
+        return pickle.loads(b"\x80\x02(" + b"".join(bodies) + b"l.")
+    return [pickle.loads(v[4:] if v.endswith(b".") else v[4:] + b".") for v in values]
+
+
+def _segment_arrays(reader: Any) -> SegmentArrays:
+    """The numpy copy of one segment: its frequent terms (the body's with their positions), every
+    filter value, each document's day."""
+    terms = []
+    for fieldname in (*TERM_FIELDS, *FILTER_FIELDS):
+        every = fieldname in FILTER_FIELDS
+        for btext, info in reader.iter_field(fieldname):
+            if every or info.doc_frequency() >= FREQUENT:
+                text = btext.decode("utf-8") if isinstance(btext, bytes) else btext
+                postings = _read_postings(reader, fieldname, text, fieldname in POSITIONAL)
+                terms.append((fieldname, text, postings))
+    size = reader.doc_count_all()
+    day = np.zeros(size, np.int64)
+    if size and reader.has_column("day"):
+        day[:] = list(reader.column_reader("day"))
+    arrays = SegmentArrays.build(size, terms, day)
+    arrays.recipe = RECIPE
+    return arrays
+
+
+def _storage(folder: Path) -> FileStorage:
+    """The index folder, read without mmap: Whoosh copies each mapped segment part into a BytesIO
+    when it opens it (a second at 100,000 documents, in every new process); read from the file,
+    opening costs milliseconds, and the reads left to Whoosh (stored fields, rare terms) are few."""
+    return FileStorage(str(folder), supports_mmap=False)
+
+
+def _write_segment(folder: Path, segment_id: str) -> None:
+    """Make and write one segment's numpy copy (in a worker process, or not)."""
+    with _storage(folder).open_index().reader() as reader:
+        for segment, _ in reader.leaf_readers():
+            if segment.segment().segment_id() == segment_id:
+                _segment_arrays(segment).save(postings_path(folder, segment_id))
+
+
+class _Leaf:
+    """One segment of the current searcher: its arrays, deletions and cached filter masks."""
+
+    def __init__(self, reader: Any, offset: int, arrays: SegmentArrays):
+        self.reader, self.offset, self.arrays = reader, offset, arrays
+        self.size = reader.doc_count_all()
+        self.alive = np.ones(self.size, bool)
+        deleted = list(getattr(reader, "deleted_docs_set", ()))
+        if deleted:
+            self.alive[deleted] = False
+        self._rare: dict[tuple[str, str], Postings] = {}
+        self._masks: dict[Any, np.ndarray] = {}
+        self._facets: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
+
+    def postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        found = self.arrays.term(fieldname, text)
+        if found is not None:
+            return found
+        rare = self._read(fieldname, text)
+        return rare.docs, rare.weights
+
+    def positional(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """A word's documents, position offsets and positions, for a phrase check."""
+        found = self.arrays.term_positions(fieldname, text)
+        if found is not None:
+            return found[0], found[1], self.arrays.positions
+        rare = self._read(fieldname, text)
+        return rare.docs, rare.offsets, rare.positions
+
+    def _read(self, fieldname: str, text: str) -> Postings:
+        """A term the numpy copy does not hold (rare in this segment), read from Whoosh once."""
+        if (fieldname, text) not in self._rare:
+            if len(self._rare) > 4096:
+                self._rare.clear()
+            positions = fieldname in POSITIONAL
+            if (fieldname, text) in self.reader:
+                self._rare[fieldname, text] = _read_postings(self.reader, fieldname, text, positions)
+            else:
+                self._rare[fieldname, text] = _with_positions([], [], []) if positions else Postings([], [])
+        return self._rare[fieldname, text]
+
+    def _any(self, terms: Iterable[tuple[str, str]]) -> np.ndarray:
+        mask = np.zeros(self.size, bool)
+        for fieldname, text in terms:
+            mask[self.postings(fieldname, text)[0]] = True
+        return mask
+
+    def allowed(self, query: Query) -> np.ndarray:
+        """The documents the query's filters let through (secrecy always), as a cached mask."""
+        key = (tuple(query.levels), tuple(tuple(group) for group in query.any_of),
+               query.date_from, query.date_to)
+        if key not in self._masks:
+            if len(self._masks) > 128:
+                self._masks.clear()
+            mask = self.alive & self._any(("secrecy", str(level)) for level in query.levels)
+            for group in query.any_of:
+                mask &= self._any(group)
+            if query.date_from or query.date_to:
+                day = self.arrays.day
+                low = _ordinal(query.date_from, 1)
+                high = _ordinal(query.date_to, 10 ** 7)
+                mask &= (day > 0) & (day >= low) & (day <= high)
+            self._masks[key] = mask
+        return self._masks[key]
+
+    def match(self, query: Query, idf: dict[tuple[str, str], float]) -> tuple[np.ndarray, np.ndarray]:
+        """The (local) documents matching every required term, the phrases and the filters, and
+        their TF-IDF."""
+        allowed = self.allowed(query)
+        if not query.required:
+            docs = np.flatnonzero(allowed).astype(np.int32)
+            return docs, np.zeros(len(docs))
+        lists = [self.postings(f, t) for f, t in query.required]
+        rarest = min(range(len(lists)), key=lambda i: len(lists[i][0]))
+        docs = lists[rarest][0]
+        docs = docs[allowed[docs]]
+        for i, (term_docs, _) in enumerate(lists):
+            if i != rarest and len(docs):
+                docs = docs[present(term_docs, docs)[0]]
+        for fieldname, words in query.phrases:
+            if len(docs):
+                docs = docs[phrase_present([self.positional(fieldname, w) for w in words], docs)]
+        scores = np.zeros(len(docs))
+        for term, (term_docs, weights) in zip(query.required, lists, strict=True):
+            scores += weights[present(term_docs, docs)[1]].astype(np.float64) * idf[term]
+        return docs, scores
+
+    def facet_counts(self, fieldname: str, matched: np.ndarray) -> dict[str, int]:
+        """How many of the ``matched`` (a mask of this segment) carry each value of a facet field."""
+        if fieldname not in self._facets:
+            values = self.arrays.values(fieldname)
+            pairs = [self.postings(fieldname, value)[0] for value in values]
+            docs = np.concatenate(pairs) if pairs else np.zeros(0, np.int32)
+            ids = np.repeat(np.arange(len(values)), [len(p) for p in pairs])
+            self._facets[fieldname] = (values, docs, ids)
+        values, docs, ids = self._facets[fieldname]
+        counts = np.bincount(ids[matched[docs]], minlength=len(values))
+        return {value: int(n) for value, n in zip(values, counts, strict=True) if n}
+
+
+def _ordinal(value: str | None, default: int) -> int:
+    return date.fromisoformat(value).toordinal() if value else default
+
+
 
 
 class SearchIndex:
     def __init__(self, folder: Path):
         self.folder = folder
         self._searcher: Any = None  # kept between searches, refreshed when the index changed
-        self._facet_sets: dict[str, dict[str, frozenset[int]]] = {}  # of the kept searcher
+        self._leaves: list[_Leaf] = []  # the kept searcher's segments, as numpy arrays
+        self._arrays: dict[str, SegmentArrays] = {}  # by segment id; a segment never changes
         self._lock = threading.Lock()  # one kept searcher, shared by the service's threads
+        self.vectorised = True  # False: Whoosh's own collectors count and rank (the reference)
 
     @classmethod
     def create(cls, folder: Path) -> SearchIndex:
@@ -163,9 +378,10 @@ class SearchIndex:
 
     def _open(self):
         try:
-            if not whoosh_index.exists_in(str(self.folder)):
+            storage = _storage(self.folder)
+            if not storage.index_exists():
                 raise IndexUnavailable(f"chưa có chỉ mục tìm kiếm ở {self.folder}; {REBUILD_HINT}")
-            opened = whoosh_index.open_dir(str(self.folder))
+            opened = storage.open_index()
         except (EmptyIndexError, WhooshIndexError, OSError, ValueError, EOFError, KeyError,
                 struct.error) as exc:
             raise IndexUnavailable(
@@ -179,7 +395,8 @@ class SearchIndex:
     def writer(self, timeout: float = 10.0, bulk: bool = False) -> Iterator[IndexWriter]:
         """A writer; a lock still held after ``timeout`` seconds is reported, not waited on forever.
 
-        ``bulk`` (a rebuild) analyses in one process per core and skips the final merge.
+        ``bulk`` (a rebuild) analyses in one process per core and skips the final merge. After the
+        commit each new segment's numpy copy is written beside it, so no search has to make it.
         """
         options: dict[str, Any] = {"procs": os.cpu_count() or 1, "limitmb": 256,
                                    "multisegment": True} if bulk else {}
@@ -193,7 +410,34 @@ class SearchIndex:
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        try:
+            writer.commit()
+        except BaseException:  # a failed commit (disk full) must not leave the index locked
+            with contextlib.suppress(Exception):
+                writer.cancel()  # may itself fail while closing its files, so:
+            with contextlib.suppress(Exception):
+                writer.writelock.release()
+            raise
+        self.write_arrays()
+
+    def write_arrays(self) -> int:
+        """Write the numpy copy of every segment that lacks one (one process per core when several
+        large ones do, as after a rebuild) and drop those of merged segments; returns how many."""
+        with self._open().reader() as reader:
+            segments = {segment.segment().segment_id(): segment.doc_count_all()
+                        for segment, _ in (reader.leaf_readers() if reader.doc_count_all() else [])}
+        missing = [s for s in segments if SegmentArrays.load(postings_path(self.folder, s), RECIPE) is None]
+        if len(missing) > 1 and sum(segments[s] for s in missing) >= PARALLEL_FROM:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(min(len(missing), os.cpu_count() or 1), mp_context=context) as pool:
+                list(pool.map(_write_segment, [self.folder] * len(missing), missing))
+        else:
+            for segment_id in missing:
+                _write_segment(self.folder, segment_id)
+        for path in self.folder.glob(f"*{SUFFIX}"):
+            if path.name[:-len(SUFFIX)] not in segments:
+                path.unlink(missing_ok=True)
+        return len(missing)
 
     def add(self, documents: Iterable[dict[str, Any]]) -> int:
         count = 0
@@ -207,7 +451,7 @@ class SearchIndex:
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
-        self._facet_sets = {}
+        self._leaves = []
 
     def _current(self) -> Any:
         """The kept searcher, or a new one once the index changed (Whoosh's own ``refresh`` fails
@@ -218,7 +462,26 @@ class SearchIndex:
             self.close()
         if self._searcher is None:
             self._searcher = self._open().searcher(weighting=scoring.TF_IDF())
+            self._leaves = [_Leaf(segment, offset, self._segment(segment))
+                            for segment, offset in self._searcher.reader().leaf_readers()
+                            if segment.doc_count_all()]
+            # Only the current segments' copies stay mapped: a merged-away one is let go.
+            self._arrays = {leaf.reader.segment().segment_id(): leaf.arrays for leaf in self._leaves}
         return self._searcher
+
+    def _segment(self, reader: Any) -> SegmentArrays:
+        """A segment's arrays: kept from the last searcher, else mapped from beside the segment,
+        else (an index written before them, or by another version) made now and written."""
+        segment_id = reader.segment().segment_id()
+        if segment_id not in self._arrays:
+            path = postings_path(self.folder, segment_id)
+            arrays = SegmentArrays.load(path, RECIPE)
+            if arrays is None:
+                arrays = _segment_arrays(reader)
+                with suppress(OSError):  # a read-only index still searches, from memory
+                    arrays.save(path)
+            self._arrays[segment_id] = arrays
+        return self._arrays[segment_id]
 
     def search(self, query: Query, *, limit: int, by_date: bool, offset: int = 0,
                facets: bool = False) -> Hits:
@@ -227,53 +490,93 @@ class SearchIndex:
         if not query.levels:
             return Hits(0, [])
         with self._lock:
-            return self._search(query, limit, by_date, offset, facets)
+            try:
+                searcher = self._current()
+                if self.vectorised:
+                    return self._search(searcher, query, limit, by_date, offset, facets)
+                return self._search_whoosh(searcher, query, limit, by_date, offset, facets)
+            except (OSError, ValueError, EOFError, KeyError, struct.error) as exc:
+                raise IndexUnavailable(f"không đọc được chỉ mục tìm kiếm ({exc}); {REBUILD_HINT}") from exc
 
-    def _search(self, query: Query, limit: int, by_date: bool, offset: int, facets: bool) -> Hits:
+    def _search(self, searcher: Any, query: Query, limit: int, by_date: bool, offset: int,
+                facets: bool) -> Hits:
+        """Every match found, counted and scored in numpy, segment by segment; the top ones in
+        Whoosh's own order: by score (the lower document first on a tie), or newest first."""
+        pool = offset + limit if by_date else max(offset + limit, RERANK_POOL)
+        idf = {term: searcher.idf(*term) for term in query.required} if self._leaves else {}
+        found = [leaf.match(query, idf) for leaf in self._leaves]
+        docnums = np.concatenate([leaf.offset + docs for leaf, (docs, _) in zip(self._leaves, found,
+                                                                                strict=True)]
+                                 + [np.zeros(0, np.int64)]).astype(np.int64)
+        if by_date or not query.required:
+            days = np.concatenate([leaf.arrays.day[docs] for leaf, (docs, _) in zip(self._leaves, found,
+                                                                                    strict=True)]
+                                  + [np.zeros(0, np.int64)]).astype(np.int64)
+            keys, scores = (days << 32) + docnums, (days + _SORT_SHIFT).astype(np.float64)
+        else:
+            scores = np.concatenate([s for _, s in found] + [np.zeros(0)])
+            keys = scores
+        candidates = [(int(docnums[i]), float(scores[i])) for i in top(keys, pool)]
+        if not by_date and query.optional:
+            candidates = self._rerank_arrays(query, candidates)
+        rows = [(searcher.stored_fields(docnum), score)
+                for docnum, score in candidates[offset:offset + limit]]
+        counted = self._facets(found) if facets else {}
+        return Hits(len(docnums), rows, counted)
+
+    def _facets(self, found: list[tuple[np.ndarray, np.ndarray]]) -> dict[str, dict[str, int]]:
+        """How many of the matching documents carry each value of the facet fields."""
+        masks = []
+        for leaf, (docs, _) in zip(self._leaves, found, strict=True):
+            mask = np.zeros(leaf.size, bool)
+            mask[docs] = True
+            masks.append(mask)
+        counts = {}
+        for name in FACET_FIELDS:
+            total: dict[str, int] = {}
+            for leaf, mask in zip(self._leaves, masks, strict=True):
+                for value, n in leaf.facet_counts(name, mask).items():
+                    total[value] = total.get(value, 0) + n
+            counts[name] = dict(sorted(sorted(total.items()), key=lambda item: -item[1]))
+        return counts
+
+    def _search_whoosh(self, searcher: Any, query: Query, limit: int, by_date: bool, offset: int,
+                       facets: bool) -> Hits:
+        """The same search through Whoosh's collectors: slower, kept as the reference the numpy
+        path is tested against. Its top-N collector must not swap in cheaper matchers (it would
+        stop counting, a wrong total): no quality, no replacement."""
         main = wq.And([wq.Term(f, t) for f, t in query.required]) if query.required else wq.Every()
         pool = offset + limit if by_date else max(offset + limit, RERANK_POOL)
-        # Every match is visited anyway (to count it), and with the common syllables of Vietnamese
-        # Whoosh's block-quality skipping skips nothing but costs a second pass to count: off.
-        kwargs: dict[str, Any] = {"limit": pool, "filter": _filters(query), "optimize": False}
         if by_date or not query.required:
-            kwargs.update(sortedby="day", reverse=True)
-        try:
-            searcher = self._current()
-            results = searcher.search(main, **kwargs)
-            total = len(results)
-            candidates = [(hit.docnum, float(hit.score or 0.0)) for hit in results]
-            candidates, failed = self._check_phrases(searcher, query, candidates)
-            if not by_date and query.optional:
-                candidates = self._rerank(searcher, query, candidates)
-            rows = [(searcher.stored_fields(docnum), score)
-                    for docnum, score in candidates[offset:offset + limit]]
-            counted = self._facets(searcher, main, query) if facets else {}
-            return Hits(total - failed, rows, counted)
-        except (OSError, ValueError, EOFError, KeyError, struct.error) as exc:
-            raise IndexUnavailable(f"không đọc được chỉ mục tìm kiếm ({exc}); {REBUILD_HINT}") from exc
+            collector = collectors.SortingCollector("day", limit=pool, reverse=True)
+        else:
+            collector = collectors.TopCollector(limit=pool, usequality=False, replace=0)
+        collector = collectors.FilterCollector(collector, allow=_filters(query))
+        searcher.search_with_collector(main, collector)
+        results = collector.results()
+        total = len(results)
+        candidates = [(hit.docnum, float(hit.score or 0.0)) for hit in results]
+        candidates, failed = self._check_phrases(searcher, query, candidates)
+        if not by_date and query.optional:
+            candidates = self._rerank(searcher, query, candidates)
+        rows = [(searcher.stored_fields(docnum), score)
+                for docnum, score in candidates[offset:offset + limit]]
+        counted = self._facets_whoosh(searcher, main, query) if facets else {}
+        return Hits(total - failed, rows, counted)
 
-    def _facets(self, searcher: Any, main: wq.Query, query: Query) -> dict[str, dict[str, int]]:
-        """How many of the matching documents carry each value of the facet fields."""
+    def _facets_whoosh(self, searcher: Any, main: wq.Query, query: Query) -> dict[str, dict[str, int]]:
         matched = set(searcher.docs_for_query(wq.And([main, _filters(query)])))
         if query.phrases:  # a long phrase's order is checked in the candidates only
             for fieldname, words in query.phrases:
                 matched &= _present(wq.Phrase(fieldname, words).matcher(searcher), sorted(matched))
-        counts = {}
-        for name, sets in self._facet_postings(searcher).items():
-            found = {value: len(docs & matched) for value, docs in sets.items()}
+        reader, counts = searcher.reader(), {}
+        for name in FACET_FIELDS:
+            found = {}
+            for term in reader.lexicon(name):
+                value = term.decode("utf-8") if isinstance(term, bytes) else term
+                found[value] = len(set(reader.postings(name, term).all_ids()) & matched)
             counts[name] = {value: n for value, n in sorted(found.items(), key=lambda i: -i[1]) if n}
         return counts
-
-    def _facet_postings(self, searcher: Any) -> dict[str, dict[str, frozenset[int]]]:
-        """Each facet value's documents, read once per searcher (the index does not change under it)."""
-        if not self._facet_sets:
-            reader = searcher.reader()
-            for name in FACET_FIELDS:
-                self._facet_sets[name] = {
-                    term.decode("utf-8") if isinstance(term, bytes) else term:
-                    frozenset(reader.postings(name, term).all_ids())
-                    for term in reader.lexicon(name)}
-        return self._facet_sets
 
     @staticmethod
     def _check_phrases(searcher: Any, query: Query,
@@ -285,6 +588,19 @@ class SearchIndex:
             matching = _present(wq.Phrase(fieldname, words).matcher(searcher), ordered)
             kept = [(docnum, score) for docnum, score in kept if docnum in matching]
         return kept, len(candidates) - len(kept)
+
+    def _rerank_arrays(self, query: Query, candidates: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """``_rerank`` from the numpy copies: each optional term looked up in the candidates only."""
+        docnums = np.array([docnum for docnum, _ in candidates], np.int64)
+        bonus = np.zeros(len(candidates))
+        for leaf in self._leaves:
+            inside = np.flatnonzero((docnums >= leaf.offset) & (docnums < leaf.offset + leaf.size))
+            local = (docnums[inside] - leaf.offset).astype(np.int32)
+            for fieldname, text, weight in query.optional if len(inside) else ():
+                bonus[inside[present(leaf.postings(fieldname, text)[0], local)[0]]] += weight
+        return sorted(((docnum, score + 1000.0 * float(extra))
+                       for (docnum, score), extra in zip(candidates, bonus, strict=True)),
+                      key=lambda item: -item[1])
 
     @staticmethod
     def _rerank(searcher: Any, query: Query, candidates: list[tuple[int, float]]) -> list[tuple[int, float]]:

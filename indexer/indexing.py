@@ -13,9 +13,8 @@ import shutil
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from archive.catalog import Catalog
 from archive.metadata import SYMBOL
 from archive.store import SIDECAR, ArchiveStore
 from docgen.secrecy import level_of
@@ -23,6 +22,9 @@ from indexer.analyzer import symbol_key, symbols_in
 from indexer.engine import IndexUnavailable, SearchIndex
 from indexer.gazetteer import Gazetteer
 from indexer.topics import Taxonomy
+
+if TYPE_CHECKING:  # the catalog brings the register and python-docx: a search needs neither
+    from archive.catalog import Catalog
 
 
 def index_document(record: dict[str, Any], gazetteer: Gazetteer, taxonomy: Taxonomy) -> dict[str, Any]:

@@ -121,3 +121,16 @@ def test_an_unknown_page_is_a_vietnamese_404_and_errors_show_no_trace(office_ws)
     assert missing.status_code == 404 and "Không có trang này" in missing.text
     assert bad.status_code == 422 and "Từ ngày" in bad.text and "Traceback" not in bad.text
     assert api.status_code == 404 and "khong-co" in api.json()["error"]
+
+
+def test_behind_an_https_proxy_the_session_cookie_is_secure(office_ws):
+    from starlette.testclient import TestClient
+
+    from web.app import create_app
+
+    with TestClient(create_app(office_ws, secure_cookies=True), base_url="https://testserver") as c:
+        form = c.get("/dang-nhap")
+        c.follow_redirects = False
+        response = c.post("/dang-nhap", data={"login": "vt", "password": PASSWORD, "csrf": csrf_of(form.text)})
+    cookie = next(v for k, v in response.headers.multi_items() if k == "set-cookie" and "vanthu_session" in v)
+    assert "Secure" in cookie and "HttpOnly" in cookie

@@ -19,7 +19,7 @@ from archive.store import ArchiveStore, sha256_of
 from archive.watcher import candidate_files
 from docgen.errors import InvalidInput
 from docgen.secrecy import CONSOLE
-from vanthu.office import check_archive, find_document, opened_pipeline, watch_inbox
+from vanthu.office import check_archive, check_databases, find_document, opened_pipeline, watch_inbox
 from vanthu.options import CliError, VanthuCommand, VanthuGroup, home_option, json_option, print_json
 from vanthu.workspace import Workspace
 
@@ -92,8 +92,8 @@ def _expand(paths: tuple[Path, ...]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             files.extend(candidate_files(path))
-        elif path.is_file():
-            files.append(path)
+        elif path.is_file() or path.is_symlink() or path.exists():
+            files.append(path)  # a link or a device is refused, with a note, by the pipeline
         else:
             raise InvalidInput("không tìm thấy tệp hoặc thư mục", file=path)
     return files
@@ -266,9 +266,11 @@ def _recheck(workspace: Workspace) -> list[StateChange]:
 @click.command(cls=VanthuCommand)
 @home_option
 def check(home: Path | None) -> None:
-    """Kiểm tra lại kho: băm lại từng tệp (bị sửa, bị mất, lạ) và kiểm tra lại mọi chữ ký số
-    theo danh sách tin cậy và danh sách thu hồi hiện có."""
+    """Kiểm tra lại kho: tính toàn vẹn của từng cơ sở dữ liệu, băm lại từng tệp (bị sửa, bị mất, lạ) và
+    kiểm tra lại mọi chữ ký số theo danh sách tin cậy và danh sách thu hồi hiện có."""
     workspace = Workspace.locate(home)
+    for name in check_databases(workspace):
+        click.echo(f"Cơ sở dữ liệu nguyên vẹn: {name}.")
     report = check_archive(workspace)
     for label, key in (("Bị sửa", "changed"), ("Bị mất", "missing"), ("Không có trong danh mục", "untracked")):
         for item in report[key]:

@@ -8,30 +8,67 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from docgen.documents import load_document
-from docgen.issuing import Issued
 from docgen.kinds import resolve_kind
-from docgen.register import Entry
-from docgen.rendering import format_symbol
 from vanthu import messages, office
-from vanthu.access_cli import audit, token, user
-from vanthu.archive_cli import check, ingest, show, trust, watch
-from vanthu.digest_cli import digest, report, tasks
 from vanthu.office import generated_kind
-from vanthu.options import VanthuGroup, home_option, json_option, print_json
-from vanthu.search_cli import index, localities, search_command
-from vanthu.serve_cli import serve
+from vanthu.options import LazyGroup, VanthuGroup, home_option, json_option, print_json
 from vanthu.workspace import Workspace, init_workspace
+
+if TYPE_CHECKING:  # python-docx and the templates are imported by the commands that use them
+    from docgen.issuing import Issued
+    from docgen.register import Entry
 
 messages.install()
 
 STATUS_NAMES = {"issued": "đã cấp số", "void": "đã hủy", "signed": "đã ký", "archived": "đã lưu trữ"}
 
 
-@click.group(cls=VanthuGroup, context_settings={"help_option_names": ["-h", "--help"]})
+# The commands of other modules, each imported only when it runs (with its help's first paragraph,
+# for the list of ``vanthu --help``; tests/test_cli_startup.py checks that it is the command's own).
+LAZY_COMMANDS = {
+    "watch": ("vanthu.archive_cli:watch",
+             'Theo dõi inbox/ và lưu trữ các tệp PDF đã ký; Ctrl-C để dừng.'),
+    "ingest": ("vanthu.archive_cli:ingest",
+              'Lưu trữ một lần các tệp hoặc thư mục (nhập hồ sơ cũ).'),
+    "show": ("vanthu.archive_cli:show",
+            'Xem hồ sơ một văn bản đã lưu trữ, theo mã hoặc số, ký hiệu (1417-CV/TU).'),
+    "check": ("vanthu.archive_cli:check",
+             'Kiểm tra lại kho: tính toàn vẹn của từng cơ sở dữ liệu, băm lại từng tệp (bị sửa, bị mất, lạ) và '
+             'kiểm tra lại mọi chữ ký số theo danh sách tin cậy và danh sách thu hồi hiện có.'),
+    "trust": ("vanthu.archive_cli:trust",
+             'Chứng thư số tin cậy (ví dụ chứng thư gốc của CA Chính phủ).'),
+    "search": ("vanthu.search_cli:search_command",
+              'Tìm văn bản đã lưu trữ, có dấu hoặc không dấu; "cụm từ" trong ngoặc kép phải đứng liền nhau.'),
+    "index": ("vanthu.search_cli:index",
+             'Chỉ mục tìm kiếm.'),
+    "localities": ("vanthu.search_cli:localities",
+                  'Danh mục 124 xã, phường, đặc khu của tỉnh và tổ theo dõi từng nơi.'),
+    "report": ("vanthu.digest_cli:report",
+              'Báo cáo nhanh hằng tuần của các Tổ theo dõi địa bàn.'),
+    "tasks": ("vanthu.digest_cli:tasks",
+             'Nhiệm vụ có thời hạn trong các thông báo kết luận, chỉ thị đã lưu trữ.'),
+    "user": ("vanthu.access_cli:user",
+            'Người dùng dịch vụ web: thêm, liệt kê, khóa, đổi mật khẩu.'),
+    "token": ("vanthu.access_cli:token",
+             'Mã truy cập API cho các hệ thống khác (ví dụ hệ thống điều hành tác nghiệp).'),
+    "audit": ("vanthu.access_cli:audit",
+             'Nhật ký: ai đã làm gì, lúc nào (mới nhất trước).'),
+    "serve": ("vanthu.serve_cli:serve",
+             'Chạy dịch vụ web của văn phòng (và theo dõi inbox/); Ctrl-C để dừng.'),
+    "backup": ("vanthu.backup_cli:backup_command",
+              'Sao lưu sổ đăng ký, danh mục, kho lưu trữ, báo cáo, chứng thư tin cậy vào THƯ_MỤC_SAO_LƯU.'),
+    "restore": ("vanthu.backup_cli:restore_command",
+               'Khôi phục một bản sao lưu vào thư mục trống --home, kiểm tra SHA-256 từng tệp, dựng lại chỉ mục.'),
+    "digest": ("vanthu.digest_cli:digest",
+              'Báo cáo tổng hợp tuần: báo cáo nhanh các tổ, văn bản trong tuần, nhiệm vụ đến hạn, quá hạn.'),
+}
+
+
+@click.group(cls=LazyGroup, lazy=LAZY_COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="vanthu", message="vanthu %(version)s")
 def cli() -> None:
     """vanthu: tạo, đánh số, lưu trữ và tra cứu văn bản của Văn phòng Tỉnh ủy."""
@@ -73,6 +110,8 @@ def new(kind: str, datafiles: tuple[Path, ...], draft: bool, want_pdf: bool,
     Mỗi tệp dữ liệu cho một văn bản; nhiều tệp được cấp số theo thứ tự và
     chuyển PDF trong một lần chạy LibreOffice.
     """
+    from docgen.documents import load_document
+
     workspace = Workspace.locate(home)
     document_kind = generated_kind(kind)
     documents = [load_document(path, document_kind, workspace.profile) for path in datafiles]
@@ -147,6 +186,8 @@ def register_void(symbol: str, reason: str, home: Path | None) -> None:
 @home_option
 def register_start(kind: str, next_number: int, body: str | None, home: Path | None) -> None:
     """Nối tiếp sổ đang có: văn bản LOẠI tiếp theo nhận số SỐ_TIẾP_THEO."""
+    from docgen.rendering import format_symbol
+
     workspace = Workspace.locate(home)
     document_kind = resolve_kind(kind, field="LOẠI")
     issuer = workspace.profile.body(body)
@@ -165,7 +206,3 @@ def settings(home: Path | None) -> None:
     for name, default, help_text in current.describe():
         click.echo(f"{name} = {getattr(current, name)!r}  (mặc định {default!r})\n    {help_text}")
 
-
-for command in (watch, ingest, show, check, trust, search_command, index, localities, report, tasks,
-                digest, user, token, audit, serve):
-    cli.add_command(command)

@@ -38,6 +38,7 @@ VIETNAMESE = {
     "directory": "Thư mục",
     "path": "Đường dẫn",
     "default: {default}": "mặc định: {default}",
+    "required": "bắt buộc",
     "env var: {var}": "biến môi trường: {var}",
     "Aborted!": "Đã dừng.",
     "Got unexpected extra argument ({args})": "Thừa đối số ({args})",

@@ -139,6 +139,18 @@ def document_from_data(workspace: Workspace, kind_name: str, data: dict[str, Any
     return build_document(data, generated_kind(kind_name), workspace.profile, source)
 
 
+def check_draft_secrecy(data: dict[str, Any], viewer: Viewer) -> None:
+    """A draft's mark must be one of the marks, and no higher than its writer may read (else the draft
+    would vanish for the person who wrote it)."""
+    from docgen.secrecy import LEVELS, SECRECY
+
+    mark = str(data.get("secrecy") or "").strip().upper()
+    if mark and mark not in SECRECY:
+        raise InvalidInput(f"«{data['secrecy']}» không hợp lệ; chọn một trong: {', '.join(SECRECY)}", field="secrecy")
+    if LEVELS.get(mark, 0) > viewer.clearance:
+        raise InvalidInput("không thể đặt độ mật cao hơn độ mật bạn được xem", field="secrecy")
+
+
 def generated_kind(value: str):
     """The kind vanthu can generate named by ``value`` (slug, code or name)."""
     from docgen.kinds import find_kind, generated_kinds
@@ -251,6 +263,7 @@ def opened_pipeline(workspace: Workspace,
         try:
             yield pipeline, updater
         finally:
+            pipeline.close()  # its reader process
             updater.flush()
 
 
@@ -292,6 +305,21 @@ def watch_inbox(workspace: Workspace, stop: threading.Event, report: Callable[[A
         watcher.run(stop)
 
 
+def check_databases(workspace: Workspace) -> list[str]:
+    """``PRAGMA integrity_check`` of every database of the workspace: their names, or
+    ``DatabaseDamaged`` naming the first damaged one and the restore command."""
+    from archive.backup import databases
+    from docgen.database import DatabaseDamaged, integrity
+
+    names = []
+    for database in databases(workspace.root):
+        problem = integrity(database)
+        if problem != "ok":
+            raise DatabaseDamaged(database, problem)
+        names.append(database.name)
+    return names
+
+
 def check_archive(workspace: Workspace) -> dict[str, Any]:
     """What ``vanthu check`` reports: files changed, missing, or unknown to the catalog."""
     from archive.store import ArchiveStore
@@ -307,10 +335,14 @@ def check_archive(workspace: Workspace) -> dict[str, Any]:
 
 
 def current_week(workspace: Workspace, label: str | None) -> Week:
+    """The week named by ``label`` (the coming one if none), within the years an office works in."""
     from digest.weeks import parse_week, week_due
 
     weekday, at = workspace.report_clock()
-    return parse_week(label, weekday, at) if label else week_due(datetime.now(), weekday, at)
+    week = parse_week(label, weekday, at) if label else week_due(datetime.now(), weekday, at)
+    if not 2000 <= week.year <= 2100:
+        raise InvalidInput(f"«{label}» không phải là tuần hợp lệ (năm từ 2000 đến 2100)", field="--week")
+    return week
 
 
 @dataclass
@@ -380,7 +412,7 @@ def digest_data(workspace: Workspace, week: Week, viewer: Viewer) -> dict[str, A
                                      book, workspace.gazetteer, workspace.taxonomy, viewer))
 
 
-def _digest_document(workspace: Workspace, week: Week) -> Document:
+def _digest_document(workspace: Workspace, week: Week, secrecy: str = "") -> Document:
     from digest.compose import MARKER, subject_of
     from docgen.documents import Document
     from docgen.kinds import find_kind
@@ -390,7 +422,7 @@ def _digest_document(workspace: Workspace, week: Week) -> Document:
     return Document(kind=find_kind("BC"), issuer=issuer, subject=subject_of(week),  # type: ignore[arg-type]
                     signer=profile.signer(issuer.signer), date=date.today(), text=MARKER,  # the day issued
                     recipients=("Thường trực Tỉnh ủy", "Các đồng chí Ủy viên Ban Thường vụ Tỉnh ủy",
-                                "Các Tổ theo dõi địa bàn"), source=f"tong-hop-{week.label}")
+                                "Các Tổ theo dõi địa bàn"), source=f"tong-hop-{week.label}", secrecy=secrecy)
 
 
 def _digest_issued_before(register: Any, document: Document, week: Week) -> None:
@@ -422,8 +454,8 @@ def compile_digest(workspace: Workspace, week: Week, viewer: Viewer, *, issue_nu
     data = digest_data(workspace, week, viewer)
     with workspace.register() as register:
         if issue_number and not again:
-            _digest_issued_before(register, _digest_document(workspace, week), week)
-        [made] = issue_documents([_digest_document(workspace, week)], register=register,
+            _digest_issued_before(register, _digest_document(workspace, week, data["secrecy"]), week)
+        [made] = issue_documents([_digest_document(workspace, week, data["secrecy"])], register=register,
                                  renderer=workspace.renderer(), today=date.today(), draft=not issue_number,
                                  out_dir=(out_file.parent if out_file else workspace.out),
                                  draft_name=(out_file.name if out_file else f"tong-hop-{week.label}.docx"),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import sqlite3
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -10,8 +12,14 @@ from typing import Any
 
 import click
 
+from docgen.database import DatabaseDamaged, diagnose
 from docgen.dates import parse_date
 from docgen.errors import ConversionFailed, ConverterMissing, InvalidInput, VanthuError
+
+DISK_FULL = ("ổ đĩa đã đầy khi ghi {where}; việc đang làm dở không được ghi (tệp chưa lưu trữ xong vẫn "
+             "nằm trong inbox/). Hãy giải phóng chỗ trống rồi chạy lại lệnh.")
+LOCKED = ("cơ sở dữ liệu đang bị một tiến trình khác khóa quá 60 giây; chưa ghi gì. Hãy chạy lại lệnh "
+          "sau khi tiến trình kia xong.")
 
 
 class CliError(click.ClickException):
@@ -47,6 +55,25 @@ class VanthuGroup(click.Group):
             return super().invoke(ctx)
         except (ConverterMissing, ConversionFailed) as exc:
             raise CliError(str(exc), exit_code=1) from exc
+        except DatabaseDamaged as exc:
+            raise CliError(str(exc), exit_code=3) from exc
+        except sqlite3.DatabaseError as exc:
+            damage = diagnose(exc)
+            if damage is not None:
+                raise CliError(str(damage), exit_code=3) from exc
+            name = getattr(exc, "sqlite_errorname", "")
+            if name == "SQLITE_FULL":
+                raise CliError(DISK_FULL.format(where="cơ sở dữ liệu"), exit_code=1) from exc
+            if name.startswith("SQLITE_IOERR"):  # SQLite's write to a full disk, or to a failing one
+                raise CliError(DISK_FULL.replace("đã đầy", "đã đầy hoặc bị lỗi").format(
+                    where=f"cơ sở dữ liệu ({exc})"), exit_code=1) from exc
+            if name in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+                raise CliError(LOCKED, exit_code=1) from exc
+            raise
+        except OSError as exc:
+            if exc.errno != errno.ENOSPC:
+                raise
+            raise CliError(DISK_FULL.format(where=exc.filename or "tệp"), exit_code=1) from exc
         except VanthuError as exc:
             raise CliError(str(exc)) from exc
 
@@ -76,3 +103,43 @@ def date_value(option: str, value: str | None) -> date | None:
         return parse_date(value)
     except ValueError as exc:
         raise InvalidInput(str(exc), field=option) from exc
+
+
+class LazyGroup(VanthuGroup):
+    """A group whose commands live in other modules, imported only when that command runs.
+
+    ``lazy`` maps a command's name to ``"module:attribute"`` and its help's first paragraph: the
+    list of ``vanthu --help`` is printed from those lines without importing any command
+    (the archive pipeline and pyHanko alone take most of a second to import).
+    """
+
+    def __init__(self, *args: Any, lazy: dict[str, tuple[str, str]] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy and cmd_name not in self.commands:
+            import importlib
+
+            module, attribute = self.lazy[cmd_name][0].split(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        limit = formatter.width - 6 - max(len(name) for name in self.list_commands(ctx))
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in self.lazy and name not in self.commands:
+                rows.append((name, click.Command(name, help=self.lazy[name][1]).get_short_help_str(limit)))
+            else:
+                command = super().get_command(ctx, name)
+                if command is not None and not command.hidden:
+                    rows.append((name, command.get_short_help_str(limit)))
+        if rows:
+            from vanthu.messages import VIETNAMESE
+
+            with formatter.section(VIETNAMESE["Commands"]):
+                formatter.write_dl(rows)

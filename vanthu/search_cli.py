@@ -10,9 +10,7 @@ from typing import Any
 import click
 
 from archive.store import ArchiveStore
-from digest.reports import index_record
 from docgen.secrecy import CONSOLE
-from indexer.indexing import rebuild
 from indexer.search import SearchRequest
 from vanthu.office import search_archive
 from vanthu.options import VanthuCommand, VanthuGroup, date_value, home_option, json_option, print_json
@@ -80,6 +78,9 @@ def index() -> None:
 @home_option
 def index_rebuild(home: Path | None) -> None:
     """Dựng lại chỉ mục tìm kiếm từ kho lưu trữ (các tệp .json đi kèm); gắn lại địa bàn, chủ đề."""
+    from digest.reports import index_record  # python-docx and pypdf: not for every search
+    from indexer.indexing import rebuild
+
     workspace = Workspace.locate(home)
     show_bar = sys.stderr.isatty()
 
@@ -90,6 +91,9 @@ def index_rebuild(home: Path | None) -> None:
     store = ArchiveStore(workspace.archive)
     reports = [index_record(report) for report in workspace.report_book().all()]
     with workspace.catalog() as catalog, workspace.task_book() as tasks:
+        adopted = catalog.adopt(list(store.sidecars()))  # the catalog, too, is rebuilt from the sidecars
+        if adopted:
+            click.echo(f"Đã bổ sung vào danh mục {adopted} văn bản đọc lại từ kho lưu trữ.")
         count = rebuild(store, workspace.index, catalog, workspace.gazetteer, workspace.taxonomy, progress,
                         reports)
         found = sum(tasks.read_record(record) for record in store.sidecars())

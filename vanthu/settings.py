@@ -40,6 +40,20 @@ class Settings:
     upload_limit_mb: float = _setting(
         50.0, "Dung lượng tối đa (MB) của một tệp tải lên dịch vụ web; tệp lớn hơn bị từ chối.")
     upload_max_files: int = _setting(20, "Số tệp tối đa trong một lần tải lên dịch vụ web.")
+    limit_file_seconds: float = _setting(
+        60.0, "Thời gian tối đa (giây) đọc một tệp PDF; quá thì tệp bị cách ly, tiến trình đọc được thay.")
+    limit_page_seconds: float = _setting(20.0, "Thời gian tối đa (giây) trích chữ một trang PDF.")
+    limit_memory_mb: int = _setting(2048, "Bộ nhớ tối đa (MB) của một tiến trình đọc tệp PDF.")
+    limit_stream_mb: int = _setting(
+        100, "Dung lượng tối đa (MB) của một luồng dữ liệu PDF sau khi giải nén (chống «bom giải nén»).")
+    limit_pages: int = _setting(3000, "Số trang tối đa của một tệp PDF được lưu trữ.")
+    limit_depth: int = _setting(100, "Số cấp lồng nhau tối đa của các đối tượng trong tệp PDF.")
+    limit_file_mb: int = _setting(150, "Kích thước tối đa (MB) của một tệp đưa vào lưu trữ.")
+    report_max_mb: int = _setting(20, "Kích thước tối đa (MB) của một tệp báo cáo nhanh (YAML, DOCX, PDF).")
+    report_max_inflated_mb: int = _setting(
+        100, "Tổng dung lượng tối đa (MB) sau khi giải nén của một tệp báo cáo DOCX.")
+    report_max_ratio: float = _setting(
+        100.0, "Tỉ lệ nén tối đa của một tệp báo cáo DOCX (dung lượng giải nén / dung lượng tệp).")
 
     @classmethod
     def from_table(cls, table: Any, source: str) -> Settings:

@@ -12,26 +12,29 @@ from datetime import time
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from access.audit import AuditLog
-from access.users import UserBook
-from archive.catalog import Catalog
-from archive.pipeline import Pipeline
-from archive.quarantine import Quarantine
-from archive.signatures import TrustStore, log_to
-from archive.store import ArchiveStore
-from digest.reports import ReportBook
-from digest.tasks import TaskBook
-from docgen.drafts import DraftBook
 from docgen.errors import InvalidInput, VanthuError
 from docgen.profile import Profile, build_profile, default_profile_text, merged_config
-from docgen.register import Register
-from docgen.rendering import Renderer
-from indexer.engine import SearchIndex
-from indexer.gazetteer import Gazetteer, parse_teams
-from indexer.indexing import IndexUpdater
-from indexer.topics import Taxonomy, parse_topics
 from vanthu.settings import Settings
+
+if TYPE_CHECKING:  # the heavy modules are imported by the methods that need them (start-up time)
+    from access.audit import AuditLog
+    from access.users import UserBook
+    from archive.catalog import Catalog
+    from archive.limits import Limits
+    from archive.pipeline import Pipeline
+    from archive.quarantine import Quarantine
+    from archive.signatures import TrustStore
+    from digest.reports import ReportBook
+    from digest.tasks import TaskBook
+    from docgen.drafts import DraftBook
+    from docgen.register import Register
+    from docgen.rendering import Renderer
+    from indexer.engine import SearchIndex
+    from indexer.gazetteer import Gazetteer
+    from indexer.indexing import IndexUpdater
+    from indexer.topics import Taxonomy
 
 CONFIG_NAME = "vanthu.toml"
 FOLDERS = ("inbox", "archive", "quarantine", "out", "trust")
@@ -92,7 +95,19 @@ class Workspace:
     def settings(self) -> Settings:
         return Settings.from_table(self._config_data.get("settings", {}), str(self.config))
 
+    @cached_property
+    def limits(self) -> Limits:
+        """The limits every file is read under, from the settings."""
+        from archive.limits import Limits
+
+        s = self.settings
+        return Limits(file_seconds=s.limit_file_seconds, page_seconds=s.limit_page_seconds,
+                      memory_mb=s.limit_memory_mb, stream_mb=s.limit_stream_mb, pages=s.limit_pages,
+                      depth=s.limit_depth, file_mb=s.limit_file_mb)
+
     def register(self) -> Register:
+        from docgen.register import Register
+
         return Register(self.register_path, self.profile.term_start, self.profile.register_starts)
 
     @cached_property
@@ -101,26 +116,42 @@ class Workspace:
 
     @cached_property
     def gazetteer(self) -> Gazetteer:
+        from indexer.gazetteer import Gazetteer, parse_teams
+
         gazetteer = Gazetteer()
         gazetteer.teams = parse_teams(self._merged.get("teams", {}), gazetteer, str(self.config))
         return gazetteer
 
     @cached_property
     def taxonomy(self) -> Taxonomy:
+        from indexer.topics import parse_topics
+
         return parse_topics(self._merged.get("topics", {}), str(self.config))
 
     def search_index(self) -> SearchIndex:
+        from indexer.engine import SearchIndex
+
         return SearchIndex(self.index)
 
     def index_updater(self, catalog: Catalog, warn: Callable[[str], None]) -> IndexUpdater:
+        from archive.store import ArchiveStore
+        from indexer.indexing import IndexUpdater
+
         return IndexUpdater(self.search_index(), catalog, ArchiveStore(self.archive), self.gazetteer,
                             self.taxonomy, warn)
 
     def task_book(self) -> TaskBook:
+        from digest.tasks import TaskBook
+
         return TaskBook(self.register_path, self.gazetteer)
 
     def report_book(self) -> ReportBook:
-        return ReportBook(self.reports, self.gazetteer)
+        from digest.reports import ReportBook, UploadLimits
+
+        settings = self.settings
+        limits = UploadLimits(max_mb=settings.report_max_mb, inflated_mb=settings.report_max_inflated_mb,
+                              ratio=settings.report_max_ratio, reading=self.limits)
+        return ReportBook(self.reports, self.gazetteer, limits)
 
     def report_clock(self) -> tuple[int, time]:
         """When the teams' weekly reports are due: (weekday, time of day)."""
@@ -135,18 +166,28 @@ class Workspace:
                                field="settings.report_time") from exc
 
     def catalog(self) -> Catalog:
+        from archive.catalog import Catalog
+
         return Catalog(self.register_path)
 
     def quarantine_book(self) -> Quarantine:
+        from archive.quarantine import Quarantine
+
         return Quarantine(self.quarantine, self.inbox)
 
     def users(self) -> UserBook:
+        from access.users import UserBook
+
         return UserBook(self.register_path)
 
     def audit(self) -> AuditLog:
+        from access.audit import AuditLog
+
         return AuditLog(self.register_path)
 
     def drafts(self) -> DraftBook:
+        from docgen.drafts import DraftBook
+
         return DraftBook(self.register_path)
 
     @property
@@ -154,14 +195,23 @@ class Workspace:
         return self.root / "logs"
 
     def trust_store(self) -> TrustStore:
+        from archive.signatures import TrustStore
+
         return TrustStore(self.trust)
 
     def pipeline(self, register: Register, catalog: Catalog) -> Pipeline:
+        from archive.pipeline import Pipeline
+        from archive.signatures import log_to
+        from archive.store import ArchiveStore
+
         log_to(self.log)
         return Pipeline(store=ArchiveStore(self.archive), catalog=catalog, register=register,
-                        trust=self.trust_store(), inbox=self.inbox, quarantine=self.quarantine)
+                        trust=self.trust_store(), inbox=self.inbox, quarantine=self.quarantine,
+                        limits=self.limits)
 
     def renderer(self) -> Renderer:
+        from docgen.rendering import Renderer
+
         packaged = Path(str(resources.files("docgen.templates")))
         return Renderer(self.profile, (self.templates, packaged))
 
@@ -176,5 +226,7 @@ def init_workspace(root: Path) -> Workspace:
     (root / CONFIG_NAME).write_text(default_profile_text(), "utf-8")
     workspace = Workspace(root)
     workspace.register().close()
+    from indexer.engine import SearchIndex
+
     SearchIndex.create(workspace.index)
     return workspace

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -12,6 +13,7 @@ from starlette.responses import JSONResponse, Response
 
 from access import roles
 from docgen.errors import InvalidInput
+from docgen.secrecy import LEVELS
 from vanthu import office
 from web.auth import Context, Forbidden
 from web.pages import send_file
@@ -45,7 +47,7 @@ async def document(ctx: Context) -> Response:
 async def document_file(ctx: Context) -> Response:
     path, record = office.document_file(ctx.service.workspace, ctx.request.path_params["key"],
                                         ctx.request.path_params["n"], ctx.viewer)
-    ctx.audit("download", record.get("symbol") or record["id"], "API")
+    ctx.audit("download", record.get("symbol") or record["id"], "API", LEVELS.get(record.get("secrecy") or "", 1))
     return send_file(path, download=True, name=f"{(record.get('symbol') or record['id']).replace('/', '-')}.pdf")
 
 
@@ -65,17 +67,25 @@ async def create_document(ctx: Context) -> Response:
         raise InvalidInput("thân yêu cầu phải là JSON", field="body") from exc
     if not isinstance(data, dict):
         raise InvalidInput("thân yêu cầu phải là một đối tượng JSON", field="body")
+    workspace = ctx.service.workspace
     try:
-        document = office.document_from_data(ctx.service.workspace, params.get("kind", ""), data, "API")
+        kind = office.generated_kind(params.get("kind", ""))
+        office.check_draft_secrecy(data, ctx.viewer)
+        document = office.document_from_data(workspace, kind.slug, data, "API")
     except InvalidInput as exc:
         return _json(_field_errors(exc), 422)
+    saved = None
+    if draft:  # a draft made through the API is a draft like one saved from the form, with its own file
+        with workspace.drafts() as book:
+            saved = book.save(kind.slug, data, ctx.user.login)
+        document = dataclasses.replace(document, source=f"api-{saved.id}")
     issued, pdf_error = await run_in_threadpool(lambda: office.issue(
-        ctx.service.workspace, [document], draft=draft, want_pdf=params.get("pdf") in ("1", "true"),
+        workspace, [document], draft=draft, want_pdf=params.get("pdf") in ("1", "true"),
         convert=ctx.service.convert()))
-    if not draft:
-        ctx.audit("issue", issued[0].symbol, document.subject)
-    body = issued[0].as_json() | ({"pdf_error": str(pdf_error)} if pdf_error else {})
-    return _json(body, 201)
+    ctx.audit("draft" if draft else "issue", f"dự thảo {saved.id}" if saved else issued[0].symbol, document.subject,
+              LEVELS.get(document.secrecy, 0))
+    body = issued[0].as_json() | ({"draft_id": saved.id} if saved else {})
+    return _json(body | ({"pdf_error": str(pdf_error)} if pdf_error else {}), 201)
 
 
 async def archive_upload(ctx: Context) -> Response:

@@ -21,6 +21,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
@@ -35,7 +36,7 @@ from vanthu import office
 from vanthu.workspace import Workspace
 from web import api, pages
 from web.auth import CsrfRefused, Forbidden, Unauthenticated, guarded
-from web.limits import BodyLimit, BodyTooLarge, SecurityHeaders
+from web.limits import BodyLimit, BodyTooLarge, LimitedMultiPartParser, SecurityHeaders
 from web.views import admin, archive, documents, drafts, login, register, search, weekly
 
 HERE = Path(__file__).resolve().parent
@@ -73,8 +74,21 @@ class Service:
         return int(self.workspace.settings.upload_limit_mb * 1024 * 1024)
 
     async def read_form(self, request: Request) -> FormData:
-        """The request's form, parsed once (later calls get the same), within the upload limits."""
-        return await request.form(max_files=self.workspace.settings.upload_max_files, max_fields=200)
+        """The request's form, parsed once (later calls get the same), within the upload limits: each
+        file's size is counted while it streams in."""
+        if getattr(request.state, "form", None) is not None:
+            return request.state.form
+        if request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
+            parser = LimitedMultiPartParser(request.headers, request.stream(), file_limit=self.upload_limit,
+                                            max_files=self.workspace.settings.upload_max_files, max_fields=200)
+            try:
+                form = await parser.parse()
+            except MultiPartException as exc:
+                raise InvalidInput("biểu mẫu tải lên không đúng định dạng hoặc quá nhiều tệp", field="file") from exc
+        else:
+            form = await request.form(max_files=0, max_fields=200)
+        request.state.form = form
+        return form
 
     def convert(self):
         """The warm converter as ``attach_pdfs`` takes it, or None (a cold LibreOffice) until it is warm."""
@@ -172,7 +186,7 @@ async def _on_error(request: Request, exc: Exception) -> Response:
         status, title, message = 503, "Cơ sở dữ liệu đang bận", "Cơ sở dữ liệu đang bận; xin thử lại sau ít giây."
     elif isinstance(exc, VanthuError):
         status, title = _status_of(exc)
-        message = str(exc)
+        message = pages.message(exc)
     else:
         log.exception("lỗi không lường trước ở %s", request.url.path)
         status, title, message = 500, "Lỗi", "Đã có lỗi ở máy chủ; lỗi đã được ghi lại để xử lý."

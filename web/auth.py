@@ -60,10 +60,10 @@ class Context:
     def may(self, right: str) -> bool:
         return may(self.user.role, right)
 
-    def audit(self, action: str, target: str = "", detail: str = "") -> None:
+    def audit(self, action: str, target: str = "", detail: str = "", secrecy: int = 0) -> None:
         client = self.request.client.host if self.request.client else ""
         with self.service.workspace.audit() as log:
-            log.record(self.user.login, action, target, detail, client)
+            log.record(self.user.login, action, target, detail, client, secrecy)
 
 
 View = Callable[[Context], Awaitable[Response]]

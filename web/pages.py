@@ -34,6 +34,23 @@ SIGNATURE_WORDS = {"valid": "Hợp lệ", "untrusted": "Chưa xác thực đư�
 CHUNK = 1024 * 1024
 
 
+# The library names the CLI's options; a page names its own fields.
+FIELD_LABELS = {"--topic": "Chủ đề", "--kind": "Loại văn bản", "--locality": "Địa bàn", "--week": "Tuần",
+                "--team": "Tổ", "--signer": "Người ký", "--from": "Từ ngày", "--to": "Đến ngày",
+                "LOGIN": "Tên đăng nhập",
+                "LOẠI": "Loại văn bản", "--clearance": "Độ mật được xem", "--role": "Vai trò", "ID": "Số",
+                "body": "Nội dung", "subject": "Trích yếu", "secrecy": "Độ mật", "urgency": "Độ khẩn", "date": "Ngày",
+                "to": "Kính gửi", "recipients": "Nơi nhận", "signer": "Người ký", "--received": "Thời điểm nhận"}
+
+
+def message(exc: Exception) -> str:
+    """An error's message as a page shows it: the fields by their labels on the page."""
+    text = str(exc)
+    for name, label in FIELD_LABELS.items():
+        text = text.replace(f"trường «{name}»", f"trường «{label}»")
+    return text
+
+
 def marked(snippet: str) -> Markup:
     """A snippet whose ``**found words**`` become ``<mark>``; everything else is escaped text."""
     parts = str(snippet or "").split("**")
@@ -108,12 +125,23 @@ def saved_uploads(workspace: Workspace, uploads: list[UploadFile], limit: int) -
     with tempfile.TemporaryDirectory(prefix=".upload-", dir=workspace.root) as folder:
         paths = []
         for number, upload in enumerate(uploads, start=1):
-            name = Path(upload.filename or f"tep-{number}.pdf").name or f"tep-{number}.pdf"
-            target = Path(folder) / f"{number:03d}" / name
+            target = Path(folder) / f"{number:03d}" / _safe_name(upload.filename or "", number)
             target.parent.mkdir()
             _copy_within(upload, target, limit)
             paths.append(target)
         yield paths
+
+
+def _safe_name(sent: str, number: int) -> str:
+    """The name a browser sent, as a file name this file system takes: its last part only, at most
+    120 characters (its ending kept), never empty."""
+    name = Path(sent.replace("\\", "/")).name.replace("\x00", "") or f"tep-{number}.pdf"
+    stem, dot, suffix = name.rpartition(".")
+    if len(name.encode("utf-8")) > 120:
+        keep = suffix[:10] if dot else ""
+        stem = (stem if dot else name).encode("utf-8")[:100].decode("utf-8", "ignore")
+        name = f"{stem}.{keep}" if keep else stem
+    return name
 
 
 def _copy_within(upload: UploadFile, target: Path, limit: int) -> None:

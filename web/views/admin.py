@@ -8,16 +8,24 @@ from access.roles import ROLES
 from docgen.errors import InvalidInput
 from docgen.secrecy import SECRECY, parse_clearance
 from web.auth import Context
-from web.pages import render
+from web.pages import message, render
 
 
 async def admin_page(ctx: Context, status: int = 200, error: str = "", new_token: str = "") -> Response:
     workspace = ctx.service.workspace
     with workspace.users() as users, workspace.audit() as log:
-        found, tokens, entries = users.all(), users.tokens(), log.entries(limit=200)
+        found, tokens, entries = users.all(), users.tokens(), log.entries(viewer=ctx.viewer, limit=200)
     return render(ctx, "admin.html", status, users=found, tokens=tokens, entries=entries, error=error,
                   new_token=new_token, role_names=ROLES, secrecy=SECRECY,
                   teams=sorted(workspace.gazetteer.teams), notice=ctx.request.query_params.get("notice", ""))
+
+
+def _within_own_clearance(ctx: Context, clearance: int) -> None:
+    """From the web, an administrator grants no more than they may read themselves, and makes no token
+    that would read more (the console, at the server, can)."""
+    if clearance > ctx.viewer.clearance:
+        raise InvalidInput("không thể cấp độ mật, hoặc tạo mã truy cập cho người có độ mật, cao hơn độ mật của "
+                           "chính bạn; việc này làm tại máy chủ bằng lệnh vanthu", field="Độ mật được xem")
 
 
 async def admin_action(ctx: Context) -> Response:
@@ -29,13 +37,16 @@ async def admin_action(ctx: Context) -> Response:
         with ctx.service.workspace.users() as users:
             if action == "them":
                 team = int(field["team"]) if field["team"].isdigit() else None
+                clearance = parse_clearance(field["clearance"])
+                _within_own_clearance(ctx, clearance)
                 users.add(field["login"], role=field["role"], password=str(form.get("password", "")),
-                          name=field["name"], team=team, clearance=parse_clearance(field["clearance"]))
+                          name=field["name"], team=team, clearance=clearance)
                 ctx.audit("user-add", field["login"], field["role"])
             elif action == "khoa":
                 users.disable(field["login"])
                 ctx.audit("user-disable", field["login"])
             elif action == "ma":
+                _within_own_clearance(ctx, users.require(field["login"]).clearance)
                 token_id, key = users.create_token(field["login"], field["token_name"])
                 ctx.audit("token-create", field["login"], f"mã số {token_id}")
                 return await admin_page(ctx, new_token=key)
@@ -45,5 +56,5 @@ async def admin_action(ctx: Context) -> Response:
             else:
                 raise InvalidInput("thao tác không hợp lệ", field="thao tác")
     except InvalidInput as exc:
-        return await admin_page(ctx, 422, str(exc))
+        return await admin_page(ctx, 422, message(exc))
     return RedirectResponse(f"/quan-tri?notice={action}", status_code=303)

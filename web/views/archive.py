@@ -7,9 +7,10 @@ from starlette.datastructures import UploadFile
 from starlette.responses import RedirectResponse, Response
 
 from docgen.errors import InvalidInput
+from docgen.secrecy import level_of
 from vanthu import office
 from web.auth import Context
-from web.pages import render, saved_uploads
+from web.pages import message, render, saved_uploads
 
 ACTIONS = ("thu-lai", "loai-bo")
 
@@ -23,7 +24,8 @@ def upload_outcomes(ctx: Context, uploads: list[UploadFile]) -> list[dict]:
     results = []
     for upload, outcome in zip(uploads, outcomes, strict=True):
         results.append({**outcome.as_json(), "file": upload.filename or ""})
-        ctx.audit("upload", upload.filename or "", f"{outcome.status} {outcome.record.get('symbol', '')}")
+        ctx.audit("upload", upload.filename or "", f"{outcome.status} {outcome.record.get('symbol', '')}",
+                  level_of(outcome.record) if outcome.record else 0)
     return results
 
 
@@ -35,7 +37,7 @@ async def archive_page(ctx: Context) -> Response:
         try:
             outcomes = await run_in_threadpool(upload_outcomes, ctx, uploads)
         except InvalidInput as exc:
-            error, status = str(exc), 422
+            error, status = message(exc), 422
     workspace = ctx.service.workspace
     check = await run_in_threadpool(office.check_archive, workspace) if ctx.request.query_params.get(
         "kiem-tra") else None

@@ -12,8 +12,9 @@ from web.pages import render, send_file
 
 
 def _audit_secret(ctx: Context, record: dict) -> None:
-    if LEVELS.get(record.get("secrecy") or "", 1):
-        ctx.audit("view-secret", record.get("symbol") or record["id"], record.get("secrecy", ""))
+    level = LEVELS.get(record.get("secrecy") or "", 1)
+    if level:
+        ctx.audit("view-secret", record.get("symbol") or record["id"], record.get("secrecy", ""), level)
 
 
 async def document_page(ctx: Context) -> Response:
@@ -28,6 +29,7 @@ async def file(ctx: Context) -> Response:
     key, n = ctx.request.path_params["key"], ctx.request.path_params["n"]
     path, record = office.document_file(ctx.service.workspace, key, n, ctx.viewer)
     download = ctx.request.query_params.get("tai") == "1"
-    ctx.audit("download", record.get("symbol") or record["id"], f"tệp {n}" + (" (tải về)" if download else ""))
+    ctx.audit("download", record.get("symbol") or record["id"], f"tệp {n}" + (" (tải về)" if download else ""),
+              LEVELS.get(record.get("secrecy") or "", 1))
     name = f"{(record.get('symbol') or record['id']).replace('/', '-')}.pdf"
     return send_file(path, download=download, name=name)

@@ -64,13 +64,16 @@ async def draft_form(ctx: Context) -> Response:
             with ctx.service.workspace.drafts() as book:
                 found = book.get(int(draft_id), ctx.viewer)
                 data = found.data
+            if found.kind != kind:  # a draft opens in the form of its own kind
+                return RedirectResponse(f"/soan/{found.kind}?draft={found.id}", status_code=303)
         return _form_page(ctx, kind, data, draft=found)
     form = await ctx.service.read_form(ctx.request)
     data, action = data_from(form, kind), str(form.get("action", "preview"))
     draft_id = int(form["draft"]) if str(form.get("draft", "")).isdigit() else None
-    if LEVELS.get(data.get("secrecy", "").upper(), 0) > ctx.viewer.clearance:
-        return _form_page(ctx, kind, data, 422, errors={"secrecy": "Không thể đặt độ mật cao hơn độ mật "
-                                                                    "bạn được xem."}, draft_id=draft_id)
+    try:
+        office.check_draft_secrecy(data, ctx.viewer)
+    except InvalidInput as exc:
+        return _form_page(ctx, kind, data, 422, errors={"secrecy": exc.reason}, draft_id=draft_id)
     if action == "save":
         return await _save(ctx, kind, data, draft_id)
     try:
@@ -90,7 +93,7 @@ async def _save(ctx: Context, kind: str, data: dict[str, Any], draft_id: int | N
         if draft_id is not None:
             book.get(draft_id, ctx.viewer)
         saved = book.save(kind, data, ctx.user.login, draft_id)
-    ctx.audit("draft", f"dự thảo {saved.id}", data.get("subject", ""))
+    ctx.audit("draft", f"dự thảo {saved.id}", data.get("subject", ""), LEVELS.get(saved.data.get("secrecy") or "", 0))
     return RedirectResponse(f"/soan/{kind}?draft={saved.id}&saved=1", status_code=303)
 
 
@@ -107,5 +110,5 @@ async def _issue(ctx: Context, kind: str, document, draft_id: int | None) -> Res
     if draft_id is not None:
         with ctx.service.workspace.drafts() as book:
             book.mark_issued(draft_id, item.symbol)
-    ctx.audit("issue", item.symbol, document.subject)
+    ctx.audit("issue", item.symbol, document.subject, LEVELS.get(document.secrecy, 0))
     return render(ctx, "issued.html", item=item, entry=item.entry, pdf_error=str(pdf_error or ""))

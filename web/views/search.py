@@ -14,7 +14,7 @@ from docgen.errors import InvalidInput
 from indexer.search import SearchRequest
 from vanthu import office
 from web.auth import Context
-from web.pages import query_with, render
+from web.pages import message, query_with, render
 
 PAGE = 20
 PARAMS = ("q", "locality", "team", "topic", "kind", "signer", "from", "to", "sort")
@@ -27,7 +27,7 @@ def _date(params: QueryParams, name: str, label: str):
     try:
         return parse_date(value)
     except ValueError as exc:
-        raise InvalidInput(str(exc), field=label) from exc
+        raise InvalidInput(message(exc), field=label) from exc
 
 
 def _int(params: QueryParams, name: str, label: str, default: int | None = None) -> int | None:
@@ -35,7 +35,7 @@ def _int(params: QueryParams, name: str, label: str, default: int | None = None)
     if not value:
         return default
     if not value.isdigit():
-        raise InvalidInput(f"«{value}» không phải số", field=label)
+        raise InvalidInput(f"«{value}» phải là một số nguyên không âm", field=label)
     return int(value)
 
 
@@ -65,7 +65,7 @@ async def search_page(ctx: Context) -> Response:
         answer = await run_in_threadpool(office.search_archive, ctx.service.workspace, request, ctx.viewer,
                                          ctx.service.index)
     except InvalidInput as exc:
-        request, error, status = SearchRequest(), str(exc), 422
+        request, error, status = SearchRequest(), message(exc), 422
     workspace = ctx.service.workspace
     return render(ctx, "search.html", status, answer=answer, current=current, error=error,
                   offset=request.offset, page=PAGE, link=lambda **c: query_with(current, **c),

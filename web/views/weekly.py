@@ -13,9 +13,10 @@ from starlette.responses import RedirectResponse, Response
 from access import roles
 from docgen.dates import parse_date
 from docgen.errors import InvalidInput
+from docgen.secrecy import LEVELS
 from vanthu import office
 from web.auth import Context, Forbidden
-from web.pages import render, saved_uploads, send_file
+from web.pages import message, render, saved_uploads, send_file
 
 REPORT_TYPES = (".yaml", ".yml", ".json", ".docx", ".pdf")
 DIGEST_NAME = re.compile(r"tong-hop-\d{4}-W\d{2}-m([0-3])\.(?:pdf|docx)")
@@ -53,7 +54,7 @@ async def weekly_page(ctx: Context, status: int = 200, error: str = "", notice: 
     try:
         week = _week(ctx)
     except InvalidInput as exc:
-        week, error, status = office.current_week(workspace, None), str(exc), 422
+        week, error, status = office.current_week(workspace, None), message(exc), 422
     state = office.week_status(workspace, week)
     tasks = await run_in_threadpool(office.select_tasks, workspace, ctx.viewer, due_within=14)
     overdue = await run_in_threadpool(office.select_tasks, workspace, ctx.viewer, overdue=True)
@@ -67,7 +68,7 @@ async def send_report(ctx: Context) -> Response:
     form = await ctx.service.read_form(ctx.request)
     team_text = str(form.get("team", ""))
     if not team_text.isdigit():
-        return await weekly_page(ctx, 422, str(InvalidInput("chọn một tổ", field="Tổ")))
+        return await weekly_page(ctx, 422, message(InvalidInput("chọn một tổ", field="Tổ")))
     upload = form.get("file")
     text = {key: str(form.get(key, "")) for key in ("noi_bat", "kho_khan", "kien_nghi")}
     try:
@@ -75,7 +76,7 @@ async def send_report(ctx: Context) -> Response:
                                           upload if isinstance(upload, UploadFile) else None, text,
                                           str(form.get("week", "")).strip() or None)
     except InvalidInput as exc:
-        return await weekly_page(ctx, 422, str(exc))
+        return await weekly_page(ctx, 422, message(exc))
     ctx.audit("report", f"Tổ {team_text}", receipt.week.label)
     late = "-muon" if receipt.report["late"] else ""
     return RedirectResponse(f"/bao-cao-tuan?week={receipt.week.label}&notice=da-nhan-{team_text}{late}",
@@ -92,7 +93,7 @@ async def update_task(ctx: Context) -> Response:
             try:
                 due = parse_date(str(form.get("due", "")))
             except ValueError as exc:
-                return await weekly_page(ctx, 422, str(InvalidInput(str(exc), field="Hạn mới")))
+                return await weekly_page(ctx, 422, message(InvalidInput(message(exc), field="Hạn mới")))
             book.set_due(task_id, due, viewer=ctx.viewer)
     ctx.audit("task", f"#{task_id}", str(form.get("action", "")))
     return RedirectResponse("/bao-cao-tuan?notice=nhiem-vu", status_code=303)
@@ -110,7 +111,7 @@ async def compile_digest(ctx: Context) -> Response:
     made = await run_in_threadpool(lambda: office.compile_digest(
         workspace, week, ctx.viewer, issue_number=issue, want_pdf=True, out_file=out_file,
         convert=ctx.service.convert()))
-    ctx.audit("digest", made.symbol if made.entry else week.label)
+    ctx.audit("digest", made.symbol if made.entry else week.label, secrecy=LEVELS.get(made.document.secrecy, 0))
     return render(ctx, "digest_done.html", made=made, week=week, today=date.today())
 
 

@@ -1,0 +1,194 @@
+"""One index segment's postings as numpy arrays: what makes counting and ranking every match cheap.
+
+Reading a posting through Whoosh's matchers costs a microsecond or more in
+Python, so a query with tens of thousands of matches cannot be both exact and
+fast that way. A segment never changes once written (deletions are kept apart,
+as a set), so its postings can be copied once into flat arrays, written beside
+it in one file and memory-mapped by every process that searches: the CLI maps
+it in well under a millisecond, the service keeps it mapped. This module knows
+numpy and the file; it knows nothing of Whoosh (``indexer/engine.py`` does).
+
+The file: 8 bytes of header length, a JSON header (the segment's document count
+and, for each term, where its postings start and stop, and where its position
+offsets start if it has positions), padding to 8 bytes, then the document
+numbers (int32, sorted within a term), the weights (float32), the date ordinal
+of every document (int32, 0 where there is none), the position offsets (int64,
+one more than the term's postings) and the positions (int32) of the body's
+syllables: a phrase is checked in numpy in every candidate, so its total is
+exact too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+FORMAT_VERSION = 2
+SUFFIX = ".vanthu-postings"
+
+
+def postings_path(folder: Path, segment_id: str) -> Path:
+    return folder / f"{segment_id}{SUFFIX}"
+
+
+class Postings:
+    """One term's postings in one segment: documents (sorted), weights, and for a positional term
+    the position offsets (one more than the documents) into its positions."""
+
+    def __init__(self, docs: Iterable[int], weights: Iterable[float],
+                 offsets: np.ndarray | None = None, positions: np.ndarray | None = None):
+        self.docs = np.asarray(docs, dtype=np.int32)
+        self.weights = np.asarray(weights, dtype=np.float32)
+        self.offsets, self.positions = offsets, positions
+
+
+def phrase_keys(docs: np.ndarray, offsets: np.ndarray, positions: np.ndarray, candidates: np.ndarray,
+                shift: int) -> np.ndarray:
+    """(candidate number << 32) + position - ``shift`` for every position of a term in the candidates:
+    a phrase stands where every word's keys meet."""
+    hit, where = present(docs, candidates)
+    owners, where = np.flatnonzero(hit), where[hit]
+    first, lengths = offsets[where], offsets[where + 1] - offsets[where]
+    total = int(lengths.sum())
+    within = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    places = positions[np.repeat(first, lengths) + within].astype(np.int64) - shift
+    return (np.repeat(owners.astype(np.int64), lengths) << 32) + places
+
+
+def phrase_present(words: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+                   candidates: np.ndarray) -> np.ndarray:
+    """Which candidates hold the words one after another (each word: docs, offsets, positions)."""
+    keys = None
+    for shift, (docs, offsets, positions) in enumerate(words):
+        found = phrase_keys(docs, offsets, positions, candidates, shift)
+        keys = found if keys is None else np.intersect1d(keys, found, assume_unique=True)
+    mask = np.zeros(len(candidates), bool)
+    if keys is not None:
+        mask[(keys >> 32)] = True
+    return mask
+
+
+class SegmentArrays:
+    """A segment's stored postings: ``term(field, text)`` gives (docs, weights) or None."""
+
+    def __init__(self, size: int, spans: dict[str, tuple[int, int, int]], docs: np.ndarray,
+                 weights: np.ndarray, day: np.ndarray, starts: np.ndarray, positions: np.ndarray):
+        self.size, self._spans = size, spans
+        self.docs, self.weights, self.day = docs, weights, day
+        self.starts, self.positions = starts, positions
+        self.recipe = ""  # what was copied (fields, threshold): a copy made otherwise is made again
+
+    @staticmethod
+    def key(field: str, text: str) -> str:
+        return f"{field}\x00{text}"
+
+    def term(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray] | None:
+        span = self._spans.get(self.key(field, text))
+        if span is None:
+            return None
+        return self.docs[span[0]:span[1]], self.weights[span[0]:span[1]]
+
+    def term_positions(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """A positional term's documents and position offsets (one more than its documents):
+        the positions in its i-th document are ``positions[offsets[i]:offsets[i + 1]]``."""
+        span = self._spans.get(self.key(field, text))
+        if span is None or span[2] < 0:
+            return None
+        return self.docs[span[0]:span[1]], self.starts[span[2]:span[2] + span[1] - span[0] + 1]
+
+    def values(self, field: str) -> list[str]:
+        """The terms stored for ``field`` (every one, for a filter field), in key order."""
+        prefix = f"{field}\x00"
+        return [key[len(prefix):] for key in self._spans if key.startswith(prefix)]
+
+    @classmethod
+    def build(cls, size: int, terms: Iterable[tuple[str, str, Postings]], day: np.ndarray) -> SegmentArrays:
+        """From each term's postings (with positions or not)."""
+        spans: dict[str, tuple[int, int, int]] = {}
+        parts: dict[str, list[np.ndarray]] = {"docs": [], "weights": [], "starts": [], "positions": []}
+        start = pstart = npos = 0
+        for field, text, postings in sorted(terms, key=lambda t: (t[0], t[1])):
+            count = len(postings.docs)
+            positional = postings.offsets is not None
+            spans[cls.key(field, text)] = (start, start + count, pstart if positional else -1)
+            parts["docs"].append(postings.docs)
+            parts["weights"].append(postings.weights)
+            if positional:
+                parts["starts"].append(postings.offsets + npos)
+                parts["positions"].append(postings.positions)
+                npos += len(postings.positions)
+                pstart += count + 1
+            start += count
+        joined = {name: np.concatenate(arrays) if arrays else np.zeros(0)
+                  for name, arrays in parts.items()}
+        return cls(size, spans, joined["docs"].astype(np.int32), joined["weights"].astype(np.float32),
+                   np.asarray(day, dtype=np.int32), joined["starts"].astype(np.int64),
+                   joined["positions"].astype(np.int32))
+
+    def save(self, path: Path) -> None:
+        """Written under a temporary name and renamed: a reader sees the whole file or none."""
+        header = json.dumps({"version": FORMAT_VERSION, "recipe": self.recipe, "size": self.size,
+                             "spans": self._spans,
+                             "count": len(self.docs), "starts": len(self.starts),
+                             "positions": len(self.positions)}, ensure_ascii=False).encode("utf-8")
+        header += b" " * (-(len(header) + 8) % 8)
+        partial = path.with_name(path.name + f".{os.getpid()}.tmp")
+        with partial.open("wb") as stream:
+            stream.write(struct.pack("<q", len(header)))
+            stream.write(header)
+            for array in (self.docs, self.weights, self.day, self.starts, self.positions):
+                stream.write(np.ascontiguousarray(array).tobytes())
+        os.replace(partial, path)
+
+    @classmethod
+    def load(cls, path: Path, recipe: str) -> SegmentArrays | None:
+        """The mapped file, or None when it is missing, of another version or recipe, or cut short."""
+        try:
+            with path.open("rb") as stream:
+                (length,) = struct.unpack("<q", stream.read(8))
+                header = json.loads(stream.read(length))
+            if header.get("version") != FORMAT_VERSION or header.get("recipe") != recipe:
+                return None
+            layout = [(np.int32, header["count"]), (np.float32, header["count"]), (np.int32, header["size"]),
+                      (np.int64, header["starts"]), (np.int32, header["positions"])]
+            offset = 8 + length
+            if path.stat().st_size != offset + sum(np.dtype(t).itemsize * n for t, n in layout):
+                return None
+            arrays = []
+            for dtype, count in layout:
+                arrays.append(np.memmap(path, dtype, "r", offset, (count,)) if count else np.zeros(0, dtype))
+                offset += np.dtype(dtype).itemsize * count
+        except (OSError, ValueError, KeyError, TypeError, struct.error):
+            return None
+        loaded = cls(header["size"], header["spans"], *arrays)  # each span a [start, stop, offsets] list
+        loaded.recipe = recipe
+        return loaded
+
+
+def present(docs: np.ndarray, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For sorted ``docs`` and any ``candidates``: which candidates are in docs, and where."""
+    if len(docs) == 0:
+        return np.zeros(len(candidates), bool), np.zeros(len(candidates), np.intp)
+    where = np.searchsorted(docs, candidates)
+    where[where == len(docs)] = 0
+    return docs[where] == candidates, where
+
+
+def top(keys: np.ndarray, count: int) -> np.ndarray:
+    """Positions of the ``count`` largest keys, largest first; equal keys keep their positions' order
+    (the caller's arrays are in document order, so the lower document wins a tie, as in Whoosh)."""
+    if count <= 0 or len(keys) == 0:
+        return np.zeros(0, np.intp)
+    if len(keys) > count:
+        threshold = keys[np.argpartition(keys, len(keys) - count)[len(keys) - count]]
+        above = np.flatnonzero(keys > threshold)
+        equal = np.flatnonzero(keys == threshold)[:count - len(above)]
+        chosen = np.sort(np.concatenate([above, equal]))
+    else:
+        chosen = np.arange(len(keys))
+    return chosen[np.argsort(-keys[chosen], kind="stable")]

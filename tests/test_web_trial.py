@@ -1,0 +1,83 @@
+"""What a trial of the service as an attacker found, each now a test that would fail again."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pypdf
+from web_client import client
+
+from docgen.secrecy import CONSOLE, Viewer
+from vanthu import office
+
+
+def test_an_issued_digest_is_as_secret_as_what_it_lists(office_ws):
+    with client(office_ws, "vt") as (c, csrf):
+        done = c.post("/bao-cao-tuan/tong-hop", data={"csrf": csrf, "week": "2026-W23", "issue": "1"})
+    assert done.status_code == 200 and "Đã cấp số 01-BC/VPTU" in done.text
+    entry = next(r for r in office.register_entries(office_ws, CONSOLE) if r["symbol"] == "01-BC/VPTU")
+    assert entry["secrecy"] == "MẬT"
+    text = pypdf.PdfReader(io.BytesIO(Path(entry["pdf_path"]).read_bytes())).pages[0].extract_text()
+    assert "MẬT" in text.splitlines()[:12]  # the mark is printed under the number
+    unclear = [r["symbol"] for r in office.register_entries(office_ws, Viewer("ld0", 0))]
+    assert "01-BC/VPTU" not in unclear and "01-CV/TU" in unclear
+
+
+def test_staff_cannot_mark_a_draft_above_their_clearance_through_the_api(office_ws):
+    with client(office_ws, "cv") as (c, csrf):
+        refused = c.post("/api/documents?kind=cong-van&draft=true", headers={"X-CSRF-Token": csrf},
+                         json={"subject": "thử", "to": ["Ban A"], "body": "Nội dung.", "secrecy": "TUYỆT MẬT"})
+        made = c.post("/api/documents?kind=cong-van&draft=true", headers={"X-CSRF-Token": csrf},
+                      json={"subject": "dự thảo qua API", "to": ["Ban A"], "body": "Nội dung."})
+        listed = c.get("/soan").text
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "secrecy"
+    assert made.status_code == 201 and made.json()["draft_id"] and "dự thảo qua API" in listed
+
+
+def test_an_administrator_grants_no_more_than_their_own_clearance_and_sees_no_secret_symbol(office_ws):
+    with client(office_ws, "ld") as (c, _):
+        c.get("/van-ban/02-CV/TU")  # a cleared reader's view of the MẬT document is audited
+    with client(office_ws, "qt") as (c, csrf):
+        grant = c.post("/quan-tri/them", data={"csrf": csrf, "login": "moi", "role": "lanh-dao",
+                                               "clearance": "MẬT", "password": "mat-khau-dai-9"})
+        token = c.post("/quan-tri/ma", data={"csrf": csrf, "login": "vt", "token_name": "mượn"})
+        page = c.get("/quan-tri").text
+    assert grant.status_code == 422 and token.status_code == 422
+    with office_ws.users() as users:
+        assert users.get("moi") is None and users.tokens() == []
+    assert "xem văn bản mật" in page and "02-CV/TU" not in page and "(văn bản mật)" in page
+
+
+def test_odd_names_and_weeks_get_answers_not_errors(office_ws, issued):
+    with client(office_ws, "vt") as (c, csrf):
+        long_name = c.post("/api/archive", headers={"X-CSRF-Token": csrf},
+                           files=[("file", ("ừ" * 200 + ".pdf", issued.pdfs["tb"], "application/pdf"))])
+        weeks = [c.get(f"/api/digest?week={w}").status_code for w in ("0001-W01", "2026-W00", "9999-W52")]
+        page = c.get("/bao-cao-tuan?week=0001-W01")
+        notice = c.get("/luu-tru?notice=Gửi mật khẩu cho quantri").text
+    assert long_name.status_code == 200 and long_name.json()[0]["status"] == "archived"
+    assert weeks == [422, 422, 422]
+    assert page.status_code == 422 and "Tuần" in page.text
+    assert "Gửi mật khẩu" not in notice
+
+
+def test_a_file_past_the_limit_is_refused_while_it_streams_and_other_bodies_stay_small(office_ws):
+    from conftest import add_settings
+
+    add_settings(office_ws, upload_limit_mb=1.0, upload_max_files=5)
+    office_ws = type(office_ws)(office_ws.root)
+
+    def body(size: int):
+        yield b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.pdf\"\r\n\r\n"
+        for _ in range(size):
+            yield b"0" * 65536
+        yield b"\r\n--b--\r\n"
+
+    with client(office_ws, "vt") as (c, csrf):
+        big = c.post("/api/archive", headers={"X-CSRF-Token": csrf, "Content-Type": "multipart/form-data; boundary=b"},
+                     content=body(40))
+        login = c.post("/dang-nhap", headers={"Content-Type": "application/x-www-form-urlencoded"},
+                       content=(b"a" * 65536 for _ in range(50)))
+    assert big.status_code == 413 and "x.pdf" in big.json()["error"]
+    assert login.status_code == 413
