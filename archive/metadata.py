@@ -158,6 +158,8 @@ def _listed_after(lines: list[str], label: str, *, same_line: bool) -> list[str]
             return [rest.rstrip(",;.")]
         items = [rest] if rest.startswith("-") else []
         for following in lines[index + 1:]:
+            if _between_items(following):
+                continue
             if not following.startswith("-"):
                 break
             items.append(following)
@@ -165,6 +167,12 @@ def _listed_after(lines: list[str], label: str, *, same_line: bool) -> list[str]
                 break
         return [_strip_item(item) for item in items]
     return []
+
+
+def _between_items(line: str) -> bool:
+    """A line that may stand inside a list split by a page break: the next page's number, or a
+    line of the signature column (``CHÁNH VĂN PHÒNG``) printed beside the list."""
+    return (line.isdigit() and len(line) <= 3) or (bool(line) and _trailing_capitals(line) == line)
 
 
 def _strip_item(item: str) -> str:

@@ -194,6 +194,11 @@ class Pipeline:
         """The outcome when this content is already known: a duplicate, or an ingest to finish."""
         sha = sha256_of(data)
         known = self.catalog.get(sha)
+        if known and known.state == "done" and self.store.damaged(known.path, sha):
+            self.store.restore(data, known.path, known.record)  # the same content repairs the archive
+            self._finish(path, sha)
+            return Outcome(str(path), "archived", known.record,
+                           f"đã khôi phục bản lưu trữ bị mất hoặc bị sửa: archive/{known.path}")
         if known and (known.state == "done" or (known.state == "stored" and known.source != str(path))):
             label = known.symbol or known.id
             return self._quarantine(path, data, f"trùng nội dung với văn bản đã lưu trữ {label} "

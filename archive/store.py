@@ -66,6 +66,18 @@ class ArchiveStore:
         write_replacing(target.with_suffix(SIDECAR), sidecar.encode("utf-8"))
         return relative
 
+    def damaged(self, relative_pdf: str, sha: str) -> bool:
+        """The archived copy is missing or no longer the content the catalog recorded."""
+        path = self.root / relative_pdf
+        return not path.is_file() or sha256_of(path.read_bytes()) != sha or not path.with_suffix(SIDECAR).is_file()
+
+    def restore(self, data: bytes, relative_pdf: str, record: dict[str, Any]) -> None:
+        """Put back a lost or changed archived copy (and its sidecar) from the same content."""
+        target = self.root / relative_pdf
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_replacing(target, data)
+        self.rewrite_sidecar(relative_pdf, record)
+
     def rewrite_sidecar(self, relative_pdf: str, record: dict[str, Any]) -> None:
         """A sidecar written again (signatures re-checked); the archived PDF is never touched."""
         sidecar = json.dumps({**record, "path": relative_pdf}, ensure_ascii=False, indent=1)

@@ -108,6 +108,20 @@ def collect(week: Week, src: Sources) -> dict[str, Any]:
     }
 
 
+def text_items(text: str) -> list[str]:
+    """A report's text as its own items: a line opening with a dash or plus starts one, a line
+    that ends without a full stop (wrapped by the PDF) continues the one before."""
+    items: list[str] = []
+    for line in (" ".join(line.split()) for line in text.splitlines()):
+        if not line:
+            continue
+        if items and not line.startswith(("- ", "+ ")) and not items[-1].endswith((".", ":", ";", "!", "?")):
+            items[-1] = f"{items[-1]} {line}"
+        else:
+            items.append(line)
+    return items
+
+
 class _Writer:
     """Paragraphs and tables written just before the marker paragraph of the template."""
 
@@ -174,8 +188,10 @@ def _team(out: _Writer, team: dict[str, Any]) -> None:
     else:
         out.paragraph("Báo cáo nhanh" + (" (nộp muộn):" if report["late"] else ":"))
         sections = [(SECTIONS[k], report[k]) for k in SECTIONS if report.get(k)]
-        for label, items in sections or [("Nội dung", [report["text"]])]:
-            out.paragraph(f"{label}: " + "; ".join(items))
+        for label, items in sections or [("Nội dung", text_items(report["text"]))]:
+            out.paragraph(f"{label}:")
+            for item in items:  # each item its own paragraph, as the team wrote it
+                out.paragraph(item if item.startswith(("- ", "+ ")) else f"- {item}")
     out.paragraph("Văn bản trong tuần liên quan địa bàn:")
     for item in team["documents"] or [None]:
         out.paragraph(_document_line(item) if item else "- Không có.")

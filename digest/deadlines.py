@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from digest.workdays import add_working_days
 from docgen.text import canonical
@@ -22,7 +23,28 @@ ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 # School years open in early September; "before the school year" means by the end of August.
 SCHOOL_YEAR_DUE = (8, 31)
 
-_UNIT = re.compile(r"(?<=[.;])\s+|\s+(?=-\s+[^\W\d_])|\n\s*(?=[-+•]\s)")
+# Tasks are the document's own units: items (a line opening with a dash, plus or bullet, or an
+# inline " - " list) and sentences (a full stop, then a capital). Never at ";", which joins the
+# parts of one task, and never inside a name that holds a dash (phường Xuân Hương - Đà Lạt).
+_UNIT = re.compile(r"(?<=\.)\s+(?=[^\W\d_])|\s+(?=-\s+[^\W\d_])|\n\s*(?=[-+•]\s)")
+_NAME_DASH = "\u2011"  # a non-breaking hyphen holds a dashed name together while units are cut
+
+
+@cache
+def _dashed_names() -> re.Pattern[str] | None:
+    from indexer.gazetteer import localities
+
+    names = [loc.name for loc in localities() if " - " in loc.name]
+    parts = [r"\s*-\s*".join(r"\s+".join(map(re.escape, side.split())) for side in name.split(" - "))
+             for name in sorted(names, key=len, reverse=True)]
+    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+
+def _hold_names(text: str) -> str:
+    pattern = _dashed_names()
+    if pattern is None:
+        return text
+    return pattern.sub(lambda m: re.sub(r"\s*-\s*", f" {_NAME_DASH} ", m.group()), text)
 # The acting body opens the sentence (after "Giao", "Đề nghị"), capitalised; the verb that follows is
 # lower case, which tells "Ban Tổ chức" (a body) from "tổ chức" (to organise).
 _ACTOR = re.compile(
@@ -93,8 +115,17 @@ def find_deadline(sentence: str, on: date) -> Deadline | None:
 
 def sentences(text: str) -> list[str]:
     flat = re.sub(r"[ \t]+", " ", canonical(text))
-    flat = re.sub(r"\n(?![-+•]\s)", " ", flat)
-    return [unit.strip(" -+•\n") for unit in _UNIT.split(flat) if unit and unit.strip(" -+•\n")]
+    flat = _hold_names(re.sub(r"\n(?![-+•]\s)", " ", flat))
+    units: list[str] = []
+    for unit in _UNIT.split(flat):
+        unit = unit.strip(" -+•\n").replace(_NAME_DASH, "-")
+        if not unit:
+            continue
+        if units and unit[:1].islower() and units[-1].endswith("."):  # "TP. Đà Lạt", "Tp. hồ…"
+            units[-1] = f"{units[-1]} {unit}"
+        else:
+            units.append(unit)
+    return units
 
 
 def actor_of(sentence: str) -> str:

@@ -2,7 +2,8 @@
 
 Each report is ``reports/<week>/to-<NN>.json`` beside a copy of what the team
 sent (YAML, DOCX or PDF). A report after the week's deadline is accepted and
-marked late; a second report for the same week replaces the first.
+marked late; a second report for the same week replaces the first, which is kept
+under ``reports/<week>/versions/``, as is a report withdrawn with ``remove``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import json
 import shutil
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from docgen.files import write_replacing
 from docgen.text import nfc
 from indexer.gazetteer import Gazetteer
 
+FUTURE_TOLERANCE = timedelta(minutes=5)  # clocks of two machines may differ a little
 SECTIONS = {"noi_bat": "Nổi bật", "kho_khan": "Khó khăn, vướng mắc", "kien_nghi": "Kiến nghị, đề xuất"}
 
 
@@ -151,7 +153,11 @@ class ReportBook:
         return self.folder / week.label / f"to-{team:02d}.json"
 
     def add(self, team: int, week: Week, source: Path, now: datetime) -> dict[str, Any]:
-        self.gazetteer.team_localities(team)  # an unknown team is refused before anything is written
+        """Keep a team's report for its week. A report already there is kept as a version
+        (``replaced`` says when it had been received); localities of other teams are warned of."""
+        own = self.gazetteer.team_localities(team)  # an unknown team is refused before anything is written
+        if now > datetime.now() + FUTURE_TOLERANCE:
+            raise InvalidInput(f"thời điểm nhận {now:%H:%M %d/%m/%Y} chưa tới", field="--received")
         if not source.is_file():
             raise InvalidInput("không tìm thấy tệp báo cáo", file=source)
         _check_size(source, self.limits)
@@ -162,11 +168,55 @@ class ReportBook:
             content = _from_document(source, self.gazetteer, self.limits)
         report = {"team": team, "week": week.label, "submitted_at": now.isoformat(timespec="seconds"),
                   "late": now >= week.deadline, "source": source.name, **content}
+        report["warnings"] = self._foreign(team, own, content["localities"])
         target = self._path(week, team)
         target.parent.mkdir(parents=True, exist_ok=True)
+        previous = self._keep_version(target, "replaced")
+        report["replaced"] = previous["submitted_at"] if previous else ""
         shutil.copyfile(source, target.with_name(f"{target.stem}{suffix}"))
         write_replacing(target, json.dumps(report, ensure_ascii=False, indent=1).encode("utf-8"))
         return report
+
+    def _foreign(self, team: int, own: list, codes: list[str]) -> list[str]:
+        mine = {loc.code for loc in own}
+        warnings = []
+        for code in codes:
+            if code in mine or code not in self.gazetteer.by_code:
+                continue
+            teams = [t for t, members in self.gazetteer.teams.items() if code in members]
+            whose = f" (địa bàn của Tổ {', '.join(map(str, teams))})" if teams else ""
+            warnings.append(f"báo cáo của Tổ {team} nêu {self.gazetteer.by_code[code].full_name}{whose}, "
+                            "không thuộc địa bàn của tổ")
+        return warnings
+
+    def _keep_version(self, target: Path, why: str) -> dict[str, Any] | None:
+        """Move the current report of ``target`` (and its copy) under ``versions/``; return it."""
+        if not target.is_file():
+            return None
+        previous = json.loads(target.read_text("utf-8"))
+        versions = target.parent / "versions"
+        versions.mkdir(exist_ok=True)
+        number = len(list(versions.glob(f"{target.stem}.v*.json"))) + 1
+        for path in target.parent.glob(f"{target.stem}.*"):
+            if path != target:
+                path.rename(versions / f"{target.stem}.v{number}{path.suffix}")
+        kept = {**previous, "version_end": why, "version_end_at": datetime.now().isoformat(timespec="seconds")}
+        write_replacing(versions / f"{target.stem}.v{number}.json",
+                        json.dumps(kept, ensure_ascii=False, indent=1).encode("utf-8"))
+        target.unlink()
+        return previous
+
+    def remove(self, week: Week, team: int) -> dict[str, Any]:
+        """Withdraw a team's report for a week (kept under ``versions/``): the team is then
+        counted as not having reported."""
+        removed = self._keep_version(self._path(week, team), "removed")
+        if removed is None:
+            raise InvalidInput(f"Tổ {team} chưa có báo cáo tuần {week.label}", field="--team")
+        return removed
+
+    def versions(self, week: Week, team: int) -> list[dict[str, Any]]:
+        folder = self._path(week, team).parent / "versions"
+        return [json.loads(p.read_text("utf-8")) for p in sorted(folder.glob(f"to-{team:02d}.v*.json"))]
 
     def get(self, week: Week, team: int) -> dict[str, Any] | None:
         path = self._path(week, team)

@@ -7,6 +7,7 @@ keeps what a clerk set by hand: a corrected deadline, a task marked done.
 
 from __future__ import annotations
 
+import getpass
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -37,7 +38,30 @@ CREATE TABLE IF NOT EXISTS tasks (
     secrecy INTEGER NOT NULL DEFAULT 1,
     UNIQUE (doc_id, ordinal)
 );
+CREATE TABLE IF NOT EXISTS task_history (
+    id INTEGER PRIMARY KEY,
+    task_id INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    who TEXT NOT NULL,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT ''
+);
 """
+ACTIONS = {"done": "đánh dấu hoàn thành", "note": "thêm ghi chú", "due": "sửa hạn"}
+
+
+def _who(viewer: Viewer) -> str:
+    """The login, or at the server's terminal the system user running the command."""
+    if viewer.login != "console":
+        return viewer.login
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "console"
+
+
+def _now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
 @dataclass
@@ -140,13 +164,38 @@ class TaskBook(Database):
             raise InvalidInput(f"không có nhiệm vụ số {task_id}", field="ID")
         return TaskRow(*row)
 
-    def done(self, task_id: int, note: str = "", *, viewer: Viewer) -> TaskRow:
+    def get(self, task_id: int, *, viewer: Viewer) -> TaskRow:
+        return self._get(task_id, viewer)
+
+    def _record(self, task_id: int, viewer: Viewer, action: str, detail: str) -> None:
+        self.conn.execute("INSERT INTO task_history (task_id, at, who, action, detail) VALUES (?, ?, ?, ?, ?)",
+                          (task_id, _now(), _who(viewer), action, detail))
+
+    def history(self, task_id: int, *, viewer: Viewer) -> list[dict[str, str]]:
+        """Who did what to a task, and when, oldest first."""
         self._get(task_id, viewer)
+        rows = self.conn.execute("SELECT at, who, action, detail FROM task_history WHERE task_id=? ORDER BY id",
+                                 (task_id,))
+        return [{"at": at, "who": who, "action": action, "detail": detail} for at, who, action, detail in rows]
+
+    def done(self, task_id: int, note: str = "", *, viewer: Viewer) -> TaskRow:
+        """Mark a task done. Done again, it keeps the first date and adds the note to the earlier
+        ones: nothing a colleague wrote is lost, and the history says who did what, when."""
+        task = self._get(task_id, viewer)
+        note = note.strip()
+        if task.status == "done":
+            if note and note not in task.note.split("; "):
+                self.conn.execute("UPDATE tasks SET note=? WHERE id=?",
+                                  ("; ".join(n for n in (task.note, note) if n), task_id))
+                self._record(task_id, viewer, "note", note)
+            return self._get(task_id, viewer)
         self.conn.execute("UPDATE tasks SET status='done', note=?, done_at=? WHERE id=?",
-                          (note, datetime.now().astimezone().isoformat(timespec="seconds"), task_id))
+                          ("; ".join(n for n in (task.note, note) if n), _now(), task_id))
+        self._record(task_id, viewer, "done", note)
         return self._get(task_id, viewer)
 
     def set_due(self, task_id: int, due: date, *, viewer: Viewer) -> TaskRow:
-        self._get(task_id, viewer)
+        task = self._get(task_id, viewer)
         self.conn.execute("UPDATE tasks SET due=?, due_edited=1 WHERE id=?", (due.isoformat(), task_id))
+        self._record(task_id, viewer, "due", f"{task.due} → {due.isoformat()}")
         return self._get(task_id, viewer)

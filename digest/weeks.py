@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from docgen.dates import parse_date
 from docgen.errors import InvalidInput
 
 _LABEL = re.compile(r"^(\d{4})-W(\d{1,2})$", re.IGNORECASE)
@@ -57,7 +58,12 @@ def parse_week(text: str, weekday: int = 4, at: time = time(9, 0)) -> Week:
             return week
         except ValueError:
             pass
-    raise InvalidInput(f"«{text}» không phải là tuần hợp lệ (viết như 2026-W21)", field="--week")
+    try:  # a date: the report week that holds it (a Friday before the deadline hour is its last day)
+        return week_due(datetime.combine(parse_date(text), time.min), weekday, at)
+    except ValueError:
+        pass
+    raise InvalidInput(f"«{text}» không phải là tuần hợp lệ (viết như 2026-W21, hoặc một ngày trong tuần "
+                       "như 27/11/2026)", field="--week")
 
 
 def week_due(moment: datetime, weekday: int = 4, at: time = time(9, 0)) -> Week:

@@ -165,8 +165,10 @@ def _kinh_gui(document: docx.document.Document) -> None:
     label.add_run("Kính gửi:").italic = True
     _lines(document, [
         ("", "{%p for item in to %}"), ("VT To Item", "{{ item }}"), ("", "{%p endfor %}"),
-        ("", "{%p endif %}"),
     ])
+    gap = document.add_paragraph()  # the list of Kính gửi stands apart from the body
+    gap.paragraph_format.line_spacing = Pt(10)
+    _lines(document, [("", "{%p endif %}")])
 
 
 def _title_block(document: docx.document.Document) -> None:
@@ -186,9 +188,18 @@ def _decision_body(document: docx.document.Document) -> None:
     ])
 
 
+def _keep_together(paragraph, row) -> None:
+    """The closing never splits: its row may not break across pages, and the paragraph before it
+    keeps with it (the body's last paragraph keeps with that one, see ``rendering._keep_last``)."""
+    paragraph.paragraph_format.keep_with_next = True
+    properties = row._tr.get_or_add_trPr()
+    properties.append(OxmlElement("w:cantSplit"))
+
+
 def _closing(document: docx.document.Document) -> None:
-    document.add_paragraph()
+    spacer = document.add_paragraph()
     left, right = _table(document, CLOSING_WIDTHS_MM)
+    _keep_together(spacer, document.tables[-1].rows[0])
     _cell_lines(left, [
         ("VT Recipients Label", "Nơi nhận:"),
         ("", "{%p for item in recipients %}"), ("VT Recipients", "{{ item }}"),

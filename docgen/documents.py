@@ -6,6 +6,7 @@ costs nothing: no number, no half-written DOCX.
 
 from __future__ import annotations
 
+import difflib
 import json
 import unicodedata
 from dataclasses import dataclass
@@ -47,6 +48,40 @@ class Document:
     secrecy: str = ""
     urgency: str = ""
     source: str = ""
+    notes: tuple[str, ...] = ()  # what a clerk should know before it is issued (a default taken…)
+
+
+# A body longer than this many pages (at about 2,500 characters a page, a line break counting as
+# a short line) is most likely a wrong file or a paste gone wrong: the clerk is warned.
+LONG_DOCUMENT_PAGES = 20
+_PAGE_CHARACTERS = 2500
+_LINE_CHARACTERS = 60
+
+
+def estimated_pages(text: str) -> int:
+    return round((len(text) + _LINE_CHARACTERS * text.count("\n")) / _PAGE_CHARACTERS) + 1
+
+
+class _DataLoader(yaml.SafeLoader):
+    """YAML's safe loader without its timestamps: ``date: 2026-02-31`` stays text, so that every
+    date, impossible or not, is judged by ``parse_date`` and gets its clean message (YAML's own
+    conversion raises a bare ValueError for it)."""
+
+
+_DataLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _tabs(text: str) -> str:
+    """The message for a file indented with tabs, which YAML refuses: where they are."""
+    lines = [n for n, line in enumerate(text.splitlines(), start=1) if "\t" in line[:len(line) - len(line.lstrip())]]
+    if not lines:
+        return ""
+    shown = ", ".join(str(n) for n in lines[:5]) + ("…" if len(lines) > 5 else "")
+    return (f"có ký tự Tab ở đầu dòng {shown}; YAML không cho phép thụt dòng bằng Tab, "
+            "hãy thay bằng dấu cách")
 
 
 def read_data_file(path: Path) -> dict[str, Any]:
@@ -55,16 +90,19 @@ def read_data_file(path: Path) -> dict[str, Any]:
         text = path.read_text("utf-8")
     except FileNotFoundError as exc:
         raise InvalidInput("không tìm thấy tệp dữ liệu", file=path) from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"không đọc được tệp dữ liệu ({exc})", file=path) from exc
+    except UnicodeDecodeError as exc:
+        raise InvalidInput("tệp không phải bảng mã UTF-8 (có thể là Windows-1258 hoặc TCVN3); mở tệp "
+                           "và lưu lại với bảng mã UTF-8 (Unicode)", file=path) from exc
+    except OSError as exc:
+        raise InvalidInput(f"không đọc được tệp dữ liệu ({exc.strerror})", file=path) from exc
     try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.load(text, Loader=_DataLoader)
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" ở dòng {mark.line + 1}, cột {mark.column + 1}" if mark else ""
         if isinstance(exc, json.JSONDecodeError):
             where = f" ở dòng {exc.lineno}, cột {exc.colno}"
-        raise InvalidInput(f"cú pháp sai{where}", file=path) from exc
+        raise InvalidInput(_tabs(text) or f"cú pháp sai{where}", file=path) from exc
     if not isinstance(data, dict):
         raise InvalidInput("tệp dữ liệu phải là các cặp «khóa: giá trị»", file=path)
     return data
@@ -91,7 +129,7 @@ def _choice(value: Any, field: str, source: str, allowed: tuple[str, ...]) -> st
 
 
 def _signer(value: Any, profile: Profile, issuer: Body, source: str) -> Signer:
-    if value is None:
+    if value is None:  # the body's default signer; ``_notes`` tells the clerk which one it was
         return profile.signer(issuer.signer, file=source)
     if isinstance(value, dict):
         parts = {k: _text(value.get(k, ""), f"signer.{k}", source) for k in ("authority", "title", "name")}
@@ -102,15 +140,34 @@ def _signer(value: Any, profile: Profile, issuer: Body, source: str) -> Signer:
     return profile.signer(_text(value, "signer", source), file=source)
 
 
+def _guess(key: str) -> str:
+    """``urgncy``: có phải ``urgency``?"""
+    near = difflib.get_close_matches(key, sorted(KNOWN_KEYS), n=1, cutoff=0.6)
+    return f"«{key}» (có phải «{near[0]}»?)" if near else f"«{key}»"
+
+
 def _check_keys(data: dict[str, Any], kind: Kind, source: str) -> None:
-    unknown = sorted(str(k) for k in data if k not in KNOWN_KEYS)
+    unknown = [str(k) for k in data if k not in KNOWN_KEYS]
     if unknown:
-        raise InvalidInput(f"khóa không được hỗ trợ (có: {', '.join(sorted(KNOWN_KEYS))})",
-                           file=source, field=unknown[0])
+        raise InvalidInput(f"khóa không được hỗ trợ: {'; '.join(_guess(key) for key in unknown)} "
+                           f"(các khóa: {', '.join(sorted(KNOWN_KEYS))})", file=source, field=unknown[0])
     for key in ("subject", *REQUIRED.get(kind.code, ())):
         value = data.get(key)
         if value is None or value == "" or value == []:
             raise InvalidInput(f"thiếu nội dung bắt buộc đối với {kind.name}", file=source, field=key)
+
+
+def _notes(data: dict[str, Any], issuer: Body, signer: Signer, text: str) -> tuple[str, ...]:
+    notes = []
+    if data.get("signer") is None:
+        who = " ".join(part for part in (signer.authority, signer.title, signer.name) if part)
+        notes.append(f"không ghi «signer»: dùng người ký mặc định của {issuer.code} "
+                     f"(khóa {issuer.signer}): {who}")
+    pages = estimated_pages(text)
+    if pages > LONG_DOCUMENT_PAGES:
+        notes.append(f"nội dung dài khoảng {pages} trang (quá {LONG_DOCUMENT_PAGES} trang); "
+                     "kiểm tra lại tệp dữ liệu trước khi phát hành")
+    return tuple(notes)
 
 
 def build_document(data: dict[str, Any], kind: Kind, profile: Profile, source: str) -> Document:
@@ -128,14 +185,16 @@ def build_document(data: dict[str, Any], kind: Kind, profile: Profile, source: s
             raise InvalidInput(f"ngày trước ngày bắt đầu nhiệm kỳ ({profile.term_start:%d/%m/%Y})",
                                file=source, field="date")
     get = data.get
+    signer = _signer(get("signer"), profile, issuer, source)
+    text = _text(get("body", ""), "body", source)
     return Document(
         kind=kind,
         issuer=issuer,
         subject=_text(get("subject"), "subject", source),
-        signer=_signer(get("signer"), profile, issuer, source),
+        signer=signer,
         date=doc_date,
         to=_lines(get("to", []), "to", source),
-        text=_text(get("body", ""), "body", source),
+        text=text,
         bases=_lines(get("bases", []), "bases", source),
         proposer=_text(get("proposer", ""), "proposer", source),
         articles=_lines(get("articles", []), "articles", source),
@@ -143,6 +202,7 @@ def build_document(data: dict[str, Any], kind: Kind, profile: Profile, source: s
         secrecy=_choice(get("secrecy"), "secrecy", source, SECRECY) if get("secrecy") else "",
         urgency=_choice(get("urgency"), "urgency", source, URGENCY) if get("urgency") else "",
         source=source,
+        notes=_notes(data, issuer, signer, text),
     )
 
 

@@ -29,11 +29,27 @@ def fsync_folder(folder: Path) -> None:
         os.close(handle)
 
 
+def _umask() -> int:
+    """The process's umask, read without changing it (Linux), else set and restored at once."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def temporary_copy(folder: Path, data: bytes) -> Iterator[Path]:
     """A complete, fsynced copy of ``data`` under a hidden name, removed afterwards."""
     handle, name = tempfile.mkstemp(prefix=TEMPORARY_PREFIX, suffix=TEMPORARY_SUFFIX, dir=folder)
     try:
+        # mkstemp makes the file 0600; a written file gets the mode any new file would (0644
+        # under umask 022), so that colleagues on a shared folder can open it
+        os.fchmod(handle, 0o666 & ~_umask())
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()

@@ -15,7 +15,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from docgen.dates import short_date
 from docgen.documents import Document
+from docgen.errors import InvalidInput
 from docgen.files import write_new, write_replacing
 from docgen.pdf import convert_to_pdf
 from docgen.register import Entry, Register
@@ -44,7 +46,12 @@ class Issued:
             "date": self.date.isoformat(),
             "docx": str(self.docx),
             "pdf": str(self.pdf) if self.pdf else None,
+            "warnings": list(self.document.notes),
         }
+
+
+class AlreadyIssued(InvalidInput):
+    """The same kind, trích yếu and date were issued before: a second number needs ``again``."""
 
 
 Finish = Callable[[bytes], bytes]
@@ -88,14 +95,37 @@ def _draft_one(document: Document, renderer: Renderer, out_dir: Path, on: date, 
     return Issued(document, on, path, kind_code)
 
 
+def refuse_repeats(documents: list[Document], register: Register, renderer: Renderer,
+                   today: date) -> None:
+    """Raise AlreadyIssued when a document (or an earlier one of the same batch) has the kind,
+    issuer, trích yếu and date of one already in the register: issuing a data file twice by
+    mistake must not spend a second number. Checked for the whole batch before any number."""
+    seen: set[tuple[str, str, str, date]] = set()
+    for document in documents:
+        kind_code, on = renderer.profile.kind_code(document.kind), document.date or today
+        key = (document.issuer.code, kind_code, " ".join(subject_line(document).split()).casefold(), on)
+        earlier = [e.symbol for e in register.issued_like(document.issuer.code, kind_code,
+                                                           subject_line(document), on)]
+        if earlier or key in seen:
+            what = f"đã cấp số {', '.join(earlier)}" if earlier else "một văn bản trước trong cùng lần chạy"
+            raise AlreadyIssued(f"{what} có cùng loại ({document.kind.name}), trích yếu và ngày "
+                                f"({short_date(on)}); muốn cấp thêm một số mới, chạy lại với --again "
+                                "(muốn tạo PDF của số đã cấp: vanthu pdf SỐ_KÝ_HIỆU)",
+                                file=document.source or None, field="subject")
+        seen.add(key)
+
+
 def issue_documents(documents: list[Document], *, register: Register, renderer: Renderer,
                     out_dir: Path, today: date, draft: bool = False, finish: Finish | None = None,
-                    draft_name: str | None = None) -> list[Issued]:
+                    draft_name: str | None = None, again: bool = True) -> list[Issued]:
     """Number (unless ``draft``), render and record each document, in order.
 
     ``finish`` gets the rendered DOCX before it is written (the digest writes its sections
-    into it), so the register's SHA-256 is that of the file as issued.
+    into it), so the register's SHA-256 is that of the file as issued. Unless ``again``, a
+    document issued before (same kind, issuer, trích yếu, date) is refused: see refuse_repeats.
     """
+    if not draft and not again:
+        refuse_repeats(documents, register, renderer, today)
     out_dir.mkdir(parents=True, exist_ok=True)
     results = []
     for document in documents:

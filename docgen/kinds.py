@@ -6,8 +6,11 @@ profile may override codes; everything else here is fixed by the rules.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
+
+from docgen.errors import InvalidInput
 
 
 @dataclass(frozen=True)
@@ -44,17 +47,33 @@ KINDS: tuple[Kind, ...] = (
 
 
 def _key(text: str) -> str:
-    return unicodedata.normalize("NFC", text.strip()).casefold()
+    """A kind name folded as clerks type it: case, accents, ``đ``, hyphens and spaces do not count
+    (``CV``, ``cv``, ``cong-van``, ``cong van``, ``công văn``, ``Công Văn`` are one kind)."""
+    decomposed = unicodedata.normalize("NFD", text.strip().casefold().replace("đ", "d"))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"[\s_-]+", "", bare)
 
 
 _BY_KEY = {_key(k.code): k for k in KINDS} | {_key(k.slug): k for k in KINDS}
 _BY_KEY |= {_key(k.name): k for k in KINDS}
-_BY_KEY |= {"qd": _BY_KEY[_key("QĐ")], "qdi": _BY_KEY[_key("QĐi")], "da": _BY_KEY[_key("ĐA")]}
 
 
 def find_kind(text: str) -> Kind | None:
     """The kind named by a code (``CV``, ``QĐ``, ``QD``), a slug or a Vietnamese name."""
     return _BY_KEY.get(_key(text))
+
+
+def known_kinds() -> str:
+    return ", ".join(f"{k.code} ({k.name})" for k in KINDS)
+
+
+def resolve_kind(text: str, *, field: str = "--kind") -> Kind:
+    """The kind ``text`` names, or InvalidInput listing the known ones: the one resolver every
+    command uses, so that ``register list --kind cong-van`` finds what ``new cong-van`` made."""
+    kind = find_kind(text)
+    if kind is None:
+        raise InvalidInput(f"không có loại văn bản «{text}»; các loại: {known_kinds()}", field=field)
+    return kind
 
 
 def generated_kinds() -> list[Kind]:

@@ -192,6 +192,16 @@ class Register(Database):
             found = [e for e in found if fold_code(e.body_code) == fold_code(body_code)]
         return found
 
+    def issued_like(self, body_code: str, kind_code: str, subject: str, on: date) -> list[Entry]:
+        """Entries (not void) of this term with the same body, kind, trích yếu and date: the same
+        document issued before, most likely."""
+        rows = self.conn.execute(
+            "SELECT * FROM entries WHERE term_start=? AND body_code=? AND kind_code=? AND date=? "
+            "AND status != 'void' ORDER BY id", (self.term_start, body_code, kind_code, on.isoformat()),
+        ).fetchall()
+        folded = " ".join(subject.split()).casefold()
+        return [Entry(**dict(r)) for r in rows if " ".join(r["subject"].split()).casefold() == folded]
+
     def find(self, symbol: str) -> Entry:
         """The entry of this term with that symbol, typed as a clerk would (``07-CV/TU``, ``7-cv/tu``)."""
         parsed = parse_symbol(symbol)

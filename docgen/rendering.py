@@ -169,6 +169,16 @@ def _rich(paragraphs: list[Paragraph], style_id: str, lead: str = "") -> RichTex
     return rich
 
 
+def _keep_last(rich: RichTextParagraph) -> RichTextParagraph:
+    """The last paragraph keeps with the closing block, so Nơi nhận and the signature never stand
+    alone on a page without the body's last lines (``keepNext`` follows ``pStyle`` in ``pPr``)."""
+    head, found, tail = rich.xml.rpartition("<w:pPr>")
+    if found:
+        style, closing, rest = tail.partition("/>") if tail.startswith("<w:pStyle") else ("", "", tail)
+        rich.xml = f"{head}<w:pPr>{style}{closing}<w:keepNext/>{rest}"
+    return rich
+
+
 def _articles(document: Document, style_id: str) -> RichTextParagraph:
     combined = RichTextParagraph()
     for number, article in enumerate(document.articles, start=1):
@@ -202,6 +212,13 @@ def _bases(document: Document) -> tuple[list[str], str]:
     return lines, ""
 
 
+def no_lone_word(text: str) -> str:
+    """The last two words joined by a no-break space: a centred trích yếu never ends in a lone
+    word (``… năm`` / ``2026``) however its lines fall."""
+    head, space, last = text.rstrip().rpartition(" ")
+    return f"{head}\u00a0{last}" if space and head and len(text.split()) > 2 else text
+
+
 def subject_line(document: Document) -> str:
     """The trích yếu as printed: a Công văn's starts with ``V/v``."""
     if document.kind.code != "CV" or document.subject.lower().startswith("v/v"):
@@ -221,13 +238,13 @@ def build_context(template: CompiledTemplate, document: Document, profile: Profi
         "number": format_number(number) if number else DRAFT_NUMBER,
         "kind_code": kind_code, "body_code": issuer.code,
         "symbol": format_symbol(number, kind_code, issuer.code),
-        "subject_line": subject_line(document), "subject": document.subject,
+        "subject_line": no_lone_word(subject_line(document)), "subject": no_lone_word(document.subject),
         "secrecy": document.secrecy, "urgency": document.urgency,
         "place": profile.place, "date_text": long_date(on),
         "kind_title": document.kind.title, "to": to,
-        "body": _rich(parse_paragraphs(document.text), body_id),
+        "body": _keep_last(_rich(parse_paragraphs(document.text), body_id)),
         "bases": bases, "proposer": proposer, "decider": f"{issuer.decider} QUYẾT ĐỊNH",
-        "articles": _articles(document, body_id),
+        "articles": _keep_last(_articles(document, body_id)),
         "recipients": recipient_lines(document),
         "authority": signer.authority, "signer_title": signer.title, "signer_name": signer.name,
     }

@@ -11,6 +11,7 @@ Nghĩa, Nam Gia Nghĩa``), and always as the longest name that fits, so that
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -37,6 +38,11 @@ def _key(text: str) -> str:
     """Canonical, lower case, one kind of dash and space: the form names are matched in."""
     text = re.sub(r"\s*[-–—]\s*", " - ", canonical(text).casefold())
     return re.sub(r"\s+", " ", text).strip()
+
+
+def _loose(text: str) -> str:
+    """Canonical, lower case, dashes as spaces: the form parts of names are matched in."""
+    return re.sub(r"[\s\-–—]+", " ", canonical(text).casefold()).strip()
 
 
 @dataclass(frozen=True)
@@ -86,10 +92,46 @@ class Gazetteer:
         matches = self._by_key.get(_key(typed)) or self._by_key.get(fold(_key(typed))) or []
         if len(matches) == 1:
             return matches[0]
+        matches = matches or self._by_part(typed)
+        if len(matches) == 1:
+            return matches[0]
         if matches:
             names = ", ".join(loc.full_name for loc in matches)
-            raise InvalidInput(f"«{text}» khớp nhiều địa bàn: {names}", field="--locality")
-        raise InvalidInput(f"không có xã, phường, đặc khu «{text}» ở tỉnh Lâm Đồng", field="--locality")
+            raise InvalidInput(f"«{text}» khớp nhiều địa bàn: {names}; gõ rõ hơn", field="--locality")
+        near = self.nearest(typed)
+        hint = f"; có phải: {', '.join(near)}?" if near else ""
+        raise InvalidInput(f"không có xã, phường, đặc khu «{text}» ở tỉnh Lâm Đồng{hint}", field="--locality")
+
+    def _by_part(self, typed: str) -> list[Locality]:
+        """The localities whose name holds the typed words, in order and whole, hyphens and type
+        word aside (``Xuân Hương``, ``xuan huong da lat`` → phường Xuân Hương - Đà Lạt); with
+        accents typed, accents count."""
+        words = _loose(typed).split()
+        words = words[2:] if words[:2] == ["dac", "khu"] or words[:2] == ["đặc", "khu"] else words
+        words = words[1:] if words[:1] and fold(words[0]) in ("xa", "phuong") else words
+        if not words:
+            return []
+        accented = words != fold(" ".join(words)).split()
+        wanted = f" {' '.join(words if accented else [fold(w) for w in words])} "
+        found = []
+        for loc in self.all:
+            name = _loose(loc.name)
+            if wanted in f" {name if accented else fold(name)} ":
+                found.append(loc)
+        exact = [loc for loc in found if fold(_loose(loc.name)) == fold(wanted.strip())]
+        return exact or found
+
+    def nearest(self, typed: str, count: int = 3) -> list[str]:
+        """The full names closest to what was typed (to a whole name or to one of its parts
+        around the hyphen), for the message of a name not found."""
+        wanted = fold(_loose(typed))
+        scored = []
+        for loc in self.all:
+            variants = {fold(_loose(loc.name)), *(fold(_loose(part)) for part in loc.name.split(" - "))}
+            score = max(difflib.SequenceMatcher(None, wanted, v).ratio() for v in variants)
+            if score >= 0.7:
+                scored.append((-score, loc.full_name))
+        return [name for _score, name in sorted(scored)[:count]]
 
     def _name_at(self, text: str, position: int) -> Locality | None:
         first = _WORD.match(text, position)

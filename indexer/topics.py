@@ -13,7 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from docgen.errors import InvalidInput
-from docgen.text import canonical
+from docgen.text import canonical, fold
+
+
+def _folded(text: str) -> str:
+    return re.sub(r"[\s_-]+", " ", fold(canonical(text))).strip()
 
 
 @dataclass(frozen=True)
@@ -48,10 +52,16 @@ class Taxonomy:
         return [t.slug for t, n in zip(self.topics, counts, strict=True) if n >= t.min_count]
 
     def resolve(self, slug: str) -> Topic:
-        if slug not in self.by_slug:
-            known = ", ".join(self.by_slug)
-            raise InvalidInput(f"không có chủ đề «{slug}» (có: {known})", field="--topic")
-        return self.by_slug[slug]
+        """A topic by its slug or its display name, with or without accents (``nông nghiệp``,
+        ``nong nghiep``, ``nong-nghiep``)."""
+        if slug in self.by_slug:
+            return self.by_slug[slug]
+        typed = _folded(slug)
+        for topic in self.topics:
+            if typed in (_folded(topic.slug), _folded(topic.name)):
+                return topic
+        known = ", ".join(f"{t.slug} ({t.name})" for t in self.topics)
+        raise InvalidInput(f"không có chủ đề «{slug}» (có: {known})", field="--topic")
 
 
 def parse_topics(table: Any, source: str) -> Taxonomy:

@@ -35,7 +35,7 @@ def test_workspace_found_by_env_then_current_folder(workspace, datafile, monkeyp
     result = CliRunner().invoke(cli, ["new", "CV", data], env={"VANTHU_HOME": str(workspace.root)})
     assert result.exit_code == 0 and "01-CV/TU" in result.output
     monkeypatch.chdir(workspace.out)
-    result = CliRunner().invoke(cli, ["new", "CV", data], env={"VANTHU_HOME": None})
+    result = CliRunner().invoke(cli, ["new", "CV", data, "--again"], env={"VANTHU_HOME": None})
     assert result.exit_code == 0 and "02-CV/TU" in result.output
 
 
@@ -52,6 +52,7 @@ def test_new_prints_json_and_records_the_entry(run, datafile, workspace):
     result = run("new", "cong-van", str(datafile(CONG_VAN)), "--json")
     assert result.exit_code == 0, result.output
     printed = json.loads(result.output)
+    assert "người ký mặc định của TU (khóa pbt-tt)" in printed.pop("warnings")[0]  # no signer: in the file
     assert printed == {"symbol": "01-CV/TU", "number": 1, "kind": "CV", "date": "2026-06-03",
                        "docx": str(workspace.out / "01-CV-TU.docx"), "pdf": None}
     [entry] = json.loads(run("register", "list", "--json").output)
@@ -124,12 +125,12 @@ def test_an_existing_output_file_is_not_overwritten_and_the_number_stays_free(ru
 
 def test_register_list_void_and_start(run, datafile):
     for _ in range(2):
-        assert run("new", "cong-van", str(datafile(CONG_VAN))).exit_code == 0
+        assert run("new", "cong-van", str(datafile(CONG_VAN)), "--again").exit_code == 0
     result = run("register", "void", "02-CV/TU", "--reason", "sai nơi nhận")
     assert result.exit_code == 0 and "Đã hủy 02-CV/TU" in result.output
     result = run("register", "start", "CV", "1774")
     assert result.exit_code == 0 and "1774-CV/TU" in result.output
-    assert "1774-CV/TU" in run("new", "cong-van", str(datafile(CONG_VAN))).output
+    assert "1774-CV/TU" in run("new", "cong-van", str(datafile(CONG_VAN)), "--again").output
     listing = run("register", "list", "--kind", "CV").output.splitlines()
     assert [line.split()[0] for line in listing] == ["01-CV/TU", "02-CV/TU", "1774-CV/TU"]
     assert "đã hủy (sai nơi nhận)" in listing[1]

@@ -84,7 +84,8 @@ def test_numbers_issued_through_the_api_and_the_cli_at_once_never_collide(office
 
     def by_cli() -> None:
         for _ in range(3):
-            assert CliRunner().invoke(cli, ["new", "cong-van", str(path), "--home", str(office_ws.root)]).exit_code == 0
+            assert CliRunner().invoke(cli, ["new", "cong-van", str(path), "--again", "--home",
+                                           str(office_ws.root)]).exit_code == 0
 
     with client(office_ws) as (c, _):
         thread = threading.Thread(target=by_cli)

@@ -15,7 +15,7 @@ import click
 from archive.pipeline import FileUnavailable, Outcome, ingest_many
 from archive.recheck import StateChange, recheck_signatures
 from archive.signatures import TrustedCrl, log_to
-from archive.store import ArchiveStore
+from archive.store import ArchiveStore, sha256_of
 from archive.watcher import candidate_files
 from docgen.errors import InvalidInput
 from docgen.secrecy import CONSOLE
@@ -43,7 +43,8 @@ def _outcome_line(outcome: Outcome) -> str:
     if outcome.status == "archived":
         symbol = record.get("symbol") or "(không đọc được số, ký hiệu)"
         signature = SIGNATURE_LABELS.get(record.get("signature", ""), "")
-        return f"{head} → {symbol}, chữ ký số {signature} [{record.get('id')}]"
+        signature = "không có chữ ký số" if record.get("signature") == "unsigned" else f"chữ ký số {signature}"
+        return f"{head} → {symbol}, {signature} [{record.get('id')}]"
     return f"{head} — {outcome.reason}"
 
 
@@ -52,7 +53,14 @@ def _emit(outcome: Outcome, as_json: bool) -> None:
         print_json(outcome.as_json())
         return
     click.echo(_outcome_line(outcome))
+    _emit_warnings(outcome)
+
+
+def _emit_warnings(outcome: Outcome) -> None:
+    """What a clerk must look at in an archived file (a trích yếu that differs from the register…)."""
     if outcome.status == "archived":
+        if outcome.reason:
+            click.echo(f"    {outcome.reason}")
         for warning in outcome.record.get("warnings") or []:
             click.echo(f"    Cảnh báo: {warning}")
 
@@ -126,6 +134,9 @@ def _summarise(outcomes: list[Outcome], failures: list[str], show_bar: bool) -> 
         for outcome in outcomes:
             if outcome.status != "archived":
                 click.echo(_outcome_line(outcome))
+            elif outcome.reason or outcome.record.get("warnings"):
+                click.echo(_outcome_line(outcome))
+                _emit_warnings(outcome)
         counts = {s: sum(o.status == s for o in outcomes) for s in STATUS_LABELS}
         click.echo(", ".join(f"{label}: {counts[s]}" for s, label in STATUS_LABELS.items()))
     for failure in failures:
@@ -164,22 +175,48 @@ def _signature_lines(number: int, item: dict[str, Any]) -> Iterator[str]:
         yield f"    Thay đổi sau khi ký: {CHANGE_WORDS.get(item['changes_after'], item['changes_after'])}"
 
 
-def _show_lines(record: dict[str, Any]) -> Iterator[str]:
+def _day(value: str) -> str:
+    """An ISO date as people read it everywhere in vanthu: 24/11/2026 (JSON stays ISO)."""
+    try:
+        return datetime.fromisoformat(value).strftime("%d/%m/%Y")
+    except ValueError:
+        return value
+
+
+def _field_value(record: dict[str, Any], key: str, file_state: str) -> str:
+    value = record.get(key) or "—"
+    if key == "date" and record.get(key):
+        value = _day(str(value))
+    if key == "signature":
+        value = "không có" if value == "unsigned" else SIGNATURE_LABELS.get(str(value), value)
+        if record.get("signature_reason") and record.get("signature") != "unsigned":
+            value = f"{value}: {record['signature_reason']}"
+    if key == "path" and file_state:
+        value = f"{value} ({file_state}; chạy vanthu ingest với bản gốc để khôi phục)"
+    return str(value)
+
+
+def _marks(record: dict[str, Any]) -> list[str]:
+    marks = [record["secrecy"]] if record.get("secrecy") else []
+    return marks + [m for m in record.get("marks") or [] if m not in marks]
+
+
+def _show_lines(record: dict[str, Any], file_state: str = "") -> Iterator[str]:
     yield f"Mã: {record['id']}  (SHA-256 {record['sha256']})"
     for key, label in FIELDS:
-        value = record.get(key) or "—"
-        if key == "signature":
-            value = SIGNATURE_LABELS.get(str(value), value)
-            if record.get("signature_reason"):
-                value = f"{value}: {record['signature_reason']}"
-        yield f"{label}: {value}"
+        yield f"{label}: {_field_value(record, key, file_state)}"
+        if key == "kind_name" and _marks(record):
+            yield f"Độ mật, độ khẩn: {', '.join(_marks(record))}"
     for key, label in (("to", "Kính gửi"), ("recipients", "Nơi nhận")):
-        for item in record.get(key) or []:
-            yield f"{label}: - {item}"
+        items = record.get(key) or []
+        if items:
+            yield f"{label}:"
+            yield from (f"    - {item}" for item in items)
     for number, item in enumerate(record.get("signatures") or [], start=1):
         yield from _signature_lines(number, item)
     for cited in record.get("cites") or []:
-        yield f"Viện dẫn: {cited['kind']} số {cited['symbol']} {cited['date']}".rstrip()
+        day = f", ngày {_day(cited['date'])}" if cited.get("date") else ""
+        yield f"Viện dẫn: {cited['kind']} số {cited['symbol']}{day}"
     if record.get("missing"):
         yield f"Chưa đọc được: {', '.join(record['missing'])}"
     for warning in record.get("warnings") or []:
@@ -192,11 +229,20 @@ def _show_lines(record: dict[str, Any]) -> Iterator[str]:
 @home_option
 def show(key: str, as_json: bool, home: Path | None) -> None:
     """Xem hồ sơ một văn bản đã lưu trữ, theo mã hoặc số, ký hiệu (1417-CV/TU)."""
-    record = find_document(Workspace.locate(home), key, CONSOLE)
+    workspace = Workspace.locate(home)
+    record = find_document(workspace, key, CONSOLE)
     if as_json:
         print_json(record)
     else:
-        click.echo("\n".join(_show_lines(record)))
+        click.echo("\n".join(_show_lines(record, _file_state(workspace, record))))
+
+
+def _file_state(workspace: Workspace, record: dict[str, Any]) -> str:
+    """``BỊ MẤT`` or ``BỊ SỬA`` when the archived copy is not the content that was archived."""
+    path = workspace.archive / record["path"]
+    if not path.is_file():
+        return "BỊ MẤT"
+    return "BỊ SỬA" if sha256_of(path.read_bytes()) != record["sha256"] else ""
 
 
 def _change_line(change: StateChange) -> str:
@@ -232,6 +278,9 @@ def check(home: Path | None) -> None:
     changes = _recheck(workspace)
     for change in changes:
         click.echo(f"Chữ ký thay đổi: {_change_line(change)}")
+    if report["changed"] or report["missing"]:
+        click.echo("Cách khắc phục: chạy `vanthu ingest` với bản gốc của văn bản (tệp PDF đã ký); "
+                   "bản lưu trữ bị mất hoặc bị sửa sẽ được khôi phục.")
     if not report["clean"]:
         raise CliError("kho lưu trữ không khớp danh mục", exit_code=1)
     broken = [c for c in changes if c.new == "invalid"]

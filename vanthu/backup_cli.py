@@ -42,7 +42,7 @@ def backup_command(dest: Path, check_only: bool, home: Path | None) -> None:
 
 @click.command("restore", cls=VanthuCommand)
 @click.argument("src", metavar="THƯ_MỤC_SAO_LƯU", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--home", required=True, type=click.Path(file_okay=False, path_type=Path),
+@click.option("--home", required=True, type=click.Path(file_okay=False, path_type=Path), metavar="THƯ_MỤC",
               help="Thư mục trống (hoặc chưa có) để khôi phục không gian làm việc vào.")
 @click.pass_context
 def restore_command(ctx: click.Context, src: Path, home: Path) -> None:

@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from docgen.errors import InvalidInput
-from docgen.kinds import find_kind
+from docgen.kinds import resolve_kind
 from vanthu import messages, office
 from vanthu.office import generated_kind
 from vanthu.options import LazyGroup, VanthuGroup, home_option, json_option, print_json
@@ -100,10 +99,12 @@ def _describe(item: Issued) -> str:
 @click.option("--pdf", "want_pdf", is_flag=True, help="Tạo thêm bản PDF (cần LibreOffice).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Thư mục ghi kết quả (mặc định: out/ của không gian làm việc).")
+@click.option("--again", is_flag=True,
+              help="Cấp số mới dù cùng loại, trích yếu và ngày đã được cấp số trước đó.")
 @json_option
 @home_option
 def new(kind: str, datafiles: tuple[Path, ...], draft: bool, want_pdf: bool,
-        out_dir: Path | None, as_json: bool, home: Path | None) -> None:
+        out_dir: Path | None, as_json: bool, home: Path | None, again: bool = False) -> None:
     """Tạo văn bản LOẠI (cong-van, quyet-dinh, thong-bao) từ tệp dữ liệu YAML/JSON.
 
     Mỗi tệp dữ liệu cho một văn bản; nhiều tệp được cấp số theo thứ tự và
@@ -114,14 +115,25 @@ def new(kind: str, datafiles: tuple[Path, ...], draft: bool, want_pdf: bool,
     workspace = Workspace.locate(home)
     document_kind = generated_kind(kind)
     documents = [load_document(path, document_kind, workspace.profile) for path in datafiles]
-    issued, pdf_error = office.issue(workspace, documents, draft=draft, want_pdf=want_pdf, out_dir=out_dir)
+    issued, pdf_error = office.issue(workspace, documents, draft=draft, want_pdf=want_pdf, out_dir=out_dir,
+                                     again=again)
     for item in issued:
+        for note in [] if as_json else item.document.notes:  # JSON carries them as "warnings"
+            click.echo(f"Lưu ý: tệp {item.document.source}: {note}", err=True)
         if as_json:
             print_json(item.as_json())
         else:
             click.echo(_describe(item))
     if pdf_error:
         raise pdf_error
+
+
+@cli.command("pdf")
+@click.argument("symbol", metavar="SỐ_KÝ_HIỆU")
+@home_option
+def pdf_command(symbol: str, home: Path | None) -> None:
+    """Tạo bản PDF của văn bản đã cấp số SỐ_KÝ_HIỆU (ví dụ 01-TB/TU) từ tệp DOCX đã ghi."""
+    click.echo(f"PDF: {office.entry_pdf(Workspace.locate(home), symbol)}")
 
 
 @cli.group(cls=VanthuGroup)
@@ -138,14 +150,16 @@ def _entry_line(entry: Entry) -> str:
 
 
 @register.command("list")
-@click.option("--kind", help="Chỉ liệt kê một loại (mã: CV, QĐ, TB…).")
+@click.option("--kind", help="Chỉ liệt kê một loại (CV, cong-van, «công văn»…).")
 @click.option("--body", help="Chỉ liệt kê một cơ quan ban hành (TU, VPTU, BTCTU…).")
 @json_option
 @home_option
 def register_list(kind: str | None, body: str | None, as_json: bool, home: Path | None) -> None:
     """Liệt kê các văn bản đã cấp số."""
-    with Workspace.locate(home).register() as book:
-        entries = book.entries(kind_code=kind, body_code=body)
+    workspace = Workspace.locate(home)
+    kind_code = workspace.profile.kind_code(resolve_kind(kind)) if kind else None
+    with workspace.register() as book:
+        entries = book.entries(kind_code=kind_code, body_code=body)
     if as_json:
         print_json([entry.as_dict() for entry in entries])
     elif not entries:
@@ -175,9 +189,7 @@ def register_start(kind: str, next_number: int, body: str | None, home: Path | N
     from docgen.rendering import format_symbol
 
     workspace = Workspace.locate(home)
-    document_kind = find_kind(kind)
-    if document_kind is None:
-        raise InvalidInput(f"không có loại văn bản «{kind}»", field="LOẠI")
+    document_kind = resolve_kind(kind, field="LOẠI")
     issuer = workspace.profile.body(body)
     code = workspace.profile.kind_code(document_kind)
     with workspace.register() as book:

@@ -27,8 +27,8 @@ STATUS_LABELS = {"on_time": "đã báo cáo", "late": "báo cáo muộn", "missi
 
 
 def week_option(command: Any) -> Any:
-    return click.option("--week", metavar="TUẦN", help="Tuần, ví dụ 2026-W21 (mặc định: tuần có hạn "
-                        "báo cáo sắp tới).")(command)
+    return click.option("--week", metavar="TUẦN", help="Tuần, ví dụ 2026-W21, hoặc một ngày trong tuần "
+                        "(27/11/2026) (mặc định: tuần có hạn báo cáo sắp tới).")(command)
 
 
 @click.group(cls=VanthuGroup)
@@ -56,6 +56,24 @@ def report_add(team: int, week: str | None, received: str | None, source: Path, 
         click.echo(f"Cảnh báo: {receipt.index_warning}", err=True)
     late = " (nộp sau hạn, ghi là báo cáo muộn)" if receipt.report["late"] else ""
     click.echo(f"Đã nhận báo cáo của Tổ {team}, tuần {receipt.week.label}{late}.")
+    if receipt.report.get("replaced"):
+        moment = datetime.fromisoformat(receipt.report["replaced"])
+        click.echo(f"Báo cáo này thay cho báo cáo nhận lúc {moment:%H:%M} ngày {short_date(moment.date())}"
+                   " (bản cũ được giữ trong reports/).")
+    for warning in receipt.report.get("warnings") or []:
+        click.echo(f"Cảnh báo: {warning}", err=True)
+
+
+@report.command("remove")
+@click.option("--team", type=int, required=True, help="Số Tổ theo dõi địa bàn.")
+@week_option
+@home_option
+def report_remove(team: int, week: str | None, home: Path | None) -> None:
+    """Rút báo cáo nhanh của một tổ (gửi nhầm); bản rút được giữ trong reports/."""
+    workspace = Workspace.locate(home)
+    chosen = current_week(workspace, week)
+    office.remove_report(workspace, team, chosen)
+    click.echo(f"Đã rút báo cáo của Tổ {team}, tuần {chosen.label}; tổ được tính là chưa báo cáo.")
 
 
 @report.command("status")
@@ -80,13 +98,18 @@ def report_status(week: str | None, as_json: bool, home: Path | None) -> None:
         click.echo(f"  Tổ {status['team']:>2}: {STATUS_LABELS[status['status']]}{when}")
 
 
+def _when(value: str) -> str:
+    return datetime.fromisoformat(value).strftime("%H:%M %d/%m/%Y") if value else "—"
+
+
 def _task_lines(task: dict[str, Any]) -> str:
     state = "xong" if task["status"] == "done" else (
         f"QUÁ HẠN {task['days_overdue']} ngày" if task["days_overdue"] else "đang làm")
     due = short_date(date.fromisoformat(task["due"]))
     where = f" — {', '.join(task['localities'])}" if task["localities"] else ""
     actor = "" if task["sentence"].startswith(task["actor"]) else f" (thực hiện: {task['actor']})"
-    return f"#{task['id']:<4} hạn {due} [{state}] {task['symbol']}{where}\n      {task['sentence']}{actor}"
+    note = f"\n      Ghi chú: {task['note']}" if task.get("note") else ""
+    return f"#{task['id']:<4} hạn {due} [{state}] {task['symbol']}{where}\n      {task['sentence']}{actor}{note}"
 
 
 @click.group(cls=VanthuGroup, invoke_without_command=True)
@@ -121,10 +144,21 @@ def tasks(ctx: click.Context, team: int | None, locality: str | None, due_within
 @click.option("--note", default="", help="Ghi chú kết quả.")
 @home_option
 def tasks_done(task_id: int, note: str, home: Path | None) -> None:
-    """Đánh dấu nhiệm vụ ID đã hoàn thành."""
+    """Đánh dấu nhiệm vụ ID đã hoàn thành (làm lại thì thêm ghi chú, giữ ngày hoàn thành và lịch sử)."""
+    from digest.tasks import ACTIONS
+
     with Workspace.locate(home).task_book() as book:
+        before = book.get(task_id, viewer=CONSOLE)
         task = book.done(task_id, note, viewer=CONSOLE)
-    click.echo(f"Nhiệm vụ #{task.id} đã hoàn thành.")
+        history = book.history(task_id, viewer=CONSOLE)
+    if before.status == "done":
+        click.echo(f"Nhiệm vụ #{task.id} đã hoàn thành từ trước; ngày hoàn thành giữ nguyên"
+                   f" ({_when(before.done_at)})" + ("; đã thêm ghi chú." if task.note != before.note else "."))
+    else:
+        click.echo(f"Nhiệm vụ #{task.id} đã hoàn thành.")
+    for event in history:
+        detail = f": {event['detail']}" if event["detail"] else ""
+        click.echo(f"    {_when(event['at'])} {event['who']} {ACTIONS.get(event['action'], event['action'])}{detail}")
 
 
 @tasks.command("edit")
@@ -144,11 +178,12 @@ def tasks_edit(task_id: int, due: str, home: Path | None) -> None:
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Tệp DOCX ghi ra (mặc định: out/tong-hop-TUẦN.docx).")
 @click.option("--pdf", "want_pdf", is_flag=True, help="Tạo thêm bản PDF.")
-@click.option("--issue", is_flag=True, help="Cấp số như một Báo cáo của Văn phòng Tỉnh ủy.")
+@click.option("--issue", is_flag=True, help="Cấp số như một Báo cáo của Văn phòng Tỉnh ủy (một số mỗi tuần).")
+@click.option("--again", is_flag=True, help="Cấp thêm một số dù tuần này đã được cấp số.")
 @json_option
 @home_option
 def digest(week: str | None, out_file: Path | None, want_pdf: bool, issue: bool, as_json: bool,
-           home: Path | None) -> None:
+           home: Path | None, again: bool = False) -> None:
     """Báo cáo tổng hợp tuần: báo cáo nhanh các tổ, văn bản trong tuần, nhiệm vụ đến hạn, quá hạn."""
     workspace = Workspace.locate(home)
     chosen = current_week(workspace, week)
@@ -156,6 +191,6 @@ def digest(week: str | None, out_file: Path | None, want_pdf: bool, issue: bool,
         print_json(office.digest_data(workspace, chosen, CONSOLE))
         return
     made = office.compile_digest(workspace, chosen, CONSOLE, issue_number=issue, want_pdf=want_pdf,
-                                 out_file=out_file)
+                                 out_file=out_file, again=again)
     label = f"Đã cấp số {made.symbol}: " if made.entry else "Đã tạo báo cáo tổng hợp: "
     click.echo(f"{label}{made.docx}" + (f"\n    PDF: {made.pdf}" if made.pdf else ""))

@@ -108,17 +108,20 @@ def document_file(workspace: Workspace, key: str, n: int, viewer: Viewer) -> tup
 
 
 def issue(workspace: Workspace, documents: list[Document], *, draft: bool, want_pdf: bool,
-          out_dir: Path | None = None,
-          convert: Converter | None = None) -> tuple[list[Issued], VanthuError | None]:
+          out_dir: Path | None = None, convert: Converter | None = None,
+          again: bool = True) -> tuple[list[Issued], VanthuError | None]:
     """Number (unless ``draft``), render and write each document; then the PDFs in one batch.
 
     The DOCX files stand even when the PDF cannot be made: that error is returned, not raised.
+    With ``again=False`` (the CLI without ``--again``) a document whose kind, trích yếu and date
+    were issued before is refused (``AlreadyIssued``) before any number is spent.
     """
     from docgen.issuing import attach_pdfs, issue_documents
 
     with workspace.register() as book:
         issued = issue_documents(documents, register=book, renderer=workspace.renderer(),
-                                 out_dir=out_dir or workspace.out, today=date.today(), draft=draft)
+                                 out_dir=out_dir or workspace.out, today=date.today(), draft=draft,
+                                 again=again)
         pdf_error = None
         if want_pdf:
             try:
@@ -153,7 +156,7 @@ def generated_kind(value: str):
     from docgen.kinds import find_kind, generated_kinds
 
     kind = find_kind(value)
-    if kind is None or kind not in generated_kinds():
+    if kind is None or kind not in generated_kinds():  # find_kind folds case, accents and hyphens
         names = ", ".join(f"{k.slug} ({k.code})" for k in generated_kinds())
         raise InvalidInput(f"không tạo được loại văn bản «{value}»; chọn một trong: {names}", field="LOẠI")
     return kind
@@ -178,8 +181,11 @@ def register_entries(workspace: Workspace, viewer: Viewer, *, kind: str | None =
                      body: str | None = None, year: int | None = None,
                      status: str | None = None) -> list[dict[str, Any]]:
     """The register's entries ``viewer`` may read (a secret entry's subject is secret too)."""
+    from docgen.kinds import resolve_kind
+
+    kind_code = workspace.profile.kind_code(resolve_kind(kind)) if kind else None
     with workspace.register() as book:
-        entries = book.entries(kind_code=kind, body_code=body)
+        entries = book.entries(kind_code=kind_code, body_code=body)
     rows = [e.as_dict() for e in entries if viewer.may_read({"secrecy": e.secrecy})]
     if year:
         rows = [r for r in rows if r["date"].startswith(f"{year:04d}")]
@@ -214,6 +220,27 @@ def entry_file(workspace: Workspace, entry_id: int, fmt: str, viewer: Viewer) ->
     if path is None or not path.is_file():
         raise NotFound(f"không còn tệp {fmt.upper()} của {entry['symbol']}")
     return path
+
+
+def entry_pdf(workspace: Workspace, symbol: str, convert: Converter | None = None) -> Path:
+    """The PDF of a number already issued, made from the DOCX written when it was issued (clerks
+    forget ``--pdf``); the register notes it."""
+    from docgen.issuing import file_name
+    from docgen.pdf import convert_to_pdf
+
+    with workspace.register() as book:
+        entry = book.find(symbol)
+        if entry.status == "void":
+            raise InvalidInput(f"văn bản {entry.symbol} đã bị hủy ({entry.void_reason})", field="SỐ_KÝ_HIỆU")
+        docx = Path(entry.docx_path) if entry.docx_path else workspace.out / file_name(entry.symbol)
+        if not docx.is_file():
+            docx = workspace.out / docx.name  # a workspace moved to another folder keeps its out/
+        if not docx.is_file():
+            raise NotFound(f"không còn tệp DOCX của {entry.symbol} ({docx}); không tạo được PDF")
+        settings = workspace.settings
+        [pdf] = convert([docx]) if convert else convert_to_pdf([docx], settings.soffice, settings.pdf_timeout)
+        book.set_pdf(entry.id, str(pdf))
+    return pdf
 
 
 # Archiving
@@ -346,6 +373,20 @@ def receive_report(workspace: Workspace, team: int, source: Path, *, week: str |
     return ReportReceipt(saved, chosen, warning)
 
 
+def remove_report(workspace: Workspace, team: int, week: Week) -> dict[str, Any]:
+    """Withdraw a team's report (kept as a version) and take it out of the search index."""
+    from digest.reports import index_record
+    from indexer.engine import IndexUnavailable
+
+    removed = workspace.report_book().remove(week, team)
+    try:
+        with workspace.search_index().writer() as writer:
+            writer.delete_by_term("id", index_record(removed)["id"])
+    except IndexUnavailable:
+        pass  # the next index rebuild reads only what is in reports/
+    return removed
+
+
 def week_status(workspace: Workspace, week: Week) -> dict[str, Any]:
     """The JSON of ``vanthu report status``."""
     statuses = workspace.report_book().status(week)
@@ -379,14 +420,32 @@ def _digest_document(workspace: Workspace, week: Week, secrecy: str = "") -> Doc
     profile = workspace.profile
     issuer = profile.body("VPTU" if "VPTU" in profile.bodies else None)
     return Document(kind=find_kind("BC"), issuer=issuer, subject=subject_of(week),  # type: ignore[arg-type]
-                    signer=profile.signer(issuer.signer), date=week.deadline.date(), text=MARKER,
+                    signer=profile.signer(issuer.signer), date=date.today(), text=MARKER,  # the day issued
                     recipients=("Thường trực Tỉnh ủy", "Các đồng chí Ủy viên Ban Thường vụ Tỉnh ủy",
                                 "Các Tổ theo dõi địa bàn"), source=f"tong-hop-{week.label}", secrecy=secrecy)
 
 
+def _digest_issued_before(register: Any, document: Document, week: Week) -> None:
+    """One number a week: a digest of this week already in the register (not void) is refused."""
+    from docgen.dates import short_date
+    from docgen.issuing import AlreadyIssued
+    from docgen.rendering import subject_line
+
+    wanted = subject_line(document)
+    earlier = [e for e in register.entries(kind_code="BC", body_code=document.issuer.code)
+               if e.subject == wanted and e.status != "void"]
+    if earlier:
+        listed = ", ".join(f"{e.symbol} ngày {short_date(date.fromisoformat(e.date))}" for e in earlier)
+        raise AlreadyIssued(f"báo cáo tổng hợp tuần {week.label} đã được cấp số {listed}; muốn cấp số "
+                            "mới, chạy lại với --again", field="--issue")
+
+
 def compile_digest(workspace: Workspace, week: Week, viewer: Viewer, *, issue_number: bool,
-                   want_pdf: bool, out_file: Path | None = None, convert: Converter | None = None) -> Issued:
-    """The digest as a Báo cáo DOCX (numbered when ``issue_number``), and its PDF if asked."""
+                   want_pdf: bool, out_file: Path | None = None, convert: Converter | None = None,
+                   again: bool = True) -> Issued:
+    """The digest as a Báo cáo DOCX (numbered when ``issue_number``, dated the day it is issued),
+    and its PDF if asked. With ``again=False`` (the CLI without ``--again``) a week whose digest
+    was numbered before is refused."""
     from digest.compose import fill
     from docgen.issuing import attach_pdfs, issue_documents
 
@@ -394,6 +453,8 @@ def compile_digest(workspace: Workspace, week: Week, viewer: Viewer, *, issue_nu
         raise InvalidInput("văn bản cấp số được ghi vào out/ theo số, ký hiệu; bỏ --out", field="--out")
     data = digest_data(workspace, week, viewer)
     with workspace.register() as register:
+        if issue_number and not again:
+            _digest_issued_before(register, _digest_document(workspace, week, data["secrecy"]), week)
         [made] = issue_documents([_digest_document(workspace, week, data["secrecy"])], register=register,
                                  renderer=workspace.renderer(), today=date.today(), draft=not issue_number,
                                  out_dir=(out_file.parent if out_file else workspace.out),

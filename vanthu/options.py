@@ -80,7 +80,7 @@ class VanthuGroup(click.Group):
 
 def home_option(command: Callable) -> Callable:
     return click.option(
-        "--home", type=click.Path(file_okay=False, path_type=Path), envvar="VANTHU_HOME",
+        "--home", type=click.Path(file_okay=False, path_type=Path), envvar="VANTHU_HOME", metavar="THƯ_MỤC",
         help="Thư mục không gian làm việc (mặc định: biến VANTHU_HOME, rồi thư mục hiện tại).",
     )(command)
 
