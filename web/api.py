@@ -33,9 +33,7 @@ async def health(_request: Request) -> Response:
 
 async def search(ctx: Context) -> Response:
     request = request_from(ctx.request.query_params, facets=ctx.request.query_params.get("facets") == "1")
-    answer = await run_in_threadpool(office.search_archive, ctx.service.workspace, request, ctx.viewer,
-                                     ctx.service.index)
-    return _json(answer)
+    return _json(await ctx.service.search(request, ctx.viewer))
 
 
 async def document(ctx: Context) -> Response:
