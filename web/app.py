@@ -18,9 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import anyio
-import anyio.to_thread
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
@@ -39,6 +38,7 @@ from vanthu.workspace import Workspace
 from web import api, pages
 from web.auth import CsrfRefused, Forbidden, Unauthenticated, guarded
 from web.limits import BodyLimit, BodyTooLarge, LimitedMultiPartParser, SecurityHeaders
+from web.searching import SearchProcesses
 from web.views import admin, archive, documents, drafts, login, register, search, weekly
 
 HERE = Path(__file__).resolve().parent
@@ -55,7 +55,8 @@ class Service:
     templates: Jinja2Templates = field(init=False)
     index: SearchIndex = field(init=False)
     converter: Any = None  # the warm LibreOffice, once started
-    search_slots: anyio.CapacityLimiter | None = None  # made by the first search, inside the event loop
+    search_processes: int = 0  # 0: searches run in this process's threads (the tests)
+    _searchers: SearchProcesses | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
     _local: threading.local = field(default_factory=threading.local)
     _watcher: threading.Thread | None = None
@@ -101,18 +102,16 @@ class Service:
         return lambda paths: [converter.convert(path) for path in paths]
 
     async def search(self, request: Any, viewer: Any) -> dict[str, Any]:
-        """``office.search_archive`` in a worker thread, at most ``search_slots`` at a time.
-
-        A search is pure-Python CPU work: twenty of them sharing the GIL all finish late, while
-        the same twenty taken a few at a time, in their order of arrival, finish one after another
-        (the median and p95 fall; nothing is refused, the rest wait their turn)."""
-        if self.search_slots is None:
-            self.search_slots = anyio.CapacityLimiter(max(1, self.workspace.settings.search_slots))
-        return await anyio.to_thread.run_sync(office.search_archive, self.workspace, request, viewer, self.index,
-                                              limiter=self.search_slots)
+        """``office.search_archive`` in the search processes (see ``searching.py``), or in a thread."""
+        if self._searchers is not None:
+            return await self._searchers.search(request, viewer)
+        return await run_in_threadpool(office.search_archive, self.workspace, request, viewer, self.index)
 
     def start(self) -> None:
         self.converter = pages.start_converter(self.workspace)
+        if self.search_processes > 0:
+            self._searchers = SearchProcesses(self.workspace.root, self.search_processes)
+            self._searchers.warm()
         if self.watch:
             self._watcher = threading.Thread(target=self._watch, name="vanthu-watch", daemon=True)
             self._watcher.start()
@@ -133,6 +132,8 @@ class Service:
             self._watcher.join(timeout=120)
         if self.converter is not None:
             self.converter.close()
+        if self._searchers is not None:
+            self._searchers.close()
         self.index.close()
 
 
@@ -211,8 +212,9 @@ async def _on_error(request: Request, exc: Exception) -> Response:
     return pages.render_error(service, request, status, title, message, headers)
 
 
-def create_app(workspace: Workspace, *, watch: bool = False, secure_cookies: bool = False) -> Starlette:
-    service = Service(workspace, secure_cookies=secure_cookies, watch=watch)
+def create_app(workspace: Workspace, *, watch: bool = False, secure_cookies: bool = False,
+               search_processes: int = 0) -> Starlette:
+    service = Service(workspace, secure_cookies=secure_cookies, watch=watch, search_processes=search_processes)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
