@@ -7,7 +7,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := libreoffice-writer-nogui fonts-liberation2 poppler-utils python3-uno chromium
+APT_PACKAGES := libreoffice-writer-nogui fonts-liberation2 poppler-utils python3-uno chromium \
+	ocrmypdf tesseract-ocr-vie
 # unoserver keeps LibreOffice warm for the web service; it imports uno, which only Debian's python3 has
 SYSTEM_PYTHON := /usr/bin/python3
 UNO_VENV := .venv-uno
