@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from archive.catalog import Catalog, document_id
-from archive.limits import MB, Limits
+from archive.limits import MB, Limits, current
 from archive.metadata import read_metadata
+from archive.proposals import judge, not_judged
 from archive.reading import Rejected, read_pdf
 from archive.signatures import SignatureCheck, TrustMaterial, TrustStore, check_signatures
 from archive.store import ArchiveStore, sha256_of
@@ -134,17 +135,21 @@ def analyse(file_name: str, data: bytes, trust: TrustMaterial,
         content = read_pdf(data)
     except Rejected as exc:
         return exc
-    meta = read_metadata(content.text)
+    meta = read_metadata(content.text, ocr=content.ocr)
+    review = judge(meta, content.ocr_lines, current()) if content.ocr else not_judged()
     signature = (check_signatures(data, trust, meta.issuer, meta.signer) if verify
                  else SignatureCheck("unsigned", reason="chưa kiểm tra"))
     warnings = ["tệp không có lớp chữ (bản quét), chưa đọc được nội dung"] if content.no_text else []
+    warnings += content.warnings
     return {
         "id": document_id(sha), "sha256": sha, "file": file_name, "size": len(data),
         "pages": content.pages, "archived_at": _now(), "no_text": content.no_text,
-        "ocr": content.ocr, **meta.as_dict(),
+        "ocr": content.ocr, "ocr_seconds": content.ocr_seconds, "appearance": content.appearance,
+        **meta.as_dict(), **review,
         **signature_keys(signature, warnings), "register": "",
         # None: the mark could not be read (no text), and the document counts as secret (docgen.secrecy)
-        "secrecy": None if content.no_text else strongest_mark(meta.marks),
+        # A scan's mark is read by OCR, which may miss it: MẬT until a clerk says (archive/proposals.py)
+        "secrecy": None if content.no_text or "secrecy" in review["needs_review"] else strongest_mark(meta.marks),
         "text": content.text,
     }
 
