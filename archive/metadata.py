@@ -131,6 +131,20 @@ def _document_lines(lines: list[str], meta: Metadata) -> list[str]:
     return kept
 
 
+_TYPED_STATE = re.compile(r"^(?:số\s*:?\s*)?0*(\d{1,5})\s*/\s*(?:(\d{4})\s*/\s*)?([^\W\d_]+)\s*-\s*(\S+)$",
+                          re.IGNORECASE)
+
+
+def state_symbol_key(text: str) -> str | None:
+    """A state symbol however it is typed (``970/QĐ-TTg``, ``970/qd-ttg``) as one key, or None."""
+    match = _TYPED_STATE.match(canonical(text.strip()))
+    if not match:
+        return None
+    year = f"{match[2]}/" if match[2] else ""
+    body = re.sub(r"\s+", "", match[4])
+    return f"{int(match[1])}/{year}{fold(match[3])}-{fold(body)}"
+
+
 def _state_symbol(text: str, meta: Metadata) -> None:
     """``Số: 970/QĐ-TTg`` kept as printed; a code that is no state kind is a Công văn's body."""
     match = STATE_NUMBER_LINE.search(text)

@@ -184,6 +184,10 @@ def _day(value: str) -> str:
 
 
 def _field_value(record: dict[str, Any], key: str, file_state: str) -> str:
+    proposal = (record.get("proposed") or {}).get("kind" if key == "kind_name" else key)
+    if proposal and not record.get(key):
+        shown = _day(str(proposal["value"])) if key == "date" else proposal["value"]
+        return f"{shown or '—'} (cần xác nhận)"
     value = record.get(key) or "—"
     if key == "date" and record.get(key):
         value = _day(str(value))
@@ -219,6 +223,12 @@ def _show_lines(record: dict[str, Any], file_state: str = "") -> Iterator[str]:
         yield f"Viện dẫn: {cited['kind']} số {cited['symbol']}{day}"
     if record.get("missing"):
         yield f"Chưa đọc được: {', '.join(record['missing'])}"
+    if record.get("needs_review"):
+        yield f"Cần xác nhận: {', '.join(record['needs_review'])} (vanthu edit … --confirm TRƯỜNG)"
+    for change in record.get("corrections") or []:
+        note = f" — {change['note']}" if change["note"] else ""
+        yield (f"Đã sửa: {change['field']}: «{change['old'] or '—'}» → «{change['new'] or '—'}» "
+               f"({change['who']}, {_when(change['at'])}){note}")
     for warning in record.get("warnings") or []:
         yield f"Cảnh báo: {warning}"
 
