@@ -129,3 +129,9 @@ def read_page(pdf: Path, page: int, seconds: float) -> OcrPage:
         image = _page_image(pdf, page, Path(work), deadline)
         tsv = _run(["tesseract", str(image), "stdout", "-l", "vie", "tsv"], deadline, page)
     return OcrPage(page, lines_of(tsv.decode("utf-8", "replace")), time.monotonic() - started)
+
+
+def page_png(pdf: Path, page: int, dpi: int = 100, seconds: float = 30.0) -> bytes:
+    """Page ``page`` of ``pdf`` as a PNG, for a clerk to read the paper beside what OCR proposed."""
+    return _run(["pdftoppm", "-r", str(dpi), "-png", "-singlefile", "-f", str(page), "-l", str(page), str(pdf)],
+                time.monotonic() + seconds, page)

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from pdf_factory import make_identity, sign_pdf
 from state_scans import CONG_VAN, QUYET_DINH, scan
 from test_archive import drop, ingest_inbox, vanthu
@@ -141,3 +142,46 @@ def test_a_day_beyond_its_month_or_in_the_future_is_a_proposal_even_when_sure():
     review = judge(meta, lines, Limits(ocr_handwriting_confidence=90))
     assert meta.symbol == "12/QĐ-UBND" and meta.date == ""
     assert "không thể là ngày ban hành" in review["proposed"]["date"]["reason"]
+
+
+def test_clerks_review_and_correct_on_the_web_and_an_unconfirmed_scan_stays_secret(office_ws, scans):
+    from conftest import PASSWORD
+    from web_client import client
+
+    from vanthu.cli import cli
+
+    added = CliRunner().invoke(cli, ["user", "add", "vt2", "--role", "van-thu", "--password-stdin",
+                                     "--home", str(office_ws.root)], input=PASSWORD + "\n")
+    assert added.exit_code == 0, added.output
+    drop(office_ws, "qd.pdf", scans["qd-ttg"])
+    code, [row] = ingest_inbox(office_ws)
+    assert code == 0
+    doc = row["id"]
+    with client(office_ws, "vt2") as (c, _csrf):  # a clerk not cleared for MẬT
+        assert doc not in c.get("/cho-xac-nhan").text
+        assert c.get(f"/van-ban/{doc}/trang/1.png").status_code == 404
+        assert c.get(f"/van-ban/{doc}").status_code == 404
+    with client(office_ws, "cv") as (c, csrf):
+        assert c.post(f"/van-ban/{doc}/sua", data={"csrf": csrf, "symbol": "970/QĐ-TTg"}).status_code == 403
+    with client(office_ws, "vt") as (c, csrf):
+        queue = c.get("/cho-xac-nhan")
+        assert queue.status_code == 200 and f"/van-ban/{doc}/trang/1.png" in queue.text
+        assert "cần xác nhận" in queue.text
+        image = c.get(f"/van-ban/{doc}/trang/1.png")
+        assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
+        page = c.get(f"/van-ban/{doc}")
+        assert "cần xác nhận" in page.text and 'action="/van-ban/' in page.text
+        refused = c.post(f"/van-ban/{doc}/sua", data={"symbol": "970/QĐ-TTg"})
+        assert refused.status_code == 403
+        wrong = c.post(f"/van-ban/{doc}/sua", data={"csrf": csrf, "symbol": "chín trăm", "date": "31/02/2024"})
+        assert wrong.status_code == 422 and 'id="e-symbol"' in wrong.text
+        c.follow_redirects = False
+        done = c.post(f"/van-ban/{doc}/sua", data={"csrf": csrf, "symbol": "970/QĐ-TTg", "date": "13/09/2024",
+                                                    "confirm": ["secrecy"], "note": "bản giấy"})
+        assert done.status_code == 303, done.text
+    record = _record(office_ws, "970/qd-ttg")
+    assert record["id"] == doc and record["secrecy"] == "" and record["date"] == "2024-09-13"
+    assert {c["who"] for c in record["corrections"]} == {"vt"}
+    assert (office_ws.archive / record["path"]).read_bytes() == scans["qd-ttg"]
+    with client(office_ws, "vt2") as (c, _csrf):  # confirmed ordinary: now every clerk sees it
+        assert c.get(f"/van-ban/{doc}").status_code == 200

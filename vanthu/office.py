@@ -87,6 +87,19 @@ def correct_document(workspace: Workspace, key: str, edit: Any, viewer: Viewer,
     return find_document(workspace, rows[0].id, viewer)
 
 
+def page_image(workspace: Workspace, key: str, page: int, viewer: Viewer) -> bytes:
+    """Page ``page`` of a document the viewer may read, as a PNG (the ``Chờ xác nhận`` page)."""
+    from archive.ocr import OcrFailed, page_png
+
+    path, record = document_file(workspace, key, 0, viewer)
+    if not 1 <= page <= int(record.get("pages") or 1):
+        raise NotFound(f"văn bản {record.get('symbol') or record['id']} không có trang {page}")
+    try:
+        return page_png(path, page)
+    except OcrFailed as exc:
+        raise NotFound(f"không hiển thị được trang {page}: {exc.reason}") from exc
+
+
 def review_documents(workspace: Workspace, viewer: Viewer) -> list[dict[str, Any]]:
     """The documents whose proposals wait for a clerk, oldest first (``vanthu review``, ``Chờ xác nhận``)."""
     from archive.corrections import review_queue
