@@ -100,6 +100,7 @@ bench: system venv
 	$(BIN)/python bench/bench_archive.py
 	$(BIN)/python bench/bench_search.py 10000
 	$(BIN)/python bench/bench_web.py 10000 20 30
+	$(BIN)/python bench/bench_ocr.py 3
 
 templates: venv
 	$(BIN)/python -m docgen.blueprints

@@ -76,6 +76,7 @@ class Metadata:
     cites: list[dict[str, str]] = field(default_factory=list)
     layout: str = "party"  # or "state": Nghị định 30/2020/NĐ-CP, Phụ lục I
     received: list[str] = field(default_factory=list)  # the receiver's ĐẾN stamp: not the document's
+    guessed: list[str] = field(default_factory=list)  # fields whose digits OCR misread and we guessed
     missing: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -174,10 +175,30 @@ FOLDED_DATE = re.compile(
 )
 
 
-def _date(text: str, meta: Metadata) -> None:
+# A day OCR read as letters (``2T`` for ``21``, ``l3`` for ``13``): a guess, never more than a proposal.
+LOOSE_DATE = re.compile(
+    rf"((?:{_WORD} ){{0,3}}{_WORD}),\s*ngay\s*(\S{{1,3}}?)\s*thang\s+(\d{{1,2}})\s+nam\s+(\d{{4}})"
+)
+_DIGIT_SLIPS = str.maketrans({"l": "1", "i": "1", "|": "1", "t": "1", "!": "1", "o": "0", "s": "5", "b": "8",
+                              "z": "2", "g": "9", "q": "9"})
+
+
+def _guessed_date(text: str, meta: Metadata) -> None:
+    match = LOOSE_DATE.search(fold_keep(text))
+    day = match[2].translate(_DIGIT_SLIPS) if match else ""
+    if not day.isdigit():
+        return
+    with contextlib.suppress(ValueError):
+        meta.date = date(int(match[4]), int(match[3]), int(day)).isoformat()
+        meta.guessed.append("date")
+
+
+def _date(text: str, meta: Metadata, *, ocr: bool = False) -> None:
     """``Hà Nội, ngày 13 tháng 9 năm 2024``, matched folded so that OCR's ``nắm`` still counts."""
     match = FOLDED_DATE.search(fold_keep(text))
     if not match:
+        if ocr:
+            _guessed_date(text, meta)
         return
     try:
         meta.date = date(int(match[4]), int(match[3]), int(match[2])).isoformat()
@@ -339,10 +360,37 @@ def _cites(text: str, meta: Metadata) -> None:
         meta.cites.append(cited)
 
 
+# Words of the layout itself, whose spelling is fixed: a scan's slip in one (``ĐÂN`` for ``DÂN``,
+# ``nắm 2030``) is put right, as no other word folds the same in that place.
+_FIXED = ("ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN", "THỦ TƯỚNG CHÍNH PHỦ", "CHÍNH PHỦ", "PHÓ THỦ TƯỚNG",
+          "THỦ TƯỚNG", "BỘ TRƯỞNG", "THỨ TRƯỞNG", "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "TỈNH", "QUYẾT ĐỊNH",
+          "Nơi nhận", "Kính gửi")
+_FIXED_RULES = [(re.compile(r"(?<!\w)" + re.escape(fold(phrase)) + r"(?!\w)"), phrase)
+                for phrase in sorted(_FIXED, key=len, reverse=True)]
+_NUMBERED = re.compile(r"(?<!\w)(ngay|thang|nam)(\s+\d)")
+_NUMBER_WORDS = {"ngay": "ngày", "thang": "tháng", "nam": "năm"}
+
+
+def _fixed_words(line: str) -> str:
+    """The layout's fixed words as they are spelt, wherever OCR slipped a diacritic in them."""
+    folded = fold_keep(line)
+    for rule, phrase in _FIXED_RULES:
+        for match in rule.finditer(folded):
+            found = line[match.start():match.end()]
+            if found.isupper() == phrase.isupper():
+                line = line[:match.start()] + phrase + line[match.end():]
+    for match in _NUMBERED.finditer(fold_keep(line)):
+        word = _NUMBER_WORDS[match[1]]
+        if line[match.start():match.end(1)].islower():
+            line = line[:match.start()] + word + line[match.end(1):]
+    return line
+
+
 def _clean(line: str) -> str:
-    """OCR's stray marks at the ends of a line (``“PHÓ THỦ TƯỚNG``), and its Ð for Đ."""
+    """OCR's stray marks at the ends of a line (``“PHÓ THỦ TƯỚNG``), its Ð for Đ, its slips in the
+    layout's fixed words."""
     line = re.sub(r"^[~–—]\s", "- ", line.replace("Ð", "Đ"))
-    return line.strip(_OCR_NOISE + " ")
+    return _fixed_words(line.strip(_OCR_NOISE + " "))
 
 
 def read_metadata(text: str, *, ocr: bool = False) -> Metadata:
@@ -358,7 +406,7 @@ def read_metadata(text: str, *, ocr: bool = False) -> Metadata:
         _state_symbol(flat, meta)
     if flat != canonical(text) and any(m.search(fold_keep(canonical(text))) for m in _MOTTO):
         meta.layout = "state"
-    _date(flat, meta)
+    _date(flat, meta, ocr=ocr)
     _issuer(lines, meta)
     _subject(lines, meta)
     _signer(lines, meta)

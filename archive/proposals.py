@@ -85,7 +85,8 @@ def judge(meta: Metadata, lines: list[list[Word]], limits: Limits) -> dict[str, 
         conf = _confidence(_evidence(meta, name), read)
         confidence[name] = conf
         bar = limits.ocr_handwriting_confidence if name in HANDWRITTEN else limits.ocr_confidence
-        reason = inconsistent(meta, name) or (f"độ tin cậy {conf:g} < {bar:g}" if conf < bar else "")
+        reason = ("chữ số đọc không rõ, đoán" if name in meta.guessed else "") or inconsistent(meta, name) or (
+            f"độ tin cậy {conf:g} < {bar:g}" if conf < bar else "")
         if reason:
             proposed[name] = {"value": value, "confidence": conf, "reason": reason}
             setattr(meta, name, "")

@@ -50,6 +50,7 @@ class StateDocument:
     urgency: str = ""
     received: tuple[str, str] = ("2156", "16/9/2024")  # the ĐẾN stamp's number and date
     appearance: list[str] = field(default_factory=list)
+    printed: bool = False  # the number and the day typed, not written by hand
 
     @property
     def symbol(self) -> str:
@@ -92,6 +93,21 @@ CONG_VAN = StateDocument(
                 "Thời gian ký: 14.09.2024 08:15:40 +07:00"])
 
 
+UBND = StateDocument(
+    name="qd-ubnd", issuer=["ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG"], number="1039", code="/QĐ-UBND",
+    place="Lâm Đồng", day="21", month=8, year=2025, title="QUYẾT ĐỊNH",
+    subject=["Về việc thành lập Tổ công tác rà soát", "thủ tục hành chính cấp xã"],
+    body=["Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;",
+          "Xét đề nghị của Giám đốc Sở Nội vụ.", "QUYẾT ĐỊNH:",
+          "Điều 1. Thành lập Tổ công tác rà soát thủ tục hành chính cấp xã.",
+          "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.",
+          "Điều 3. Chánh Văn phòng Ủy ban nhân dân tỉnh chịu trách nhiệm thi hành."],
+    authority=["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"], signer="Hồ Văn Mười",
+    recipients=["- Như Điều 3;", "- Lưu: VT, NC."],
+    appearance=["Người ký: ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG", "Cơ quan: TỈNH LÂM ĐỒNG",
+                "Thời gian ký: 22.08.2025 09:30:00 +07:00"])
+
+
 def _font(size: int, style: str = "Regular") -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(FONTS / f"LiberationSerif-{style}.ttf"), size)
 
@@ -124,12 +140,16 @@ def _header(page: Image.Image, draw: ImageDraw.ImageDraw, doc: StateDocument) ->
     left, right = _centred(draw, RIGHT_X, 194, "Độc lập - Tự do - Hạnh phúc", _font(36, "Bold"))
     draw.line((left, 240, right, 240), fill=INK, width=2)
     number_y = y + 40
-    label = f"Số:            {doc.code}"
-    left, _ = _centred(draw, LEFT_X, number_y, label, regular)
-    _hand(page, left + int(draw.textlength("Số: ", font=regular)) - 8, number_y - 22, doc.number)
-    date_line = f"{doc.place}, ngày        tháng {doc.month} năm {doc.year}"
-    left, _ = _centred(draw, RIGHT_X, number_y, date_line, italic)
-    _hand(page, left + int(draw.textlength(f"{doc.place}, ngày ", font=italic)), number_y - 20, doc.day)
+    if doc.printed:
+        _centred(draw, LEFT_X, number_y, f"Số: {doc.number}{doc.code}", regular)
+        _centred(draw, RIGHT_X, number_y, f"{doc.place}, ngày {doc.day} tháng {doc.month} năm {doc.year}", italic)
+    else:
+        label = f"Số:            {doc.code}"
+        left, _ = _centred(draw, LEFT_X, number_y, label, regular)
+        _hand(page, left + int(draw.textlength("Số: ", font=regular)) - 8, number_y - 22, doc.number)
+        date_line = f"{doc.place}, ngày        tháng {doc.month} năm {doc.year}"
+        left, _ = _centred(draw, RIGHT_X, number_y, date_line, italic)
+        _hand(page, left + int(draw.textlength(f"{doc.place}, ngày ", font=italic)), number_y - 20, doc.day)
     if not doc.title:
         for offset, line in enumerate(doc.subject):
             _centred(draw, LEFT_X, number_y + 50 + offset * 40, line, _font(30))

@@ -185,3 +185,22 @@ def test_clerks_review_and_correct_on_the_web_and_an_unconfirmed_scan_stays_secr
     assert (office_ws.archive / record["path"]).read_bytes() == scans["qd-ttg"]
     with client(office_ws, "vt2") as (c, _csrf):  # confirmed ordinary: now every clerk sees it
         assert c.get(f"/van-ban/{doc}").status_code == 200
+
+
+def test_a_provincial_quyet_dinh_with_printed_number_two_line_issuer_and_tm_block():
+    """The People's Committee's layout, read as the worker reads it (no archive needed)."""
+    from dataclasses import replace
+
+    from state_scans import UBND
+
+    from archive.metadata import read_metadata
+    from archive.reading import read_pdf
+
+    content = read_pdf(scan(replace(UBND, printed=True)))
+    meta = read_metadata(content.text, ocr=content.ocr)
+    review = judge(meta, content.ocr_lines, Limits())
+    assert content.ocr and meta.issuer == "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG" and meta.kind == "QĐ"
+    assert meta.authority == "TM. ỦY BAN NHÂN DÂN" and meta.signer_title in ("CHỦ TỊCH", "")
+    assert meta.subject == "Về việc thành lập Tổ công tác rà soát thủ tục hành chính cấp xã"
+    assert meta.symbol == "" and review["proposed"]["symbol"]["value"] == "1039/QĐ-UBND"
+    assert meta.date in ("", UBND.date) and review["proposed"].get("date", {}).get("value", UBND.date) == UBND.date
