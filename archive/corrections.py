@@ -9,6 +9,7 @@ against the other documents of the archive (the same symbol) and the register.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -159,8 +160,12 @@ def _same_symbol(catalog: Catalog, row: CatalogRow, symbol: str) -> list[str]:
     return [other.id for other in catalog.find(symbol, CONSOLE) if other.sha256 != row.sha256]
 
 
-def correct(catalog: Catalog, store: ArchiveStore, row: CatalogRow, edit: Edit) -> dict[str, Any]:
-    """Apply ``edit`` to an archived document: record, sidecar, corrections; the new record."""
+def correct(catalog: Catalog, store: ArchiveStore, row: CatalogRow, edit: Edit,
+            symbol_check: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+    """Apply ``edit`` to an archived document: record, sidecar, corrections; the new record.
+
+    ``symbol_check`` hears the record when its symbol changed, before it is written (the
+    register's match and link, as at archiving)."""
     catalog.conn.executescript(SCHEMA)
     record = {**row.record, "path": row.path}
     at = datetime.now().astimezone().isoformat(timespec="seconds")
@@ -168,11 +173,14 @@ def correct(catalog: Catalog, store: ArchiveStore, row: CatalogRow, edit: Edit) 
     for name, old, keys in changes_of(edit, record):
         _apply(record, name, keys)
         rows.append((row.sha256, name, old, str(keys.get(name, "")), edit.who, at, edit.note))
-    if any(name == "symbol" for name, *_ in rows):
+    if any(change[1] == "symbol" for change in rows):
         others = _same_symbol(catalog, row, record["symbol"])
         if others:
             record.setdefault("warnings", []).append(
                 f"cùng số, ký hiệu {record['symbol']} với văn bản đã lưu trữ {', '.join(others)}")
+        if symbol_check is not None:
+            record.setdefault("warnings", [])
+            symbol_check(record)
     sidecar = json.loads((store.root / row.path).with_suffix(".json").read_text("utf-8"))
     store.rewrite_sidecar(row.path, {**sidecar, **record})
     catalog.correct(row.sha256, record)

@@ -390,6 +390,7 @@ def _clean(line: str) -> str:
     """OCR's stray marks at the ends of a line (``“PHÓ THỦ TƯỚNG``), its Ð for Đ, its slips in the
     layout's fixed words."""
     line = re.sub(r"^[~–—]\s", "- ", line.replace("Ð", "Đ"))
+    line = re.sub(r"^V\s*[/⁄∕|\\]\s*[vy]?\s", "V/v ", line)  # ``V⁄ kiểm tra``, ``V/ kiểm tra``
     return _fixed_words(line.strip(_OCR_NOISE + " "))
 
 

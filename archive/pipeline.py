@@ -72,7 +72,8 @@ class Outcome:
         return {"file": self.file, "status": self.status,
                 **{key: self.record.get(key, "") for key in keys}, "reason": self.reason,
                 "signature_reason": self.record.get("signature_reason", ""),
-                "signatures": self.record.get("signatures", []), "warnings": self.record.get("warnings", [])}
+                "signatures": self.record.get("signatures", []), "warnings": self.record.get("warnings", []),
+                "needs_review": self.record.get("needs_review", [])}
 
 
 def _now() -> str:
@@ -235,31 +236,10 @@ class Pipeline:
         return Outcome(str(path), "archived", record)
 
     def _match_register(self, record: dict[str, Any]) -> Entry | None:
-        """The register entry of this symbol, with a warning for each thing that disagrees."""
-        if not record["symbol"]:
-            return None
-        try:
-            entry = self.register.find(record["symbol"])
-        except RegisterError:
-            return None
-        warnings = record["warnings"]
-        if record["date"] and entry.date != record["date"]:
-            warnings.append(f"ngày trên văn bản ({record['date']}) khác ngày trong sổ đăng ký ({entry.date})")
-        if record["subject"] and not _same_text(entry.subject, record["subject"]):
-            warnings.append(f"trích yếu khác sổ đăng ký (sổ ghi: «{entry.subject}»)")
-        if entry.status == "void":
-            warnings.append(f"số {entry.symbol} đã bị hủy trong sổ đăng ký ({entry.void_reason})")
-        record["register"] = entry.symbol
-        if entry.secrecy and LEVELS[entry.secrecy] > LEVELS.get(record["secrecy"] or "", 0):
-            record["secrecy"] = entry.secrecy  # the register knows the mark even when the text hides it
-        return entry
+        return match_register(self.register, record)
 
     def _link_register(self, entry: Entry | None, record: dict[str, Any]) -> None:
-        if entry is None:
-            return
-        signed = record["signature"] in ("valid", "untrusted")
-        status = entry.status if entry.status == "void" else ("signed" if signed else "archived")
-        self.register.link_archive(entry.id, status, record["path"])
+        link_register(self.register, entry, record)
 
     def _inside_inbox(self, path: Path) -> bool:
         """Whether the entry itself (not what a link points at) is in the inbox."""
@@ -304,6 +284,36 @@ class Pipeline:
             path.unlink(missing_ok=True)  # the link itself, never what it points at
             fsync_folder(path.parent)
         return Outcome(str(path), "quarantined", {}, refused.reason)
+
+
+def match_register(register: Register, record: dict[str, Any]) -> Entry | None:
+    """The register entry of this symbol, with a warning for each thing that disagrees."""
+    if not record["symbol"]:
+        return None
+    try:
+        entry = register.find(record["symbol"])
+    except RegisterError:
+        return None
+    warnings = record["warnings"]
+    if record["date"] and entry.date != record["date"]:
+        warnings.append(f"ngày trên văn bản ({record['date']}) khác ngày trong sổ đăng ký ({entry.date})")
+    if record["subject"] and not _same_text(entry.subject, record["subject"]):
+        warnings.append(f"trích yếu khác sổ đăng ký (sổ ghi: «{entry.subject}»)")
+    if entry.status == "void":
+        warnings.append(f"số {entry.symbol} đã bị hủy trong sổ đăng ký ({entry.void_reason})")
+    record["register"] = entry.symbol
+    if entry.secrecy and LEVELS[entry.secrecy] > LEVELS.get(record["secrecy"] or "", 0):
+        record["secrecy"] = entry.secrecy  # the register knows the mark even when the text hides it
+    return entry
+
+
+def link_register(register: Register, entry: Entry | None, record: dict[str, Any]) -> None:
+    """The register entry of an archived document points at it (signed, or archived unsigned)."""
+    if entry is None:
+        return
+    signed = record["signature"] in ("valid", "untrusted")
+    status = entry.status if entry.status == "void" else ("signed" if signed else "archived")
+    register.link_archive(entry.id, status, record["path"])
 
 
 def read_with_retries(path: Path, attempts: int = 4, sleep: Callable[[float], None] = time.sleep,

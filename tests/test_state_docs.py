@@ -204,3 +204,44 @@ def test_a_provincial_quyet_dinh_with_printed_number_two_line_issuer_and_tm_bloc
     assert meta.subject == "Về việc thành lập Tổ công tác rà soát thủ tục hành chính cấp xã"
     assert meta.symbol == "" and review["proposed"]["symbol"]["value"] == "1039/QĐ-UBND"
     assert meta.date in ("", UBND.date) and review["proposed"].get("date", {}).get("value", UBND.date) == UBND.date
+
+
+def _office_scan(pdf: bytes, tmp_path: Path) -> bytes:
+    """A vanthu PDF printed and scanned: 200 dpi, turned 0.7°, blurred, speckled, 1-bit, image only."""
+    import random
+    import subprocess
+
+    from PIL import Image, ImageFilter
+    from state_scans import image_pdf
+
+    source = tmp_path / "in.pdf"
+    source.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "200", "-gray", "-png", "-singlefile", "-f", "1", "-l", "1", str(source),
+                    str(tmp_path / "page")], check=True)
+    page = Image.open(tmp_path / "page.png").convert("L").rotate(0.7, fillcolor=255, resample=Image.BICUBIC)
+    page = page.filter(ImageFilter.GaussianBlur(0.6))
+    dots = random.Random(9)
+    for _ in range(400):
+        page.putpixel((dots.randrange(page.width), dots.randrange(page.height)), 0)
+    return image_pdf(page.convert("RGB"))
+
+
+def test_a_scanned_party_document_is_read_and_a_confirmed_number_links_the_register(archive_ws, issued, tmp_path):
+    data = _office_scan(issued.pdfs["cv1"], tmp_path)
+    drop(archive_ws, "cv1-quet.pdf", data)
+    code, [row] = ingest_inbox(archive_ws)
+    assert code == 0 and "cần xác nhận" not in row.get("symbol", "")
+    record = _record(archive_ws, row["id"])
+    assert record["ocr"] is True and record["kind"] == "CV" and record["issuer"] == "TỈNH ỦY LÂM ĐỒNG"
+    assert "tiến độ thu ngân sách" in (record["subject"] or record["proposed"]["subject"]["value"])
+    assert record["symbol"] == "" and record["proposed"]["symbol"]["value"] == "01-CV/TU"
+    assert record["register"] == ""  # a proposal files nothing
+    listed = vanthu(archive_ws, "review")
+    assert listed.exit_code == 0 and "01-CV/TU (cần xác nhận" in listed.output
+    done = vanthu(archive_ws, "edit", row["id"], "--confirm", "symbol", "--confirm", "secrecy")
+    assert done.exit_code == 0, done.output
+    assert "số, ký hiệu: «—» → «01-CV/TU»" in done.output
+    record = _record(archive_ws, "01-CV/TU")
+    assert record["register"] == "01-CV/TU" and record["number"] == 1
+    shown = vanthu(archive_ws, "show", "01-CV/TU")
+    assert "Đã sửa: symbol: «—» → «01-CV/TU»" in shown.output

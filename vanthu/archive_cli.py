@@ -41,10 +41,13 @@ def _outcome_line(outcome: Outcome) -> str:
     record = outcome.record
     head = f"{STATUS_LABELS[outcome.status]}: {outcome.file}"
     if outcome.status == "archived":
-        symbol = record.get("symbol") or "(không đọc được số, ký hiệu)"
+        proposed = (record.get("proposed") or {}).get("symbol")
+        symbol = record.get("symbol") or (f"{proposed['value']} (cần xác nhận)" if proposed
+                                          else "(không đọc được số, ký hiệu)")
         signature = SIGNATURE_LABELS.get(record.get("signature", ""), "")
         signature = "không có chữ ký số" if record.get("signature") == "unsigned" else f"chữ ký số {signature}"
-        return f"{head} → {symbol}, {signature} [{record.get('id')}]"
+        review = " — chờ văn thư xác nhận (vanthu review)" if record.get("needs_review") else ""
+        return f"{head} → {symbol}, {signature} [{record.get('id')}]{review}"
     return f"{head} — {outcome.reason}"
 
 

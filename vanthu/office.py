@@ -72,15 +72,20 @@ def correct_document(workspace: Workspace, key: str, edit: Any, viewer: Viewer,
     """A clerk's correction of one document (``vanthu edit``, the document page's form); the index
     follows at once. ``edit`` is an ``archive.corrections.Edit``."""
     from archive.corrections import correct
+    from archive.pipeline import link_register, match_register
     from archive.store import ArchiveStore
 
-    with workspace.catalog() as catalog:
+    with workspace.catalog() as catalog, workspace.register() as register:
         rows = catalog.find(key, viewer)
         if not rows:
             raise NotFound(f"kho lưu trữ không có văn bản «{key}»")
         if len(rows) > 1:
             raise Ambiguous(f"có {len(rows)} văn bản khớp «{key}»; dùng mã: {', '.join(r.id for r in rows)}")
-        record = correct(catalog, ArchiveStore(workspace.archive), rows[0], edit)
+
+        def symbol_check(record: dict[str, Any]) -> None:
+            link_register(register, match_register(register, record), record)
+
+        record = correct(catalog, ArchiveStore(workspace.archive), rows[0], edit, symbol_check)
         updater = workspace.index_updater(catalog, warn)
         updater.queue(record)
         updater.flush()
