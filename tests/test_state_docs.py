@@ -227,6 +227,9 @@ def _office_scan(pdf: bytes, tmp_path: Path) -> bytes:
 
 
 def test_a_scanned_party_document_is_read_and_a_confirmed_number_links_the_register(archive_ws, issued, tmp_path):
+    drop(archive_ws, "cv1.pdf", issued.pdfs["cv1"])  # the original, archived before its scan arrives
+    code, [original] = ingest_inbox(archive_ws)
+    assert code == 0 and original["symbol"] == "01-CV/TU"
     data = _office_scan(issued.pdfs["cv1"], tmp_path)
     drop(archive_ws, "cv1-quet.pdf", data)
     code, [row] = ingest_inbox(archive_ws)
@@ -241,7 +244,8 @@ def test_a_scanned_party_document_is_read_and_a_confirmed_number_links_the_regis
     done = vanthu(archive_ws, "edit", row["id"], "--confirm", "symbol", "--confirm", "secrecy")
     assert done.exit_code == 0, done.output
     assert "số, ký hiệu: «—» → «01-CV/TU»" in done.output
-    record = _record(archive_ws, "01-CV/TU")
-    assert record["register"] == "01-CV/TU" and record["number"] == 1
-    shown = vanthu(archive_ws, "show", "01-CV/TU")
+    record = _record(archive_ws, row["id"])
+    assert record["symbol"] == "01-CV/TU" and record["register"] == "01-CV/TU" and record["number"] == 1
+    assert f"cùng số, ký hiệu 01-CV/TU với văn bản đã lưu trữ {original['id']}" in record["warnings"]
+    shown = vanthu(archive_ws, "show", row["id"])
     assert "Đã sửa: symbol: «—» → «01-CV/TU»" in shown.output
