@@ -154,6 +154,22 @@ class UserBook(Database):
             "SELECT login, name, role, team, clearance, active FROM users ORDER BY login")
         return [User(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in rows]
 
+    def change(self, login: str, *, role: str, name: str, team: int | None, clearance: int) -> User:
+        """A user's role, name, team and clearance set anew; their sessions end, so that what they may
+        see changes at once and they log in again under the new rights."""
+        self.require(login)
+        if role not in ROLES:
+            raise InvalidInput(f"«{role}» không phải vai trò; chọn một trong: {', '.join(ROLES)}",
+                               field="--role")
+        if not 0 <= clearance <= TOP:
+            raise InvalidInput("độ mật không hợp lệ", field="--clearance")
+        self.conn.execute("BEGIN IMMEDIATE")
+        self.conn.execute("UPDATE users SET role=?, name=?, team=?, clearance=? WHERE login=?",
+                          (role, name, team, clearance, login))
+        self.conn.execute("DELETE FROM sessions WHERE login=?", (login,))
+        self.conn.execute("COMMIT")
+        return self.require(login)
+
     def disable(self, login: str) -> User:
         """Disabled at once: the user's sessions end and their tokens stop working."""
         self.require(login)

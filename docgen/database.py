@@ -25,7 +25,8 @@ class DatabaseDamaged(VanthuError):
             f"cơ sở dữ liệu {path} bị hỏng ({detail}); vanthu không ghi thêm gì vào tệp này. "
             f"Kiểm tra bản sao lưu: «vanthu backup --verify THƯ_MỤC_SAO_LƯU», rồi khôi phục vào một thư mục "
             f"trống: «vanthu restore THƯ_MỤC_SAO_LƯU --home THƯ_MỤC_MỚI» và dùng thư mục đó thay cho "
-            f"{path.parent}.")
+            f"{path.parent}. Không có bản sao lưu: «vanthu register rebuild» giữ lại tệp hỏng và dựng lại sổ "
+            f"đăng ký từ kho lưu trữ và thư mục out/.")
 
 
 def is_damage(exc: sqlite3.DatabaseError) -> bool:

@@ -46,6 +46,7 @@ CREATE TABLE IF NOT EXISTS entries (
     archive_path TEXT NOT NULL DEFAULT '',
     created_by TEXT NOT NULL,
     created_at TEXT NOT NULL,
+    rebuilt_from TEXT NOT NULL DEFAULT '',
     UNIQUE (term_start, body_code, kind_code, number)
 );
 CREATE TABLE IF NOT EXISTS starts (
@@ -80,6 +81,7 @@ class Entry:
     archive_path: str = ""
     created_by: str = ""
     created_at: str = ""
+    rebuilt_from: str = ""  # where a rebuilt entry was read back from (archive/…, out/…)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -88,6 +90,28 @@ class Entry:
 def fold_code(code: str) -> str:
     """Compare codes as clerks type them: ``QD`` is ``QĐ``, case does not matter."""
     return unicodedata.normalize("NFC", code).casefold().replace("đ", "d")
+
+
+def split_symbol(text: str) -> tuple[int, str, str] | None:
+    """``1417-CV/TU`` → (1417, "CV", "TU"), the codes as printed."""
+    m = _SYMBOL.match(unicodedata.normalize("NFC", text.strip()))
+    return (int(m[1]), m[2], m[3]) if m else None
+
+
+@dataclass
+class Found:
+    """An entry read back from what vanthu wrote (an archived sidecar, a DOCX of ``out/``)."""
+
+    symbol: str
+    date: str
+    subject: str = ""
+    signer: str = ""
+    secrecy: str = ""
+    urgency: str = ""
+    status: str = "issued"
+    docx_path: str = ""
+    archive_path: str = ""
+    source: str = ""
 
 
 def parse_symbol(text: str) -> tuple[int, str, str] | None:
@@ -113,6 +137,9 @@ class Register(Database):
         self.profile_starts = starts or {}
         self.conn = connect(path, SCHEMA)
         self.conn.row_factory = sqlite3.Row
+        columns = {row[1] for row in self.conn.execute("PRAGMA table_info(entries)")}
+        if "rebuilt_from" not in columns:  # a register made before entries could be rebuilt
+            self.conn.execute("ALTER TABLE entries ADD COLUMN rebuilt_from TEXT NOT NULL DEFAULT ''")
 
 
     def _next_number(self, body_code: str, kind_code: str) -> int:
@@ -227,6 +254,61 @@ class Register(Database):
             "UPDATE entries SET status='void', void_reason=? WHERE id=?", (reason.strip(), entry.id)
         )
         return self.find(symbol)
+
+    def restore(self, found: list[Found]) -> tuple[list[Entry], int]:
+        """Record entries read back after the register was lost, in one transaction: each number not
+        yet in the register, marked as rebuilt (the first source of a number wins: the archive's,
+        which the caller puts first). Returns the entries added and how many numbers were there."""
+        added, kept, seen = [], 0, set()
+        now = datetime.now().astimezone().isoformat(timespec="seconds")
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            for item in found:
+                number, kind_code, body_code = split_symbol(item.symbol) or (0, "", "")
+                key = (number, fold_code(kind_code), fold_code(body_code))
+                if key in seen:
+                    continue
+                seen.add(key)
+                if self._has(*key):
+                    kept += 1
+                    continue
+                entry = Entry(0, self.term_start, body_code, kind_code, number,
+                              format_symbol(number, kind_code, body_code), item.date, item.subject, item.signer,
+                              item.secrecy, item.urgency, item.status, docx_path=item.docx_path,
+                              archive_path=item.archive_path, created_by=_current_user(), created_at=now,
+                              rebuilt_from=item.source)
+                fields = {k: v for k, v in entry.as_dict().items() if k != "id"}
+                cursor = self.conn.execute(
+                    f"INSERT INTO entries ({', '.join(fields)}) VALUES ({', '.join('?' * len(fields))})",
+                    tuple(fields.values()))
+                entry.id = int(cursor.lastrowid or 0)
+                added.append(entry)
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        return added, kept
+
+    def _has(self, number: int, kind: str, body: str) -> bool:
+        rows = self.conn.execute("SELECT kind_code, body_code FROM entries WHERE term_start=? AND number=?",
+                                 (self.term_start, number)).fetchall()
+        return any(fold_code(r[0]) == kind and fold_code(r[1]) == body for r in rows)
+
+    def gaps(self) -> dict[str, list[int]]:
+        """Numbers never seen between 1 (or the register's start) and the highest of each kind and body."""
+        missing: dict[str, list[int]] = {}
+        for body_code, kind_code in self.conn.execute(
+                "SELECT DISTINCT body_code, kind_code FROM entries WHERE term_start=?", (self.term_start,)):
+            used = {r[0] for r in self.conn.execute(
+                "SELECT number FROM entries WHERE term_start=? AND body_code=? AND kind_code=?",
+                (self.term_start, body_code, kind_code))}
+            row = self.conn.execute("SELECT next_number FROM starts WHERE term_start=? AND body_code=? "
+                                    "AND kind_code=?", (self.term_start, body_code, kind_code)).fetchone()
+            first = max(row[0] if row else 1, self.profile_starts.get((body_code, kind_code), 1))
+            holes = [n for n in range(first, max(used) + 1) if n not in used]
+            if holes:
+                missing[f"{kind_code}/{body_code}"] = holes
+        return missing
 
     def link_archive(self, entry_id: int, status: str, archive_path: str) -> None:
         """The signed PDF of an entry reached the archive."""

@@ -191,9 +191,20 @@ def _text_of(root: Path, relative_pdf: str) -> tuple[str, str]:
     return prepared(read_sidecar(ArchiveStore(root), relative_pdf).get("text", ""))
 
 
+def _terms(parsed: ParsedText) -> tuple[tuple[str, ...], ...]:
+    return (tuple(parsed.words), tuple(parsed.symbols), *map(tuple, parsed.phrases))
+
+
+@lru_cache(maxsize=8192)
+def _snippet_of(root: Path, relative_pdf: str, terms: tuple[tuple[str, ...], ...]) -> str:
+    """A document's snippet for a query's terms: both never change, and a service is asked the same
+    query by one user page after page, and by colleagues, so it is cut once."""
+    words, symbols, *phrases = terms
+    return snippet(_text_of(root, relative_pdf), ParsedText([list(p) for p in phrases], list(words), list(symbols)))
+
+
 def _hit(fields: dict[str, Any], score: float, store: ArchiveStore, parsed: ParsedText,
          gazetteer: Gazetteer) -> dict[str, Any]:
-    text = _text_of(store.root, fields["path"]) if fields.get("path") and not parsed.empty else ("", "")
     return {
         "id": fields["id"], "symbol": fields.get("symbol", ""), "kind": fields.get("kind", ""),
         "date": fields.get("date", ""), "subject": fields.get("subject", ""),
@@ -204,7 +215,8 @@ def _hit(fields: dict[str, Any], score: float, store: ArchiveStore, parsed: Pars
         "topics": _split(fields.get("topics")),
         "signature": fields.get("signature", ""),
         "secrecy": mark_name(int(fields.get("secrecy") or 0)),
-        "score": round(score, 3), "snippet": snippet(text, parsed) if not parsed.empty else "",
+        "score": round(score, 3), "snippet": _snippet_of(store.root, fields.get("path", ""), _terms(parsed))
+        if not parsed.empty and fields.get("path") else "",
         "path": fields.get("path", ""),
     }
 

@@ -11,17 +11,17 @@ from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 from pyhanko.pdf_utils.generic import NameObject, StreamObject, TextStringObject
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign import signers
+from pyhanko.sign import signers, timestamps
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 
 @dataclass
 class Identity:
-    key: ec.EllipticCurvePrivateKey
+    key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
     cert: x509.Certificate
     crl_url: str = ""  # a CA's: where its certificates say its revocation list is published
 
@@ -95,13 +95,35 @@ def _asn1(identity: Identity) -> tuple[asn1_x509.Certificate, asn1_keys.PrivateK
     return asn1_x509.Certificate.load(identity.der), asn1_keys.PrivateKeyInfo.load(key_der)
 
 
-def sign_pdf(data: bytes, signer: Identity, ca: Identity, field: str = "Signature1") -> bytes:
-    """One more signature, in ``field``: sign again with another field for a second signature."""
+def make_tsa(ca: Identity, common_name: str = "Máy chủ cấp dấu thời gian thử nghiệm") -> Identity:
+    """A time-stamping authority's certificate issued by ``ca`` (extended key usage: time stamping only;
+    RSA, the only key pyHanko's offline time stamper signs with)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(_name(common_name)).issuer_name(ca.cert.subject)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=365))
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+            .sign(ca.key, hashes.SHA256()))
+    return Identity(key, cert)
+
+
+def sign_pdf(data: bytes, signer: Identity, ca: Identity, field: str = "Signature1", *,
+             tsa: Identity | None = None, stamped_at: dt.datetime | None = None) -> bytes:
+    """One more signature, in ``field``: sign again with another field for a second signature.
+    With ``tsa``, the signature carries a timestamp token from it (made offline, at ``stamped_at``)."""
     cert, key = _asn1(signer)
     root = asn1_x509.Certificate.load(ca.der)
     simple = signers.SimpleSigner(cert, key, SimpleCertificateStore.from_certs([cert, root]))
+    timestamper = None
+    if tsa is not None:
+        tsa_cert, tsa_key = _asn1(tsa)
+        timestamper = timestamps.DummyTimeStamper(tsa_cert, tsa_key, SimpleCertificateStore.from_certs([root]),
+                                                  fixed_dt=stamped_at)
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
-    out = signers.sign_pdf(writer, signers.PdfSignatureMetadata(field_name=field), signer=simple)
+    out = signers.sign_pdf(writer, signers.PdfSignatureMetadata(field_name=field), signer=simple,
+                           timestamper=timestamper)
     return out.getvalue()
 
 

@@ -74,3 +74,20 @@ def test_the_audit_log_says_who_did_what(workspace):
     assert [(e["action"], e["target"]) for e in json.loads(shown.output)] == [("user-disable", "lan"),
                                                                               ("user-add", "lan")]
     assert "khóa người dùng" in text.output and "thêm người dùng" in text.output
+
+
+def test_a_user_is_edited_from_the_console_and_their_sessions_end(run, workspace):
+    added = CliRunner().invoke(cli, ["user", "add", "lan", "--role", "chuyen-vien", "--team", "3",
+                                     "--password-stdin", "--home", str(workspace.root)], input="mat-khau-dai-1\n")
+    assert added.exit_code == 0, added.output
+    with UserBook(workspace.register_path) as users:
+        key = users.open_session(users.require("lan"))
+    result = run("user", "edit", "lan", "--role", "lanh-dao", "--clearance", "MẬT", "--team", "0")
+    assert result.exit_code == 0, result.output
+    assert "Lãnh đạo" in result.output and "MẬT" in result.output
+    with UserBook(workspace.register_path) as users:
+        lan = users.get("lan")
+        assert (lan.role, lan.clearance, lan.team, lan.active) == ("lanh-dao", 1, None, True)
+        assert users.session(key) is None
+    bad = run("user", "edit", "khong-co", "--role", "van-thu")
+    assert bad.exit_code == 2 and "không có người dùng «khong-co»" in bad.output

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from pdf_factory import Identity, change_page, make_crl, make_identity, sign_pdf
+from pdf_factory import Identity, change_page, make_crl, make_identity, make_tsa, sign_pdf
 
 from vanthu.cli import cli
 
@@ -231,3 +231,17 @@ def test_the_log_follows_the_workspace_opened_last_even_when_an_earlier_one_is_g
     logging.getLogger("vanthu.signatures").warning("chữ ký thứ hai không kiểm tra được")
     assert "chữ ký thứ hai không kiểm tra được" in (second / "vanthu.log").read_text(encoding="utf-8")
     assert not first.exists()
+
+
+def test_a_timestamp_token_gives_the_signature_its_time_and_is_shown(trusted, issued, pki):
+    stamped = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(minutes=10)
+    data = sign_pdf(issued.pdfs["cv1"], pki.person, pki.ca, "ChuKyCaNhan", tsa=make_tsa(pki.ca), stamped_at=stamped)
+    data = sign_pdf(data, pki.body, pki.ca, "ChuKyCoQuan")
+    row, result = ingest_one(trusted, "cv1.pdf", data)
+    assert result.exit_code == 0, result.output
+    first, second = row["signatures"]
+    assert first["state"] == "valid" and row["signature"] == "valid", first
+    assert dt.datetime.fromisoformat(first["timestamp_at"]) == stamped
+    assert second["timestamp_at"] == ""  # the body's signature carries no token: only its own time
+    shown = vanthu(trusted, "show", "01-CV/TU").output
+    assert f"(dấu thời gian: {stamped.astimezone():%H:%M:%S %d/%m/%Y})" in shown

@@ -116,3 +116,18 @@ def test_the_leader_registers_show_only_what_their_clearance_allows(office_ws):
         assert log_in(c, "ld2", "mat-khau-khac-1")
         assert SECRET_SUBJECT not in c.get("/so-dang-ky").text
         assert all(row["secrecy"] == "" for row in c.get("/api/register").json())
+
+
+def test_searches_in_the_search_processes_keep_the_secret_from_a_viewer_without_clearance(office_ws):
+    """The service's own set-up (``vanthu serve`` searches in worker processes): the viewer travels
+    with each search, so the worker filters exactly as the in-process search does."""
+    with client(office_ws, "cv", search_processes=1) as (c, _):
+        staff = c.get("/api/search", params={"q": "diễn tập Phú Quý"}).json()
+        everything = c.get("/api/search", params={"facets": "1"}).json()
+        page = c.get("/", params={"q": "Phú Quý"}).text
+    with client(office_ws, "vt", search_processes=1) as (c, _):
+        clerk = c.get("/api/search", params={"q": "diễn tập Phú Quý"}).json()
+    assert staff == {"total": 0, "hits": []}
+    assert everything["total"] == 2 and SECRET_SUBJECT not in str(everything)
+    assert SECRET_SUBJECT not in page
+    assert [hit["symbol"] for hit in clerk["hits"]] == ["02-CV/TU"] and clerk["hits"][0]["secrecy"] == "MẬT"

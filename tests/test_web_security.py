@@ -18,6 +18,7 @@ POSTS = [
     ("vt", "/bao-cao-tuan/tong-hop", {}),
     ("vt", "/nhiem-vu/1", {"action": "done"}),
     ("qt", "/quan-tri/khoa", {"login": "cv"}),
+    ("qt", "/quan-tri/sua", {"login": "cv", "role": "lanh-dao"}),
     ("qt", "/quan-tri/them", {"login": "moi", "role": "van-thu", "password": "mat-khau-dai-1"}),
     ("cv", "/dang-xuat", {}),
 ]
@@ -36,7 +37,7 @@ def test_a_state_change_without_the_csrf_token_is_refused_and_changes_nothing(of
     assert still_in.status_code == 200
     assert office.register_entries(office_ws, CONSOLE, kind="CV")[0]["status"] != "void"
     with office_ws.users() as users:
-        assert users.get("cv").active and users.get("moi") is None
+        assert users.get("cv").active and users.get("cv").role == "chuyen-vien" and users.get("moi") is None
 
 
 def test_a_json_state_change_with_a_cookie_needs_the_csrf_header(office_ws):

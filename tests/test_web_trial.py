@@ -49,6 +49,25 @@ def test_an_administrator_grants_no_more_than_their_own_clearance_and_sees_no_se
     assert "xem văn bản mật" in page and "02-CV/TU" not in page and "(văn bản mật)" in page
 
 
+def test_an_administrator_changes_a_role_the_user_logs_in_again_under_it(office_ws):
+    with client(office_ws, "cv") as (staff, _):
+        assert staff.get("/bao-cao-tuan").status_code == 200
+        with client(office_ws, "qt") as (c, csrf):
+            changed = c.post("/quan-tri/sua", data={"csrf": csrf, "login": "cv", "role": "lanh-dao", "team": ""})
+            too_high = c.post("/quan-tri/sua", data={"csrf": csrf, "login": "cv", "role": "lanh-dao",
+                                                     "clearance": "MẬT"})
+            own = c.post("/quan-tri/sua", data={"csrf": csrf, "login": "qt", "role": "chuyen-vien"})
+        after = staff.get("/api/register")
+    assert changed.status_code == 200 and "Đã thực hiện" in changed.text
+    assert too_high.status_code == 422 and own.status_code == 422
+    assert after.status_code == 401  # the old session ended with the change
+    with office_ws.users() as users:
+        cv, qt = users.get("cv"), users.get("qt")
+    assert (cv.role, cv.team, cv.clearance) == ("lanh-dao", None, 0) and qt.role == "quan-tri"
+    with client(office_ws, "cv") as (c, _):
+        assert c.get("/api/digest").status_code == 200  # a leader's right, which staff did not have
+
+
 def test_odd_names_and_weeks_get_answers_not_errors(office_ws, issued):
     with client(office_ws, "vt") as (c, csrf):
         long_name = c.post("/api/archive", headers={"X-CSRF-Token": csrf},

@@ -90,8 +90,8 @@ def test_numbers_issued_through_the_api_and_the_cli_at_once_never_collide(office
     with client(office_ws) as (c, _):
         thread = threading.Thread(target=by_cli)
         thread.start()
-        answers = [c.post("/api/documents?kind=cong-van", headers={"Authorization": f"Bearer {key}"}, json=DRAFT)
-                   for _ in range(3)]
+        answers = [c.post("/api/documents?kind=cong-van&again=true", headers={"Authorization": f"Bearer {key}"},
+                          json=DRAFT) for _ in range(3)]
         thread.join()
     assert [a.status_code for a in answers] == [201] * 3
     numbers = [s for s in _numbers(office_ws) if s.endswith("-CV/TU")]
@@ -189,3 +189,22 @@ def test_a_broken_index_is_said_on_the_page_which_retries_and_uploads_are_not_lo
     assert result.exit_code == 0
     with client(office_ws, "vt") as (c, _):
         assert c.get("/api/search?q=ra+soat").json()["total"] == 3
+
+
+def test_issuing_the_same_document_twice_needs_a_confirmation_and_spends_no_number_until_then(office_ws):
+    with office_ws.users() as users:
+        _id, key = users.create_token("vt")
+    api = {"Authorization": f"Bearer {key}"}
+    with client(office_ws, "vt") as (c, csrf):
+        first = c.post("/soan/cong-van", data={**DRAFT, "csrf": csrf, "action": "issue"})
+        twice = c.post("/soan/cong-van", data={**DRAFT, "csrf": csrf, "action": "issue"})  # a second click
+        after_refusal = _numbers(office_ws)
+        confirmed = c.post("/soan/cong-van", data={**DRAFT, "csrf": csrf, "action": "issue", "again": "1"})
+        by_api = c.post("/api/documents?kind=cong-van", headers=api, json=DRAFT)
+    assert first.status_code == 200 and "03-CV/TU" in first.text
+    assert twice.status_code == 409 and "đã cấp số 03-CV/TU" in twice.text and "Cấp thêm số mới" in twice.text
+    assert "--again" not in twice.text
+    assert [s for s in after_refusal if s.endswith("-CV/TU")] == ["01-CV/TU", "02-CV/TU", "03-CV/TU"]
+    assert confirmed.status_code == 200 and "04-CV/TU" in confirmed.text
+    assert by_api.status_code == 422 and by_api.json()["errors"][0]["field"] == "subject"
+    assert "05-CV/TU" not in _numbers(office_ws)

@@ -30,9 +30,11 @@ def log_in(client: TestClient, login: str, password: str = PASSWORD) -> str:
 
 
 @contextmanager
-def client(workspace: Workspace, login: str | None = None) -> Iterator[tuple[TestClient, str]]:
+def client(workspace: Workspace, login: str | None = None, *,
+           search_processes: int = 0) -> Iterator[tuple[TestClient, str]]:
     """A client (logged in as ``login`` if given) and its CSRF token."""
-    with TestClient(create_app(workspace), raise_server_exceptions=False, follow_redirects=True) as c:
+    app = create_app(workspace, search_processes=search_processes)
+    with TestClient(app, raise_server_exceptions=False, follow_redirects=True) as c:
         token = log_in(c, login) if login else ""
         if login:
             assert token, f"{login} could not log in"

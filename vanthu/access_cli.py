@@ -28,7 +28,7 @@ def password_option(command):
 
 @click.group(cls=VanthuGroup)
 def user() -> None:
-    """Người dùng dịch vụ web: thêm, liệt kê, khóa, đổi mật khẩu."""
+    """Người dùng dịch vụ web: thêm, liệt kê, sửa, khóa, đổi mật khẩu."""
 
 
 @user.command("add")
@@ -72,6 +72,29 @@ def user_list(as_json: bool, home: Path | None) -> None:
         click.echo(f"{item.login:<16} {role_name(item.role):<12} độ mật: {level}{team}  {item.name}{state}")
     if not found:
         click.echo("Chưa có người dùng nào; thêm bằng: vanthu user add TÊN --role van-thu")
+
+
+@user.command("edit")
+@click.argument("login", metavar="TÊN_ĐĂNG_NHẬP")
+@click.option("--role", type=click.Choice(list(ROLES)), help="Vai trò mới.")
+@click.option("--name", help="Họ tên mới.")
+@click.option("--team", type=int, help="Tổ theo dõi địa bàn mới (0: không thuộc tổ nào).")
+@click.option("--clearance", metavar="ĐỘ_MẬT", help=f"Độ mật được xem mới: {', '.join(SECRECY)}, hoặc «không».")
+@home_option
+def user_edit(login: str, role: str | None, name: str | None, team: int | None, clearance: str | None,
+              home: Path | None) -> None:
+    """Đổi vai trò, họ tên, tổ hoặc độ mật được xem; các phiên đang mở của người dùng kết thúc."""
+    workspace = Workspace.locate(home)
+    if team:
+        workspace.gazetteer.team_localities(team)
+    with workspace.users() as users, workspace.audit() as audit:
+        now = users.require(login)
+        level = now.clearance if clearance is None else parse_clearance("" if clearance == "không" else clearance)
+        changed = users.change(login, role=role or now.role, name=now.name if name is None else name,
+                               team=now.team if team is None else (team or None), clearance=level)
+        audit.record("console", "user-edit", login, f"{changed.role}, độ mật: {mark_name(level) or 'không'}")
+    click.echo(f"Đã sửa người dùng {login}: {role_name(changed.role)}, độ mật: {mark_name(level) or 'không'}"
+               + (f", Tổ {changed.team}" if changed.team else ""))
 
 
 @user.command("disable")

@@ -56,7 +56,7 @@ LAZY_COMMANDS = {
     "tasks": ("vanthu.digest_cli:tasks",
              'Nhiệm vụ có thời hạn trong các thông báo kết luận, chỉ thị đã lưu trữ.'),
     "user": ("vanthu.access_cli:user",
-            'Người dùng dịch vụ web: thêm, liệt kê, khóa, đổi mật khẩu.'),
+            'Người dùng dịch vụ web: thêm, liệt kê, sửa, khóa, đổi mật khẩu.'),
     "token": ("vanthu.access_cli:token",
              'Mã truy cập API cho các hệ thống khác (ví dụ hệ thống điều hành tác nghiệp).'),
     "audit": ("vanthu.access_cli:audit",
@@ -150,6 +150,8 @@ def _entry_line(entry: Entry) -> str:
     status = STATUS_NAMES.get(entry.status, entry.status)
     if entry.status == "void":
         status += f" ({entry.void_reason})"
+    if entry.rebuilt_from:
+        status += " (dựng lại)"
     return f"{entry.symbol:<14} {day}  {status:<12} {entry.subject}"
 
 
@@ -200,6 +202,50 @@ def register_start(kind: str, next_number: int, body: str | None, home: Path | N
         book.set_start(issuer.code, code, next_number)
     symbol = format_symbol(next_number, code, issuer.code)
     click.echo(f"Số tiếp theo của {document_kind.name} ({issuer.code}): {symbol}")
+
+
+@register.command("rebuild")
+@json_option
+@home_option
+@click.pass_context
+def register_rebuild(ctx: click.Context, as_json: bool, home: Path | None) -> None:
+    """Dựng lại sổ đăng ký bị mất hoặc bị hỏng từ kho lưu trữ và các tệp DOCX trong out/ (khi không có
+    bản sao lưu mới hơn); các mục dựng lại được đánh dấu."""
+    workspace = Workspace.locate(home)
+    rebuilt = office.rebuild_register(workspace)
+    if as_json:
+        print_json(rebuilt.as_dict())
+    else:
+        _print_rebuilt(rebuilt)
+    if rebuilt.damaged_kept_as:  # the catalog, tasks and index lived in the damaged file too
+        from vanthu.search_cli import index_rebuild
+
+        ctx.invoke(index_rebuild, home=home)
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[1, 2, 3, 7, 9, 10] → «1–3, 7, 9–10»: a register's gaps, readable however long."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
+
+
+def _print_rebuilt(rebuilt: office.RegisterRebuilt) -> None:
+    if rebuilt.damaged_kept_as:
+        click.echo(f"Cơ sở dữ liệu bị hỏng được giữ lại ở {rebuilt.damaged_kept_as}; đã tạo cơ sở dữ liệu mới.")
+    for entry in rebuilt.added:
+        click.echo(f"Dựng lại {entry['symbol']:<14} {date.fromisoformat(entry['date']):%d/%m/%Y}  "
+                   f"{entry['subject']}  (từ {entry['rebuilt_from']})")
+    for reason in rebuilt.skipped:
+        click.echo(f"Bỏ qua: {reason}")
+    for series, numbers in rebuilt.gaps.items():
+        click.echo(f"Chưa tìm thấy {series} số: {_ranges(numbers)} (số đã hủy, số của sổ cũ, hoặc tệp đã mất; "
+                   "đối chiếu sổ giấy)")
+    click.echo(f"Đã dựng lại {len(rebuilt.added)} mục của sổ đăng ký; {rebuilt.kept} mục đã có sẵn.")
 
 
 @cli.command()

@@ -370,6 +370,49 @@ def check_databases(workspace: Workspace) -> list[str]:
     return names
 
 
+@dataclass
+class RegisterRebuilt:
+    added: list[dict[str, Any]]
+    kept: int
+    skipped: list[str]
+    gaps: dict[str, list[int]]
+    damaged_kept_as: Path | None = None  # the damaged database, moved aside, never deleted
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"added": self.added, "kept": self.kept, "skipped": self.skipped, "gaps": self.gaps,
+                "damaged_kept_as": str(self.damaged_kept_as) if self.damaged_kept_as else None}
+
+
+def _set_damaged_aside(database: Path) -> Path | None:
+    """A damaged database (and its journal files) renamed aside, so a new one can be made beside it."""
+    from docgen.database import integrity
+
+    if not database.is_file() or integrity(database) == "ok":
+        return None
+    aside = database.with_name(f"{database.name}.hong-{datetime.now():%Y%m%d-%H%M%S}")
+    for suffix in ("-wal", "-shm", "-journal"):
+        companion = database.with_name(database.name + suffix)
+        if companion.exists():
+            companion.rename(aside.with_name(aside.name + suffix))
+    database.rename(aside)
+    return aside
+
+
+def rebuild_register(workspace: Workspace) -> RegisterRebuilt:
+    """The register's entries read back from the archive's sidecars and the DOCX files of ``out/``
+    (a damaged database is first moved aside): each number not in the register is added, marked
+    with where it came from; the numbers still missing are reported."""
+    from archive.register_rebuild import found_entries, ours
+
+    aside = _set_damaged_aside(workspace.register_path)
+    found, unreadable = found_entries(workspace.archive, workspace.out, workspace.root)
+    found, other_terms = ours(found, workspace.profile)
+    with workspace.register() as book:
+        added, kept = book.restore(found)
+        gaps = book.gaps()
+    return RegisterRebuilt([e.as_dict() for e in added], kept, unreadable + other_terms, gaps, aside)
+
+
 def check_archive(workspace: Workspace) -> dict[str, Any]:
     """What ``vanthu check`` reports: files changed, missing, or unknown to the catalog."""
     from archive.store import ArchiveStore

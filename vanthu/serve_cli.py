@@ -39,7 +39,8 @@ def serve(host: str, port: int, no_watch: bool, https_behind_proxy: bool, home: 
 
     workspace = Workspace.locate(home)
     _logging(workspace)
-    app = create_app(workspace, watch=not no_watch, secure_cookies=https_behind_proxy)
+    app = create_app(workspace, watch=not no_watch, secure_cookies=https_behind_proxy,
+                     search_processes=workspace.settings.search_processes)
     click.echo(f"vanthu đang chạy tại http://{host}:{port}/ (không gian làm việc {workspace.root}); "
                "Ctrl-C để dừng.", err=True)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,

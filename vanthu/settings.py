@@ -40,6 +40,8 @@ class Settings:
     upload_limit_mb: float = _setting(
         50.0, "Dung lượng tối đa (MB) của một tệp tải lên dịch vụ web; tệp lớn hơn bị từ chối.")
     upload_max_files: int = _setting(20, "Số tệp tối đa trong một lần tải lên dịch vụ web.")
+    search_processes: int = _setting(
+        2, "Số tiến trình tìm kiếm của dịch vụ web (nên bằng số nhân CPU); 0: tìm ngay trong tiến trình chính.")
     limit_file_seconds: float = _setting(
         60.0, "Thời gian tối đa (giây) đọc một tệp PDF; quá thì tệp bị cách ly, tiến trình đọc được thay.")
     limit_page_seconds: float = _setting(20.0, "Thời gian tối đa (giây) trích chữ một trang PDF.")

@@ -33,9 +33,7 @@ async def health(_request: Request) -> Response:
 
 async def search(ctx: Context) -> Response:
     request = request_from(ctx.request.query_params, facets=ctx.request.query_params.get("facets") == "1")
-    answer = await run_in_threadpool(office.search_archive, ctx.service.workspace, request, ctx.viewer,
-                                     ctx.service.index)
-    return _json(answer)
+    return _json(await ctx.service.search(request, ctx.viewer))
 
 
 async def document(ctx: Context) -> Response:
@@ -79,9 +77,12 @@ async def create_document(ctx: Context) -> Response:
         with workspace.drafts() as book:
             saved = book.save(kind.slug, data, ctx.user.login)
         document = dataclasses.replace(document, source=f"api-{saved.id}")
-    issued, pdf_error = await run_in_threadpool(lambda: office.issue(
-        workspace, [document], draft=draft, want_pdf=params.get("pdf") in ("1", "true"),
-        convert=ctx.service.convert()))
+    try:  # the same kind, trích yếu and day as an issued one: 422 unless ``again=true``
+        issued, pdf_error = await run_in_threadpool(lambda: office.issue(
+            workspace, [document], draft=draft, want_pdf=params.get("pdf") in ("1", "true"),
+            convert=ctx.service.convert(), again=params.get("again") in ("1", "true")))
+    except InvalidInput as exc:
+        return _json(_field_errors(exc), 422)
     ctx.audit("draft" if draft else "issue", f"dự thảo {saved.id}" if saved else issued[0].symbol, document.subject,
               LEVELS.get(document.secrecy, 0))
     body = issued[0].as_json() | ({"draft_id": saved.id} if saved else {})

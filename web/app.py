@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
@@ -37,6 +38,7 @@ from vanthu.workspace import Workspace
 from web import api, pages
 from web.auth import CsrfRefused, Forbidden, Unauthenticated, guarded
 from web.limits import BodyLimit, BodyTooLarge, LimitedMultiPartParser, SecurityHeaders
+from web.searching import SearchProcesses
 from web.views import admin, archive, documents, drafts, login, register, review, search, weekly
 
 HERE = Path(__file__).resolve().parent
@@ -53,6 +55,8 @@ class Service:
     templates: Jinja2Templates = field(init=False)
     index: SearchIndex = field(init=False)
     converter: Any = None  # the warm LibreOffice, once started
+    search_processes: int = 0  # 0: searches run in this process's threads (the tests)
+    _searchers: SearchProcesses | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
     _local: threading.local = field(default_factory=threading.local)
     _watcher: threading.Thread | None = None
@@ -97,8 +101,17 @@ class Service:
             return None
         return lambda paths: [converter.convert(path) for path in paths]
 
+    async def search(self, request: Any, viewer: Any) -> dict[str, Any]:
+        """``office.search_archive`` in the search processes (see ``searching.py``), or in a thread."""
+        if self._searchers is not None:
+            return await self._searchers.search(request, viewer)
+        return await run_in_threadpool(office.search_archive, self.workspace, request, viewer, self.index)
+
     def start(self) -> None:
         self.converter = pages.start_converter(self.workspace)
+        if self.search_processes > 0:
+            self._searchers = SearchProcesses(self.workspace.root, self.search_processes)
+            self._searchers.warm()
         if self.watch:
             self._watcher = threading.Thread(target=self._watch, name="vanthu-watch", daemon=True)
             self._watcher.start()
@@ -119,6 +132,8 @@ class Service:
             self._watcher.join(timeout=120)
         if self.converter is not None:
             self.converter.close()
+        if self._searchers is not None:
+            self._searchers.close()
         self.index.close()
 
 
@@ -200,8 +215,9 @@ async def _on_error(request: Request, exc: Exception) -> Response:
     return pages.render_error(service, request, status, title, message, headers)
 
 
-def create_app(workspace: Workspace, *, watch: bool = False, secure_cookies: bool = False) -> Starlette:
-    service = Service(workspace, secure_cookies=secure_cookies, watch=watch)
+def create_app(workspace: Workspace, *, watch: bool = False, secure_cookies: bool = False,
+               search_processes: int = 0) -> Starlette:
+    service = Service(workspace, secure_cookies=secure_cookies, watch=watch, search_processes=search_processes)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:

@@ -68,7 +68,7 @@ def day(value: Any) -> str:
         return str(value)
     if len(str(value)) <= 10:
         return moment.strftime("%d/%m/%Y")
-    return moment.strftime("%d/%m/%Y %H:%M")
+    return (moment.astimezone() if moment.tzinfo else moment).strftime("%d/%m/%Y %H:%M")
 
 
 def make_templates(folder: Path) -> Jinja2Templates:

@@ -28,6 +28,20 @@ def _within_own_clearance(ctx: Context, clearance: int) -> None:
                            "chính bạn; việc này làm tại máy chủ bằng lệnh vanthu", field="Độ mật được xem")
 
 
+def _change(ctx: Context, users, field: dict[str, str]) -> None:
+    """A user's role, team and clearance set from the form; not one's own (an administrator who
+    took away their own right could not give it back), and never above one's own clearance."""
+    if field["login"] == ctx.user.login:
+        raise InvalidInput("không tự sửa vai trò, độ mật của chính mình; nhờ một quản trị viên khác",
+                           field="Tên đăng nhập")
+    clearance = parse_clearance(field["clearance"])
+    _within_own_clearance(ctx, max(clearance, users.require(field["login"]).clearance))
+    team = int(field["team"]) if field["team"].isdigit() else None
+    changed = users.change(field["login"], role=field["role"], name=field["name"] or users.require(
+        field["login"]).name, team=team, clearance=clearance)
+    ctx.audit("user-edit", changed.login, f"{changed.role}, độ mật: {field['clearance'] or 'không'}")
+
+
 async def admin_action(ctx: Context) -> Response:
     action = ctx.request.path_params["action"]
     form = await ctx.service.read_form(ctx.request)
@@ -42,6 +56,8 @@ async def admin_action(ctx: Context) -> Response:
                 users.add(field["login"], role=field["role"], password=str(form.get("password", "")),
                           name=field["name"], team=team, clearance=clearance)
                 ctx.audit("user-add", field["login"], field["role"])
+            elif action == "sua":
+                _change(ctx, users, field)
             elif action == "khoa":
                 users.disable(field["login"])
                 ctx.audit("user-disable", field["login"])

@@ -11,6 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from access import roles
 from docgen.documents import URGENCY
 from docgen.errors import InvalidInput
+from docgen.issuing import AlreadyIssued
 from docgen.secrecy import LEVELS, SECRECY
 from vanthu import office
 from web.auth import Context, Forbidden
@@ -82,7 +83,12 @@ async def draft_form(ctx: Context) -> Response:
         field = (exc.field or "").split("[")[0].split(".")[0]
         return _form_page(ctx, kind, data, 422, errors={field or "_": exc.reason}, draft_id=draft_id)
     if action == "issue":
-        return await _issue(ctx, kind, document, draft_id)
+        try:
+            return await _issue(ctx, kind, document, draft_id, again=form.get("again") == "1")
+        except AlreadyIssued as exc:  # a second click, or the same text again: no number until confirmed
+            said = exc.reason.split("; muốn cấp thêm")[0]  # the console's «--again» is a checkbox here
+            return _form_page(ctx, kind, data, 409, draft_id=draft_id, repeat=True, errors={
+                "subject": f"{said}; nếu đây là một văn bản khác, đánh dấu «Cấp thêm số mới» rồi bấm lại"})
     pdf = await run_in_threadpool(office.preview_pdf, ctx.service.workspace, document, ctx.service.convert())
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": "inline; filename*=UTF-8''du-thao.pdf"})
@@ -97,15 +103,19 @@ async def _save(ctx: Context, kind: str, data: dict[str, Any], draft_id: int | N
     return RedirectResponse(f"/soan/{kind}?draft={saved.id}&saved=1", status_code=303)
 
 
-async def _issue(ctx: Context, kind: str, document, draft_id: int | None) -> Response:
+async def _issue(ctx: Context, kind: str, document, draft_id: int | None, *, again: bool) -> Response:
+    """Number and issue; a draft issued before, or a document of the same kind, trích yếu and day as
+    one in the register, is refused (``AlreadyIssued``) unless the clerk ticked «Cấp thêm số mới»."""
     if not ctx.may(roles.ISSUE):
         raise Forbidden("Chỉ văn thư được cấp số và phát hành.")
     if draft_id is not None:
         with ctx.service.workspace.drafts() as book:
-            book.get(draft_id, ctx.viewer)
+            found = book.get(draft_id, ctx.viewer)
+        if found.symbol and not again:
+            raise AlreadyIssued(f"dự thảo {draft_id} đã được cấp số {found.symbol}", field="subject")
     issued, pdf_error = await run_in_threadpool(
         lambda: office.issue(ctx.service.workspace, [document], draft=False, want_pdf=True,
-                             convert=ctx.service.convert()))
+                             convert=ctx.service.convert(), again=again))
     [item] = issued
     if draft_id is not None:
         with ctx.service.workspace.drafts() as book:

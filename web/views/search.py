@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
 from starlette.responses import RedirectResponse, Response
 
@@ -12,7 +11,6 @@ from access import roles
 from docgen.dates import parse_date
 from docgen.errors import InvalidInput
 from indexer.search import SearchRequest
-from vanthu import office
 from web.auth import Context
 from web.pages import message, query_with, render
 
@@ -62,8 +60,7 @@ async def search_page(ctx: Context) -> Response:
     error, status = "", 200
     try:
         request = request_from(params, facets=True)
-        answer = await run_in_threadpool(office.search_archive, ctx.service.workspace, request, ctx.viewer,
-                                         ctx.service.index)
+        answer = await ctx.service.search(request, ctx.viewer)
     except InvalidInput as exc:
         request, error, status = SearchRequest(), message(exc), 422
     workspace = ctx.service.workspace
