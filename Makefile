@@ -7,7 +7,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := libreoffice-writer-nogui fonts-liberation2 poppler-utils python3-uno chromium
+APT_PACKAGES := libreoffice-writer-nogui fonts-liberation2 poppler-utils python3-uno chromium \
+	ocrmypdf tesseract-ocr-vie
 # unoserver keeps LibreOffice warm for the web service; it imports uno, which only Debian's python3 has
 SYSTEM_PYTHON := /usr/bin/python3
 UNO_VENV := .venv-uno
@@ -99,6 +100,7 @@ bench: system venv
 	$(BIN)/python bench/bench_archive.py
 	$(BIN)/python bench/bench_search.py 10000
 	$(BIN)/python bench/bench_web.py 10000 20 30
+	$(BIN)/python bench/bench_ocr.py 3
 
 templates: venv
 	$(BIN)/python -m docgen.blueprints

@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from archive.metadata import state_symbol_key
 from docgen.database import Database, connect
 from docgen.register import parse_symbol
 from docgen.secrecy import Viewer
@@ -94,6 +95,13 @@ class Catalog(Database):
         self.conn.execute("UPDATE documents SET record=?, updated_at=? WHERE sha256=?",
                           (json.dumps(summary, ensure_ascii=False), _now(), sha256))
 
+    def correct(self, sha256: str, record: dict[str, Any]) -> None:
+        """A record a clerk corrected (archive/corrections.py): its symbol column follows, and the
+        index takes it again."""
+        summary = {k: v for k, v in record.items() if k != "text"}
+        self.conn.execute("UPDATE documents SET record=?, symbol=?, indexed=0, updated_at=? WHERE sha256=?",
+                          (json.dumps(summary, ensure_ascii=False), record.get("symbol", ""), _now(), sha256))
+
     def done(self, sha256: str) -> None:
         self.conn.execute("UPDATE documents SET state='done', updated_at=? WHERE sha256=?",
                           (_now(), sha256))
@@ -142,6 +150,11 @@ class Catalog(Database):
 
     def _find(self, key: str) -> list[CatalogRow]:
         parsed = parse_symbol(key)
+        state = state_symbol_key(key)
+        if state:
+            rows = self.conn.execute(f"SELECT {self._COLUMNS} FROM documents WHERE state != 'pending' "
+                                     "AND symbol LIKE ?", (f"{state.split('/')[0]}/%",))
+            return [r for r in map(self._row, rows) if r and state_symbol_key(r.symbol) == state]
         if parsed is None:
             rows = self.conn.execute(f"SELECT {self._COLUMNS} FROM documents WHERE state != 'pending' "
                                      "AND id LIKE ?", (f"{key.strip().lower()}%",))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -32,6 +32,12 @@ class Limits:
     pages: int = 3000
     depth: int = 100
     file_mb: int = 150
+    # How scans are read (in the same worker, so here): OCR on or off, its time per page, and the
+    # confidences under which what it reads is only a proposal (archive/proposals.py).
+    ocr: bool = True
+    ocr_page_seconds: float = 120.0
+    ocr_confidence: float = 85.0
+    ocr_handwriting_confidence: float = 98.0
 
     def too_slow(self) -> str:
         return f"vượt giới hạn thời gian xử lý {number(self.file_seconds)} giây"
@@ -44,6 +50,9 @@ class Limits:
 
     def stream_too_large(self) -> str:
         return f"vượt giới hạn dung lượng giải nén của một luồng dữ liệu {self.stream_mb} MB"
+
+    def too_slow_ocr(self, page: int) -> str:
+        return f"trang {page}: vượt giới hạn thời gian nhận dạng chữ một trang {number(self.ocr_page_seconds)} giây"
 
     def too_many_pages(self, pages: int) -> str:
         return f"vượt giới hạn số trang {self.pages} trang (tệp có {pages} trang)"
@@ -78,6 +87,21 @@ def install(limits: Limits) -> None:
 
 def current() -> Limits:
     return _current
+
+
+_more_time: Callable[[float], None] | None = None
+
+
+def on_more_time(callback: Callable[[float], None] | None) -> None:
+    """How this (worker) process asks its pool for more time (set by ``archive/worker.py``)."""
+    global _more_time
+    _more_time = callback
+
+
+def ask_more_time(seconds: float) -> None:
+    """Push the file's deadline ``seconds`` further: OCR is known to be slow, and is bounded per page."""
+    if _more_time is not None:
+        _more_time(seconds)
 
 
 def _alarm(page: int):

@@ -16,8 +16,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from docgen.kinds import KINDS, Kind, find_kind
-from docgen.text import canonical, is_upper_words
+from docgen.kinds import KINDS, STATE_KINDS, Kind, find_kind, find_state_kind
+from docgen.text import canonical, fold, is_upper_words
 
 PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
 _LETTER = r"A-Za-zÀ-ỹĐđ"
@@ -36,7 +36,21 @@ CITATION = re.compile(
     re.IGNORECASE,
 )
 _MARKS = {"MẬT", "TỐI MẬT", "TUYỆT MẬT", "KHẨN", "THƯỢNG KHẨN", "HỎA TỐC"}
+_FOLDED_MARKS = {fold(mark): mark for mark in _MARKS}
 _TITLES = {k.title: k for k in KINDS}
+# Titles as OCR reads them too (``QUYÉT ĐỊNH``): compared folded; the Party's kind wins a shared title.
+_FOLDED_TITLES = {fold(k.title): k for k in STATE_KINDS} | {fold(k.title): k for k in KINDS}
+# The state's symbol: ``Số: 970/QĐ-TTg``, ``Số: 30/2020/NĐ-CP``, a Công văn's ``Số: 9734/BTC-TCDT``.
+_CODE = r"[A-ZĐ][A-Za-zĐđ]{0,6}"
+STATE_SYMBOL = re.compile(
+    rf"(\d{{1,5}})\s*/\s*(?:(\d{{4}})\s*/\s*)?({_CODE})\s*-\s*({_CODE}\d?(?:\s*-\s*{_CODE}\d?)?)(?![{_LETTER}])"
+)
+STATE_NUMBER_LINE = re.compile(rf"(?<!\w)S[ốôóo]\s*:\s*{STATE_SYMBOL.pattern}")
+_MOTTO = (re.compile(r"c[o0]ng\s*h[o0]a\s+x[a]\s+h[o0]i\s+chu\s+ngh[i1]a\s+v[i1]et\s+nam"),
+          re.compile(r"d[o0]c\s*l[a]p\s*[-–—]\s*t[u]\s*d[o0]\s*[-–—]\s*h[a]nh\s*ph[u]c"))
+_STAMP_HEAD = ("den", "cong van den", "van ban den")
+_STAMP_LINES = ("so", "ngay", "gio", "chuyen", "luu ho so", "ky hieu")
+_OCR_NOISE = "“”\"'‘’|«»`~_"
 _SENTENCE_END = (".", ":", ";")
 _BODY_START = ("- ", "Căn cứ", "Kính gửi", "Nơi nhận", "Điều ", "Ngày ", "Hôm nay", "Thực hiện", "Xét ",
                "Sau khi", "Qua ", "Theo ", "Để ")
@@ -60,6 +74,9 @@ class Metadata:
     to: list[str] = field(default_factory=list)
     recipients: list[str] = field(default_factory=list)
     cites: list[dict[str, str]] = field(default_factory=list)
+    layout: str = "party"  # or "state": Nghị định 30/2020/NĐ-CP, Phụ lục I
+    received: list[str] = field(default_factory=list)  # the receiver's ĐẾN stamp: not the document's
+    guessed: list[str] = field(default_factory=list)  # fields whose digits OCR misread and we guessed
     missing: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -74,6 +91,74 @@ def _without_party(line: str) -> str:
     return line.replace(PARTY, "").strip()
 
 
+def fold_keep(text: str) -> str:
+    """Folded character by character: positions in the result are positions in ``text``."""
+    return "".join(fold(ch)[:1] or ch for ch in text)
+
+
+def _without_motto(line: str) -> str:
+    """The line without the national motto (``CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM``, ``Độc lập - …``),
+    however OCR slipped its diacritics: it stands beside the issuer, never in it."""
+    for motto in _MOTTO:
+        match = motto.search(fold_keep(line))
+        if match:
+            line = (line[:match.start()] + " " + line[match.end():]).strip(" -–—")
+    return line
+
+
+def _stamp_line(line: str) -> bool:
+    low = fold(line).strip(" .:")
+    return any(low == word or low.startswith(word + ":") or low.startswith(word + " ")
+               for word in _STAMP_LINES) or bool(re.fullmatch(r"[\d/.\s]+", low))
+
+
+def _document_lines(lines: list[str], meta: Metadata) -> list[str]:
+    """The lines that are the document's: the motto and the receiver's ``ĐẾN`` stamp taken out
+    (its number and date are the receiver's), the stamp kept in ``received``."""
+    kept, stamp = [], 0
+    for line in lines:
+        if fold(line).strip(" .:") in _STAMP_HEAD:
+            stamp = 5
+            meta.received.append(line)
+            continue
+        if stamp and _stamp_line(line):
+            stamp -= 1
+            meta.received.append(line)
+            continue
+        stamp = 0
+        line = _without_motto(line)
+        if line:
+            kept.append(line)
+    return kept
+
+
+_TYPED_STATE = re.compile(r"^(?:số\s*:?\s*)?0*(\d{1,5})\s*/\s*(?:(\d{4})\s*/\s*)?([^\W\d_]+)\s*-\s*(\S+)$",
+                          re.IGNORECASE)
+
+
+def state_symbol_key(text: str) -> str | None:
+    """A state symbol however it is typed (``970/QĐ-TTg``, ``970/qd-ttg``) as one key, or None."""
+    match = _TYPED_STATE.match(canonical(text.strip()))
+    if not match:
+        return None
+    year = f"{match[2]}/" if match[2] else ""
+    body = re.sub(r"\s+", "", match[4])
+    return f"{int(match[1])}/{year}{fold(match[3])}-{fold(body)}"
+
+
+def _state_symbol(text: str, meta: Metadata) -> None:
+    """``Số: 970/QĐ-TTg`` kept as printed; a code that is no state kind is a Công văn's body."""
+    match = STATE_NUMBER_LINE.search(text)
+    if not match:
+        return
+    number, year, code, body = match[1], match[2], match[3], re.sub(r"\s+", "", match[4])
+    kind = find_state_kind(code) if code != "CV" else None
+    meta.layout, meta.number = "state", int(number)
+    meta.kind, meta.body_code = (kind.code, body) if kind else ("CV", f"{code}-{body}")
+    middle = f"{year}/" if year else ""
+    meta.symbol = f"{number}/{middle}{code}-{body}"
+
+
 def _symbol(text: str, meta: Metadata) -> None:
     match = NUMBER_LINE.search(text)
     if not match:
@@ -85,15 +170,41 @@ def _symbol(text: str, meta: Metadata) -> None:
     meta.symbol = f"{number:02d}-{meta.kind}/{body}"
 
 
-def _date(text: str, meta: Metadata) -> None:
-    match = PLACE_DATE.search(text)
+FOLDED_DATE = re.compile(
+    rf"((?:{_WORD} ){{0,3}}{_WORD}),\s*ngay\s+(\d{{1,2}})\s+thang\s+(\d{{1,2}})\s+nam\s+(\d{{4}})"
+)
+
+
+# A day OCR read as letters (``2T`` for ``21``, ``l3`` for ``13``): a guess, never more than a proposal.
+LOOSE_DATE = re.compile(
+    rf"((?:{_WORD} ){{0,3}}{_WORD}),\s*ngay\s*(\S{{1,3}}?)\s*thang\s+(\d{{1,2}})\s+nam\s+(\d{{4}})"
+)
+_DIGIT_SLIPS = str.maketrans({"l": "1", "i": "1", "|": "1", "t": "1", "!": "1", "o": "0", "s": "5", "b": "8",
+                              "z": "2", "g": "9", "q": "9"})
+
+
+def _guessed_date(text: str, meta: Metadata) -> None:
+    match = LOOSE_DATE.search(fold_keep(text))
+    day = match[2].translate(_DIGIT_SLIPS) if match else ""
+    if not day.isdigit():
+        return
+    with contextlib.suppress(ValueError):
+        meta.date = date(int(match[4]), int(match[3]), int(day)).isoformat()
+        meta.guessed.append("date")
+
+
+def _date(text: str, meta: Metadata, *, ocr: bool = False) -> None:
+    """``Hà Nội, ngày 13 tháng 9 năm 2024``, matched folded so that OCR's ``nắm`` still counts."""
+    match = FOLDED_DATE.search(fold_keep(text))
     if not match:
+        if ocr:
+            _guessed_date(text, meta)
         return
     try:
         meta.date = date(int(match[4]), int(match[3]), int(match[2])).isoformat()
     except ValueError:
         return
-    words = match[1].split(" ")
+    words = text[match.start(1):match.end(1)].split(" ")
     while words and not _title_case(words[0]):
         words.pop(0)
     meta.place = " ".join(words)
@@ -103,13 +214,13 @@ def _issuer(lines: list[str], meta: Metadata) -> None:
     """The capitals above the ``*`` or the number, the party title taken out."""
     found = []
     for line in lines[:12]:
-        if NUMBER_LINE.match(line) or line == "*" or PLACE_DATE.search(line):
+        if NUMBER_LINE.match(line) or STATE_NUMBER_LINE.match(line) or line == "*" or PLACE_DATE.search(line):
             meta.issuer = " ".join(found)
             return
         rest = _without_party(line).strip(" *")
-        if rest in _TITLES:
+        if rest in _TITLES or fold(rest) in _FOLDED_TITLES:
             return
-        if rest and is_upper_words(rest) and rest not in _MARKS:
+        if rest and is_upper_words(rest) and fold(rest) not in _FOLDED_MARKS:
             found.append(rest)
 
 
@@ -117,6 +228,8 @@ def _title_kind(lines: list[str]) -> tuple[int, Kind | None]:
     for index, line in enumerate(lines[:40]):
         if line in _TITLES:
             return index, _TITLES[line]
+        if fold(line) in _FOLDED_TITLES:
+            return index, _FOLDED_TITLES[fold(line)]
     return -1, None
 
 
@@ -172,7 +285,8 @@ def _listed_after(lines: list[str], label: str, *, same_line: bool) -> list[str]
 def _between_items(line: str) -> bool:
     """A line that may stand inside a list split by a page break: the next page's number, or a
     line of the signature column (``CHÁNH VĂN PHÒNG``) printed beside the list."""
-    return (line.isdigit() and len(line) <= 3) or (bool(line) and _trailing_capitals(line) == line)
+    return ((line.isdigit() and len(line) <= 3) or (bool(line) and _trailing_capitals(line) == line)
+            or bool(AUTHORITY.match(line)))
 
 
 def _strip_item(item: str) -> str:
@@ -246,21 +360,64 @@ def _cites(text: str, meta: Metadata) -> None:
         meta.cites.append(cited)
 
 
-def read_metadata(text: str) -> Metadata:
-    """Every component FORMAT.md names, from a document's text."""
+# Words of the layout itself, whose spelling is fixed: a scan's slip in one (``ĐÂN`` for ``DÂN``,
+# ``nắm 2030``) is put right, as no other word folds the same in that place.
+_FIXED = ("ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN", "THỦ TƯỚNG CHÍNH PHỦ", "CHÍNH PHỦ", "PHÓ THỦ TƯỚNG",
+          "THỦ TƯỚNG", "BỘ TRƯỞNG", "THỨ TRƯỞNG", "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "TỈNH", "QUYẾT ĐỊNH",
+          "Nơi nhận", "Kính gửi")
+_FIXED_RULES = [(re.compile(r"(?<!\w)" + re.escape(fold(phrase)) + r"(?!\w)"), phrase)
+                for phrase in sorted(_FIXED, key=len, reverse=True)]
+_NUMBERED = re.compile(r"(?<!\w)(ngay|thang|nam)(\s+\d)")
+_NUMBER_WORDS = {"ngay": "ngày", "thang": "tháng", "nam": "năm"}
+
+
+def _fixed_words(line: str) -> str:
+    """The layout's fixed words as they are spelt, wherever OCR slipped a diacritic in them."""
+    folded = fold_keep(line)
+    for rule, phrase in _FIXED_RULES:
+        for match in rule.finditer(folded):
+            found = line[match.start():match.end()]
+            if found.isupper() == phrase.isupper():
+                line = line[:match.start()] + phrase + line[match.end():]
+    for match in _NUMBERED.finditer(fold_keep(line)):
+        word = _NUMBER_WORDS[match[1]]
+        if line[match.start():match.end(1)].islower():
+            line = line[:match.start()] + word + line[match.end(1):]
+    return line
+
+
+def _clean(line: str) -> str:
+    """OCR's stray marks at the ends of a line (``“PHÓ THỦ TƯỚNG``), its Ð for Đ, its slips in the
+    layout's fixed words."""
+    line = re.sub(r"^[~–—]\s", "- ", line.replace("Ð", "Đ"))
+    line = re.sub(r"^V\s*[/⁄∕|\\]\s*[vy]?\s", "V/v ", line)  # ``V⁄ kiểm tra``, ``V/ kiểm tra``
+    return _fixed_words(line.strip(_OCR_NOISE + " "))
+
+
+def read_metadata(text: str, *, ocr: bool = False) -> Metadata:
+    """Every component FORMAT.md (the Party's) or Nghị định 30 (the state's) names, from a text."""
     meta = Metadata()
-    flat = canonical(text)
     lines = [line for line in _lines(text) if line]
+    if ocr:
+        lines = [line for line in map(_clean, lines) if line]
+    lines = _document_lines(lines, meta)
+    flat = "\n".join(lines)
     _symbol(flat, meta)
-    _date(flat, meta)
+    if not meta.symbol:
+        _state_symbol(flat, meta)
+    if flat != canonical(text) and any(m.search(fold_keep(canonical(text))) for m in _MOTTO):
+        meta.layout = "state"
+    _date(flat, meta, ocr=ocr)
     _issuer(lines, meta)
     _subject(lines, meta)
     _signer(lines, meta)
-    meta.marks = [line for line in lines[:15] if line in _MARKS]
+    meta.marks = [_FOLDED_MARKS[fold(line)] for line in lines[:20] if fold(line) in _FOLDED_MARKS]
     meta.to = _listed_after(lines, "Kính gửi:", same_line=True)
     meta.recipients = _listed_after(lines, "Nơi nhận:", same_line=False)
     _cites(flat, meta)
-    kind = find_kind(meta.kind) if meta.kind else None
+    kind = None
+    if meta.kind:
+        kind = find_state_kind(meta.kind) if meta.layout == "state" else find_kind(meta.kind)
     meta.kind_name = kind.name if kind else ""
     meta.missing = [name for name in ("symbol", "date", "kind", "subject", "signer", "issuer")
                     if not getattr(meta, name)]

@@ -7,19 +7,18 @@ pipeline quarantines the file with that reason; nothing here deletes anything.
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
 from pypdf.errors import PdfReadError
 
-from archive.limits import LimitExceeded, check_depth, current, page_deadline
-from docgen.text import nfc
+from archive import ocr
+from archive.limits import LimitExceeded, ask_more_time, check_depth, current, page_deadline
+from docgen.text import fold, nfc
 
-# Fewer characters than this over the whole file means a scan with no text layer.
+# Fewer characters than this on a page that draws an image means a scan with no text layer.
 MIN_TEXT_CHARS = 20
 
 
@@ -37,6 +36,10 @@ class PdfContent:
     text: str
     no_text: bool
     ocr: bool = False
+    appearance: list[str] = field(default_factory=list)  # the visible signature's lines, not the document's
+    ocr_lines: list[list[ocr.Word]] = field(default_factory=list)  # what OCR read, word by word
+    ocr_seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
 
 
 def sniff(data: bytes) -> None:
@@ -74,40 +77,86 @@ def open_pdf(data: bytes) -> PdfReader:
     return reader
 
 
-def extract_text(reader: PdfReader) -> str:
+def page_texts(reader: PdfReader) -> list[str]:
     pages = []
     for number, page in enumerate(reader.pages, start=1):
         try:
             with page_deadline(number):
-                pages.append(page.extract_text() or "")
+                pages.append(nfc(page.extract_text() or ""))
         except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise Rejected(f"không trích được chữ từ tệp PDF ({exc})") from exc
-    return nfc("\n".join(pages))
+    return pages
 
 
-def ocr_text(data: bytes) -> str | None:
-    """Text of a scan through ocrmypdf with Tesseract's Vietnamese data, when installed."""
-    if not shutil.which("ocrmypdf"):
-        return None
+def extract_text(reader: PdfReader) -> str:
+    return "\n".join(page_texts(reader))
+
+
+# Lines a signing tool prints on the page (the portal's visible signature), not the document's.
+_APPEARANCE = ("nguoi ky:", "ky boi:", "thoi gian ky:", "ngay ky:", "email:", "co quan:", "to chuc:")
+
+
+def split_appearance(text: str) -> tuple[str, list[str]]:
+    """The page's own text, and the signature appearance's lines taken out of it.
+
+    ``Cơ quan:`` and ``Email:`` count only beside a ``Người ký:``/``Thời gian ký:`` line: on their
+    own they may be the document's.
+    """
+    lines = text.splitlines()
+    folded = [fold(line).strip() for line in lines]
+    if not any(f.startswith(_APPEARANCE[:4]) for f in folded):
+        return text, []
+    keep, taken = [], []
+    for line, low in zip(lines, folded, strict=True):
+        (taken if low.startswith(_APPEARANCE) else keep).append(line)
+    return "\n".join(keep), [line.strip() for line in taken]
+
+
+def _has_image(page: PageObject) -> bool:
+    """Whether a page draws an image of its own (a scan), without decoding it."""
+    try:
+        objects = page.get("/Resources", {}).get_object().get("/XObject", {}).get_object()
+        return any(obj.get_object().get("/Subtype") == "/Image" for obj in objects.values())
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return False
+
+
+def _ocr_pages(data: bytes, numbers: list[int]) -> tuple[dict[int, ocr.OcrPage], list[str]]:
+    """The pages ``numbers`` read by OCR, each within its time; a page that fails is named, not fatal."""
+    limits, read, warnings = current(), {}, []
     with tempfile.TemporaryDirectory(prefix="vanthu-ocr-") as work:
-        source, target = Path(work) / "in.pdf", Path(work) / "out.pdf"
+        source = Path(work) / "in.pdf"
         source.write_bytes(data)
-        done = subprocess.run(["ocrmypdf", "-l", "vie", "--skip-text", "--quiet", str(source),
-                               str(target)], capture_output=True, timeout=600, check=False)
-        if done.returncode != 0 or not target.is_file():
-            return None
-        return extract_text(open_pdf(target.read_bytes()))
+        for number in numbers:
+            ask_more_time(limits.ocr_page_seconds)
+            try:
+                read[number] = ocr.read_page(source, number, limits.ocr_page_seconds)
+            except ocr.OcrFailed as failed:
+                warnings.append(failed.reason if "thời gian" not in failed.reason
+                                else limits.too_slow_ocr(number))
+    return read, warnings
 
 
 def read_pdf(data: bytes) -> PdfContent:
-    """Sniff, open and read a PDF; a scan is kept and flagged ``no_text``."""
+    """Sniff, open and read a PDF; a page that is a scan (no text of its own) is read by OCR."""
     sniff(data)
     check_depth(data)
     reader = open_pdf(data)
-    text = extract_text(reader)
-    if len(text.strip()) >= MIN_TEXT_CHARS:
-        return PdfContent(len(reader.pages), text, no_text=False)
-    recognised = ocr_text(data)
-    if recognised and len(recognised.strip()) >= MIN_TEXT_CHARS:
-        return PdfContent(len(reader.pages), recognised, no_text=False, ocr=True)
-    return PdfContent(len(reader.pages), text, no_text=True)
+    texts, appearance = [], []
+    for text in page_texts(reader):
+        own, taken = split_appearance(text)
+        texts.append(own)
+        appearance += taken
+    scans = [n for n, (text, page) in enumerate(zip(texts, reader.pages, strict=True), start=1)
+             if len(text.strip()) < MIN_TEXT_CHARS and _has_image(page)]
+    content = PdfContent(len(reader.pages), "", no_text=False, appearance=appearance)
+    if scans and current().ocr and ocr.available():
+        read, content.warnings = _ocr_pages(data, scans)
+        for number, page in read.items():
+            texts[number - 1] = page.text
+            content.ocr_lines += page.lines
+        content.ocr_seconds = round(sum(page.seconds for page in read.values()), 2)
+        content.ocr = bool(read)
+    content.text = "\n".join(texts)
+    content.no_text = len(content.text.strip()) < MIN_TEXT_CHARS
+    return content

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from archive.limits import MB, LimitExceeded, Limits, install
+from archive.limits import MB, LimitExceeded, Limits, install, on_more_time
 from archive.reading import Rejected
 
 _CONTEXT = multiprocessing.get_context("forkserver")
@@ -79,6 +79,7 @@ def _answer(limits: Limits, func: Callable[..., Any], args: tuple) -> tuple[str,
 def _serve(conn: Connection, limits: Limits) -> None:
     """The worker's loop: one job at a time; leaves after a broken limit, its state being suspect."""
     _limited(limits)
+    on_more_time(lambda seconds: conn.send(("more_time", seconds)))
     while True:
         try:
             job = conn.recv()
@@ -104,6 +105,9 @@ class _Worker:
 class _Jobs:
     queued: deque[tuple[int, Callable[..., Any], tuple]] = field(default_factory=deque)
     finished: list[tuple[int, Any]] = field(default_factory=list)
+
+
+_MORE_TIME = object()  # a worker asked for more time: its job is still running
 
 
 class LimitedPool:
@@ -168,6 +172,9 @@ class LimitedPool:
             self._retire(worker)
             return Rejected(f"tiến trình đọc tệp dừng bất thường (mã {code}), "
                             f"có thể do {self.limits.too_much_memory()}")
+        if status == "more_time":
+            worker.deadline += float(result)
+            return _MORE_TIME
         if status == "limit":
             self._retire(worker)
         else:
@@ -181,8 +188,12 @@ class LimitedPool:
         now = time.monotonic()
         for worker in list(self._busy):
             if worker.conn in ready:
-                self._busy.remove(worker)
-                self._jobs.finished.append((worker.ticket, self._collect(worker)))
+                answer = self._collect(worker)
+                if answer is _MORE_TIME:
+                    continue
+                if worker in self._busy:
+                    self._busy.remove(worker)
+                self._jobs.finished.append((worker.ticket, answer))
             elif now >= worker.deadline:
                 self._busy.remove(worker)
                 self._retire(worker)

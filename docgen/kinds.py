@@ -79,3 +79,29 @@ def resolve_kind(text: str, *, field: str = "--kind") -> Kind:
 def generated_kinds() -> list[Kind]:
     """Kinds that have a template, i.e. that ``vanthu new`` can generate."""
     return sorted((k for k in KINDS if k.template), key=lambda k: k.slug)
+
+
+# The state's kinds and codes (Nghị định 30/2020/NĐ-CP, Phụ lục III), with the two legal kinds whose
+# symbols carry the year (``30/2020/NĐ-CP``). A Công văn has no code: its symbol is the body's.
+STATE_KINDS: tuple[Kind, ...] = (
+    Kind("NĐ", "Nghị định", "nghi-dinh"), Kind("TT", "Thông tư", "thong-tu"),
+    Kind("NQ", "Nghị quyết", "nghi-quyet"), Kind("QĐ", "Quyết định", "quyet-dinh"),
+    Kind("CT", "Chỉ thị", "chi-thi"), Kind("QC", "Quy chế", "quy-che"), Kind("QyĐ", "Quy định", "quy-dinh"),
+    Kind("TC", "Thông cáo", "thong-cao"), Kind("TB", "Thông báo", "thong-bao"),
+    Kind("HD", "Hướng dẫn", "huong-dan"), Kind("CTr", "Chương trình", "chuong-trinh"),
+    Kind("KH", "Kế hoạch", "ke-hoach"), Kind("PA", "Phương án", "phuong-an"), Kind("ĐA", "Đề án", "de-an"),
+    Kind("DA", "Dự án", "du-an"), Kind("BC", "Báo cáo", "bao-cao"), Kind("BB", "Biên bản", "bien-ban"),
+    Kind("TTr", "Tờ trình", "to-trinh"), Kind("HĐ", "Hợp đồng", "hop-dong"),
+    Kind("CĐ", "Công điện", "cong-dien"), Kind("GN", "Bản ghi nhớ", "ban-ghi-nho"),
+    Kind("TTh", "Bản thỏa thuận", "ban-thoa-thuan"), Kind("GUQ", "Giấy ủy quyền", "giay-uy-quyen"),
+    Kind("GM", "Giấy mời", "giay-moi"), Kind("GGT", "Giấy giới thiệu", "giay-gioi-thieu"),
+    Kind("GNP", "Giấy nghỉ phép", "giay-nghi-phep"), Kind("PG", "Phiếu gửi", "phieu-gui"),
+    Kind("PC", "Phiếu chuyển", "phieu-chuyen"), Kind("PB", "Phiếu báo", "phieu-bao"),
+    Kind("CV", "Công văn", "cong-van"),
+)
+_STATE_BY_CODE = {k.code: k for k in STATE_KINDS} | {_key(k.code): k for k in STATE_KINDS}
+
+
+def find_state_kind(code: str) -> Kind | None:
+    """The state kind of a symbol's code as printed (``QĐ``), or as OCR or a clerk types it (``QD``)."""
+    return _STATE_BY_CODE.get(code) or _STATE_BY_CODE.get(_key(code))

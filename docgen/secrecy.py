@@ -55,7 +55,7 @@ def level_of(record: dict[str, Any]) -> int:
     """
     if record.get("secrecy") is not None:
         return LEVELS.get(str(record["secrecy"]), UNREAD_LEVEL)
-    if record.get("no_text"):
+    if record.get("no_text") or "secrecy" in (record.get("needs_review") or []):  # a scan not yet confirmed
         return UNREAD_LEVEL
     return LEVELS[strongest_mark(record.get("marks") or [])]
 

@@ -25,6 +25,12 @@ _SYMBOL = re.compile(
     r"(?<![\w/-])(\d{1,5})\s*-\s*([^\W\d_]{1,4})\s*/\s*([^\W\d_]{1,8}(?:-[^\W\d_]{1,8})?)(?![\w/])"
 )
 
+# The state's symbols (Nghị định 30): ``970/QĐ-TTg``, ``30/2020/NĐ-CP``, ``9734/BTC-TCDT``.
+_STATE_SYMBOL = re.compile(
+    r"(?<![\w/-])(\d{1,5})\s*/\s*(?:(\d{4})\s*/\s*)?([^\W\d_]{1,6})\s*-\s*"
+    r"([^\W\d_]{1,8}\d?(?:-[^\W\d_]{1,8}\d?)?)(?![\w/])"
+)
+
 
 @lru_cache(maxsize=200_000)
 def fold_syllable(syllable: str) -> str:
@@ -65,20 +71,27 @@ def symbol_key(number: str | int, kind: str, body: str) -> str:
     return f"{int(number)}-{fold_syllable(kind)}/{fold_syllable(body)}"
 
 
+def state_symbol_key(number: str, year: str | None, code: str, body: str) -> str:
+    """``970/QĐ-TTg``, ``970/qd-ttg`` → ``970/qd-ttg``."""
+    middle = f"{year}/" if year else ""
+    return f"{int(number)}/{middle}{fold_syllable(code)}-{fold_syllable(body)}"
+
+
+def _keys(text: str) -> list[str]:
+    text = canonical(text)
+    found = [(m.start(), symbol_key(*m.groups())) for m in _SYMBOL.finditer(text)]
+    found += [(m.start(), state_symbol_key(*m.groups())) for m in _STATE_SYMBOL.finditer(text)]
+    return [key for _, key in sorted(found)]
+
+
 def symbols_in(text: str) -> list[str]:
     """Every number-and-symbol in a text (its own, and those it cites), as keys."""
-    keys = []
-    for match in _SYMBOL.finditer(canonical(text)):
-        key = symbol_key(*match.groups())
-        if key not in keys:
-            keys.append(key)
-    return keys
+    return list(dict.fromkeys(_keys(text)))
 
 
 def split_symbols(query: str) -> tuple[list[str], str]:
     """The symbols typed in a query, and the rest of it."""
-    found = [symbol_key(*m.groups()) for m in _SYMBOL.finditer(canonical(query))]
-    return found, _SYMBOL.sub(" ", canonical(query))
+    return _keys(query), _STATE_SYMBOL.sub(" ", _SYMBOL.sub(" ", canonical(query)))
 
 
 def fold_text(text: str) -> str:

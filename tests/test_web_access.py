@@ -16,6 +16,7 @@ PAGES = [
     ("/van-ban/{doc}", READERS), ("/van-ban/{doc}/tep/0", READERS), ("/soan", {"vt", "cv"}),
     ("/soan/cong-van", {"vt", "cv"}), ("/so-dang-ky", {"vt", "ld"}), ("/so-dang-ky/{entry}/docx", {"vt", "ld"}),
     ("/luu-tru", {"vt"}), ("/bao-cao-tuan", READERS), ("/quan-tri", {"qt"}),
+    ("/cho-xac-nhan", {"vt"}), ("/van-ban/{doc}/trang/1.png", {"vt"}),
 ]
 APIS = [
     ("/api/search?q=ra+soat", READERS), ("/api/documents/{doc}", READERS),

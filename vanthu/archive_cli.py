@@ -41,10 +41,13 @@ def _outcome_line(outcome: Outcome) -> str:
     record = outcome.record
     head = f"{STATUS_LABELS[outcome.status]}: {outcome.file}"
     if outcome.status == "archived":
-        symbol = record.get("symbol") or "(không đọc được số, ký hiệu)"
+        proposed = (record.get("proposed") or {}).get("symbol")
+        symbol = record.get("symbol") or (f"{proposed['value']} (cần xác nhận)" if proposed
+                                          else "(không đọc được số, ký hiệu)")
         signature = SIGNATURE_LABELS.get(record.get("signature", ""), "")
         signature = "không có chữ ký số" if record.get("signature") == "unsigned" else f"chữ ký số {signature}"
-        return f"{head} → {symbol}, {signature} [{record.get('id')}]"
+        review = " — chờ văn thư xác nhận (vanthu review)" if record.get("needs_review") else ""
+        return f"{head} → {symbol}, {signature} [{record.get('id')}]{review}"
     return f"{head} — {outcome.reason}"
 
 
@@ -184,6 +187,10 @@ def _day(value: str) -> str:
 
 
 def _field_value(record: dict[str, Any], key: str, file_state: str) -> str:
+    proposal = (record.get("proposed") or {}).get("kind" if key == "kind_name" else key)
+    if proposal and not record.get(key):
+        shown = _day(str(proposal["value"])) if key == "date" else proposal["value"]
+        return f"{shown or '—'} (cần xác nhận)"
     value = record.get(key) or "—"
     if key == "date" and record.get(key):
         value = _day(str(value))
@@ -219,6 +226,12 @@ def _show_lines(record: dict[str, Any], file_state: str = "") -> Iterator[str]:
         yield f"Viện dẫn: {cited['kind']} số {cited['symbol']}{day}"
     if record.get("missing"):
         yield f"Chưa đọc được: {', '.join(record['missing'])}"
+    if record.get("needs_review"):
+        yield f"Cần xác nhận: {', '.join(record['needs_review'])} (vanthu edit … --confirm TRƯỜNG)"
+    for change in record.get("corrections") or []:
+        note = f" — {change['note']}" if change["note"] else ""
+        yield (f"Đã sửa: {change['field']}: «{change['old'] or '—'}» → «{change['new'] or '—'}» "
+               f"({change['who']}, {_when(change['at'])}){note}")
     for warning in record.get("warnings") or []:
         yield f"Cảnh báo: {warning}"
 

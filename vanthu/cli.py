@@ -39,6 +39,10 @@ LAZY_COMMANDS = {
     "check": ("vanthu.archive_cli:check",
              'Kiểm tra lại kho: tính toàn vẹn của từng cơ sở dữ liệu, băm lại từng tệp (bị sửa, bị mất, lạ) và '
              'kiểm tra lại mọi chữ ký số theo danh sách tin cậy và danh sách thu hồi hiện có.'),
+    "review": ("vanthu.review_cli:review",
+               'Các văn bản có trường đọc bằng OCR đang chờ văn thư xác nhận (cũ nhất trước).'),
+    "edit": ("vanthu.review_cli:edit",
+             'Sửa hoặc xác nhận các trường của một văn bản đã lưu trữ; tệp lưu trữ không đổi.'),
     "trust": ("vanthu.archive_cli:trust",
              'Chứng thư số tin cậy (ví dụ chứng thư gốc của CA Chính phủ).'),
     "search": ("vanthu.search_cli:search_command",

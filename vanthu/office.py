@@ -60,7 +60,57 @@ def find_document(workspace: Workspace, key: str, viewer: Viewer) -> dict[str, A
         raise Ambiguous(f"có {len(rows)} văn bản khớp «{key}»; dùng mã: {', '.join(r.id for r in rows)}")
     record = {**rows[0].record, "path": rows[0].path}
     record["secrecy"] = mark_name(level_of(rows[0].record))
+    from archive.corrections import history
+
+    with workspace.catalog() as catalog:
+        record["corrections"] = history(catalog, rows[0].sha256)
     return record
+
+
+def correct_document(workspace: Workspace, key: str, edit: Any, viewer: Viewer,
+                     warn: Callable[[str], None] = lambda _message: None) -> dict[str, Any]:
+    """A clerk's correction of one document (``vanthu edit``, the document page's form); the index
+    follows at once. ``edit`` is an ``archive.corrections.Edit``."""
+    from archive.corrections import correct
+    from archive.pipeline import link_register, match_register
+    from archive.store import ArchiveStore
+
+    with workspace.catalog() as catalog, workspace.register() as register:
+        rows = catalog.find(key, viewer)
+        if not rows:
+            raise NotFound(f"kho lưu trữ không có văn bản «{key}»")
+        if len(rows) > 1:
+            raise Ambiguous(f"có {len(rows)} văn bản khớp «{key}»; dùng mã: {', '.join(r.id for r in rows)}")
+
+        def symbol_check(record: dict[str, Any]) -> None:
+            link_register(register, match_register(register, record), record)
+
+        record = correct(catalog, ArchiveStore(workspace.archive), rows[0], edit, symbol_check)
+        updater = workspace.index_updater(catalog, warn)
+        updater.queue(record)
+        updater.flush()
+    return find_document(workspace, rows[0].id, viewer)
+
+
+def page_image(workspace: Workspace, key: str, page: int, viewer: Viewer) -> bytes:
+    """Page ``page`` of a document the viewer may read, as a PNG (the ``Chờ xác nhận`` page)."""
+    from archive.ocr import OcrFailed, page_png
+
+    path, record = document_file(workspace, key, 0, viewer)
+    if not 1 <= page <= int(record.get("pages") or 1):
+        raise NotFound(f"văn bản {record.get('symbol') or record['id']} không có trang {page}")
+    try:
+        return page_png(path, page)
+    except OcrFailed as exc:
+        raise NotFound(f"không hiển thị được trang {page}: {exc.reason}") from exc
+
+
+def review_documents(workspace: Workspace, viewer: Viewer) -> list[dict[str, Any]]:
+    """The documents whose proposals wait for a clerk, oldest first (``vanthu review``, ``Chờ xác nhận``)."""
+    from archive.corrections import review_queue
+
+    with workspace.catalog() as catalog:
+        return review_queue(catalog, viewer)
 
 
 def document_page(workspace: Workspace, key: str, viewer: Viewer,

@@ -51,6 +51,15 @@ class Settings:
     limit_pages: int = _setting(3000, "Số trang tối đa của một tệp PDF được lưu trữ.")
     limit_depth: int = _setting(100, "Số cấp lồng nhau tối đa của các đối tượng trong tệp PDF.")
     limit_file_mb: int = _setting(150, "Kích thước tối đa (MB) của một tệp đưa vào lưu trữ.")
+    ocr: bool = _setting(
+        True, "Nhận dạng chữ (OCR, tiếng Việt) các trang quét không có lớp chữ; false để tắt.")
+    ocr_page_seconds: float = _setting(
+        120.0, "Thời gian tối đa (giây) nhận dạng chữ một trang quét; quá thì bỏ qua trang đó.")
+    ocr_confidence: float = _setting(
+        85.0, "Độ tin cậy (0-100) tối thiểu của một trường đọc bằng OCR; thấp hơn thì chỉ là đề xuất "
+              "chờ văn thư xác nhận.")
+    ocr_handwriting_confidence: float = _setting(
+        98.0, "Độ tin cậy tối thiểu để số và ngày (thường viết tay) của văn bản quét được coi là chắc chắn.")
     report_max_mb: int = _setting(20, "Kích thước tối đa (MB) của một tệp báo cáo nhanh (YAML, DOCX, PDF).")
     report_max_inflated_mb: int = _setting(
         100, "Tổng dung lượng tối đa (MB) sau khi giải nén của một tệp báo cáo DOCX.")
@@ -70,7 +79,7 @@ class Settings:
             expected = type(known[name].default)
             if expected is float and isinstance(value, int) and not isinstance(value, bool):
                 value = float(value)
-            if not isinstance(value, expected) or isinstance(value, bool):
+            if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
                 raise InvalidInput(f"giá trị «{value}» không đúng kiểu", file=source,
                                    field=f"settings.{name}")
             values[name] = value

@@ -103,7 +103,9 @@ class Workspace:
         s = self.settings
         return Limits(file_seconds=s.limit_file_seconds, page_seconds=s.limit_page_seconds,
                       memory_mb=s.limit_memory_mb, stream_mb=s.limit_stream_mb, pages=s.limit_pages,
-                      depth=s.limit_depth, file_mb=s.limit_file_mb)
+                      depth=s.limit_depth, file_mb=s.limit_file_mb, ocr=s.ocr,
+                      ocr_page_seconds=s.ocr_page_seconds, ocr_confidence=s.ocr_confidence,
+                      ocr_handwriting_confidence=s.ocr_handwriting_confidence)
 
     def register(self) -> Register:
         from docgen.register import Register

@@ -39,7 +39,7 @@ from web import api, pages
 from web.auth import CsrfRefused, Forbidden, Unauthenticated, guarded
 from web.limits import BodyLimit, BodyTooLarge, LimitedMultiPartParser, SecurityHeaders
 from web.searching import SearchProcesses
-from web.views import admin, archive, documents, drafts, login, register, search, weekly
+from web.views import admin, archive, documents, drafts, login, register, review, search, weekly
 
 HERE = Path(__file__).resolve().parent
 log = logging.getLogger("vanthu.web")
@@ -146,6 +146,9 @@ def _route_table() -> list[Route | Mount]:
         Route("/dang-nhap", login.login_page, methods=["GET", "POST"]),
         Route("/dang-xuat", page(login.logout, None), methods=["POST"]),
         Route("/", page(search.search_page, None)),
+        Route("/cho-xac-nhan", page(review.review_page, r.ARCHIVE)),
+        Route("/van-ban/{key:path}/trang/{page:int}.png", page(review.page_image, r.ARCHIVE)),
+        Route("/van-ban/{key:path}/sua", page(review.correct, r.ARCHIVE), methods=["POST"]),
         Route("/van-ban/{key:path}/tep/{n:int}", page(documents.file, r.READ)),
         Route("/van-ban/{key:path}", page(documents.document_page, r.READ)),
         Route("/soan", page(drafts.drafts_page, r.DRAFT)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from archive.corrections import LABELS
 from docgen.secrecy import LEVELS
 from vanthu import office
 from web.auth import Context
@@ -22,7 +23,8 @@ async def document_page(ctx: Context) -> Response:
     page = await run_in_threadpool(office.document_page, ctx.service.workspace, key, ctx.viewer,
                                    ctx.service.index)
     _audit_secret(ctx, page["document"])
-    return render(ctx, "document.html", **page)
+    return render(ctx, "document.html", labels=LABELS, errors={}, form={},
+                  corrected=ctx.request.query_params.get("sua") == "1", **page)
 
 
 async def file(ctx: Context) -> Response:
