@@ -63,13 +63,14 @@ def _documents(week: Week, src: Sources) -> list[dict[str, Any]]:
         day = record.get("date") or str(record.get("archived_at", ""))[:10]
         if not day or not week.holds_day(date.fromisoformat(day)):
             continue
-        text = f"{record.get('subject', '')}\n{read_sidecar(src.store, row.path).get('text', '')}"
+        body = read_sidecar(src.store, row.path).get("text", "")
+        text = f"{record.get('subject', '')}\n{body}"
         kind = find_kind(record.get("kind") or "")
         found.append({"id": row.id, "symbol": record.get("symbol", ""), "kind": record.get("kind", ""),
                       "kind_name": kind.name if kind else "Chưa rõ loại", "date": day,
                       "subject": record.get("subject", ""),
                       "localities": [loc.code for loc in src.gazetteer.find(text)],
-                      "topics": src.taxonomy.tag(text), "secrecy": mark_name(level_of(record))})
+                      "topics": src.taxonomy.tag(record.get("subject", ""), body), "secrecy": mark_name(level_of(record))})
     return sorted(found, key=lambda d: (d["date"], d["symbol"]))
 
 

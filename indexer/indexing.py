@@ -21,7 +21,9 @@ from docgen.secrecy import level_of
 from indexer.analyzer import symbol_key, symbols_in
 from indexer.engine import IndexUnavailable, SearchIndex
 from indexer.gazetteer import Gazetteer
-from indexer.topics import Taxonomy
+from indexer.topics import Taxonomy, TopicScore
+
+STRENGTH_CAP = 1000  # a topic's strength in the index, in tenths, at most
 
 if TYPE_CHECKING:  # the catalog brings the register and python-docx: a search needs neither
     from archive.catalog import Catalog
@@ -49,8 +51,16 @@ def index_document(record: dict[str, Any], gazetteer: Gazetteer, taxonomy: Taxon
         "symbols": ",".join(dict.fromkeys(keys)),
         "localities": ",".join(loc.code for loc in found),
         "teams": ",".join(str(team) for team in gazetteer.teams_of(found)),
-        "topics": ",".join(taxonomy.tag(everything)),
+        **topic_fields(taxonomy.attached(subject, record.get("text", "") or subject)),
     }
+
+
+def topic_fields(attached: list[TopicScore]) -> dict[str, str]:
+    """The topics as the index keeps them: their slugs, strongest first, and each slug repeated as
+    often as its strength says (in tenths), so that a listing of one topic ranks by that strength."""
+    return {"topics": ",".join(t.slug for t in attached),
+            "topic_strength": ",".join(",".join([t.slug] * min(round(t.score * 10), STRENGTH_CAP))
+                                       for t in attached)}
 
 
 def read_sidecar(store: ArchiveStore, relative_pdf: str) -> dict[str, Any]:
