@@ -70,7 +70,8 @@ def _documents(week: Week, src: Sources) -> list[dict[str, Any]]:
                       "kind_name": kind.name if kind else "Chưa rõ loại", "date": day,
                       "subject": record.get("subject", ""),
                       "localities": [loc.code for loc in src.gazetteer.find(text)],
-                      "topics": src.taxonomy.tag(record.get("subject", ""), body), "secrecy": mark_name(level_of(record))})
+                      "topics": src.taxonomy.tag(record.get("subject", ""), body),
+                      "secrecy": mark_name(level_of(record))})
     return sorted(found, key=lambda d: (d["date"], d["symbol"]))
 
 

@@ -8,6 +8,7 @@ tone-mark style and any case.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -32,11 +33,14 @@ def _normal(text: str) -> str:
     return re.sub(r"\s+", " ", canonical(text).casefold())
 
 
-# How a topic is scored in a document: a keyword in the trích yếu counts SUBJECT_WEIGHT, one in the
-# text counts its density (occurrences per 100 words, the text taken as at least SHORTEST words long,
-# so that one word of a three-line note is not a certainty). A topic is attached from THRESHOLD on,
-# when at least RELATIVE of the strongest topic's score, and at most MAX_TOPICS to a document.
-SUBJECT_WEIGHT, SHORTEST, THRESHOLD, RELATIVE, MAX_TOPICS = 3.0, 60, 1.5, 0.25, 3
+# How a topic is scored in a document: a keyword in the trích yếu counts SUBJECT_WEIGHT, the keywords
+# in the text count 10 / √(words of the text) each (the text taken as at least SHORTEST words long): one
+# passing word in a page of text weighs little, two in a page or one in a three-line note weigh enough.
+# A topic is attached from THRESHOLD on, when at least RELATIVE of the strongest topic's score, and at
+# most MAX_TOPICS to a document. Calibrated on bench/topic_labels.yaml (bench/bench_topics.py).
+SUBJECT_WEIGHT, SHORTEST, THRESHOLD, RELATIVE, MAX_TOPICS = 3.0, 60, 1.1, 0.1, 3
+# The closing block (Nơi nhận, the signer) says nothing of what the document is about.
+_CLOSING = re.compile(r"^\s*N(?:ơ|ơ)i nhận\s*:", re.MULTILINE | re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,7 @@ class Taxonomy:
 
     def scores(self, subject: str, text: str) -> list[TopicScore]:
         """Every topic whose keywords occur in the document, strongest first."""
+        text = _CLOSING.split(text, maxsplit=1)[0]
         in_subject, in_text = self._counts(subject), self._counts(text)
         length = max(len(re.findall(r"\w+", text)), SHORTEST)
         found: dict[int, dict[str, tuple[int, int]]] = {}
@@ -92,7 +97,7 @@ class Taxonomy:
             topic = self.topics[index]
             if sum(s + t for s, t in words.values()) < topic.min_count:
                 continue
-            score = sum(SUBJECT_WEIGHT * s + 100 * t / length for s, t in words.values())
+            score = sum(SUBJECT_WEIGHT * s + 10 * t / math.sqrt(length) for s, t in words.values())
             scored.append(TopicScore(topic.slug, topic.name, score, words))
         return sorted(scored, key=lambda t: (-t.score, t.slug))
 

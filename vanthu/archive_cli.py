@@ -19,7 +19,13 @@ from archive.store import ArchiveStore, sha256_of
 from archive.watcher import candidate_files
 from docgen.errors import InvalidInput
 from docgen.secrecy import CONSOLE
-from vanthu.office import check_archive, check_databases, find_document, opened_pipeline, watch_inbox
+from vanthu.office import (
+    check_archive,
+    check_databases,
+    find_document,
+    opened_pipeline,
+    watch_inbox,
+)
 from vanthu.options import CliError, VanthuCommand, VanthuGroup, home_option, json_option, print_json
 from vanthu.workspace import Workspace
 
@@ -214,6 +220,8 @@ def _show_lines(record: dict[str, Any], file_state: str = "") -> Iterator[str]:
             yield from (f"    - {item}" for item in items)
     for number, item in enumerate(record.get("signatures") or [], start=1):
         yield from _signature_lines(number, item)
+    for topic in record.get("topics") or []:
+        yield f"Chủ đề: {topic['name']} (điểm {topic['score']}: {topic['because']})"
     for cited in record.get("cites") or []:
         day = f", ngày {_day(cited['date'])}" if cited.get("date") else ""
         yield f"Viện dẫn: {cited['kind']} số {cited['symbol']}{day}"

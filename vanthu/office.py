@@ -60,7 +60,23 @@ def find_document(workspace: Workspace, key: str, viewer: Viewer) -> dict[str, A
         raise Ambiguous(f"có {len(rows)} văn bản khớp «{key}»; dùng mã: {', '.join(r.id for r in rows)}")
     record = {**rows[0].record, "path": rows[0].path}
     record["secrecy"] = mark_name(level_of(rows[0].record))
+    record["topics"] = document_topics(workspace, record)
     return record
+
+
+def document_topics(workspace: Workspace, record: dict[str, Any]) -> list[dict[str, Any]]:
+    """The topics the document is tagged with under the current taxonomy, strongest first, each with
+    its score and the words that decided it: what a clerk reads to correct ``[topics]`` of vanthu.toml."""
+    from archive.store import ArchiveStore
+    from indexer.indexing import read_sidecar
+
+    try:
+        text = read_sidecar(ArchiveStore(workspace.archive), record["path"]).get("text", "")
+    except (OSError, ValueError):  # a lost sidecar: the trích yếu alone still says something
+        text = ""
+    subject = record.get("subject", "")
+    return [t.as_dict() | {"because": t.because()}
+            for t in workspace.taxonomy.attached(subject, text or subject)]
 
 
 def document_page(workspace: Workspace, key: str, viewer: Viewer,
