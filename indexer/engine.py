@@ -80,6 +80,7 @@ def _text(fold: bool, size: int = 1, boost: float = 1.0, positions: bool = False
 
 SCHEMA = Schema(
     id=ID(stored=True, unique=True),
+    group=ID(unique=True),  # the document (archive/documents.py): one entry for all its files
     symbol=STORED, subject=STORED, signer=STORED, path=STORED,
     kind=ID(stored=True), body_code=ID(stored=True), signature=ID(stored=True),
     secrecy=ID(stored=True),  # the level (0 to 3) of docgen.secrecy: filtered in every search
