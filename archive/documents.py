@@ -18,7 +18,6 @@ from collections.abc import Iterable
 from itertools import pairwise
 from typing import Any
 
-from docgen.register import parse_symbol
 from docgen.secrecy import level_of, mark_name
 from docgen.text import canonical, fold
 
@@ -33,6 +32,8 @@ SAME_TEXT, SAME_TEXT_SCAN = 0.95, 0.6
 def document_key(record: dict[str, Any]) -> str:
     """What the files of one document share: the number, kind and body code of the symbol (the body
     code names the issuer), written one way; a file without a symbol is a document of its own."""
+    from docgen.register import parse_symbol  # the register brings python-docx: not for a search
+
     parsed = parse_symbol(record.get("symbol") or "")
     if parsed is None:
         return f"id:{record['id']}"
