@@ -98,6 +98,7 @@ screenshots: system venv
 bench: system venv
 	$(BIN)/python bench/bench_docgen.py
 	$(BIN)/python bench/bench_archive.py
+	$(BIN)/python bench/bench_topics.py
 	$(BIN)/python bench/bench_search.py 10000
 	$(BIN)/python bench/bench_web.py 10000 20 30
 	$(BIN)/python bench/bench_ocr.py 3

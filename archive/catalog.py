@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from archive.documents import best_file, document_key, document_level
 from archive.metadata import state_symbol_key
 from docgen.database import Database, connect
 from docgen.register import parse_symbol
@@ -46,6 +47,11 @@ class CatalogRow:
     path: str
     symbol: str
     record: dict[str, Any]
+
+    @property
+    def full(self) -> dict[str, Any]:
+        """The record with the row's id, path and symbol (what grouping and ranking read)."""
+        return {**self.record, "id": self.id, "path": self.path, "symbol": self.symbol}
 
 
 def document_id(sha256: str) -> str:
@@ -140,13 +146,36 @@ class Catalog(Database):
         return added
 
     def find(self, key: str, viewer: Viewer) -> list[CatalogRow]:
-        """Documents ``viewer`` may read, by id (or its first characters) or by number and symbol,
-        typed any way. A document above the viewer's clearance is not found at all."""
-        return [row for row in self._find(key) if viewer.may_read(row.record)]
+        """Files ``viewer`` may read, by id (or its first characters) or by number and symbol,
+        typed any way. A file of a document above the viewer's clearance is not found at all."""
+        return [row for documents in self.documents(key, viewer) for row in documents]
+
+    def documents(self, key: str, viewer: Viewer) -> list[list[CatalogRow]]:
+        """The documents ``key`` names (by one of their files' ids, or by number and symbol), each as
+        all its files, that ``viewer`` may read: a document is as secret as its most secret file."""
+        found: dict[str, list[CatalogRow]] = {}
+        for row in self._find(key):
+            group = document_key(row.full)
+            if group not in found:
+                found[group] = self.files_of(row)
+        return [rows for rows in found.values() if _may_read(viewer, rows)]
+
+    def files_of(self, row: CatalogRow) -> list[CatalogRow]:
+        """Every archived file of the document ``row`` carries, itself included."""
+        group = document_key(row.full)
+        if group.startswith("id:"):
+            return [row]
+        return [r for r in self._find(row.symbol) if document_key(r.full) == group]
 
     def readable(self, viewer: Viewer) -> list[CatalogRow]:
-        """Every archived document ``viewer`` may read, in archive order."""
-        return [row for row in self.archived() if viewer.may_read(row.record)]
+        """Every archived document ``viewer`` may read, by its best file, in archive order."""
+        groups: dict[str, list[CatalogRow]] = {}
+        rows = self.archived()
+        for row in rows:
+            groups.setdefault(document_key(row.full), []).append(row)
+        shown = {best_file([r.full for r in files])["id"] for files in groups.values()
+                 if _may_read(viewer, files)}
+        return [row for row in rows if row.id in shown]
 
     def _find(self, key: str) -> list[CatalogRow]:
         parsed = parse_symbol(key)
@@ -164,6 +193,10 @@ class Catalog(Database):
                                  "AND symbol LIKE ?", (f"{number:02d}-%",))
         found = [r for r in map(self._row, rows) if r]
         return [r for r in found if parse_symbol(r.symbol) == (number, kind, body)]
+
+
+def _may_read(viewer: Viewer, rows: list[CatalogRow]) -> bool:
+    return document_level(r.record for r in rows) <= viewer.clearance
 
 
 def _now() -> str:

@@ -119,7 +119,7 @@ def _same_text(a: str, b: str) -> bool:
 def signature_keys(check: SignatureCheck, other_warnings: list[str]) -> dict[str, Any]:
     """The record's signature keys; ``warnings`` holds the others' and the signatures' own."""
     return {"signature": check.status, "signed_by": check.signed_by, "signed_at": check.signed_at,
-            "signature_reason": check.reason, "signatures": check.signatures,
+            "signature_reason": check.reason, "signature_detail": check.detail, "signatures": check.signatures,
             "signature_warnings": check.warnings, "warnings": [*other_warnings, *check.warnings],
             "signatures_checked_at": _now()}
 

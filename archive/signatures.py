@@ -24,6 +24,8 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,7 +34,7 @@ from typing import Any
 from asn1crypto import crl, pem, x509
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.diff_analysis import ModificationLevel, SuspiciousModification
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
@@ -49,6 +51,7 @@ from docgen.text import fold
 
 LIBRARY_LOGGERS = ("pyhanko", "pyhanko_certvalidator", "vanthu")
 log = logging.getLogger("vanthu.signatures")
+DIFF_LOGGER = "pyhanko.sign.diff_analysis"
 _PYHANKO_ERRORS = (PdfError, SignatureValidationError, ValueError, KeyError, TypeError, AttributeError)
 STATE_ORDER = {"valid": 0, "untrusted": 1, "invalid": 2}
 CHANGES = {ModificationLevel.NONE: "none", ModificationLevel.LTA_UPDATES: "none",
@@ -102,6 +105,7 @@ class SignatureCheck:
     reason: str = ""
     signatures: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    detail: str = ""  # what pyHanko said of the signatures that are not valid, for the clerk to read
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -355,7 +359,9 @@ def _one(embedded, roots: list[x509.Certificate], crls: list[crl.CertificateList
     moment = stamped_at or signed_at
     item["signed_at"] = signed_at.isoformat() if signed_at else ""
     item["timestamp_at"] = stamped_at.isoformat() if stamped_at else ""
-    status = validate_pdf_signature(embedded, _context(embedded.signer_cert, moment, roots, crls))
+    with _heard() as heard:
+        status = validate_pdf_signature(embedded, _context(embedded.signer_cert, moment, roots, crls))
+    item["detail"] = _detail(status, heard)
     item.update(intact=bool(status.intact and status.valid), trusted=bool(status.trusted),
                 covers_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
                 changes_after=CHANGES.get(status.modification_level or ModificationLevel.NONE, "other"),
@@ -373,8 +379,46 @@ def _broken(embedded, exc: Exception) -> dict[str, Any]:
         item = _facts(embedded)
     except _PYHANKO_ERRORS:
         item = {**_blank(), "field": str(getattr(embedded, "field_name", ""))}
-    item.update(state="invalid", reason="chữ ký hỏng, không đọc được")
+    item.update(state="invalid", reason="chữ ký hỏng, không đọc được", detail=_first_line(exc))
     return item
+
+
+class _Heard(logging.Handler):
+    """The warnings pyHanko's diff analysis logs while one signature is validated."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.name.startswith(DIFF_LOGGER):
+            error = record.exc_info[1] if record.exc_info else None
+            self.messages.append(_first_line(error) if error else record.getMessage())
+
+
+@contextmanager
+def _heard() -> Iterator[_Heard]:
+    logger = logging.getLogger(DIFF_LOGGER)
+    handler = _Heard()
+    logger.addHandler(handler)  # beside the workspace log's handler, which still gets the traceback
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+
+
+def _first_line(error: BaseException | str) -> str:
+    text = str(error).strip().splitlines()
+    name = type(error).__name__ if isinstance(error, BaseException) else ""
+    return f"{name}: {text[0]}" if name and text else (text[0] if text else name)
+
+
+def _detail(status: Any, heard: _Heard) -> str:
+    """pyHanko's own words on what changed after signing (English, verbatim: a specialist reads them)."""
+    said = list(dict.fromkeys(heard.messages))
+    if isinstance(status.diff_result, SuspiciousModification):
+        said = list(dict.fromkeys([_first_line(status.diff_result), *said]))
+    return "; ".join(said)
 
 
 def _is_body(item: dict[str, Any], issuer: str) -> bool:
@@ -440,5 +484,7 @@ def check_signatures(data: bytes, material: TrustMaterial, issuer: str = "",
         item["kind"] = "organisation" if _is_body(item, issuer) else "personal"
     status, reason = _summary(found)
     first = found[0]
+    detail = "; ".join(f"chữ ký {n} ({item['holder'] or 'không rõ'}): pyHanko báo «{item['detail']}»"
+                       for n, item in enumerate(found, start=1) if item.get("detail"))
     return SignatureCheck(status, first["holder"], first["signed_at"], reason, found,
-                          _warnings(found, issuer, signer, crls))
+                          _warnings(found, issuer, signer, crls), detail)

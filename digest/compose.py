@@ -12,16 +12,18 @@ from __future__ import annotations
 import io
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import docx
-from docx.shared import Mm, RGBColor
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 
 from archive.catalog import Catalog
 from archive.store import ArchiveStore
-from digest.chart import PALETTE, bar_chart
+from digest.chart import WIDTH_MM as CHART_WIDTH_MM
+from digest.chart import bar_chart
 from digest.reports import SECTIONS, ReportBook
 from digest.tasks import TaskBook
 from digest.weeks import Week
@@ -34,6 +36,7 @@ from indexer.topics import Taxonomy
 
 MARKER = "[[NỘI DUNG TỔNG HỢP]]"
 HORIZON_DAYS = 14
+OVERVIEW_WIDTHS_MM = (12, 53, 34, 30, 36)  # the text block is 165 mm wide
 
 
 @dataclass
@@ -60,13 +63,15 @@ def _documents(week: Week, src: Sources) -> list[dict[str, Any]]:
         day = record.get("date") or str(record.get("archived_at", ""))[:10]
         if not day or not week.holds_day(date.fromisoformat(day)):
             continue
-        text = f"{record.get('subject', '')}\n{read_sidecar(src.store, row.path).get('text', '')}"
+        body = read_sidecar(src.store, row.path).get("text", "")
+        text = f"{record.get('subject', '')}\n{body}"
         kind = find_kind(record.get("kind") or "")
         found.append({"id": row.id, "symbol": record.get("symbol", ""), "kind": record.get("kind", ""),
                       "kind_name": kind.name if kind else "Chưa rõ loại", "date": day,
                       "subject": record.get("subject", ""),
                       "localities": [loc.code for loc in src.gazetteer.find(text)],
-                      "topics": src.taxonomy.tag(text), "secrecy": mark_name(level_of(record))})
+                      "topics": src.taxonomy.tag(record.get("subject", ""), body),
+                      "secrecy": mark_name(level_of(record))})
     return sorted(found, key=lambda d: (d["date"], d["symbol"]))
 
 
@@ -135,6 +140,13 @@ class _Writer:
             paragraph.add_run(text).bold = bold
         return paragraph
 
+    def heading(self, text: str) -> Paragraph:
+        """A heading stays on the page of what follows it."""
+        paragraph = self.paragraph(text, bold=True)
+        paragraph.paragraph_format.keep_with_next = True
+        paragraph.paragraph_format.space_before = Pt(6)  # off a table above it
+        return paragraph
+
     def table(self, headers: list[str], rows: list[list[str]]) -> Any:
         table = self.document.add_table(rows=1, cols=len(headers))
         table.style = self.document.styles["Table Grid"]
@@ -146,8 +158,19 @@ class _Writer:
         self.marker._p.addprevious(table._tbl)
         return table
 
-    def picture(self, png: bytes) -> None:
-        self.paragraph().add_run().add_picture(io.BytesIO(png), width=Mm(110))
+    def picture(self, png: bytes) -> Paragraph:
+        """The picture in a paragraph of its own, spaced off the table above. Single line spacing:
+        the body's proportional spacing lets LibreOffice draw a tall inline picture over what stands
+        above it; ``keep_together`` keeps the picture whole on one page."""
+        paragraph = self.paragraph()
+        layout = paragraph.paragraph_format
+        layout.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        layout.first_line_indent = Mm(0)
+        layout.space_before, layout.space_after = Pt(12), Pt(6)
+        layout.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        layout.keep_together = True
+        paragraph.add_run().add_picture(io.BytesIO(png), width=Mm(CHART_WIDTH_MM))
+        return paragraph
 
     def finish(self) -> None:
         self.marker._p.getparent().remove(self.marker._p)
@@ -164,25 +187,70 @@ def _document_line(item: dict[str, Any]) -> str:
     return f"- {item['symbol'] or item['id']}, ngày {day}: {item['subject']}"
 
 
+def report_state(report: dict[str, Any] | None) -> str:
+    """A team's quick report in words: on time (with when), late, or missing."""
+    if report is None:
+        return "chưa báo cáo"
+    received = datetime.fromisoformat(report["submitted_at"])
+    return f"{'nộp muộn' if report['late'] else 'đúng hạn'} ({received:%H:%M} ngày {short_date(received.date())})"
+
+
+def _overview(out: _Writer, data: dict[str, Any]) -> None:
+    """One table of the 12 teams, so a reader sees the week at a glance before the sections."""
+    teams = data["teams"]
+    missing = sum(t["report"] is None for t in teams)
+    late = sum(bool(t["report"] and t["report"]["late"]) for t in teams)
+    out.heading("I. TỔNG QUAN CÁC TỔ THEO DÕI ĐỊA BÀN")
+    out.paragraph(f"Báo cáo nhanh: {len(teams) - missing - late} Tổ đúng hạn, {late} Tổ nộp muộn, "
+                  f"{missing} Tổ chưa báo cáo.")
+    table = out.table(["Tổ", "Báo cáo nhanh", "Văn bản liên quan địa bàn", "Nhiệm vụ quá hạn",
+                       f"Nhiệm vụ đến hạn trong {HORIZON_DAYS} ngày"],
+                      [[str(t["team"]), report_state(t["report"]), str(len(t["documents"])),
+                        str(sum(1 for task in t["tasks"] if task["days_overdue"])),
+                        str(sum(1 for task in t["tasks"] if not task["days_overdue"]))] for t in teams])
+    for row, team in zip(table.rows[1:], teams, strict=True):
+        if team["report"] is None or team["report"]["late"]:
+            row.cells[1].paragraphs[0].runs[0].bold = True
+    table.autofit = False
+    for column, grid, width in zip(table.columns, table._tbl.tblGrid.gridCol_lst, OVERVIEW_WIDTHS_MM,
+                                   strict=True):
+        grid.w = Mm(width)  # LibreOffice lays a table out by its grid
+        for cell in column.cells:
+            cell.width = Mm(width)
+
+
+def _week_words(label: str) -> str:
+    year, number = label.split("-W")
+    return f"{int(number)} năm {year}"
+
+
 def _summary(out: _Writer, data: dict[str, Any]) -> None:
-    out.paragraph("I. TÓM TẮT", bold=True)
+    out.heading("II. VĂN BẢN TRONG TUẦN")
     summary = data["summary"]
-    out.paragraph(f"Trong tuần có {summary['total']} văn bản được ban hành, lưu trữ.")
+    line = out.paragraph(f"Trong tuần có {summary['total']} văn bản được ban hành, lưu trữ.")
     kinds = list(summary["by_kind"].items())
-    if kinds:
-        table = out.table(["Loại văn bản", "Số văn bản", "Màu trên biểu đồ"],
-                          [[name, str(count), "■"] for name, count in kinds])
-        for row, rgb in zip(table.rows[1:], PALETTE, strict=False):
-            row.cells[2].paragraphs[0].runs[0].font.color.rgb = RGBColor(*rgb)
-        out.picture(bar_chart([count for _name, count in kinds]))
+    if kinds:  # the sentence, the table and its chart stay together on one page
+        line.paragraph_format.keep_with_next = True
+        table = out.table(["Loại văn bản", "Số văn bản"], [[name, str(count)] for name, count in kinds])
+        for cell in (c for row in table.rows for c in row.cells):
+            cell.paragraphs[0].paragraph_format.keep_with_next = True
+        out.picture(bar_chart([name for name, _count in kinds], [count for _name, count in kinds],
+                              title=f"Văn bản trong tuần {_week_words(data['week'])}, theo loại",
+                              x_label="Loại văn bản", y_label="Số văn bản"))
     if summary["by_topic"]:
         out.table(["Chủ đề", "Số văn bản"], [[n, str(c)] for n, c in summary["by_topic"].items()])
 
 
 def _team(out: _Writer, team: dict[str, Any]) -> None:
-    out.paragraph(f"Tổ theo dõi địa bàn số {team['team']}", bold=True)
+    report, documents, tasks = team["report"], team["documents"], team["tasks"]
+    title = f"Tổ theo dõi địa bàn số {team['team']}"
+    if report is None and not documents and not tasks:  # nothing to say: one line
+        line = out.paragraph(f"{title}: ", bold=True)
+        line.add_run("chưa báo cáo").bold = True
+        line.add_run(", không có văn bản, nhiệm vụ.")
+        return
+    out.heading(title)
     out.paragraph(f"Địa bàn: {', '.join(team['localities'])}.")
-    report = team["report"]
     if report is None:
         out.paragraph("Báo cáo nhanh: ").add_run("chưa báo cáo").bold = True
     else:
@@ -192,23 +260,30 @@ def _team(out: _Writer, team: dict[str, Any]) -> None:
             out.paragraph(f"{label}:")
             for item in items:  # each item its own paragraph, as the team wrote it
                 out.paragraph(item if item.startswith(("- ", "+ ")) else f"- {item}")
-    out.paragraph("Văn bản trong tuần liên quan địa bàn:")
-    for item in team["documents"] or [None]:
-        out.paragraph(_document_line(item) if item else "- Không có.")
-    out.paragraph(f"Nhiệm vụ quá hạn hoặc đến hạn trong {HORIZON_DAYS} ngày:")
-    for task in team["tasks"] or [None]:
-        out.paragraph(_task_line(task) if task else "- Không có.")
+    if documents:
+        out.paragraph("Văn bản trong tuần liên quan địa bàn:")
+        for item in documents:
+            out.paragraph(_document_line(item))
+    if tasks:
+        out.paragraph(f"Nhiệm vụ quá hạn hoặc đến hạn trong {HORIZON_DAYS} ngày:")
+        for task in tasks:
+            out.paragraph(_task_line(task))
+    absent = [name for name, items in (("văn bản", documents), ("nhiệm vụ", tasks)) if not items]
+    if absent:
+        out.paragraph(f"Không có {', '.join(absent)} liên quan trong tuần.")
 
 
 def fill(rendered: bytes, data: dict[str, Any]) -> bytes:
-    """Write the digest's sections into a rendered Báo cáo."""
+    """Write the digest's sections into a rendered Báo cáo: the teams at a glance, the week's
+    documents, each team's section, the overdue tasks."""
     document = docx.Document(io.BytesIO(rendered))
     out = _Writer(document)
+    _overview(out, data)
     _summary(out, data)
-    out.paragraph("II. TÌNH HÌNH CÁC TỔ THEO DÕI ĐỊA BÀN", bold=True)
+    out.heading("III. TÌNH HÌNH CÁC TỔ THEO DÕI ĐỊA BÀN")
     for team in data["teams"]:
         _team(out, team)
-    out.paragraph("III. NHIỆM VỤ QUÁ HẠN", bold=True)
+    out.heading("IV. NHIỆM VỤ QUÁ HẠN")
     if data["overdue"]:
         out.table(["Số, ký hiệu", "Địa bàn", "Nhiệm vụ", "Hạn", "Số ngày quá hạn"],
                   [[t["symbol"], ", ".join(t["localities"]), t["sentence"],

@@ -80,6 +80,7 @@ def _text(fold: bool, size: int = 1, boost: float = 1.0, positions: bool = False
 
 SCHEMA = Schema(
     id=ID(stored=True, unique=True),
+    group=ID(unique=True),  # the document (archive/documents.py): one entry for all its files
     symbol=STORED, subject=STORED, signer=STORED, path=STORED,
     kind=ID(stored=True), body_code=ID(stored=True), signature=ID(stored=True),
     secrecy=ID(stored=True),  # the level (0 to 3) of docgen.secrecy: filtered in every search
@@ -95,6 +96,7 @@ SCHEMA = Schema(
     localities=KEYWORD(stored=True, commas=True),
     teams=KEYWORD(stored=True, commas=True),
     topics=KEYWORD(stored=True, commas=True),
+    topic_strength=KEYWORD(commas=True, scorable=True),  # a slug repeated by strength: its weight
 )
 
 
@@ -158,7 +160,7 @@ RERANK_POOL = 60
 FREQUENT = 256
 # The fields of required and optional terms (their frequent terms are copied), the filter fields
 # (all their terms copied).
-TERM_FIELDS = ("body", "pairs", "signer_name", "symbols", "title_pairs", "body_exact")
+TERM_FIELDS = ("body", "pairs", "signer_name", "symbols", "title_pairs", "body_exact", "topic_strength")
 FILTER_FIELDS = ("secrecy", "signature", *FACET_FIELDS)
 POSITIONAL = ("body",)  # the fields whose positions are kept, for phrases
 PARALLEL_FROM = 5000  # documents in segments lacking a copy: from this many, one process per core
@@ -387,8 +389,7 @@ class SearchIndex:
             raise IndexUnavailable(
                 f"chỉ mục tìm kiếm ở {self.folder} bị hỏng ({exc}); {REBUILD_HINT}") from exc
         if set(opened.schema.names()) != set(SCHEMA.names()):
-            raise IndexUnavailable(f"chỉ mục tìm kiếm ở {self.folder} do phiên bản cũ dựng (thiếu độ mật "
-                                   f"của văn bản); {REBUILD_HINT}")
+            raise IndexUnavailable(f"chỉ mục tìm kiếm ở {self.folder} do phiên bản cũ dựng; {REBUILD_HINT}")
         return opened
 
     @contextmanager

@@ -15,20 +15,25 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from archive.documents import best_file, document_key, document_level
 from archive.metadata import SYMBOL
 from archive.store import SIDECAR, ArchiveStore
 from docgen.secrecy import level_of
 from indexer.analyzer import symbol_key, symbols_in
 from indexer.engine import IndexUnavailable, SearchIndex
 from indexer.gazetteer import Gazetteer
-from indexer.topics import Taxonomy
+from indexer.topics import Taxonomy, TopicScore
+
+STRENGTH_CAP = 1000  # a topic's strength in the index, in tenths, at most
 
 if TYPE_CHECKING:  # the catalog brings the register and python-docx: a search needs neither
     from archive.catalog import Catalog
 
 
-def index_document(record: dict[str, Any], gazetteer: Gazetteer, taxonomy: Taxonomy) -> dict[str, Any]:
-    """The index's view of an archived record: its text in every form, and its tags."""
+def index_document(record: dict[str, Any], gazetteer: Gazetteer, taxonomy: Taxonomy,
+                   level: int | None = None) -> dict[str, Any]:
+    """The index's view of an archived document, by the record of its best file: its text in every
+    form, and its tags; ``level`` is the document's secrecy (the strongest of its files')."""
     subject = record.get("subject", "")
     everything = f"{subject}\n{record.get('text', '')}"
     found = gazetteer.find(everything)
@@ -37,11 +42,12 @@ def index_document(record: dict[str, Any], gazetteer: Gazetteer, taxonomy: Taxon
     if own:
         keys.insert(0, symbol_key(*own.groups()))
     return {
-        "id": record["id"], "symbol": record.get("symbol", ""), "subject": subject,
+        "id": record["id"], "group": document_key(record), "symbol": record.get("symbol", ""),
+        "subject": subject,
         "signer": record.get("signer", ""), "path": record.get("path", ""),
         "kind": record.get("kind", ""), "body_code": record.get("body_code", ""),
         "signature": record.get("signature", ""), "date": record.get("date") or "",
-        "secrecy": str(level_of(record)), "signer_key": record.get("signer", ""),
+        "secrecy": str(level_of(record) if level is None else level), "signer_key": record.get("signer", ""),
         "day": date.fromisoformat(record["date"]).toordinal() if record.get("date") else 0,
         "title": subject, "title_exact": subject, "title_pairs": subject,
         "body": everything, "body_exact": everything, "pairs": everything,
@@ -49,8 +55,16 @@ def index_document(record: dict[str, Any], gazetteer: Gazetteer, taxonomy: Taxon
         "symbols": ",".join(dict.fromkeys(keys)),
         "localities": ",".join(loc.code for loc in found),
         "teams": ",".join(str(team) for team in gazetteer.teams_of(found)),
-        "topics": ",".join(taxonomy.tag(everything)),
+        **topic_fields(taxonomy.attached(subject, record.get("text", "") or subject)),
     }
+
+
+def topic_fields(attached: list[TopicScore]) -> dict[str, str]:
+    """The topics as the index keeps them: their slugs, strongest first, and each slug repeated as
+    often as its strength says (in tenths), so that a listing of one topic ranks by that strength."""
+    return {"topics": ",".join(t.slug for t in attached),
+            "topic_strength": ",".join(",".join([t.slug] * min(round(t.score * 10), STRENGTH_CAP))
+                                       for t in attached)}
 
 
 def read_sidecar(store: ArchiveStore, relative_pdf: str) -> dict[str, Any]:
@@ -83,16 +97,40 @@ class IndexUpdater:
                 listener(record)
         return self._add(records)
 
+    def _documents(self, records: list[dict[str, Any]]) -> list[tuple[dict[str, Any], int]]:
+        """The documents the records are files of: each by its best file's record, with its level."""
+        found: dict[str, tuple[dict[str, Any], int]] = {}
+        for record in records:
+            row = self.catalog.get(record["sha256"])
+            files = [r.full for r in self.catalog.files_of(row)] if row else []
+            if len(files) < 2:
+                found[document_key(record)] = (record, level_of(record))
+                continue
+            best = best_file(files)
+            chosen = record if best["id"] == record["id"] else read_sidecar(self.store, best["path"])
+            found[document_key(record)] = (chosen, document_level(files))
+        return list(found.values())
+
     def _add(self, records: list[dict[str, Any]]) -> int:
         if not records:
             return 0
         try:
-            self.index.add(index_document(r, self.gazetteer, self.taxonomy) for r in records)
+            self.index.add(index_document(best, self.gazetteer, self.taxonomy, level)
+                           for best, level in self._documents(records))
         except IndexUnavailable as exc:
             self.warn(f"chưa cập nhật được chỉ mục tìm kiếm ({len(records)} văn bản): {exc}")
             return 0
         self.catalog.mark_indexed([r["sha256"] for r in records])
         return len(records)
+
+
+def _best_files(catalog: Catalog) -> dict[str, tuple[str, int]]:
+    """Each document of the catalog with more than one file: its best file's id, and its level."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in catalog.archived():
+        groups.setdefault(document_key(row.full), []).append(row.full)
+    return {key: (best_file(files)["id"], document_level(files)) for key, files in groups.items()
+            if len(files) > 1}
 
 
 def rebuild(store: ArchiveStore, folder: Path, catalog: Catalog, gazetteer: Gazetteer, taxonomy: Taxonomy,
@@ -103,12 +141,15 @@ def rebuild(store: ArchiveStore, folder: Path, catalog: Catalog, gazetteer: Gaze
     building = folder.with_name(folder.name + ".new")
     index = SearchIndex.create(building)
     sidecars = sorted(store.root.rglob(f"*{SIDECAR}"))
+    chosen = _best_files(catalog)
     indexed = []
     with index.writer(bulk=True) as writer:
         for path in progress(sidecars):
             record = json.loads(path.read_text("utf-8"))
-            writer.add_document(**index_document(record, gazetteer, taxonomy))
             indexed.append(record["sha256"])
+            best, level = chosen.get(document_key(record), (record["id"], None))
+            if best == record["id"]:  # the other files of a document are not listed apart
+                writer.add_document(**index_document(record, gazetteer, taxonomy, level))
         for record in extra:
             writer.add_document(**index_document(record, gazetteer, taxonomy))
     retired = folder.with_name(folder.name + ".old")

@@ -174,7 +174,9 @@ def search(index: SearchIndex, store: ArchiveStore, request: SearchRequest, gaze
     """The ``{"total", "hits"}`` answer of ``vanthu search``, of what ``viewer`` may read only
     (and ``"facets"`` when the request asks for them)."""
     query, parsed = build_query(request, gazetteer, taxonomy, viewer)
-    by_date = request.sort == "date" or parsed.empty
+    by_date = request.sort == "date" or (parsed.empty and not request.topic)
+    if parsed.empty and request.topic:  # a topic's listing: the documents most about it first
+        query.required.append(("topic_strength", taxonomy.resolve(request.topic).slug))
     found = index.search(query, limit=request.limit, by_date=by_date, offset=request.offset,
                          facets=request.facets)
     hits = [_hit(fields, score, store, parsed, gazetteer) for fields, score in found.rows]

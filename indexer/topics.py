@@ -8,6 +8,7 @@ tone-mark style and any case.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -32,24 +33,83 @@ def _normal(text: str) -> str:
     return re.sub(r"\s+", " ", canonical(text).casefold())
 
 
+# How a topic is scored in a document: a keyword in the trích yếu counts SUBJECT_WEIGHT, the keywords
+# in the text count 10 / √(words of the text) each (the text taken as at least SHORTEST words long): one
+# passing word in a page of text weighs little, two in a page or one in a three-line note weigh enough.
+# A topic is attached from THRESHOLD on, when at least RELATIVE of the strongest topic's score, and at
+# most MAX_TOPICS to a document. Calibrated on bench/topic_labels.yaml (bench/bench_topics.py).
+SUBJECT_WEIGHT, SHORTEST, THRESHOLD, RELATIVE, MAX_TOPICS = 3.0, 60, 1.1, 0.1, 3
+# The closing block (Nơi nhận, the signer) says nothing of what the document is about.
+_CLOSING = re.compile(r"^\s*N(?:ơ|ơ)i nhận\s*:", re.MULTILINE | re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class TopicScore:
+    """How strongly a document is about a topic, and the words that said so: each keyword found,
+    with its occurrences in the trích yếu and in the text."""
+
+    slug: str
+    name: str
+    score: float
+    words: dict[str, tuple[int, int]]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"slug": self.slug, "name": self.name, "score": round(self.score, 2),
+                "words": [{"keyword": k, "subject": s, "text": t} for k, (s, t) in self.words.items()]}
+
+    def because(self) -> str:
+        """The words in Vietnamese, strongest first: «giải ngân» 1 lần trong trích yếu, 3 lần trong nội dung."""
+        parts = []
+        for keyword, (subject, text) in sorted(self.words.items(), key=lambda kv: (-kv[1][0], -kv[1][1])):
+            where = [f"{n} lần trong {place}" for n, place in ((subject, "trích yếu"), (text, "nội dung")) if n]
+            parts.append(f"«{keyword}» {', '.join(where)}")
+        return "; ".join(parts)
+
+
 class Taxonomy:
     def __init__(self, topics: list[Topic]):
         self.topics = topics
         self.by_slug = {topic.slug: topic for topic in topics}
-        # One pass over the text for all topics: each topic is a named group of its keywords.
-        groups = [f"(?P<t{i}>" + "|".join(re.escape(_normal(k)) for k in sorted(t.keywords, key=len,
-                                                                                reverse=True)) + ")"
-                  for i, t in enumerate(topics)]
+        # One pass over the text for all topics: each keyword is a named group, its topic known by index.
+        self._keywords = [(i, k) for i, t in enumerate(topics) for k in t.keywords]
+        groups = [f"(?P<k{n}>{re.escape(_normal(k))})"
+                  for n, (_i, k) in sorted(enumerate(self._keywords), key=lambda item: -len(item[1][1]))]
         self._pattern = re.compile(r"(?<!\w)(?:" + "|".join(groups) + r")(?!\w)") if topics else None
 
-    def tag(self, text: str) -> list[str]:
-        """The slugs of every topic whose keywords occur at least ``min_count`` times."""
-        if self._pattern is None:
-            return []
-        counts = [0] * len(self.topics)
-        for match in self._pattern.finditer(_normal(text)):
-            counts[int(str(match.lastgroup)[1:])] += 1
-        return [t.slug for t, n in zip(self.topics, counts, strict=True) if n >= t.min_count]
+    def _counts(self, text: str) -> dict[int, int]:
+        found: dict[int, int] = {}
+        for match in self._pattern.finditer(_normal(text)) if self._pattern else ():
+            number = int(str(match.lastgroup)[1:])
+            found[number] = found.get(number, 0) + 1
+        return found
+
+    def scores(self, subject: str, text: str) -> list[TopicScore]:
+        """Every topic whose keywords occur in the document, strongest first."""
+        text = _CLOSING.split(text, maxsplit=1)[0]
+        in_subject, in_text = self._counts(subject), self._counts(text)
+        length = max(len(re.findall(r"\w+", text)), SHORTEST)
+        found: dict[int, dict[str, tuple[int, int]]] = {}
+        for number in sorted({*in_subject, *in_text}):
+            topic, keyword = self._keywords[number]
+            found.setdefault(topic, {})[keyword] = (in_subject.get(number, 0), in_text.get(number, 0))
+        scored = []
+        for index, words in found.items():
+            topic = self.topics[index]
+            if sum(s + t for s, t in words.values()) < topic.min_count:
+                continue
+            score = sum(SUBJECT_WEIGHT * s + 10 * t / math.sqrt(length) for s, t in words.values())
+            scored.append(TopicScore(topic.slug, topic.name, score, words))
+        return sorted(scored, key=lambda t: (-t.score, t.slug))
+
+    def attached(self, subject: str, text: str) -> list[TopicScore]:
+        """The topics a document is tagged with: strong enough, at most ``MAX_TOPICS``, strongest first."""
+        scored = self.scores(subject, text)
+        top = scored[0].score if scored else 0.0
+        return [t for t in scored if t.score >= THRESHOLD and t.score >= RELATIVE * top][:MAX_TOPICS]
+
+    def tag(self, subject: str, text: str = "") -> list[str]:
+        """The slugs of the topics attached to a document (its trích yếu and its text)."""
+        return [t.slug for t in self.attached(subject, text)]
 
     def resolve(self, slug: str) -> Topic:
         """A topic by its slug or its display name, with or without accents (``nông nghiệp``,

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import docx
@@ -13,7 +15,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from pdf_factory import sign_pdf
+from pypdf import PdfReader
 
+from digest.chart import font_used
 from vanthu.cli import cli
 from vanthu.workspace import Workspace, init_workspace
 
@@ -181,6 +185,10 @@ def texts(document) -> list[str]:
     return [p.text for p in document.paragraphs]
 
 
+def table_with(document, *headers: str):
+    return next(t for t in document.tables if [c.text for c in t.rows[0].cells][:len(headers)] == list(headers))
+
+
 def test_the_digest_of_a_week_read_back_from_its_docx(ws, tmp_path):
     dak_song = team_of(ws, "Đắk Song")
     source = report_file(tmp_path, noi_bat=["Thu ngân sách đạt 85% dự toán"], kho_khan=["Mặt bằng chậm"])
@@ -192,20 +200,31 @@ def test_the_digest_of_a_week_read_back_from_its_docx(ws, tmp_path):
     lines = texts(document)
     assert "BÁO CÁO" in lines
     assert any("tuần 21 năm 2026 (từ 09 giờ ngày 15/5/2026 đến 09 giờ ngày\u00a022/5/2026)" in t for t in lines)
+    # The digest opens with the 12 teams at a glance.
+    assert lines.index("I. TỔNG QUAN CÁC TỔ THEO DÕI ĐỊA BÀN") < lines.index("II. VĂN BẢN TRONG TUẦN")
+    assert "Báo cáo nhanh: 1 Tổ đúng hạn, 0 Tổ nộp muộn, 11 Tổ chưa báo cáo." in lines
+    overview = document.tables[1]
+    assert [c.text for c in overview.rows[0].cells] == ["Tổ", "Báo cáo nhanh", "Văn bản liên quan địa bàn",
+                                                       "Nhiệm vụ quá hạn", "Nhiệm vụ đến hạn trong 14 ngày"]
+    rows = {int(r.cells[0].text): [c.text for c in r.cells[1:]] for r in overview.rows[1:]}
+    assert sorted(rows) == list(range(1, 13))
+    assert rows[dak_song] == ["đúng hạn (08:00 ngày 21/5/2026)", "2", "2", "0"]
+    assert sum(r[0] == "chưa báo cáo" for r in rows.values()) == 11
     assert "Trong tuần có 2 văn bản được ban hành, lưu trữ." in lines
-    kinds = {row.cells[0].text: row.cells[1].text for row in document.tables[1].rows[1:]}
+    kinds = {row.cells[0].text: row.cells[1].text for row in table_with(document, "Loại văn bản").rows[1:]}
     assert kinds == {"Thông báo": "1", "Công văn": "1"}
     assert any(r._element.xpath(".//pic:pic") for p in document.paragraphs for r in p.runs)
     start = lines.index(f"Tổ theo dõi địa bàn số {dak_song}")
-    section = lines[start:lines.index(f"Tổ theo dõi địa bàn số {dak_song + 1}")]
+    section = lines[start:start + 20]
     assert section[section.index("Nổi bật:") + 1] == "- Thu ngân sách đạt 85% dự toán"  # items stay items
     assert any(t.startswith("- 01-TB/TU, ngày 18/5/2026") for t in section)
     assert any(t.startswith("- 01-CV/TU, ngày 20/5/2026") for t in section)
     assert any("quá hạn 12 ngày; hạn 10/5/2026; 01-TB/TU" in t for t in section)
-    other = lines[lines.index("Tổ theo dõi địa bàn số 1"):lines.index("Tổ theo dõi địa bàn số 2")]
-    missing = next(p for p in document.paragraphs if p.text == "Báo cáo nhanh: chưa báo cáo")
-    assert (missing.runs[-1].bold and "Báo cáo nhanh: chưa báo cáo" in other) or dak_song == 1
-    overdue = document.tables[-2]
+    # A team with nothing to report takes one line.
+    quiet = [t for t in lines if t.startswith("Tổ theo dõi địa bàn số ") and ":" in t]
+    assert len(quiet) >= 9 and "Tổ theo dõi địa bàn số 1: chưa báo cáo, không có văn bản, nhiệm vụ." in quiet
+    assert "- Không có." not in lines
+    overdue = table_with(document, "Số, ký hiệu")
     assert [c.text for c in overdue.rows[0].cells] == ["Số, ký hiệu", "Địa bàn", "Nhiệm vụ", "Hạn",
                                                        "Số ngày quá hạn"]
     assert [(r.cells[0].text, r.cells[3].text, r.cells[4].text) for r in overdue.rows[1:]] == [
@@ -221,7 +240,9 @@ def test_a_week_with_no_activity_still_gives_a_valid_digest(ws):
     assert result.exit_code == 0
     lines = texts(docx.Document(str(out)))
     assert "Trong tuần có 0 văn bản được ban hành, lưu trữ." in lines
-    assert lines.count("Báo cáo nhanh: chưa báo cáo") == 12 and "Không có nhiệm vụ quá hạn." in lines
+    assert "Báo cáo nhanh: 0 Tổ đúng hạn, 0 Tổ nộp muộn, 12 Tổ chưa báo cáo." in lines
+    one_liners = [f"Tổ theo dõi địa bàn số {n}: chưa báo cáo, không có văn bản, nhiệm vụ." for n in range(1, 13)]
+    assert all(line in lines for line in one_liners) and "Không có nhiệm vụ quá hạn." in lines
 
 
 def test_the_digest_can_be_issued_as_a_numbered_bao_cao(ws):
@@ -234,3 +255,63 @@ def test_the_digest_can_be_issued_as_a_numbered_bao_cao(ws):
     assert (ws.out / "01-BC-VPTU.pdf").is_file()
     header = docx.Document(str(path)).tables[0].rows[0].cells[0]
     assert [p.text for p in header.paragraphs][:4] == ["TỈNH ỦY LÂM ĐỒNG", "VĂN PHÒNG", "*", "Số 01-BC/VPTU"]
+
+
+def chart_boxes(pdf: Path) -> list[tuple[int, float, float, float, float]]:
+    """Where each picture is drawn: (page, left, top, right, bottom) in points from the top left."""
+    boxes = []
+    for number, page in enumerate(PdfReader(pdf).pages):
+        height = float(page.mediabox.height)
+
+        def visit(operator, operands, cm, tm, number=number, height=height):
+            if operator == b"Do":
+                left, bottom, width, tall = cm[4], cm[5], cm[0], cm[3]
+                boxes.append((number, left, height - bottom - tall, left + width, height - bottom))
+
+        page.extract_text(visitor_operand_before=visit)
+    return boxes
+
+
+def page_words(pdf: Path) -> dict[int, list[tuple[float, float, float, float, str]]]:
+    """Every word of the text layer with its box, by page, as poppler reads them."""
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    pages: dict[int, list] = {}
+    for number, page in enumerate(html.split("<page ")[1:]):
+        pages[number] = [(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', page)]
+    return pages
+
+
+def page_pixels(pdf: Path, number: int, folder: Path) -> tuple[int, bytes]:
+    """Page ``number`` rendered by pdftoppm in grey at 72 dpi (a pixel a point): width and rows."""
+    stem = folder / f"page-{number}"
+    subprocess.run(["pdftoppm", "-gray", "-r", "72", "-f", str(number + 1), "-l", str(number + 1),
+                    "-singlefile", str(pdf), str(stem)], check=True)
+    raw = stem.with_suffix(".pgm").read_bytes()
+    magic, width, height, _depth, pixels = raw.split(maxsplit=4)
+    assert magic == b"P5" and len(pixels) == int(width) * int(height)
+    return int(width), pixels
+
+
+def test_the_digest_pdf_has_a_labelled_chart_that_overlaps_nothing(ws, tmp_path):
+    """Rendered as it prints: the chart stands alone in its band of the page, below the table."""
+    result = vanthu(ws.root, "digest", "--week", "2026-W21", "--pdf")
+    assert result.exit_code == 0, result.output
+    pdf = ws.out / "tong-hop-2026-W21.pdf"
+    [(page, left, top, right, bottom)] = chart_boxes(pdf)
+    assert right - left > 300 and bottom - top > 150  # 150 × 80 mm, readable when printed
+    words = page_words(pdf)[page]
+    kinds_row = [y1 for _x0, _y0, _x1, y1, word in words if word == "Thông"]  # the table's last row
+    assert kinds_row and max(kinds_row) <= top, "bảng loại văn bản phải ở ngay trên biểu đồ, cùng trang"
+    for x0, y0, x1, y1, word in words:
+        assert x1 <= left + 1 or x0 >= right - 1 or y1 <= top + 1 or y0 >= bottom - 1, (word, top, bottom)
+    width, pixels = page_pixels(pdf, page, tmp_path)
+    text_left, text_right = round(30 * 72 / 25.4), width - round(15 * 72 / 25.4)  # the margins
+    band = range(int(top) + 1, int(bottom) - 1)
+    beside = [x for x in range(text_left, text_right) if x < left - 1 or x > right + 1]
+    inked = [(x, y) for y in band for x in beside if pixels[y * width + x] < 200]
+    assert inked == [], f"trang {page + 1}: có nét in cạnh biểu đồ, ví dụ {inked[:3]}"
+    inside = [pixels[y * width + x] for y in band for x in range(int(left) + 1, int(right) - 1)]
+    assert min(inside) < 120  # the bars are drawn
+    assert font_used() == "Liberation Serif"

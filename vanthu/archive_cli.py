@@ -19,7 +19,13 @@ from archive.store import ArchiveStore, sha256_of
 from archive.watcher import candidate_files
 from docgen.errors import InvalidInput
 from docgen.secrecy import CONSOLE
-from vanthu.office import check_archive, check_databases, find_document, opened_pipeline, watch_inbox
+from vanthu.office import (
+    check_archive,
+    check_databases,
+    find_document,
+    opened_pipeline,
+    watch_inbox,
+)
 from vanthu.options import CliError, VanthuCommand, VanthuGroup, home_option, json_option, print_json
 from vanthu.workspace import Workspace
 
@@ -221,6 +227,11 @@ def _show_lines(record: dict[str, Any], file_state: str = "") -> Iterator[str]:
             yield from (f"    - {item}" for item in items)
     for number, item in enumerate(record.get("signatures") or [], start=1):
         yield from _signature_lines(number, item)
+    if record.get("signature_detail"):
+        yield f"Chi tiết kiểm tra chữ ký số: {record['signature_detail']}"
+    yield from _file_lines(record.get("files") or [])
+    for topic in record.get("topics") or []:
+        yield f"Chủ đề: {topic['name']} (điểm {topic['score']}: {topic['because']})"
     for cited in record.get("cites") or []:
         day = f", ngày {_day(cited['date'])}" if cited.get("date") else ""
         yield f"Viện dẫn: {cited['kind']} số {cited['symbol']}{day}"
@@ -234,6 +245,21 @@ def _show_lines(record: dict[str, Any], file_state: str = "") -> Iterator[str]:
                f"({change['who']}, {_when(change['at'])}){note}")
     for warning in record.get("warnings") or []:
         yield f"Cảnh báo: {warning}"
+
+
+def _file_lines(files: list[dict[str, Any]]) -> Iterator[str]:
+    """The files of the document, those that disagree first (``files`` comes in that order)."""
+    if len(files) < 2 and not any(f["conflict"] for f in files):
+        return
+    conflicts = sum(bool(f["conflict"]) for f in files)
+    yield f"Các tệp của văn bản ({len(files)} tệp" + (f", {conflicts} tệp KHÔNG KHỚP):" if conflicts else "):")
+    for n, item in enumerate(files, start=1):
+        state = "không có" if item["signature"] == "unsigned" else SIGNATURE_LABELS.get(item["signature"],
+                                                                                        item["signature"])
+        yield f"  {n}. [{item['id']}] {item['kind_name']}, chữ ký số: {state}, lưu trữ lúc {_when(item['archived_at'])}"
+        if item["conflict"]:
+            yield f"     KHÔNG KHỚP: {item['conflict']}"
+        yield f"     SHA-256 {item['sha256']}; archive/{item['path']}"
 
 
 @click.command(cls=VanthuCommand)
@@ -288,6 +314,8 @@ def check(home: Path | None) -> None:
     for label, key in (("Bị sửa", "changed"), ("Bị mất", "missing"), ("Không có trong danh mục", "untracked")):
         for item in report[key]:
             click.echo(f"{label}: archive/{item}")
+    for item in report["conflicts"]:
+        click.echo(f"Tệp không khớp văn bản {item['symbol']}: archive/{item['path']} [{item['id']}] — {item['reason']}")
     changes = _recheck(workspace)
     for change in changes:
         click.echo(f"Chữ ký thay đổi: {_change_line(change)}")
@@ -300,7 +328,9 @@ def check(home: Path | None) -> None:
     if broken:
         raise CliError(f"{len(broken)} chữ ký nay KHÔNG hợp lệ", exit_code=1)
     click.echo(f"Kho lưu trữ nguyên vẹn: {report['documents']} văn bản; "
-               f"{len(changes)} chữ ký thay đổi trạng thái.")
+               f"{len(changes)} chữ ký thay đổi trạng thái"
+               + (f"; {len(report['conflicts'])} tệp không khớp văn bản của nó (xem `vanthu show`)."
+                  if report["conflicts"] else "."))
 
 
 @click.group(cls=VanthuGroup)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docgen.errors import ConversionFailed, ConverterMissing, InvalidInput, VanthuError
-from docgen.secrecy import Viewer, level_of, mark_name
+from docgen.secrecy import Viewer, mark_name
 from vanthu.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -51,20 +51,61 @@ def search_archive(workspace: Workspace, request: SearchRequest, viewer: Viewer,
 
 
 def find_document(workspace: Workspace, key: str, viewer: Viewer) -> dict[str, Any]:
-    """The record of ``vanthu show --json``: one archived document by id or symbol."""
+    """The record of ``vanthu show --json``: one archived document by one of its files' ids or by its
+    number and symbol. The fields are those of the file named by id, else of the document's best
+    file; ``files`` lists all its files (those that disagree first), ``conflicts`` how many disagree,
+    and ``secrecy`` is the strongest of its files'."""
+    from archive.documents import best_file, document_files, document_level
+
     with workspace.catalog() as catalog:
-        rows = catalog.find(key, viewer)
-    if not rows:
+        documents = catalog.documents(key, viewer)
+    if not documents:
         raise NotFound(f"kho lưu trữ không có văn bản «{key}»")
-    if len(rows) > 1:
-        raise Ambiguous(f"có {len(rows)} văn bản khớp «{key}»; dùng mã: {', '.join(r.id for r in rows)}")
-    record = {**rows[0].record, "path": rows[0].path}
-    record["secrecy"] = mark_name(level_of(rows[0].record))
+    if len(documents) > 1:
+        listed = ", ".join(f"{rows[0].symbol or rows[0].id} [{rows[0].id}]" for rows in documents)
+        raise Ambiguous(f"có {len(documents)} văn bản khớp «{key}»: {listed}; dùng mã")
+    records = [{**row.record, "id": row.id, "path": row.path} for row in documents[0]]
+    named = [r for r in records if r["id"].startswith(key.strip().lower())] if len(records) > 1 else []
+    record = dict(named[0] if len(named) == 1 else best_file(records))
+    texts = _texts(workspace, records) if len(records) > 1 else {}
+    record["files"] = document_files(records, texts)
+    record["conflicts"] = sum(bool(f["conflict"]) for f in record["files"])
+    record["secrecy"] = mark_name(document_level(records))
+    record["topics"] = document_topics(workspace, record)
     from archive.corrections import history
 
     with workspace.catalog() as catalog:
-        record["corrections"] = history(catalog, rows[0].sha256)
+        record["corrections"] = history(catalog, record["sha256"])
     return record
+
+
+def _texts(workspace: Workspace, records: list[dict[str, Any]]) -> dict[str, str]:
+    """The text of each file, by id, from its sidecar (a file whose sidecar is lost has none)."""
+    from archive.store import ArchiveStore
+    from indexer.indexing import read_sidecar
+
+    texts = {}
+    for record in records:
+        try:
+            texts[record["id"]] = read_sidecar(ArchiveStore(workspace.archive), record["path"]).get("text", "")
+        except (OSError, ValueError):
+            continue
+    return texts
+
+
+def document_topics(workspace: Workspace, record: dict[str, Any]) -> list[dict[str, Any]]:
+    """The topics the document is tagged with under the current taxonomy, strongest first, each with
+    its score and the words that decided it: what a clerk reads to correct ``[topics]`` of vanthu.toml."""
+    from archive.store import ArchiveStore
+    from indexer.indexing import read_sidecar
+
+    try:
+        text = read_sidecar(ArchiveStore(workspace.archive), record["path"]).get("text", "")
+    except (OSError, ValueError):  # a lost sidecar: the trích yếu alone still says something
+        text = ""
+    subject = record.get("subject", "")
+    return [t.as_dict() | {"because": t.because()}
+            for t in workspace.taxonomy.attached(subject, text or subject)]
 
 
 def correct_document(workspace: Workspace, key: str, edit: Any, viewer: Viewer,
@@ -120,12 +161,13 @@ def document_page(workspace: Workspace, key: str, viewer: Viewer,
     from indexer.search import SearchRequest
 
     record = find_document(workspace, key, viewer)
-    files = [{"n": 0, "name": Path(record["path"]).name, "role": "Bản gốc",
-              "size": record.get("size", 0), "sha256": record.get("sha256", "")}]
+    files = [{**item, "n": n, "name": Path(item["path"]).name, "role": item["kind_name"]}
+             for n, item in enumerate(record["files"])]
     citing = []
     if record.get("symbol"):
         answer = search_archive(workspace, SearchRequest(record["symbol"], limit=50), viewer, index)
-        citing = [hit for hit in answer["hits"] if hit["id"] != record["id"]]
+        own = {item["id"] for item in record["files"]}
+        citing = [hit for hit in answer["hits"] if hit["id"] not in own]
     cited = []
     for cite in record.get("cites") or []:
         try:
@@ -139,16 +181,17 @@ def document_page(workspace: Workspace, key: str, viewer: Viewer,
     if record.get("register"):
         with workspace.register() as register:
             entry = register.find(record["register"]).as_dict()
-    return {"document": record, "files": files, "cited": cited, "citing": citing, "tasks": tasks,
+    shown = next(item["n"] for item in files if item["id"] == record["id"])
+    return {"document": record, "files": files, "shown": shown, "cited": cited, "citing": citing, "tasks": tasks,
             "register": entry}
 
 
 def document_file(workspace: Workspace, key: str, n: int, viewer: Viewer) -> tuple[Path, dict[str, Any]]:
     """The path of file ``n`` of a document the viewer may read."""
     record = find_document(workspace, key, viewer)
-    if n != 0:
+    if not 0 <= n < len(record["files"]):
         raise NotFound(f"văn bản {record.get('symbol') or record['id']} không có tệp số {n}")
-    path = (workspace.archive / record["path"]).resolve()
+    path = (workspace.archive / record["files"][n]["path"]).resolve()
     if not path.is_relative_to(workspace.archive.resolve()) or not path.is_file():
         raise NotFound(f"tệp của văn bản {record.get('symbol') or record['id']} không còn trong kho lưu trữ")
     return path, record
@@ -418,10 +461,27 @@ def check_archive(workspace: Workspace) -> dict[str, Any]:
     from archive.store import ArchiveStore
 
     with workspace.catalog() as catalog:
-        expected = {row.path: row.sha256 for row in catalog.archived()}
+        rows = catalog.archived()
+    expected = {row.path: row.sha256 for row in rows}
     report = ArchiveStore(workspace.archive).check(expected)
     return {"documents": len(expected), "changed": report.changed, "missing": report.missing,
-            "untracked": report.untracked, "clean": report.clean}
+            "untracked": report.untracked, "clean": report.clean,
+            "conflicts": document_conflicts(workspace, [row.full for row in rows])}
+
+
+def document_conflicts(workspace: Workspace, records: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The files that disagree with the other files of their document (archive/documents.py)."""
+    from archive.documents import conflicts, group_records
+
+    found = []
+    for files in group_records(records).values():
+        if len(files) < 2:
+            continue
+        for file_id, reason in conflicts(files, _texts(workspace, files)).items():
+            item = next(f for f in files if f["id"] == file_id)
+            found.append({"symbol": item.get("symbol", ""), "id": file_id, "path": item["path"],
+                          "reason": reason})
+    return found
 
 
 # The weekly work
