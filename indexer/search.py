@@ -143,21 +143,34 @@ def prepared(text: str) -> tuple[str, str]:
     return shown, fold_text(shown).lower()
 
 
+def _densest(folded_text: str, terms: set[str], width: int) -> int:
+    """Where a window of ``width`` holds the most different query syllables (then the most of them):
+    the passage about the query, rather than the first passing mention in a header or a list."""
+    found = [(m.start(), m.group()) for m in re.finditer(r"\w+", folded_text) if m.group() in terms]
+    best, best_score, first = 0, (0, 0), 0
+    for last, (position, _word) in enumerate(found):
+        while found[first][0] < position - width * 3 // 4:
+            first += 1
+        window = [word for _p, word in found[first:last + 1]]
+        score = (len(set(window)), len(window))
+        if score > best_score:
+            best, best_score = max(0, found[first][0] - width // 4), score
+    return best
+
+
 def snippet(text: str | tuple[str, str], parsed: ParsedText, width: int = 200) -> str:
     """A window of the text around the first match, matched syllables marked ``**…**``; the text may
     come already ``prepared``."""
     shown, folded_text = prepared(text) if isinstance(text, str) else text
     wanted = [folded(p) for p in parsed.phrases] + ([folded(parsed.words)] if parsed.words else [])
-    start = 0
-    for item in sorted(wanted, key=len, reverse=True):
+    terms = {s for item in wanted for s in item}
+    start = _densest(folded_text, terms, width)
+    for item in sorted(wanted, key=len, reverse=True):  # the words together, as typed, win
         m = re.search(r"(?<!\w)" + r"\W+".join(map(re.escape, item)) + r"(?!\w)", folded_text)
-        if m is None and len(item) > 1:
-            m = re.search(r"(?<!\w)" + re.escape(item[0]) + r"(?!\w)", folded_text)
         if m:
             start = max(0, m.start() - width // 4)
             break
     end = min(len(shown), start + width)
-    terms = {s for item in wanted for s in item}
     pieces, cursor = [], start
     for m in re.finditer(r"\w+", folded_text[start:end]):
         if m.group() in terms:

@@ -188,3 +188,13 @@ def test_a_team_naming_an_unknown_locality_is_refused(workspace):
     result = vanthu(workspace, "localities")
     assert result.exit_code == 2
     assert f"Tệp {workspace.config}, trường «teams.1[1]»" in result.output
+
+
+def test_a_snippet_is_cut_from_the_passage_that_holds_the_query_words_not_the_first_mention():
+    from indexer.search import parse_text, snippet
+
+    filler = "Các đơn vị tiếp tục thực hiện nghiêm các nhiệm vụ được giao trong năm. " * 6
+    text = f"TỈNH ỦY LÂM ĐỒNG Kính gửi: Phòng Thu thập thông tin. {filler} Về ngân sách, kết quả thu đạt 95% dự toán."
+    shown = snippet(text, parse_text("thu ngan sach"))
+    assert "Về **ngân sách**, kết quả **thu** đạt" in shown
+    assert "Kính gửi" not in shown
