@@ -11,6 +11,7 @@ What cannot be read stays empty and is named in ``missing``.
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -91,9 +92,14 @@ def _without_party(line: str) -> str:
     return line.replace(PARTY, "").strip()
 
 
+@functools.lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    return fold(ch)[:1] or ch
+
+
 def fold_keep(text: str) -> str:
     """Folded character by character: positions in the result are positions in ``text``."""
-    return "".join(fold(ch)[:1] or ch for ch in text)
+    return "".join(map(_fold_char, text))
 
 
 def _without_motto(line: str) -> str:

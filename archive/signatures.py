@@ -21,6 +21,7 @@ counts for it (``retroactive_revinfo``): a CRL usually arrives later.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import logging
@@ -46,6 +47,7 @@ from pyhanko_certvalidator.policy_decl import (
     RevocationCheckingRule,
 )
 
+from archive import hexstrings
 from docgen.errors import InvalidInput
 from docgen.text import fold
 
@@ -73,6 +75,7 @@ def _quiet_libraries() -> None:
 
 
 _quiet_libraries()
+hexstrings.install()
 
 
 def log_to(path: Path) -> None:
@@ -142,8 +145,16 @@ class TrustMaterial:
     crls: list[bytes] = field(default_factory=list)
 
     def parsed(self) -> tuple[list[x509.Certificate], list[crl.CertificateList]]:
-        return ([x509.Certificate.load(der) for der in self.roots],
-                [crl.CertificateList.load(der) for der in self.crls])
+        roots, crls = _parse_material(tuple(self.roots), tuple(self.crls))
+        return list(roots), list(crls)
+
+
+@functools.lru_cache(maxsize=4)
+def _parse_material(roots: tuple[bytes, ...], crls: tuple[bytes, ...]
+                    ) -> tuple[tuple[x509.Certificate, ...], tuple[crl.CertificateList, ...]]:
+    """Parsed once per worker process and store contents, not once per file."""
+    return (tuple(x509.Certificate.load(der) for der in roots),
+            tuple(crl.CertificateList.load(der) for der in crls))
 
 
 def _unarmor(data: bytes) -> tuple[str, bytes]:
@@ -200,6 +211,7 @@ class TrustStore:
 
     def __init__(self, folder: Path):
         self.folder = folder
+        self._material: tuple[tuple, TrustMaterial] | None = None
 
     def add(self, path: Path) -> TrustedCertificate | TrustedCrl:
         try:
@@ -247,9 +259,19 @@ class TrustStore:
     def revocation_lists(self) -> list[crl.CertificateList]:
         return [_load_crl(path.read_bytes()) for path in self._files("*.crl")]
 
+    def _stamp(self) -> tuple:
+        """What the store holds, by name, size and time: a file added, replaced or removed changes it."""
+        return tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns)
+                     for p in [*self._files("*.pem"), *self._files("*.crl")])
+
     def material(self) -> TrustMaterial:
-        return TrustMaterial([c.dump() for c in self.certificates()],
-                             [r.dump() for r in self.revocation_lists()])
+        """Read again only when the store changed: the watcher asks for it before every file."""
+        stamp = self._stamp()
+        if self._material is None or self._material[0] != stamp:
+            material = TrustMaterial([c.dump() for c in self.certificates()],
+                                     [r.dump() for r in self.revocation_lists()])
+            self._material = (stamp, material)
+        return self._material[1]
 
     def describe(self) -> list[TrustedCertificate | TrustedCrl]:
         certificates = [self._describe(load_certificate(p.read_bytes(), p), p) for p in self._files("*.pem")]
@@ -347,7 +369,7 @@ def _facts(embedded) -> dict[str, Any]:
     certificate = embedded.signer_cert
     subject = certificate.subject.native
     holder = _common_name(certificate.subject)
-    return {**_blank(), "field": embedded.field_name, "holder": holder, "signed_by": holder,
+    return {**_blank(), "field": str(embedded.field_name), "holder": holder, "signed_by": holder,
             "organization": str(subject.get("organization_name") or ""),
             "issuer": _common_name(certificate.issuer), "serial": format(certificate.serial_number, "X")}
 
