@@ -11,14 +11,13 @@ What cannot be read stays empty and is named in ``missing``.
 from __future__ import annotations
 
 import contextlib
-import functools
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
 from docgen.kinds import KINDS, STATE_KINDS, Kind, find_kind, find_state_kind
-from docgen.text import canonical, fold, is_upper_words
+from docgen.text import canonical, fold, fold_keep, is_upper_words
 
 PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
 _LETTER = r"A-Za-zÀ-ỹĐđ"
@@ -90,16 +89,6 @@ def _lines(text: str) -> list[str]:
 
 def _without_party(line: str) -> str:
     return line.replace(PARTY, "").strip()
-
-
-@functools.lru_cache(maxsize=4096)
-def _fold_char(ch: str) -> str:
-    return fold(ch)[:1] or ch
-
-
-def fold_keep(text: str) -> str:
-    """Folded character by character: positions in the result are positions in ``text``."""
-    return "".join(map(_fold_char, text))
 
 
 def _without_motto(line: str) -> str:

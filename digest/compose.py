@@ -31,7 +31,7 @@ from docgen.dates import short_date
 from docgen.kinds import find_kind
 from docgen.secrecy import LEVELS, Viewer, level_of, mark_name
 from indexer.gazetteer import Gazetteer
-from indexer.indexing import read_sidecar
+from indexer.indexing import read_sidecar, slips
 from indexer.topics import Taxonomy
 
 MARKER = "[[NỘI DUNG TỔNG HỢP]]"
@@ -69,8 +69,8 @@ def _documents(week: Week, src: Sources) -> list[dict[str, Any]]:
         found.append({"id": row.id, "symbol": record.get("symbol", ""), "kind": record.get("kind", ""),
                       "kind_name": kind.name if kind else "Chưa rõ loại", "date": day,
                       "subject": record.get("subject", ""),
-                      "localities": [loc.code for loc in src.gazetteer.find(text)],
-                      "topics": src.taxonomy.tag(record.get("subject", ""), body),
+                      "localities": [loc.code for loc in src.gazetteer.find(text, slips=slips(record))],
+                      "topics": src.taxonomy.tag(record.get("subject", ""), body, slips=slips(record)),
                       "secrecy": mark_name(level_of(record))})
     return sorted(found, key=lambda d: (d["date"], d["symbol"]))
 

@@ -9,6 +9,7 @@ NFC in the new style, so that readers and the search index see one spelling.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -48,6 +49,29 @@ def fold(text: str) -> str:
     """Lower case without diacritics, ``đ`` as ``d``: what a query typed without accents matches."""
     decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    return fold(ch)[:1] or ch
+
+
+def fold_keep(text: str) -> str:
+    """Folded character by character: positions in the result are positions in ``text``."""
+    return "".join(map(_fold_char, text))
+
+
+# A syllable OCR read with one wrong diacritic (``Tố`` for ``Tổ``, ``Đák`` for ``Đắk``) is still found
+# where the name or keyword it belongs to is the only one that fits (indexer/gazetteer.py, topics.py).
+OCR_SLIPS = 1
+
+
+def diacritic_slips(read: str, name: str) -> int:
+    """How many words of ``read`` differ from ``name``'s in diacritics alone; -1 if they differ otherwise."""
+    read_words, name_words = read.casefold().split(), name.casefold().split()
+    if len(read_words) != len(name_words) or fold(read) != fold(name):
+        return -1
+    return sum(canonical(a) != canonical(b) for a, b in zip(read_words, name_words, strict=True))
 
 
 def is_upper_words(text: str) -> bool:

@@ -13,18 +13,20 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 import vietnam_provinces as vp
 
 from docgen.errors import InvalidInput
-from docgen.text import canonical, fold
+from docgen.text import canonical, diacritic_slips, fold, fold_keep
 
 PROVINCE = vp.ProvinceCode.P_68  # Lâm Đồng
 TYPE_WORDS = {"xã": "xã", "phường": "phường", "đặc khu": "đặc khu"}
 _TYPE = re.compile(r"(?<!\w)(đặc khu|phường|xã)\s+", re.IGNORECASE)
+_FOLDED_TYPE = re.compile(r"(?<!\w)(dac khu|phuong|xa)\s+")
 _WORD = re.compile(r"[\w']+")
 _SEPARATOR = re.compile(r"\s*(?:,|;|và|\bva\b)\s*")
 
@@ -141,13 +143,45 @@ class Gazetteer:
                 return loc
         return None
 
-    def find(self, text: str) -> list[Locality]:
-        """The localities a text names after a type word, in order of first mention."""
+    @cached_property
+    def _by_first_folded(self) -> dict[str, list[tuple[str, Locality]]]:
+        """``_by_first`` with every name folded, for text read by OCR."""
+        by_first: dict[str, list[tuple[str, Locality]]] = {}
+        for entries in self._by_first.values():
+            for key, loc in entries:
+                by_first.setdefault(fold_keep(key).split(" ")[0], []).append((fold_keep(key), loc))
+        for entries in by_first.values():
+            entries.sort(key=lambda entry: -len(entry[0]))
+        return by_first
+
+    def _slipped_at(self, text: str, folded: str, position: int, slips: int) -> Locality | None:
+        """The longest name at ``position`` of the folded text that the original spells with at most
+        ``slips`` wrong diacritics, and that no other name folds to."""
+        first = _WORD.match(folded, position)
+        for key, loc in self._by_first_folded.get(first.group() if first else "", []):
+            end = position + len(key)
+            if folded.startswith(key, position) and (end == len(folded) or not folded[end].isalnum()):
+                unique = len(self._by_key.get(fold(_key(loc.name)), [])) == 1
+                wrong = diacritic_slips(text[position:end], _key(loc.name))
+                if wrong == 0 or (unique and 0 <= wrong <= slips):
+                    return loc
+        return None
+
+    def find(self, text: str, *, slips: int = 0) -> list[Locality]:
+        """The localities a text names after a type word, in order of first mention; ``slips`` is
+        how many syllables of a name (and its type word) may carry a wrong diacritic (OCR)."""
         haystack = _key(text)
+        if slips:
+            folded = fold_keep(haystack)
+            return self._found(folded, lambda at: self._slipped_at(haystack, folded, at, slips), _FOLDED_TYPE)
+        return self._found(haystack, lambda at: self._name_at(haystack, at), _TYPE)
+
+    def _found(self, haystack: str, name_at: Callable[[int], Locality | None],
+               type_word: re.Pattern[str]) -> list[Locality]:
         found: list[Locality] = []
-        for match in _TYPE.finditer(haystack):
+        for match in type_word.finditer(haystack):
             position = match.end()
-            while (loc := self._name_at(haystack, position)) is not None:
+            while (loc := name_at(position)) is not None:
                 if loc not in found:
                     found.append(loc)
                 position += len(_key(loc.name))
@@ -155,7 +189,7 @@ class Gazetteer:
                 if not separator:
                     break
                 position = separator.end()
-                repeated_type = _TYPE.match(haystack, position)  # "xã A, xã B"
+                repeated_type = type_word.match(haystack, position)  # "xã A, xã B"
                 if repeated_type:
                     position = repeated_type.end()
         return found

@@ -19,6 +19,7 @@ from archive.documents import best_file, document_key, document_level
 from archive.metadata import SYMBOL
 from archive.store import SIDECAR, ArchiveStore
 from docgen.secrecy import level_of
+from docgen.text import OCR_SLIPS
 from indexer.analyzer import symbol_key, symbols_in
 from indexer.engine import IndexUnavailable, SearchIndex
 from indexer.gazetteer import Gazetteer
@@ -30,13 +31,18 @@ if TYPE_CHECKING:  # the catalog brings the register and python-docx: a search n
     from archive.catalog import Catalog
 
 
+def slips(record: dict[str, Any]) -> int:
+    """The wrong diacritics a name or keyword may carry in a record's text: some, if OCR read it."""
+    return OCR_SLIPS if record.get("ocr") else 0
+
+
 def index_document(record: dict[str, Any], gazetteer: Gazetteer, taxonomy: Taxonomy,
                    level: int | None = None) -> dict[str, Any]:
     """The index's view of an archived document, by the record of its best file: its text in every
     form, and its tags; ``level`` is the document's secrecy (the strongest of its files')."""
     subject = record.get("subject", "")
     everything = f"{subject}\n{record.get('text', '')}"
-    found = gazetteer.find(everything)
+    found = gazetteer.find(everything, slips=slips(record))
     keys = symbols_in(everything)
     own = SYMBOL.fullmatch(record.get("symbol", ""))
     if own:
@@ -55,7 +61,7 @@ def index_document(record: dict[str, Any], gazetteer: Gazetteer, taxonomy: Taxon
         "symbols": ",".join(dict.fromkeys(keys)),
         "localities": ",".join(loc.code for loc in found),
         "teams": ",".join(str(team) for team in gazetteer.teams_of(found)),
-        **topic_fields(taxonomy.attached(subject, record.get("text", "") or subject)),
+        **topic_fields(taxonomy.attached(subject, record.get("text", "") or subject, slips=slips(record))),
     }
 
 

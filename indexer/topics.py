@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from docgen.errors import InvalidInput
-from docgen.text import canonical, fold
+from docgen.text import canonical, diacritic_slips, fold, fold_keep
 
 
 def _folded(text: str) -> str:
@@ -76,17 +78,40 @@ class Taxonomy:
                   for n, (_i, k) in sorted(enumerate(self._keywords), key=lambda item: -len(item[1][1]))]
         self._pattern = re.compile(r"(?<!\w)(?:" + "|".join(groups) + r")(?!\w)") if topics else None
 
-    def _counts(self, text: str) -> dict[int, int]:
+    @cached_property
+    def _folded(self) -> tuple[re.Pattern[str] | None, dict[str, list[int]]]:
+        """The keywords folded, for text read by OCR: one pattern, and the keywords of each fold."""
+        by_fold: dict[str, list[int]] = {}
+        for number, (_topic, keyword) in enumerate(self._keywords):
+            by_fold.setdefault(fold_keep(_normal(keyword)), []).append(number)
+        alternatives = "|".join(re.escape(k) for k in sorted(by_fold, key=len, reverse=True))
+        return (re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)") if by_fold else None), by_fold
+
+    def _counts(self, text: str, slips: int = 0) -> dict[int, int]:
         found: dict[int, int] = {}
-        for match in self._pattern.finditer(_normal(text)) if self._pattern else ():
-            number = int(str(match.lastgroup)[1:])
+        for number in self._slipped(text, slips) if slips else self._exact(text):
             found[number] = found.get(number, 0) + 1
         return found
 
-    def scores(self, subject: str, text: str) -> list[TopicScore]:
-        """Every topic whose keywords occur in the document, strongest first."""
+    def _exact(self, text: str) -> Iterator[int]:
+        for match in self._pattern.finditer(_normal(text)) if self._pattern else ():
+            yield int(str(match.lastgroup)[1:])
+
+    def _slipped(self, text: str, slips: int) -> Iterator[int]:
+        """Keywords spelt with at most ``slips`` wrong diacritics, where one keyword fits best."""
+        pattern, by_fold = self._folded
+        normal = _normal(text)
+        for match in pattern.finditer(fold_keep(normal)) if pattern else ():
+            read = normal[match.start():match.end()]
+            wrong = sorted((diacritic_slips(read, _normal(self._keywords[n][1])), n) for n in by_fold[match.group()])
+            if wrong[0][0] <= slips and (len(wrong) == 1 or wrong[1][0] > wrong[0][0]):
+                yield wrong[0][1]
+
+    def scores(self, subject: str, text: str, *, slips: int = 0) -> list[TopicScore]:
+        """Every topic whose keywords occur in the document, strongest first; ``slips``: how many
+        wrong diacritics a keyword may carry (text read by OCR)."""
         text = _CLOSING.split(text, maxsplit=1)[0]
-        in_subject, in_text = self._counts(subject), self._counts(text)
+        in_subject, in_text = self._counts(subject, slips), self._counts(text, slips)
         length = max(len(re.findall(r"\w+", text)), SHORTEST)
         found: dict[int, dict[str, tuple[int, int]]] = {}
         for number in sorted({*in_subject, *in_text}):
@@ -101,15 +126,15 @@ class Taxonomy:
             scored.append(TopicScore(topic.slug, topic.name, score, words))
         return sorted(scored, key=lambda t: (-t.score, t.slug))
 
-    def attached(self, subject: str, text: str) -> list[TopicScore]:
+    def attached(self, subject: str, text: str, *, slips: int = 0) -> list[TopicScore]:
         """The topics a document is tagged with: strong enough, at most ``MAX_TOPICS``, strongest first."""
-        scored = self.scores(subject, text)
+        scored = self.scores(subject, text, slips=slips)
         top = scored[0].score if scored else 0.0
         return [t for t in scored if t.score >= THRESHOLD and t.score >= RELATIVE * top][:MAX_TOPICS]
 
-    def tag(self, subject: str, text: str = "") -> list[str]:
+    def tag(self, subject: str, text: str = "", *, slips: int = 0) -> list[str]:
         """The slugs of the topics attached to a document (its trích yếu and its text)."""
-        return [t.slug for t in self.attached(subject, text)]
+        return [t.slug for t in self.attached(subject, text, slips=slips)]
 
     def resolve(self, slug: str) -> Topic:
         """A topic by its slug or its display name, with or without accents (``nông nghiệp``,

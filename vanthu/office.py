@@ -97,7 +97,7 @@ def document_topics(workspace: Workspace, record: dict[str, Any]) -> list[dict[s
     """The topics the document is tagged with under the current taxonomy, strongest first, each with
     its score and the words that decided it: what a clerk reads to correct ``[topics]`` of vanthu.toml."""
     from archive.store import ArchiveStore
-    from indexer.indexing import read_sidecar
+    from indexer.indexing import read_sidecar, slips
 
     try:
         text = read_sidecar(ArchiveStore(workspace.archive), record["path"]).get("text", "")
@@ -105,7 +105,7 @@ def document_topics(workspace: Workspace, record: dict[str, Any]) -> list[dict[s
         text = ""
     subject = record.get("subject", "")
     return [t.as_dict() | {"because": t.because()}
-            for t in workspace.taxonomy.attached(subject, text or subject)]
+            for t in workspace.taxonomy.attached(subject, text or subject, slips=slips(record))]
 
 
 def correct_document(workspace: Workspace, key: str, edit: Any, viewer: Viewer,
