@@ -15,8 +15,10 @@ from test_archive import drop, ingest_inbox, vanthu
 
 from archive.limits import Limits
 from archive.metadata import Metadata
-from archive.ocr import Word
+from archive.ocr import Word, page_png
 from archive.proposals import judge
+from docgen.secrecy import CONSOLE
+from vanthu import office
 from vanthu.workspace import Workspace
 
 
@@ -249,3 +251,8 @@ def test_a_scanned_party_document_is_read_and_a_confirmed_number_links_the_regis
     assert f"cùng số, ký hiệu 01-CV/TU với văn bản đã lưu trữ {original['id']}" in record["warnings"]
     shown = vanthu(archive_ws, "show", row["id"])
     assert "Đã sửa: symbol: «—» → «01-CV/TU»" in shown.output
+    # One document with two files now: the page shown for the scan's id is the scan's, not the original's
+    scan_path, _ = office.document_file(archive_ws, row["id"], None, CONSOLE)
+    original_path, _ = office.document_file(archive_ws, original["id"], None, CONSOLE)
+    assert scan_path != original_path and scan_path.read_bytes() == data
+    assert office.page_image(archive_ws, row["id"], 1, CONSOLE) == page_png(scan_path, 1)

@@ -137,7 +137,7 @@ def page_image(workspace: Workspace, key: str, page: int, viewer: Viewer) -> byt
     """Page ``page`` of a document the viewer may read, as a PNG (the ``Chờ xác nhận`` page)."""
     from archive.ocr import OcrFailed, page_png
 
-    path, record = document_file(workspace, key, 0, viewer)
+    path, record = document_file(workspace, key, None, viewer)  # the page of the file being reviewed
     if not 1 <= page <= int(record.get("pages") or 1):
         raise NotFound(f"văn bản {record.get('symbol') or record['id']} không có trang {page}")
     try:
@@ -186,9 +186,12 @@ def document_page(workspace: Workspace, key: str, viewer: Viewer,
             "register": entry}
 
 
-def document_file(workspace: Workspace, key: str, n: int, viewer: Viewer) -> tuple[Path, dict[str, Any]]:
-    """The path of file ``n`` of a document the viewer may read."""
+def document_file(workspace: Workspace, key: str, n: int | None, viewer: Viewer) -> tuple[Path, dict[str, Any]]:
+    """The path of file ``n`` of a document the viewer may read; ``None``: the file whose fields
+    the record shows (the one named by id, else the best)."""
     record = find_document(workspace, key, viewer)
+    if n is None:
+        n = next((i for i, item in enumerate(record["files"]) if item["id"] == record["id"]), 0)
     if not 0 <= n < len(record["files"]):
         raise NotFound(f"văn bản {record.get('symbol') or record['id']} không có tệp số {n}")
     path = (workspace.archive / record["files"][n]["path"]).resolve()
