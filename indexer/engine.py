@@ -9,35 +9,41 @@ engine could take its place.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import pickle
 import shutil
 import struct
 import threading
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain
+from math import log
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from whoosh import collectors, scoring
+
+import indexer.whoosh_lean  # noqa: F401  (before any other part of Whoosh: see there)
+
+# isort: split
 from whoosh import index as whoosh_index
-from whoosh import query as wq
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError, LockError
 from whoosh.index import IndexError as WhooshIndexError
-from whoosh.writing import IndexWriter
 
 from docgen.errors import VanthuError
 from indexer.analyzer import folded, ngrams, syllables
 from indexer.columns import SUFFIX, Postings, SegmentArrays, phrase_present, postings_path, present, top
+
+if TYPE_CHECKING:  # Whoosh's query objects, collectors and searcher serve the reference path only:
+    # a search (``vanthu search`` above all) imports none of them (tests/test_cli_startup.py)
+    from whoosh import query as wq
+    from whoosh.searching import Searcher
+    from whoosh.writing import IndexWriter
 
 REBUILD_HINT = "chạy «vanthu index rebuild» để dựng lại chỉ mục từ kho lưu trữ"
 
@@ -125,6 +131,8 @@ FACET_FIELDS = ("kind", "localities", "teams", "topics", "signer_key")
 
 def _filters(query: Query) -> wq.Query:
     """Never None: the secrecy levels are always a filter (Whoosh ignores a filter that is falsy)."""
+    from whoosh import query as wq
+
     filters: list[wq.Query] = [wq.Or([wq.Term("secrecy", str(level)) for level in query.levels])]
     filters += [wq.Or([wq.Term(f, t) for f, t in group]) for group in query.any_of]
     if query.date_from or query.date_to:
@@ -256,7 +264,7 @@ def _write_segment(folder: Path, segment_id: str) -> None:
 
 
 class _Leaf:
-    """One segment of the current searcher: its arrays, deletions and cached filter masks."""
+    """One segment of the current reader: its arrays, deletions and cached filter masks."""
 
     def __init__(self, reader: Any, offset: int, arrays: SegmentArrays):
         self.reader, self.offset, self.arrays = reader, offset, arrays
@@ -364,10 +372,11 @@ def _ordinal(value: str | None, default: int) -> int:
 class SearchIndex:
     def __init__(self, folder: Path):
         self.folder = folder
-        self._searcher: Any = None  # kept between searches, refreshed when the index changed
-        self._leaves: list[_Leaf] = []  # the kept searcher's segments, as numpy arrays
+        self._index: Any = None  # Whoosh's index, and its reader kept between searches (refreshed
+        self._reader: Any = None  # when the index changed)
+        self._leaves: list[_Leaf] = []  # the kept reader's segments, as numpy arrays
         self._arrays: dict[str, SegmentArrays] = {}  # by segment id; a segment never changes
-        self._lock = threading.Lock()  # one kept searcher, shared by the service's threads
+        self._lock = threading.Lock()  # one kept reader, shared by the service's threads
         self.vectorised = True  # False: Whoosh's own collectors count and rank (the reference)
 
     @classmethod
@@ -429,6 +438,9 @@ class SearchIndex:
                         for segment, _ in (reader.leaf_readers() if reader.doc_count_all() else [])}
         missing = [s for s in segments if SegmentArrays.load(postings_path(self.folder, s), RECIPE) is None]
         if len(missing) > 1 and sum(segments[s] for s in missing) >= PARALLEL_FROM:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(min(len(missing), os.cpu_count() or 1), mp_context=context) as pool:
                 list(pool.map(_write_segment, [self.folder] * len(missing), missing))
@@ -449,29 +461,39 @@ class SearchIndex:
         return count
 
     def close(self) -> None:
-        if self._searcher is not None:
-            self._searcher.close()
-            self._searcher = None
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
         self._leaves = []
 
     def _current(self) -> Any:
-        """The kept searcher, or a new one once the index changed (Whoosh's own ``refresh`` fails
-        when the old reader was of an empty index). TF-IDF rather than BM25F: it needs no field
-        length per document, a third of the cost of scoring, and the ranking that matters
-        (together, trích yếu, accents) is applied to the candidates afterwards."""
-        if self._searcher is not None and not self._searcher.up_to_date():
+        """The kept reader, or a new one once the index changed (Whoosh's table-of-contents
+        generation). A reader, not a Whoosh searcher: the numpy path needs the segments, the
+        document frequencies and the stored fields only, and a searcher would bring Whoosh's query
+        objects and collectors into every process (tens of milliseconds of imports for the CLI)."""
+        if self._reader is not None and self._index.latest_generation() != self._reader.generation():
             self.close()
-        if self._searcher is None:
-            self._searcher = self._open().searcher(weighting=scoring.TF_IDF())
+        if self._reader is None:
+            self._index = self._open()
+            self._reader = self._index.reader()
             self._leaves = [_Leaf(segment, offset, self._segment(segment))
-                            for segment, offset in self._searcher.reader().leaf_readers()
+                            for segment, offset in self._reader.leaf_readers()
                             if segment.doc_count_all()]
             # Only the current segments' copies stay mapped: a merged-away one is let go.
             self._arrays = {leaf.reader.segment().segment_id(): leaf.arrays for leaf in self._leaves}
-        return self._searcher
+        return self._reader
+
+    def reference_searcher(self) -> Searcher:
+        """A Whoosh searcher over the kept reader, for the reference path (and the tests that check
+        the numpy path against it). TF-IDF rather than BM25F: it needs no field length per document,
+        and the ranking that matters (together, trích yếu, accents) is applied to the candidates."""
+        from whoosh import scoring
+        from whoosh.searching import Searcher
+
+        return Searcher(self._current(), weighting=scoring.TF_IDF(), closereader=False, fromindex=self._index)
 
     def _segment(self, reader: Any) -> SegmentArrays:
-        """A segment's arrays: kept from the last searcher, else mapped from beside the segment,
+        """A segment's arrays: kept from the last reader, else mapped from beside the segment,
         else (an index written before them, or by another version) made now and written."""
         segment_id = reader.segment().segment_id()
         if segment_id not in self._arrays:
@@ -492,19 +514,19 @@ class SearchIndex:
             return Hits(0, [])
         with self._lock:
             try:
-                searcher = self._current()
                 if self.vectorised:
-                    return self._search(searcher, query, limit, by_date, offset, facets)
-                return self._search_whoosh(searcher, query, limit, by_date, offset, facets)
+                    return self._search(self._current(), query, limit, by_date, offset, facets)
+                return self._search_whoosh(self.reference_searcher(), query, limit, by_date, offset, facets)
             except (OSError, ValueError, EOFError, KeyError, struct.error) as exc:
                 raise IndexUnavailable(f"không đọc được chỉ mục tìm kiếm ({exc}); {REBUILD_HINT}") from exc
 
-    def _search(self, searcher: Any, query: Query, limit: int, by_date: bool, offset: int,
+    def _search(self, reader: Any, query: Query, limit: int, by_date: bool, offset: int,
                 facets: bool) -> Hits:
         """Every match found, counted and scored in numpy, segment by segment; the top ones in
         Whoosh's own order: by score (the lower document first on a tie), or newest first."""
         pool = offset + limit if by_date else max(offset + limit, RERANK_POOL)
-        idf = {term: searcher.idf(*term) for term in query.required} if self._leaves else {}
+        count = reader.doc_count_all()  # Whoosh's TF-IDF idf, over every segment's documents
+        idf = {term: log(count / (reader.doc_frequency(*term) + 1)) + 1 for term in query.required} if count else {}
         found = [leaf.match(query, idf) for leaf in self._leaves]
         docnums = np.concatenate([leaf.offset + docs for leaf, (docs, _) in zip(self._leaves, found,
                                                                                 strict=True)]
@@ -520,8 +542,7 @@ class SearchIndex:
         candidates = [(int(docnums[i]), float(scores[i])) for i in top(keys, pool)]
         if not by_date and query.optional:
             candidates = self._rerank_arrays(query, candidates)
-        rows = [(searcher.stored_fields(docnum), score)
-                for docnum, score in candidates[offset:offset + limit]]
+        rows = [(reader.stored_fields(docnum), score) for docnum, score in candidates[offset:offset + limit]]
         counted = self._facets(found) if facets else {}
         return Hits(len(docnums), rows, counted)
 
@@ -546,6 +567,9 @@ class SearchIndex:
         """The same search through Whoosh's collectors: slower, kept as the reference the numpy
         path is tested against. Its top-N collector must not swap in cheaper matchers (it would
         stop counting, a wrong total): no quality, no replacement."""
+        from whoosh import collectors
+        from whoosh import query as wq
+
         main = wq.And([wq.Term(f, t) for f, t in query.required]) if query.required else wq.Every()
         pool = offset + limit if by_date else max(offset + limit, RERANK_POOL)
         if by_date or not query.required:
@@ -566,6 +590,8 @@ class SearchIndex:
         return Hits(total - failed, rows, counted)
 
     def _facets_whoosh(self, searcher: Any, main: wq.Query, query: Query) -> dict[str, dict[str, int]]:
+        from whoosh import query as wq
+
         matched = set(searcher.docs_for_query(wq.And([main, _filters(query)])))
         if query.phrases:  # a long phrase's order is checked in the candidates only
             for fieldname, words in query.phrases:
@@ -583,6 +609,8 @@ class SearchIndex:
     def _check_phrases(searcher: Any, query: Query,
                        candidates: list[tuple[int, float]]) -> tuple[list[tuple[int, float]], int]:
         """Keep the candidates whose phrases stand word by word, as written."""
+        from whoosh import query as wq
+
         kept = candidates
         for fieldname, words in query.phrases:
             ordered = sorted(docnum for docnum, _ in kept)

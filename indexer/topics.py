@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from docgen.errors import InvalidInput
@@ -70,11 +71,15 @@ class Taxonomy:
     def __init__(self, topics: list[Topic]):
         self.topics = topics
         self.by_slug = {topic.slug: topic for topic in topics}
-        # One pass over the text for all topics: each keyword is a named group, its topic known by index.
         self._keywords = [(i, k) for i, t in enumerate(topics) for k in t.keywords]
+
+    @cached_property
+    def _pattern(self) -> re.Pattern[str] | None:
+        """One pass over the text for all topics: each keyword is a named group, its topic known by
+        index. Compiled when a text is first tagged (tens of milliseconds), not for a search."""
         groups = [f"(?P<k{n}>{re.escape(_normal(k))})"
                   for n, (_i, k) in sorted(enumerate(self._keywords), key=lambda item: -len(item[1][1]))]
-        self._pattern = re.compile(r"(?<!\w)(?:" + "|".join(groups) + r")(?!\w)") if topics else None
+        return re.compile(r"(?<!\w)(?:" + "|".join(groups) + r")(?!\w)") if self.topics else None
 
     def _counts(self, text: str) -> dict[int, int]:
         found: dict[int, int] = {}

@@ -56,7 +56,7 @@ def archive_ws(tmp_path_factory):
 
 def exact_total(index: SearchIndex, query) -> int:
     """Whoosh's own full count: every required term, the filters, each phrase by its positions."""
-    searcher = index._current()
+    searcher = index.reference_searcher()
     parts = [wq.Term(f, t) for f, t in query.required] or [wq.Every()]
     parts += [wq.Phrase(f, words) for f, words in query.phrases]
     return len(set(searcher.docs_for_query(wq.And([*parts, _filters(query)]))))
@@ -128,7 +128,7 @@ def test_incremental_commits_deletions_and_merges_stay_exact(archive_ws):
     index.add(index_document(r, archive_ws.gazetteer, archive_ws.taxonomy) for r in extra)
     assert_same_as_reference(archive_ws)  # a new small segment
 
-    searcher = index._current()
+    searcher = index.reference_searcher()
     doomed = [searcher.stored_fields(n)["id"] for n in range(0, 1500, 3)]
     with index.writer() as writer:
         for key in doomed:
