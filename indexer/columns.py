@@ -49,27 +49,48 @@ class Postings:
 
 def phrase_keys(docs: np.ndarray, offsets: np.ndarray, positions: np.ndarray, candidates: np.ndarray,
                 shift: int) -> np.ndarray:
-    """(candidate number << 32) + position - ``shift`` for every position of a term in the candidates:
-    a phrase stands where every word's keys meet."""
+    """(candidate number << 32) + position - ``shift`` for every position of a term in the candidates
+    where a phrase whose ``shift``-th word it is could start (position ≥ shift): a phrase stands where
+    every word's keys meet. Sorted: the candidates are, and so are a term's positions in each document."""
     hit, where = present(docs, candidates)
     owners, where = np.flatnonzero(hit), where[hit]
     first, lengths = offsets[where], offsets[where + 1] - offsets[where]
-    total = int(lengths.sum())
-    within = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    places = positions[np.repeat(first, lengths) + within].astype(np.int64) - shift
-    return (np.repeat(owners.astype(np.int64), lengths) << 32) + places
+    runs = np.repeat(np.arange(len(owners)), lengths)  # the candidate each position is of
+    places = positions[np.arange(len(runs)) + (first - (np.cumsum(lengths) - lengths))[runs]]
+    keys = ((owners.astype(np.int64) << 32) - shift)[runs] + places
+    return keys[places >= shift] if shift else keys
+
+
+def _sorted_in(keys: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """The ``keys`` (sorted) that are also in ``other`` (sorted): a binary search each, no sort."""
+    if len(other) == 0:
+        return keys[:0]
+    where = np.searchsorted(other, keys)
+    where[where == len(other)] = 0
+    return keys[other[where] == keys]
 
 
 def phrase_present(words: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
                    candidates: np.ndarray) -> np.ndarray:
-    """Which candidates hold the words one after another (each word: docs, offsets, positions)."""
-    keys = None
-    for shift, (docs, offsets, positions) in enumerate(words):
-        found = phrase_keys(docs, offsets, positions, candidates, shift)
-        keys = found if keys is None else np.intersect1d(keys, found, assume_unique=True)
+    """Which candidates hold the words one after another (each word: docs, offsets, positions).
+
+    The word with the fewest positions goes first; after each word only the candidates still standing
+    are looked at, so a phrase whose pairs meet in many documents but stand together in few gathers
+    the positions of few."""
     mask = np.zeros(len(candidates), bool)
-    if keys is not None:
-        mask[(keys >> 32)] = True
+    if not words:
+        return mask
+    sizes = [int(offsets[-1] - offsets[0]) if len(offsets) else 0 for _docs, offsets, _positions in words]
+    order = sorted(range(len(words)), key=lambda i: sizes[i])
+    keys = phrase_keys(*words[order[0]], candidates, order[0])
+    for shift in order[1:]:
+        owners = keys >> 32  # sorted, as the keys are
+        alive = owners[np.concatenate([[True], owners[1:] != owners[:-1]])] if len(owners) else owners
+        if len(alive) == 0:
+            break
+        found = phrase_keys(*words[shift], candidates[alive], shift)  # numbered among the alive
+        keys = _sorted_in(keys, (alive.astype(np.int64)[found >> 32] << 32) + (found & 0xFFFFFFFF))
+    mask[keys >> 32] = True
     return mask
 
 
