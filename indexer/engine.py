@@ -388,13 +388,11 @@ class SearchIndex:
         return cls(folder)
 
     def _open(self):
-        try:
-            storage = _storage(self.folder)
-            if not storage.index_exists():
-                raise IndexUnavailable(f"chưa có chỉ mục tìm kiếm ở {self.folder}; {REBUILD_HINT}")
-            opened = storage.open_index()
-        except (EmptyIndexError, WhooshIndexError, OSError, ValueError, EOFError, KeyError,
-                struct.error) as exc:
+        try:  # once: Whoosh's index_exists reads the table of contents as opening it does
+            opened = _storage(self.folder).open_index()
+        except EmptyIndexError as exc:
+            raise IndexUnavailable(f"chưa có chỉ mục tìm kiếm ở {self.folder}; {REBUILD_HINT}") from exc
+        except (WhooshIndexError, OSError, ValueError, EOFError, KeyError, struct.error) as exc:
             raise IndexUnavailable(
                 f"chỉ mục tìm kiếm ở {self.folder} bị hỏng ({exc}); {REBUILD_HINT}") from exc
         if set(opened.schema.names()) != set(SCHEMA.names()):

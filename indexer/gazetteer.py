@@ -112,14 +112,15 @@ class Gazetteer:
         self.all = localities()
         self.by_code = {loc.code: loc for loc in self.all}
         self._by_key: dict[str, list[Locality]] = {}
-        for loc in self.all:
-            for key in (_key(loc.name), fold(_key(loc.name)), _key(loc.full_name), fold(_key(loc.full_name))):
+        names = {loc: (_key(loc.name), _key(loc.full_name)) for loc in self.all}  # each computed once
+        for loc, (name, full) in names.items():
+            for key in dict.fromkeys((name, fold(name), full, fold(full))):
                 if loc not in self._by_key.setdefault(key, []):
                     self._by_key[key].append(loc)
         # By first word, longest first, so that the longest name that fits wins.
         self._by_first: dict[str, list[tuple[str, Locality]]] = {}
-        for loc in sorted(self.all, key=lambda loc: -len(_key(loc.name))):
-            self._by_first.setdefault(_key(loc.name).split(" ")[0], []).append((_key(loc.name), loc))
+        for loc in sorted(self.all, key=lambda loc: -len(names[loc][0])):
+            self._by_first.setdefault(names[loc][0].split(" ")[0], []).append((names[loc][0], loc))
         self.teams = teams or {}
 
     def resolve(self, text: str) -> Locality:
