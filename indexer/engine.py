@@ -171,6 +171,8 @@ FREQUENT = 256
 TERM_FIELDS = ("body", "pairs", "signer_name", "symbols", "title_pairs", "body_exact", "topic_strength")
 FILTER_FIELDS = ("secrecy", "signature", *FACET_FIELDS)
 POSITIONAL = ("body",)  # the fields whose positions are kept, for phrases
+# The phrase checks kept per segment, in documents (4 bytes each) at most: a few megabytes.
+PHRASE_CACHE = 1 << 21
 PARALLEL_FROM = 5000  # documents in segments lacking a copy: from this many, one process per core
 RECIPE = f"{FREQUENT}/{','.join(TERM_FIELDS)}/{','.join(FILTER_FIELDS)}/{','.join(POSITIONAL)}"
 # Sortable numbers as Whoosh keeps them: a by-date hit's score is its day plus this (as before).
@@ -264,10 +266,16 @@ def _write_segment(folder: Path, segment_id: str) -> None:
 
 
 class _Leaf:
-    """One segment of the current reader: its arrays, deletions and cached filter masks."""
+    """One segment of the current reader: its arrays, deletions and cached filter masks.
 
-    def __init__(self, reader: Any, offset: int, arrays: SegmentArrays):
+    ``before`` is the same segment's leaf under the last reader: when the watcher commits a new
+    document, every other segment is unchanged, so its rare terms and facet values (read from the
+    immutable segment) are kept, and its filter masks too unless its deletions changed; the
+    service's next searches do not pay the first costs again (nor the kept phrase checks)."""
+
+    def __init__(self, reader: Any, offset: int, arrays: SegmentArrays, before: _Leaf | None = None):
         self.reader, self.offset, self.arrays = reader, offset, arrays
+        self.segment_id = reader.segment().segment_id()
         self.size = reader.doc_count_all()
         self.alive = np.ones(self.size, bool)
         deleted = list(getattr(reader, "deleted_docs_set", ()))
@@ -275,7 +283,12 @@ class _Leaf:
             self.alive[deleted] = False
         self._rare: dict[tuple[str, str], Postings] = {}
         self._masks: dict[Any, np.ndarray] = {}
+        self._phrases: dict[Any, np.ndarray] = {}
         self._facets: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
+        if before is not None and before.segment_id == self.segment_id:
+            self._rare, self._facets = before._rare, before._facets
+            if np.array_equal(before.alive, self.alive):
+                self._masks, self._phrases = before._masks, before._phrases
 
     def postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         found = self.arrays.term(fieldname, text)
@@ -310,10 +323,14 @@ class _Leaf:
             mask[self.postings(fieldname, text)[0]] = True
         return mask
 
+    @staticmethod
+    def _filter_key(query: Query) -> tuple:
+        return (tuple(query.levels), tuple(tuple(group) for group in query.any_of), query.date_from,
+                query.date_to)
+
     def allowed(self, query: Query) -> np.ndarray:
         """The documents the query's filters let through (secrecy always), as a cached mask."""
-        key = (tuple(query.levels), tuple(tuple(group) for group in query.any_of),
-               query.date_from, query.date_to)
+        key = self._filter_key(query)
         if key not in self._masks:
             if len(self._masks) > 128:
                 self._masks.clear()
@@ -337,18 +354,38 @@ class _Leaf:
             return docs, np.zeros(len(docs))
         lists = [self.postings(f, t) for f, t in query.required]
         rarest = min(range(len(lists)), key=lambda i: len(lists[i][0]))
-        docs = lists[rarest][0]
-        docs = docs[allowed[docs]]
+        kept = np.flatnonzero(allowed[lists[rarest][0]])
+        docs, where = lists[rarest][0][kept], {rarest: kept}  # where: each term's postings of the docs
         for i, (term_docs, _) in enumerate(lists):
             if i != rarest and len(docs):
-                docs = docs[present(term_docs, docs)[0]]
-        for fieldname, words in query.phrases:
-            if len(docs):
-                docs = docs[phrase_present([self.positional(fieldname, w) for w in words], docs)]
+                hit, found = present(term_docs, docs)
+                docs, where = docs[hit], {j: at[hit] for j, at in where.items()}
+                where[i] = found[hit]
+        if query.phrases and len(docs):
+            standing = self._phrased(query, docs)
+            if len(standing) < len(docs):
+                chosen = np.searchsorted(docs, standing)
+                docs, where = standing, {j: at[chosen] for j, at in where.items()}
         scores = np.zeros(len(docs))
-        for term, (term_docs, weights) in zip(query.required, lists, strict=True):
-            scores += weights[present(term_docs, docs)[1]].astype(np.float64) * idf[term]
+        for i, (term, (term_docs, weights)) in enumerate(zip(query.required, lists, strict=True)):
+            at = where[i] if i in where else present(term_docs, docs)[1]
+            scores += weights[at].astype(np.float64) * idf[term]
         return docs, scores
+
+    def _phrased(self, query: Query, docs: np.ndarray) -> np.ndarray:
+        """The candidates in which every phrase stands, by their positions; kept for the query, as a
+        filter mask is (the segment never changes, its deletions are in the mask): a phrase of common
+        words is the costliest part of any search (one in half of 100,000 documents: 30 ms), and the
+        service is asked the same phrase again, page after page and by colleagues."""
+        key = (self._filter_key(query), tuple(query.required), tuple((f, tuple(w)) for f, w in query.phrases))
+        if key not in self._phrases:
+            if len(self._phrases) >= 256 or sum(map(len, self._phrases.values())) + len(docs) > PHRASE_CACHE:
+                self._phrases.clear()
+            for fieldname, words in query.phrases:
+                if len(docs):
+                    docs = docs[phrase_present([self.positional(fieldname, w) for w in words], docs)]
+            self._phrases[key] = docs
+        return self._phrases[key]
 
     def facet_counts(self, fieldname: str, matched: np.ndarray) -> dict[str, int]:
         """How many of the ``matched`` (a mask of this segment) carry each value of a facet field."""
@@ -469,17 +506,29 @@ class SearchIndex:
         generation). A reader, not a Whoosh searcher: the numpy path needs the segments, the
         document frequencies and the stored fields only, and a searcher would bring Whoosh's query
         objects and collectors into every process (tens of milliseconds of imports for the CLI)."""
+        before = {leaf.segment_id: leaf for leaf in self._leaves}
         if self._reader is not None and self._index.latest_generation() != self._reader.generation():
             self.close()
         if self._reader is None:
             self._index = self._open()
             self._reader = self._index.reader()
-            self._leaves = [_Leaf(segment, offset, self._segment(segment))
+            self._leaves = [_Leaf(segment, offset, self._segment(segment), before.get(segment.segment().segment_id()))
                             for segment, offset in self._reader.leaf_readers()
                             if segment.doc_count_all()]
             # Only the current segments' copies stay mapped: a merged-away one is let go.
-            self._arrays = {leaf.reader.segment().segment_id(): leaf.arrays for leaf in self._leaves}
+            self._arrays = {leaf.segment_id: leaf.arrays for leaf in self._leaves}
         return self._reader
+
+    def warm(self, levels: Iterable[list[int]]) -> None:
+        """Pay now what the first searches of a new process would: the reader opened, each segment's
+        copy mapped, its stored fields' offsets read, the mask of each of the ``levels`` (the secrecy
+        levels of each clearance) built; the service's search processes do it as they start."""
+        with self._lock:
+            reader = self._current()
+            for leaf in self._leaves:
+                reader.stored_fields(leaf.offset)
+                for allowed in levels:
+                    leaf.allowed(Query(levels=list(allowed)))
 
     def reference_searcher(self) -> Searcher:
         """A Whoosh searcher over the kept reader, for the reference path (and the tests that check
@@ -523,8 +572,11 @@ class SearchIndex:
         """Every match found, counted and scored in numpy, segment by segment; the top ones in
         Whoosh's own order: by score (the lower document first on a tie), or newest first."""
         pool = offset + limit if by_date else max(offset + limit, RERANK_POOL)
-        count = reader.doc_count_all()  # Whoosh's TF-IDF idf, over every segment's documents
-        idf = {term: log(count / (reader.doc_frequency(*term) + 1)) + 1 for term in query.required} if count else {}
+        count = reader.doc_count_all()  # Whoosh's TF-IDF idf, over every segment's documents; a
+        # term's document frequency is its postings' length (deleted documents counted, as Whoosh
+        # counts them), from the copy: Whoosh's own look-up reads its term file, milliseconds a term
+        idf = {term: log(count / (sum(len(leaf.postings(*term)[0]) for leaf in self._leaves) + 1)) + 1
+               for term in query.required} if count else {}
         found = [leaf.match(query, idf) for leaf in self._leaves]
         docnums = np.concatenate([leaf.offset + docs for leaf, (docs, _) in zip(self._leaves, found,
                                                                                 strict=True)]

@@ -52,5 +52,7 @@ def _stand_ins() -> Iterator[None]:
 
 
 with _stand_ins():
+    # the codec: what opening an index unpickles (every search needs it)
+    import whoosh.codec.whoosh3
     import whoosh.compat
     import whoosh.reading  # noqa: F401
