@@ -107,6 +107,7 @@ bench: system venv bytecode
 	$(BIN)/python bench/bench_topics.py
 	$(BIN)/python bench/bench_search.py 10000
 	$(BIN)/python bench/bench_web.py 10000 20 30
+	$(BIN)/python bench/bench_curve.py 10000 15
 	$(BIN)/python bench/bench_ocr.py 3
 
 templates: venv
