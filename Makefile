@@ -17,7 +17,7 @@ DEMO := demo
 DEMO_PASSWORD := vanthu-demo
 PORT ?= 8080
 
-.PHONY: demo demo-office serve test lint bench screenshots templates system venv clean
+.PHONY: demo demo-office serve test lint bench screenshots templates system venv clean bytecode
 
 system:
 	@if command -v soffice >/dev/null && command -v pdftotext >/dev/null && command -v chromium >/dev/null \
@@ -35,7 +35,13 @@ $(BIN)/vanthu: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
+	$(MAKE) bytecode
 	@touch $@
+
+# What pip does for an installed package: every command then starts from bytecode, even where
+# PYTHONDONTWRITEBYTECODE is set (an editable install is otherwise compiled again by every process).
+bytecode:
+	$(BIN)/python -m compileall -q vanthu docgen archive indexer digest access web
 
 $(UNO_VENV)/bin/unoserver:
 	$(SYSTEM_PYTHON) -m venv --system-site-packages $(UNO_VENV)
@@ -95,12 +101,13 @@ test: system venv lint
 screenshots: system venv
 	VANTHU_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/test_browser.py
 
-bench: system venv
+bench: system venv bytecode
 	$(BIN)/python bench/bench_docgen.py
 	$(BIN)/python bench/bench_archive.py
 	$(BIN)/python bench/bench_topics.py
 	$(BIN)/python bench/bench_search.py 10000
 	$(BIN)/python bench/bench_web.py 10000 20 30
+	$(BIN)/python bench/bench_curve.py 10000 15
 	$(BIN)/python bench/bench_ocr.py 3
 
 templates: venv

@@ -142,15 +142,18 @@ def make_record(index: int, rng: random.Random, pool: list, start: date) -> dict
             "path": f"{day.year}/{kind}/{symbol.replace('/', '-')}__{sha[:12]}.pdf"}
 
 
-def write_corpus(folder: Path, count: int, seed: int = 2026) -> list[dict]:
-    """Write ``count`` sidecars under ``folder`` (an archive root); return the records."""
+def corpus_records(count: int, seed: int = 2026) -> list[dict]:
+    """The ``count`` records of the corpus, the same for the same seed (an archive written before)."""
     rng = random.Random(seed)
     pool = list(localities())
-    records = []
-    for index in range(count):
-        record = make_record(index, rng, pool, date(2025, 7, 1))
+    return [make_record(index, rng, pool, date(2025, 7, 1)) for index in range(count)]
+
+
+def write_corpus(folder: Path, count: int, seed: int = 2026) -> list[dict]:
+    """Write ``count`` sidecars under ``folder`` (an archive root); return the records."""
+    records = corpus_records(count, seed)
+    for record in records:
         path = (folder / record["path"]).with_suffix(".json")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
-        records.append(record)
     return records

@@ -21,6 +21,7 @@ exact too.
 from __future__ import annotations
 
 import json
+import mmap
 import os
 import struct
 from collections.abc import Iterable
@@ -29,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 FORMAT_VERSION = 2
+DENSE_FROM = 16  # candidates × this ≥ the documents of the segment: look them up in a table
 SUFFIX = ".vanthu-postings"
 
 
@@ -49,28 +51,59 @@ class Postings:
 
 def phrase_keys(docs: np.ndarray, offsets: np.ndarray, positions: np.ndarray, candidates: np.ndarray,
                 shift: int) -> np.ndarray:
-    """(candidate number << 32) + position - ``shift`` for every position of a term in the candidates:
-    a phrase stands where every word's keys meet."""
+    """(candidate number << 32) + position - ``shift`` for every position of a term in the candidates
+    where a phrase whose ``shift``-th word it is could start (position ≥ shift): a phrase stands where
+    every word's keys meet. Sorted: the candidates are, and so are a term's positions in each document."""
     hit, where = present(docs, candidates)
     owners, where = np.flatnonzero(hit), where[hit]
     first, lengths = offsets[where], offsets[where + 1] - offsets[where]
-    total = int(lengths.sum())
-    within = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    places = positions[np.repeat(first, lengths) + within].astype(np.int64) - shift
-    return (np.repeat(owners.astype(np.int64), lengths) << 32) + places
+    runs = np.repeat(np.arange(len(owners)), lengths)  # the candidate each position is of
+    places = positions[np.arange(len(runs)) + (first - (np.cumsum(lengths) - lengths))[runs]]
+    keys = ((owners.astype(np.int64) << 32) - shift)[runs] + places
+    return keys[places >= shift] if shift else keys
 
 
 def phrase_present(words: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
                    candidates: np.ndarray) -> np.ndarray:
-    """Which candidates hold the words one after another (each word: docs, offsets, positions)."""
-    keys = None
-    for shift, (docs, offsets, positions) in enumerate(words):
-        found = phrase_keys(docs, offsets, positions, candidates, shift)
-        keys = found if keys is None else np.intersect1d(keys, found, assume_unique=True)
+    """Which candidates hold the words one after another (each word: docs, offsets, positions).
+
+    The word with the fewest positions gives the places where the phrase could start; each other
+    word is then looked for at its own place in each of them, by a binary search among its positions
+    in that document (a few, sorted): the cost follows the first word's positions, not every word's."""
     mask = np.zeros(len(candidates), bool)
-    if keys is not None:
-        mask[(keys >> 32)] = True
+    if not words:
+        return mask
+    sizes = [int(offsets[-1] - offsets[0]) if len(offsets) else 0 for _docs, offsets, _positions in words]
+    order = sorted(range(len(words)), key=lambda i: sizes[i])
+    keys = phrase_keys(*words[order[0]], candidates, order[0])
+    owners, starts = (keys >> 32).astype(np.intp), keys & 0xFFFFFFFF
+    for shift in order[1:]:
+        if not len(owners):
+            break
+        docs, offsets, positions = words[shift]
+        hit, where = present(docs, candidates)
+        hit, where = hit[owners], where[owners]
+        owners, starts, where = owners[hit], starts[hit], where[hit]
+        found = _position_in(positions, offsets[where], offsets[where + 1], starts + shift)
+        owners, starts = owners[found], starts[found]
+    mask[owners] = True
     return mask
+
+
+def _position_in(positions: np.ndarray, low: np.ndarray, end: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Whether each ``target`` is among ``positions[low:end]`` (sorted), all at once: a binary search
+    each, as many rounds as the longest range needs."""
+    if len(positions) == 0:
+        return np.zeros(len(target), bool)
+    last, high = len(positions) - 1, end.copy()
+    active = low < high
+    while active.any():
+        middle = (low + high) >> 1
+        below = positions[np.minimum(middle, last)] < target
+        low = np.where(active & below, middle + 1, low)
+        high = np.where(active & ~below, middle, high)
+        active = low < high
+    return (low < end) & (positions[np.minimum(low, last)] == target)
 
 
 class SegmentArrays:
@@ -159,9 +192,13 @@ class SegmentArrays:
             offset = 8 + length
             if path.stat().st_size != offset + sum(np.dtype(t).itemsize * n for t, n in layout):
                 return None
+            # One map of the file, plain arrays over it: a slice of a numpy.memmap is a memmap again,
+            # tens of microseconds each (a search takes a hundred slices), of an array a fraction.
+            with path.open("rb") as stream:
+                mapped = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
             arrays = []
             for dtype, count in layout:
-                arrays.append(np.memmap(path, dtype, "r", offset, (count,)) if count else np.zeros(0, dtype))
+                arrays.append(np.frombuffer(mapped, dtype, count, offset) if count else np.zeros(0, dtype))
                 offset += np.dtype(dtype).itemsize * count
         except (OSError, ValueError, KeyError, TypeError, struct.error):
             return None
@@ -171,9 +208,19 @@ class SegmentArrays:
 
 
 def present(docs: np.ndarray, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For sorted ``docs`` and any ``candidates``: which candidates are in docs, and where."""
-    if len(docs) == 0:
+    """For sorted ``docs`` and any ``candidates``: which candidates are in docs, and where (0 where
+    not). Many candidates: through a table over the document numbers (a segment's few tens of
+    thousands), a look-up each; few: a binary search each."""
+    if len(docs) == 0 or len(candidates) == 0:
         return np.zeros(len(candidates), bool), np.zeros(len(candidates), np.intp)
+    size = max(int(docs[-1]), int(candidates.max())) + 1
+    if len(candidates) * DENSE_FROM >= size:
+        table = np.full(size, -1, np.intp)
+        table[docs] = np.arange(len(docs))
+        where = table[candidates]
+        hit = where >= 0
+        where[~hit] = 0
+        return hit, where
     where = np.searchsorted(docs, candidates)
     where[where == len(docs)] = 0
     return docs[where] == candidates, where

@@ -9,35 +9,41 @@ engine could take its place.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import pickle
 import shutil
 import struct
 import threading
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain
+from math import log
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from whoosh import collectors, scoring
+
+import indexer.whoosh_lean  # noqa: F401  (before any other part of Whoosh: see there)
+
+# isort: split
 from whoosh import index as whoosh_index
-from whoosh import query as wq
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError, LockError
 from whoosh.index import IndexError as WhooshIndexError
-from whoosh.writing import IndexWriter
 
 from docgen.errors import VanthuError
 from indexer.analyzer import folded, ngrams, syllables
 from indexer.columns import SUFFIX, Postings, SegmentArrays, phrase_present, postings_path, present, top
+
+if TYPE_CHECKING:  # Whoosh's query objects, collectors and searcher serve the reference path only:
+    # a search (``vanthu search`` above all) imports none of them (tests/test_cli_startup.py)
+    from whoosh import query as wq
+    from whoosh.searching import Searcher
+    from whoosh.writing import IndexWriter
 
 REBUILD_HINT = "chạy «vanthu index rebuild» để dựng lại chỉ mục từ kho lưu trữ"
 
@@ -125,6 +131,8 @@ FACET_FIELDS = ("kind", "localities", "teams", "topics", "signer_key")
 
 def _filters(query: Query) -> wq.Query:
     """Never None: the secrecy levels are always a filter (Whoosh ignores a filter that is falsy)."""
+    from whoosh import query as wq
+
     filters: list[wq.Query] = [wq.Or([wq.Term("secrecy", str(level)) for level in query.levels])]
     filters += [wq.Or([wq.Term(f, t) for f, t in group]) for group in query.any_of]
     if query.date_from or query.date_to:
@@ -163,6 +171,8 @@ FREQUENT = 256
 TERM_FIELDS = ("body", "pairs", "signer_name", "symbols", "title_pairs", "body_exact", "topic_strength")
 FILTER_FIELDS = ("secrecy", "signature", *FACET_FIELDS)
 POSITIONAL = ("body",)  # the fields whose positions are kept, for phrases
+# The phrase checks kept per segment, in documents (4 bytes each) at most: a few megabytes.
+PHRASE_CACHE = 1 << 21
 PARALLEL_FROM = 5000  # documents in segments lacking a copy: from this many, one process per core
 RECIPE = f"{FREQUENT}/{','.join(TERM_FIELDS)}/{','.join(FILTER_FIELDS)}/{','.join(POSITIONAL)}"
 # Sortable numbers as Whoosh keeps them: a by-date hit's score is its day plus this (as before).
@@ -256,10 +266,16 @@ def _write_segment(folder: Path, segment_id: str) -> None:
 
 
 class _Leaf:
-    """One segment of the current searcher: its arrays, deletions and cached filter masks."""
+    """One segment of the current reader: its arrays, deletions and cached filter masks.
 
-    def __init__(self, reader: Any, offset: int, arrays: SegmentArrays):
+    ``before`` is the same segment's leaf under the last reader: when the watcher commits a new
+    document, every other segment is unchanged, so its rare terms and facet values (read from the
+    immutable segment) are kept, and its filter masks too unless its deletions changed; the
+    service's next searches do not pay the first costs again (nor the kept phrase checks)."""
+
+    def __init__(self, reader: Any, offset: int, arrays: SegmentArrays, before: _Leaf | None = None):
         self.reader, self.offset, self.arrays = reader, offset, arrays
+        self.segment_id = reader.segment().segment_id()
         self.size = reader.doc_count_all()
         self.alive = np.ones(self.size, bool)
         deleted = list(getattr(reader, "deleted_docs_set", ()))
@@ -267,7 +283,12 @@ class _Leaf:
             self.alive[deleted] = False
         self._rare: dict[tuple[str, str], Postings] = {}
         self._masks: dict[Any, np.ndarray] = {}
+        self._phrases: dict[Any, np.ndarray] = {}
         self._facets: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
+        if before is not None and before.segment_id == self.segment_id:
+            self._rare, self._facets = before._rare, before._facets
+            if np.array_equal(before.alive, self.alive):
+                self._masks, self._phrases = before._masks, before._phrases
 
     def postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         found = self.arrays.term(fieldname, text)
@@ -302,10 +323,14 @@ class _Leaf:
             mask[self.postings(fieldname, text)[0]] = True
         return mask
 
+    @staticmethod
+    def _filter_key(query: Query) -> tuple:
+        return (tuple(query.levels), tuple(tuple(group) for group in query.any_of), query.date_from,
+                query.date_to)
+
     def allowed(self, query: Query) -> np.ndarray:
         """The documents the query's filters let through (secrecy always), as a cached mask."""
-        key = (tuple(query.levels), tuple(tuple(group) for group in query.any_of),
-               query.date_from, query.date_to)
+        key = self._filter_key(query)
         if key not in self._masks:
             if len(self._masks) > 128:
                 self._masks.clear()
@@ -329,18 +354,38 @@ class _Leaf:
             return docs, np.zeros(len(docs))
         lists = [self.postings(f, t) for f, t in query.required]
         rarest = min(range(len(lists)), key=lambda i: len(lists[i][0]))
-        docs = lists[rarest][0]
-        docs = docs[allowed[docs]]
+        kept = np.flatnonzero(allowed[lists[rarest][0]])
+        docs, where = lists[rarest][0][kept], {rarest: kept}  # where: each term's postings of the docs
         for i, (term_docs, _) in enumerate(lists):
             if i != rarest and len(docs):
-                docs = docs[present(term_docs, docs)[0]]
-        for fieldname, words in query.phrases:
-            if len(docs):
-                docs = docs[phrase_present([self.positional(fieldname, w) for w in words], docs)]
+                hit, found = present(term_docs, docs)
+                docs, where = docs[hit], {j: at[hit] for j, at in where.items()}
+                where[i] = found[hit]
+        if query.phrases and len(docs):
+            standing = self._phrased(query, docs)
+            if len(standing) < len(docs):
+                chosen = np.searchsorted(docs, standing)
+                docs, where = standing, {j: at[chosen] for j, at in where.items()}
         scores = np.zeros(len(docs))
-        for term, (term_docs, weights) in zip(query.required, lists, strict=True):
-            scores += weights[present(term_docs, docs)[1]].astype(np.float64) * idf[term]
+        for i, (term, (term_docs, weights)) in enumerate(zip(query.required, lists, strict=True)):
+            at = where[i] if i in where else present(term_docs, docs)[1]
+            scores += weights[at].astype(np.float64) * idf[term]
         return docs, scores
+
+    def _phrased(self, query: Query, docs: np.ndarray) -> np.ndarray:
+        """The candidates in which every phrase stands, by their positions; kept for the query, as a
+        filter mask is (the segment never changes, its deletions are in the mask): a phrase of common
+        words is the costliest part of any search (one in half of 100,000 documents: 30 ms), and the
+        service is asked the same phrase again, page after page and by colleagues."""
+        key = (self._filter_key(query), tuple(query.required), tuple((f, tuple(w)) for f, w in query.phrases))
+        if key not in self._phrases:
+            if len(self._phrases) >= 256 or sum(map(len, self._phrases.values())) + len(docs) > PHRASE_CACHE:
+                self._phrases.clear()
+            for fieldname, words in query.phrases:
+                if len(docs):
+                    docs = docs[phrase_present([self.positional(fieldname, w) for w in words], docs)]
+            self._phrases[key] = docs
+        return self._phrases[key]
 
     def facet_counts(self, fieldname: str, matched: np.ndarray) -> dict[str, int]:
         """How many of the ``matched`` (a mask of this segment) carry each value of a facet field."""
@@ -364,10 +409,11 @@ def _ordinal(value: str | None, default: int) -> int:
 class SearchIndex:
     def __init__(self, folder: Path):
         self.folder = folder
-        self._searcher: Any = None  # kept between searches, refreshed when the index changed
-        self._leaves: list[_Leaf] = []  # the kept searcher's segments, as numpy arrays
+        self._index: Any = None  # Whoosh's index, and its reader kept between searches (refreshed
+        self._reader: Any = None  # when the index changed)
+        self._leaves: list[_Leaf] = []  # the kept reader's segments, as numpy arrays
         self._arrays: dict[str, SegmentArrays] = {}  # by segment id; a segment never changes
-        self._lock = threading.Lock()  # one kept searcher, shared by the service's threads
+        self._lock = threading.Lock()  # one kept reader, shared by the service's threads
         self.vectorised = True  # False: Whoosh's own collectors count and rank (the reference)
 
     @classmethod
@@ -379,13 +425,11 @@ class SearchIndex:
         return cls(folder)
 
     def _open(self):
-        try:
-            storage = _storage(self.folder)
-            if not storage.index_exists():
-                raise IndexUnavailable(f"chưa có chỉ mục tìm kiếm ở {self.folder}; {REBUILD_HINT}")
-            opened = storage.open_index()
-        except (EmptyIndexError, WhooshIndexError, OSError, ValueError, EOFError, KeyError,
-                struct.error) as exc:
+        try:  # once: Whoosh's index_exists reads the table of contents as opening it does
+            opened = _storage(self.folder).open_index()
+        except EmptyIndexError as exc:
+            raise IndexUnavailable(f"chưa có chỉ mục tìm kiếm ở {self.folder}; {REBUILD_HINT}") from exc
+        except (WhooshIndexError, OSError, ValueError, EOFError, KeyError, struct.error) as exc:
             raise IndexUnavailable(
                 f"chỉ mục tìm kiếm ở {self.folder} bị hỏng ({exc}); {REBUILD_HINT}") from exc
         if set(opened.schema.names()) != set(SCHEMA.names()):
@@ -429,6 +473,9 @@ class SearchIndex:
                         for segment, _ in (reader.leaf_readers() if reader.doc_count_all() else [])}
         missing = [s for s in segments if SegmentArrays.load(postings_path(self.folder, s), RECIPE) is None]
         if len(missing) > 1 and sum(segments[s] for s in missing) >= PARALLEL_FROM:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(min(len(missing), os.cpu_count() or 1), mp_context=context) as pool:
                 list(pool.map(_write_segment, [self.folder] * len(missing), missing))
@@ -449,29 +496,51 @@ class SearchIndex:
         return count
 
     def close(self) -> None:
-        if self._searcher is not None:
-            self._searcher.close()
-            self._searcher = None
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
         self._leaves = []
 
     def _current(self) -> Any:
-        """The kept searcher, or a new one once the index changed (Whoosh's own ``refresh`` fails
-        when the old reader was of an empty index). TF-IDF rather than BM25F: it needs no field
-        length per document, a third of the cost of scoring, and the ranking that matters
-        (together, trích yếu, accents) is applied to the candidates afterwards."""
-        if self._searcher is not None and not self._searcher.up_to_date():
+        """The kept reader, or a new one once the index changed (Whoosh's table-of-contents
+        generation). A reader, not a Whoosh searcher: the numpy path needs the segments, the
+        document frequencies and the stored fields only, and a searcher would bring Whoosh's query
+        objects and collectors into every process (tens of milliseconds of imports for the CLI)."""
+        before = {leaf.segment_id: leaf for leaf in self._leaves}
+        if self._reader is not None and self._index.latest_generation() != self._reader.generation():
             self.close()
-        if self._searcher is None:
-            self._searcher = self._open().searcher(weighting=scoring.TF_IDF())
-            self._leaves = [_Leaf(segment, offset, self._segment(segment))
-                            for segment, offset in self._searcher.reader().leaf_readers()
+        if self._reader is None:
+            self._index = self._open()
+            self._reader = self._index.reader()
+            self._leaves = [_Leaf(segment, offset, self._segment(segment), before.get(segment.segment().segment_id()))
+                            for segment, offset in self._reader.leaf_readers()
                             if segment.doc_count_all()]
             # Only the current segments' copies stay mapped: a merged-away one is let go.
-            self._arrays = {leaf.reader.segment().segment_id(): leaf.arrays for leaf in self._leaves}
-        return self._searcher
+            self._arrays = {leaf.segment_id: leaf.arrays for leaf in self._leaves}
+        return self._reader
+
+    def warm(self, levels: Iterable[list[int]]) -> None:
+        """Pay now what the first searches of a new process would: the reader opened, each segment's
+        copy mapped, its stored fields' offsets read, the mask of each of the ``levels`` (the secrecy
+        levels of each clearance) built; the service's search processes do it as they start."""
+        with self._lock:
+            reader = self._current()
+            for leaf in self._leaves:
+                reader.stored_fields(leaf.offset)
+                for allowed in levels:
+                    leaf.allowed(Query(levels=list(allowed)))
+
+    def reference_searcher(self) -> Searcher:
+        """A Whoosh searcher over the kept reader, for the reference path (and the tests that check
+        the numpy path against it). TF-IDF rather than BM25F: it needs no field length per document,
+        and the ranking that matters (together, trích yếu, accents) is applied to the candidates."""
+        from whoosh import scoring
+        from whoosh.searching import Searcher
+
+        return Searcher(self._current(), weighting=scoring.TF_IDF(), closereader=False, fromindex=self._index)
 
     def _segment(self, reader: Any) -> SegmentArrays:
-        """A segment's arrays: kept from the last searcher, else mapped from beside the segment,
+        """A segment's arrays: kept from the last reader, else mapped from beside the segment,
         else (an index written before them, or by another version) made now and written."""
         segment_id = reader.segment().segment_id()
         if segment_id not in self._arrays:
@@ -492,19 +561,22 @@ class SearchIndex:
             return Hits(0, [])
         with self._lock:
             try:
-                searcher = self._current()
                 if self.vectorised:
-                    return self._search(searcher, query, limit, by_date, offset, facets)
-                return self._search_whoosh(searcher, query, limit, by_date, offset, facets)
+                    return self._search(self._current(), query, limit, by_date, offset, facets)
+                return self._search_whoosh(self.reference_searcher(), query, limit, by_date, offset, facets)
             except (OSError, ValueError, EOFError, KeyError, struct.error) as exc:
                 raise IndexUnavailable(f"không đọc được chỉ mục tìm kiếm ({exc}); {REBUILD_HINT}") from exc
 
-    def _search(self, searcher: Any, query: Query, limit: int, by_date: bool, offset: int,
+    def _search(self, reader: Any, query: Query, limit: int, by_date: bool, offset: int,
                 facets: bool) -> Hits:
         """Every match found, counted and scored in numpy, segment by segment; the top ones in
         Whoosh's own order: by score (the lower document first on a tie), or newest first."""
         pool = offset + limit if by_date else max(offset + limit, RERANK_POOL)
-        idf = {term: searcher.idf(*term) for term in query.required} if self._leaves else {}
+        count = reader.doc_count_all()  # Whoosh's TF-IDF idf, over every segment's documents; a
+        # term's document frequency is its postings' length (deleted documents counted, as Whoosh
+        # counts them), from the copy: Whoosh's own look-up reads its term file, milliseconds a term
+        idf = {term: log(count / (sum(len(leaf.postings(*term)[0]) for leaf in self._leaves) + 1)) + 1
+               for term in query.required} if count else {}
         found = [leaf.match(query, idf) for leaf in self._leaves]
         docnums = np.concatenate([leaf.offset + docs for leaf, (docs, _) in zip(self._leaves, found,
                                                                                 strict=True)]
@@ -520,8 +592,7 @@ class SearchIndex:
         candidates = [(int(docnums[i]), float(scores[i])) for i in top(keys, pool)]
         if not by_date and query.optional:
             candidates = self._rerank_arrays(query, candidates)
-        rows = [(searcher.stored_fields(docnum), score)
-                for docnum, score in candidates[offset:offset + limit]]
+        rows = [(reader.stored_fields(docnum), score) for docnum, score in candidates[offset:offset + limit]]
         counted = self._facets(found) if facets else {}
         return Hits(len(docnums), rows, counted)
 
@@ -546,6 +617,9 @@ class SearchIndex:
         """The same search through Whoosh's collectors: slower, kept as the reference the numpy
         path is tested against. Its top-N collector must not swap in cheaper matchers (it would
         stop counting, a wrong total): no quality, no replacement."""
+        from whoosh import collectors
+        from whoosh import query as wq
+
         main = wq.And([wq.Term(f, t) for f, t in query.required]) if query.required else wq.Every()
         pool = offset + limit if by_date else max(offset + limit, RERANK_POOL)
         if by_date or not query.required:
@@ -566,6 +640,8 @@ class SearchIndex:
         return Hits(total - failed, rows, counted)
 
     def _facets_whoosh(self, searcher: Any, main: wq.Query, query: Query) -> dict[str, dict[str, int]]:
+        from whoosh import query as wq
+
         matched = set(searcher.docs_for_query(wq.And([main, _filters(query)])))
         if query.phrases:  # a long phrase's order is checked in the candidates only
             for fieldname, words in query.phrases:
@@ -583,6 +659,8 @@ class SearchIndex:
     def _check_phrases(searcher: Any, query: Query,
                        candidates: list[tuple[int, float]]) -> tuple[list[tuple[int, float]], int]:
         """Keep the candidates whose phrases stand word by word, as written."""
+        from whoosh import query as wq
+
         kept = candidates
         for fieldname, words in query.phrases:
             ordered = sorted(docnum for docnum, _ in kept)

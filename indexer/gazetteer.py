@@ -1,7 +1,11 @@
 """The 124 commune-level units of Lâm Đồng since 1 July 2025, and the teams that watch them.
 
 Names and official codes come from the ``vietnam-provinces`` package, never
-typed by hand. The package writes some names in the old tone-mark style or
+typed by hand. Reading them from it costs about 40 ms a process (its import and
+its tables), which every ``vanthu search`` would pay, so they are generated once
+into ``lam_dong.json`` beside this module, which records the package's version
+it came from (``python -m indexer.gazetteer`` writes it again; a test checks it
+against the installed package). The package writes some names in the old tone-mark style or
 lower case (``Phú Thuỷ``, ``Đắk song``), so every comparison goes through
 ``canonical`` and case folding; a name is found in a text only after its type
 word (``xã``, ``phường``, ``đặc khu``), alone or in a list (``các phường Bắc Gia
@@ -12,18 +16,20 @@ Nghĩa, Nam Gia Nghĩa``), and always as the longest name that fits, so that
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, cached_property
+from pathlib import Path
 from typing import Any
-
-import vietnam_provinces as vp
 
 from docgen.errors import InvalidInput
 from docgen.text import canonical, diacritic_slips, fold, fold_keep
 
-PROVINCE = vp.ProvinceCode.P_68  # Lâm Đồng
+PROVINCE = 68  # Lâm Đồng, by its official code
+GENERATED = Path(__file__).with_name("lam_dong.json")
+SOURCE = "vietnam-provinces"
 TYPE_WORDS = {"xã": "xã", "phường": "phường", "đặc khu": "đặc khu"}
 _TYPE = re.compile(r"(?<!\w)(đặc khu|phường|xã)\s+", re.IGNORECASE)
 _FOLDED_TYPE = re.compile(r"(?<!\w)(dac khu|phuong|xa)\s+")
@@ -61,14 +67,46 @@ class Locality:
         return {"code": self.code, "kind": self.kind, "name": self.name, "full_name": self.full_name}
 
 
-@cache
-def localities() -> tuple[Locality, ...]:
+def from_package() -> tuple[Locality, ...]:
+    """The province's localities as the ``vietnam-provinces`` package gives them (slow: see above)."""
+    import vietnam_provinces as vp
+
     found = []
-    for ward in vp.Ward.iter_by_province(PROVINCE):
+    for ward in vp.Ward.iter_by_province(vp.ProvinceCode(PROVINCE)):
         kind = ward.division_type.value
         bare = canonical(ward.name)[len(kind):].strip()
         found.append(Locality(str(int(ward.code)), kind, _title(bare)))
     return tuple(sorted(found, key=lambda loc: (loc.kind, fold(loc.name))))
+
+
+def package_version() -> str:
+    from importlib.metadata import version
+
+    return version(SOURCE)
+
+
+def write_generated(path: Path = GENERATED) -> None:
+    """``lam_dong.json``: the localities from the package, and the package's version."""
+    rows = ",\n".join(json.dumps([loc.code, loc.kind, loc.name], ensure_ascii=False) for loc in from_package())
+    head = json.dumps({"source": f"{SOURCE} {package_version()}", "province": PROVINCE}, ensure_ascii=False)
+    path.write_text(f'{head[:-1]}, "localities": [\n{rows}\n]}}\n', "utf-8")  # a locality a line
+
+
+def read_generated(path: Path = GENERATED) -> tuple[str, tuple[Locality, ...]] | None:
+    """The generated file's source and localities, or None when it is missing or unreadable."""
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        return data["source"], tuple(Locality(*row) for row in data["localities"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+@cache
+def localities() -> tuple[Locality, ...]:
+    """From the generated file; from the package itself if the file is missing (a source tree
+    whose file was deleted still works, only slower)."""
+    generated = read_generated()
+    return generated[1] if generated else from_package()
 
 
 class Gazetteer:
@@ -76,14 +114,15 @@ class Gazetteer:
         self.all = localities()
         self.by_code = {loc.code: loc for loc in self.all}
         self._by_key: dict[str, list[Locality]] = {}
-        for loc in self.all:
-            for key in (_key(loc.name), fold(_key(loc.name)), _key(loc.full_name), fold(_key(loc.full_name))):
+        names = {loc: (_key(loc.name), _key(loc.full_name)) for loc in self.all}  # each computed once
+        for loc, (name, full) in names.items():
+            for key in dict.fromkeys((name, fold(name), full, fold(full))):
                 if loc not in self._by_key.setdefault(key, []):
                     self._by_key[key].append(loc)
         # By first word, longest first, so that the longest name that fits wins.
         self._by_first: dict[str, list[tuple[str, Locality]]] = {}
-        for loc in sorted(self.all, key=lambda loc: -len(_key(loc.name))):
-            self._by_first.setdefault(_key(loc.name).split(" ")[0], []).append((_key(loc.name), loc))
+        for loc in sorted(self.all, key=lambda loc: -len(names[loc][0])):
+            self._by_first.setdefault(names[loc][0].split(" ")[0], []).append((names[loc][0], loc))
         self.teams = teams or {}
 
     def resolve(self, text: str) -> Locality:
@@ -222,3 +261,8 @@ def parse_teams(table: Any, gazetteer: Gazetteer, source: str) -> dict[int, tupl
                 raise InvalidInput(exc.reason, file=source, field=f"teams.{key}[{index}]") from exc
         teams[int(key)] = tuple(codes)
     return teams
+
+
+if __name__ == "__main__":
+    write_generated()
+    print(f"{GENERATED.name}: {len(from_package())} địa bàn, {SOURCE} {package_version()}")

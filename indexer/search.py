@@ -9,6 +9,7 @@ first. Symbols (``1417-CV/TU``) are looked up as written.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -16,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from archive.store import ArchiveStore
+from archive.store import SIDECAR, ArchiveStore
 from docgen.errors import InvalidInput
 from docgen.kinds import find_kind
 from docgen.secrecy import Viewer, mark_name
@@ -32,7 +33,6 @@ from indexer.analyzer import (
 )
 from indexer.engine import Query, SearchIndex
 from indexer.gazetteer import Gazetteer
-from indexer.indexing import read_sidecar
 from indexer.topics import Taxonomy
 
 # How candidates rank, before the engine's own score: words standing together first, then in the
@@ -203,7 +203,8 @@ def search(index: SearchIndex, store: ArchiveStore, request: SearchRequest, gaze
 def _text_of(root: Path, relative_pdf: str) -> tuple[str, str]:
     """A document's text ready for its snippet; an archived file's text never changes, so the service
     keeps the texts it showed last rather than reading, parsing and folding their sidecars again."""
-    return prepared(read_sidecar(ArchiveStore(root), relative_pdf).get("text", ""))
+    sidecar = (root / relative_pdf).with_suffix(SIDECAR)  # not indexer.indexing's: a search needs none of it
+    return prepared(json.loads(sidecar.read_text("utf-8")).get("text", ""))
 
 
 def _terms(parsed: ParsedText) -> tuple[tuple[str, ...], ...]:

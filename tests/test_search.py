@@ -9,6 +9,7 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
+from indexer.gazetteer import GENERATED, from_package, localities, package_version, read_generated, write_generated
 from vanthu.cli import cli
 
 DOCS = {
@@ -179,6 +180,19 @@ def test_localities_lists_the_gazetteer_and_a_team(workspace):
     assert {"Xã Đắk Song", "Phường Phú Thủy", "Đặc khu Phú Quý", "Phường Xuân Hương - Đà Lạt"} <= names
     team = json.loads(vanthu(workspace, "localities", "--team", "1", "--json").output)
     assert 0 < len(team) < 124 and all(1 in row["teams"] for row in team)
+
+
+def test_the_generated_gazetteer_is_the_installed_packages(tmp_path):
+    """indexer/lam_dong.json (read by every search instead of vietnam-provinces) says which version of
+    the package it came from, and holds exactly what that package gives: after an upgrade of the
+    package this fails until ``python -m indexer.gazetteer`` writes it again."""
+    source, generated = read_generated()
+    assert source == f"vietnam-provinces {package_version()}"
+    assert generated == from_package() == localities()
+    assert len(generated) == 124 and len({loc.code for loc in generated}) == 124
+    write_generated(tmp_path / "again.json")
+    assert (tmp_path / "again.json").read_text("utf-8") == GENERATED.read_text("utf-8")
+    assert read_generated(tmp_path / "missing.json") is None
 
 
 def test_a_team_naming_an_unknown_locality_is_refused(workspace):

@@ -56,14 +56,14 @@ def archive_ws(tmp_path_factory):
 
 def exact_total(index: SearchIndex, query) -> int:
     """Whoosh's own full count: every required term, the filters, each phrase by its positions."""
-    searcher = index._current()
+    searcher = index.reference_searcher()
     parts = [wq.Term(f, t) for f, t in query.required] or [wq.Every()]
     parts += [wq.Phrase(f, words) for f, words in query.phrases]
     return len(set(searcher.docs_for_query(wq.And([*parts, _filters(query)]))))
 
 
-def answers(workspace, viewer=CONSOLE, facets=True):
-    fast, reference = workspace.search_index(), workspace.search_index()
+def answers(workspace, viewer=CONSOLE, facets=True, fast=None):
+    fast, reference = fast or workspace.search_index(), workspace.search_index()
     reference.vectorised = False
     for request in REQUESTS:
         query, parsed = build_query(request, workspace.gazetteer, workspace.taxonomy, viewer)
@@ -73,9 +73,11 @@ def answers(workspace, viewer=CONSOLE, facets=True):
         yield request, query, fast, got, want
 
 
-def assert_same_as_reference(workspace) -> None:
+def assert_same_as_reference(workspace, kept=None) -> None:
+    """Every request's total, top 20 and facets equal to the reference; through ``kept`` (a
+    SearchIndex that searched before the index changed, its caches warm) if given."""
     checked = 0
-    for request, query, fast, got, want in answers(workspace):
+    for request, query, fast, got, want in answers(workspace, fast=kept):
         label = f"{request.text!r} {request.locality or request.team or request.kind or ''}"
         assert got.total == exact_total(fast, query), label
         assert got.total == want.total, label
@@ -124,20 +126,26 @@ def test_incremental_commits_deletions_and_merges_stay_exact(archive_ws):
     """Last in this module: it changes the shared index."""
     pool, rng = list(localities()), random.Random(99)
     index = SearchIndex(archive_ws.index)
+    kept = archive_ws.search_index()  # as the service's: its caches outlive each change of the index
+    kept.warm([[0], [0, 1, 2, 3]])
+    assert_same_as_reference(archive_ws, kept)
     extra = [make_record(5000 + i, rng, pool, date(2026, 1, 1)) for i in range(120)]
     index.add(index_document(r, archive_ws.gazetteer, archive_ws.taxonomy) for r in extra)
     assert_same_as_reference(archive_ws)  # a new small segment
+    assert_same_as_reference(archive_ws, kept)  # the old segments' caches kept, the new one's made
 
-    searcher = index._current()
+    searcher = index.reference_searcher()
     doomed = [searcher.stored_fields(n)["id"] for n in range(0, 1500, 3)]
     with index.writer() as writer:
         for key in doomed:
             writer.delete_by_term("id", key)
     assert_same_as_reference(archive_ws)  # deletions masked in old segments
+    assert_same_as_reference(archive_ws, kept)  # their masks made again
     assert index.search(build_query(SearchRequest(""), archive_ws.gazetteer, archive_ws.taxonomy,
                                     CONSOLE)[0], limit=1, by_date=True).total == 1500 + 120 - len(doomed)
 
     index._open().optimize()  # one merged segment, whose numpy copy is made when first searched
     assert_same_as_reference(archive_ws)
+    assert_same_as_reference(archive_ws, kept)
     assert index.write_arrays() == 0  # made by the search, and the merged segments' copies dropped
     assert len(list(archive_ws.index.glob(f"*{SUFFIX}"))) == 1

@@ -10,7 +10,6 @@ import tomllib
 from collections.abc import Callable
 from datetime import time
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -212,6 +211,8 @@ class Workspace:
                         limits=self.limits)
 
     def renderer(self) -> Renderer:
+        from importlib import resources
+
         from docgen.rendering import Renderer
 
         packaged = Path(str(resources.files("docgen.templates")))

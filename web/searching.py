@@ -16,10 +16,11 @@ import multiprocessing
 import signal
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-from docgen.secrecy import Viewer
+from docgen.secrecy import TOP, Viewer
 from indexer.engine import IndexUnavailable
 from vanthu import office
 from vanthu.workspace import Workspace
@@ -32,7 +33,10 @@ def _open(root: str) -> None:
     the service's to handle (it stops the pool), not each worker's."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     workspace = Workspace(Path(root))
-    _opened.update(workspace=workspace, index=workspace.search_index())
+    index = workspace.search_index()
+    with suppress(IndexUnavailable):  # no index yet: each search says so, as without the pool
+        index.warm([Viewer("", clearance).levels for clearance in range(TOP + 1)])
+    _opened.update(workspace=workspace, index=index)
 
 
 def _ready() -> bool:
