@@ -7,14 +7,18 @@ pipeline quarantines the file with that reason; nothing here deletes anything.
 from __future__ import annotations
 
 import io
+import resource
+import shutil
+import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pypdf import PageObject, PdfReader
 from pypdf.errors import PdfReadError
+from pypdf.generic import ArrayObject
 
-from archive import ocr
+from archive import layout, ocr
 from archive.limits import LimitExceeded, ask_more_time, check_depth, current, page_deadline
 from docgen.text import fold, nfc
 
@@ -78,6 +82,7 @@ def open_pdf(data: bytes) -> PdfReader:
 
 
 def page_texts(reader: PdfReader) -> list[str]:
+    """pypdf's text of every page, in the order the content draws it (the fallback reader)."""
     pages = []
     for number, page in enumerate(reader.pages, start=1):
         try:
@@ -86,6 +91,55 @@ def page_texts(reader: PdfReader) -> list[str]:
         except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise Rejected(f"không trích được chữ từ tệp PDF ({exc})") from exc
     return pages
+
+
+def _decode_contents(reader: PdfReader) -> None:
+    """Every page's content decoded by pypdf, under its stream limits: a decompression bomb is
+    refused here as before, though poppler reads the text."""
+    for number, page in enumerate(reader.pages, start=1):
+        try:
+            with page_deadline(number):
+                contents = page.get("/Contents")
+                contents = contents.get_object() if contents is not None else ArrayObject()
+                for stream in contents if isinstance(contents, ArrayObject) else [contents]:
+                    stream.get_object().get_data()
+        except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise Rejected(f"không trích được chữ từ tệp PDF ({exc})") from exc
+
+
+def _poppler_limits(seconds: float) -> None:  # pragma: no cover - runs in the child
+    """pdftotext may not outlive its time even if the worker that started it is killed."""
+    cpu = int(seconds) + 2
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+
+
+def _slow_page(partial: bytes | None, pages: int) -> int:
+    done = (partial or b"").count(b"</page>")
+    return min(done + 1, pages)
+
+
+def poppler_texts(data: bytes, pages: int) -> list[str] | None:
+    """Every page's lines by position (``archive/layout.py``), read by poppler's ``pdftotext``; None when
+    poppler is missing or cannot read the file (pypdf then reads it, as before)."""
+    if shutil.which("pdftotext") is None:
+        return None
+    limits = current()
+    seconds = min(limits.page_seconds * pages, limits.file_seconds)
+    with tempfile.NamedTemporaryFile(prefix="vanthu-text-", suffix=".pdf") as source:
+        source.write(data)
+        source.flush()
+        try:
+            done = subprocess.run(["pdftotext", "-bbox-layout", "-enc", "UTF-8", "-q", source.name, "-"],
+                                  capture_output=True, timeout=seconds, check=False,
+                                  preexec_fn=lambda: _poppler_limits(seconds))
+        except subprocess.TimeoutExpired as exc:
+            raise LimitExceeded(limits.too_slow_page(_slow_page(exc.stdout, pages))) from exc
+    if done.returncode != 0:
+        return None
+    words = layout.pages_of(done.stdout.decode("utf-8", "replace"))
+    if len(words) != pages:
+        return None
+    return [nfc("\n".join(layout.page_lines(page))) for page in words]
 
 
 def extract_text(reader: PdfReader) -> str:
@@ -142,8 +196,9 @@ def read_pdf(data: bytes) -> PdfContent:
     sniff(data)
     check_depth(data)
     reader = open_pdf(data)
+    _decode_contents(reader)
     texts, appearance = [], []
-    for text in page_texts(reader):
+    for text in poppler_texts(data, len(reader.pages)) or page_texts(reader):
         own, taken = split_appearance(text)
         texts.append(own)
         appearance += taken
@@ -153,7 +208,7 @@ def read_pdf(data: bytes) -> PdfContent:
     if scans and current().ocr and ocr.available():
         read, content.warnings = _ocr_pages(data, scans)
         for number, page in read.items():
-            texts[number - 1] = page.text
+            texts[number - 1] = "\n".join(layout.page_lines(layout.ocr_words(page.lines)))
             content.ocr_lines += page.lines
         content.ocr_seconds = round(sum(page.seconds for page in read.values()), 2)
         content.ocr = bool(read)
