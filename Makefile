@@ -102,6 +102,7 @@ bench: system venv
 	$(BIN)/python bench/bench_search.py 10000
 	$(BIN)/python bench/bench_web.py 10000 20 30
 	$(BIN)/python bench/bench_ocr.py 3
+	$(BIN)/python bench/bench_fidelity.py
 
 templates: venv
 	$(BIN)/python -m docgen.blueprints

@@ -29,6 +29,8 @@ _WIDE = 3.0
 _MIN_GAP = 0.6
 # A row more than this many row heights below the previous one is not the same table's.
 _ROW_GAP = 4.0
+# After this many words a row's middle and height are known.
+_SETTLED = 6
 # A line that opens the body: the header's left column ends before it.
 _BODY = re.compile(r"^(Kính gửi|Căn cứ|Thực hiện|Hôm nay|Ngày \d)")
 
@@ -49,6 +51,7 @@ class Word(NamedTuple):
 class Row:
     words: list[Word]
     parts: list[list[Word]] = field(default_factory=list)
+    level: tuple[float, float] | None = None  # the row's middle and height, once its first words have settled them
 
     @property
     def top(self) -> float:
@@ -118,10 +121,11 @@ def _rows(words: list[Word]) -> list[Row]:
 
 
 def _level(row: Row, word: Word) -> bool:
-    """Whether ``word`` stands on the row's line: its middle near the row's (medians, so that a tall
-    box, such as OCR's reading of a seal, does not stretch the row over the next line)."""
-    middle = median((w.y0 + w.y1) / 2 for w in row.words)
-    height = median(w.y1 - w.y0 for w in row.words)
+    """Whether ``word`` stands on the row's line: its middle near the row's (medians of the row's first
+    words, so that a tall box, such as OCR's reading of a seal, does not stretch the row over the next line)."""
+    if len(row.words) <= _SETTLED or not row.level:
+        row.level = (median((w.y0 + w.y1) / 2 for w in row.words), median(w.y1 - w.y0 for w in row.words))
+    middle, height = row.level
     return abs((word.y0 + word.y1) / 2 - middle) <= 0.5 * max(height, word.y1 - word.y0)
 
 

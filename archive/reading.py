@@ -6,6 +6,7 @@ pipeline quarantines the file with that reason; nothing here deletes anything.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import resource
 import shutil
@@ -107,15 +108,33 @@ def _decode_contents(reader: PdfReader) -> None:
             raise Rejected(f"không trích được chữ từ tệp PDF ({exc})") from exc
 
 
-def _poppler_limits(seconds: float) -> None:  # pragma: no cover - runs in the child
-    """pdftotext may not outlive its time even if the worker that started it is killed."""
-    cpu = int(seconds) + 2
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
-
-
 def _slow_page(partial: bytes | None, pages: int) -> int:
+    """The page poppler was reading when its time ran out: the one after the last it finished."""
     done = (partial or b"").count(b"</page>")
     return min(done + 1, pages)
+
+
+def _pdftotext(path: str, pages: int) -> bytes | None:
+    """``pdftotext -bbox-layout`` of the file, within the page limit times its pages (at most the file's);
+    a CPU limit of its own, so that it never outlives a worker killed for its time."""
+    limits = current()
+    seconds = min(limits.page_seconds * pages, limits.file_seconds)
+    process = subprocess.Popen(["pdftotext", "-bbox-layout", "-enc", "UTF-8", "-q", path, "-"],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    with contextlib.suppress(OSError):
+        cpu = int(seconds) + 2
+        resource.prlimit(process.pid, resource.RLIMIT_CPU, (cpu, cpu))
+    try:
+        out, _ = process.communicate(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        partial, _ = process.communicate()
+        raise LimitExceeded(limits.too_slow_page(_slow_page(partial, pages))) from None
+    except BaseException:  # the worker's own limit: poppler goes with it
+        process.kill()
+        process.wait()
+        raise
+    return out if process.returncode == 0 else None
 
 
 def poppler_texts(data: bytes, pages: int) -> list[str] | None:
@@ -123,20 +142,11 @@ def poppler_texts(data: bytes, pages: int) -> list[str] | None:
     poppler is missing or cannot read the file (pypdf then reads it, as before)."""
     if shutil.which("pdftotext") is None:
         return None
-    limits = current()
-    seconds = min(limits.page_seconds * pages, limits.file_seconds)
     with tempfile.NamedTemporaryFile(prefix="vanthu-text-", suffix=".pdf") as source:
         source.write(data)
         source.flush()
-        try:
-            done = subprocess.run(["pdftotext", "-bbox-layout", "-enc", "UTF-8", "-q", source.name, "-"],
-                                  capture_output=True, timeout=seconds, check=False,
-                                  preexec_fn=lambda: _poppler_limits(seconds))
-        except subprocess.TimeoutExpired as exc:
-            raise LimitExceeded(limits.too_slow_page(_slow_page(exc.stdout, pages))) from exc
-    if done.returncode != 0:
-        return None
-    words = layout.pages_of(done.stdout.decode("utf-8", "replace"))
+        out = _pdftotext(source.name, pages)
+    words = layout.pages_of(out.decode("utf-8", "replace")) if out is not None else []
     if len(words) != pages:
         return None
     return [nfc("\n".join(layout.page_lines(page))) for page in words]
