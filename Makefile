@@ -109,6 +109,7 @@ bench: system venv bytecode
 	$(BIN)/python bench/bench_web.py 10000 20 30
 	$(BIN)/python bench/bench_curve.py 10000 15
 	$(BIN)/python bench/bench_ocr.py 3
+	$(BIN)/python bench/bench_fidelity.py
 
 templates: venv
 	$(BIN)/python -m docgen.blueprints

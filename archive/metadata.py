@@ -5,7 +5,8 @@ left column first, or both columns interleaved line by line (``TỈNH ỦY LÂM
 ĐỒNG ĐẢNG CỘNG SẢN VIỆT NAM``). Every rule here therefore looks for a
 component by its own shape (``Số …-CV/TU``, ``…, ngày … tháng … năm …``,
 ``T/M …``) rather than by position, on text put into one canonical form.
-What cannot be read stays empty and is named in ``missing``.
+What cannot be read stays empty and is named in ``missing``. Every value is given back as printed:
+the canonical form is what the rules match, never what is stored.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from docgen.kinds import KINDS, STATE_KINDS, Kind, find_kind, find_state_kind
-from docgen.text import canonical, fold, fold_keep, is_upper_words
+from docgen.text import canonical, fold, fold_keep, is_upper_words, nfc
 
 PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
 _LETTER = r"A-Za-zÀ-ỹĐđ"
@@ -52,8 +53,11 @@ _STAMP_HEAD = ("den", "cong van den", "van ban den")
 _STAMP_LINES = ("so", "ngay", "gio", "chuyen", "luu ho so", "ky hieu")
 _OCR_NOISE = "“”\"'‘’|«»`~_"
 _SENTENCE_END = (".", ":", ";")
-_BODY_START = ("- ", "Căn cứ", "Kính gửi", "Nơi nhận", "Điều ", "Ngày ", "Hôm nay", "Thực hiện", "Xét ",
+_BODY_START = ("- ", "Căn cứ", "Kính gửi", "Nơi nhận", "Điều ", "Hôm nay", "Thực hiện", "Xét ",
                "Sau khi", "Qua ", "Theo ", "Để ")
+# A date line however OCR slipped its day (``Hà Nội, ngày Ì “tháng 9 năm 2024``): never a subject's.
+_DATE_WORDS = re.compile(r"\bngay\b.*\bthang\b.*\bnam \d{4}")
+_DAY_START = re.compile(r"Ngày \d")  # ``Ngày 10/11/2026, …`` opens a body; ``Ngày Quốc khánh`` does not
 
 
 @dataclass
@@ -154,13 +158,19 @@ def _state_symbol(text: str, meta: Metadata) -> None:
     meta.symbol = f"{number}/{middle}{code}-{body}"
 
 
-def _symbol(text: str, meta: Metadata) -> None:
+# OCR's slips in a kind code's letters (``GV`` for ``CV``): put right only where that gives a known kind.
+_CODE_SLIPS = str.maketrans({"G": "C", "0": "O", "Ð": "Đ", "l": "i", "1": "i"})
+
+
+def _symbol(text: str, meta: Metadata, *, ocr: bool = False) -> None:
     match = NUMBER_LINE.search(text)
     if not match:
         return
     number, code, body = int(match[1]), match[2], match[3]
     meta.number, meta.body_code = number, body
     kind = find_kind(code)
+    if kind is None and ocr:
+        kind = find_kind(code.translate(_CODE_SLIPS))
     meta.kind = kind.code if kind else code
     meta.symbol = f"{number:02d}-{meta.kind}/{body}"
 
@@ -229,9 +239,9 @@ def _title_kind(lines: list[str]) -> tuple[int, Kind | None]:
 
 
 def _continues(line: str, previous: str) -> bool:
-    if not line or line.startswith(_BODY_START) or set(line) <= {"-", " "}:
+    if not line or line.startswith(_BODY_START) or _DAY_START.match(line) or set(line) <= {"-", " "}:
         return False
-    if previous.endswith(_SENTENCE_END) or PLACE_DATE.search(line) or PARTY in line:
+    if previous.endswith(_SENTENCE_END) or PLACE_DATE.search(line) or PARTY in line or _DATE_WORDS.search(fold(line)):
         return False
     return line[0].islower() or line[0].isdigit() or len(line) < 75
 
@@ -246,11 +256,12 @@ def _subject_from(lines: list[str], start: int) -> str:
 
 
 def _subject(lines: list[str], meta: Metadata) -> None:
-    for index, line in enumerate(lines[:30]):
-        if line.lower().startswith("v/v"):
-            meta.subject = _subject_from(lines, index)
-            return
+    """A Công văn's ``V/v …`` (or ``Về việc …`` before any title), else the lines under the title."""
     index, kind = _title_kind(lines)
+    for at, line in enumerate(lines[:30]):
+        if line.lower().startswith("v/v") or (line.startswith("Về việc ") and (kind is None or at < index)):
+            meta.subject = _subject_from(lines, at)
+            return
     if kind is not None and index + 1 < len(lines):
         meta.subject = _subject_from(lines, index + 1)
         if not meta.kind:
@@ -314,7 +325,7 @@ def _title_case(word: str) -> bool:
 
 def _looks_like_name(line: str) -> bool:
     words = line.split(" ")
-    return 2 <= len(words) <= 5 and all(_title_case(w) for w in words)
+    return 2 <= len(words) <= 6 and all(_title_case(w) for w in words)
 
 
 def _leading_capitals(text: str) -> str:
@@ -327,6 +338,8 @@ def _leading_capitals(text: str) -> str:
 
 
 def _signer(lines: list[str], meta: Metadata) -> None:
+    """The authority line (``K/T TRƯỞNG BAN``) and the title under it, and the name at the end; a head
+    signing in his own name has a title (``TRƯỞNG BAN``) and no authority."""
     for index in range(len(lines) - 1, -1, -1):
         match = AUTHORITY.search(lines[index])
         if match:
@@ -334,10 +347,22 @@ def _signer(lines: list[str], meta: Metadata) -> None:
             if index + 1 < len(lines):
                 meta.signer_title = _trailing_capitals(lines[index + 1])
             break
-    for line in reversed(lines[-15:]):
-        if _looks_like_name(line):
-            meta.signer = line
+    tail = lines[-15:]
+    for at in range(len(tail) - 1, -1, -1):
+        if _looks_like_name(tail[at]):
+            meta.signer = tail[at]
+            if not meta.authority:
+                meta.signer_title = _title_above(tail[:at])
             return
+
+
+def _title_above(lines: list[str]) -> str:
+    """The signer's title: the nearest line above the name that ends in a title's capitals."""
+    for line in reversed(lines[-6:]):
+        title = _trailing_capitals(line)
+        if len(title) > 3 and fold(title) not in _FOLDED_MARKS:
+            return title
+    return ""
 
 
 def _cites(text: str, meta: Metadata) -> None:
@@ -389,6 +414,49 @@ def _clean(line: str) -> str:
     return _fixed_words(line.strip(_OCR_NOISE + " "))
 
 
+class _Printed:
+    """The words of the text as printed, beside their canonical form: the rules read canonical text
+    (one tone-mark style), the values go back as printed (``Hoà Ninh`` stays ``Hoà Ninh``)."""
+
+    def __init__(self, text: str):
+        self.words = nfc(text).split()
+        self.keys = [canonical(word) for word in self.words]
+        self.same = self.words == self.keys
+
+    def _window(self, words: list[str], from_end: bool) -> int | None:
+        starts = [i for i in range(len(self.keys) - len(words) + 1)
+                  if all(word in self.keys[i + k] for k, word in enumerate(words))]
+        return (starts[-1] if from_end else starts[0]) if starts else None
+
+    def _word(self, word: str, index: int) -> str:
+        at = self.keys[index].find(word)
+        return self.words[index][at:at + len(word)]
+
+    def __call__(self, value: str, *, from_end: bool = False) -> str:
+        if self.same or not value:
+            return value
+        words = value.split(" ")
+        start = self._window(words, from_end)
+        if start is not None:
+            return " ".join(self._word(word, start + k) for k, word in enumerate(words))
+        printed, cursor = [], 0
+        for word in words:
+            index = next((i for i in range(cursor, len(self.keys)) if word in self.keys[i]), None)
+            printed.append(word if index is None else self._word(word, index))
+            cursor = cursor if index is None else index + 1
+        return " ".join(printed)
+
+
+def _as_printed(meta: Metadata, text: str) -> None:
+    printed = _Printed(text)
+    for name in ("issuer", "subject", "place"):
+        setattr(meta, name, printed(getattr(meta, name)))
+    for name in ("signer", "signer_title", "authority"):
+        setattr(meta, name, printed(getattr(meta, name), from_end=True))
+    meta.to = [printed(item) for item in meta.to]
+    meta.recipients = [printed(item) for item in meta.recipients]
+
+
 def read_metadata(text: str, *, ocr: bool = False) -> Metadata:
     """Every component FORMAT.md (the Party's) or Nghị định 30 (the state's) names, from a text."""
     meta = Metadata()
@@ -397,7 +465,7 @@ def read_metadata(text: str, *, ocr: bool = False) -> Metadata:
         lines = [line for line in map(_clean, lines) if line]
     lines = _document_lines(lines, meta)
     flat = "\n".join(lines)
-    _symbol(flat, meta)
+    _symbol(flat, meta, ocr=ocr)
     if not meta.symbol:
         _state_symbol(flat, meta)
     if flat != canonical(text) and any(m.search(fold_keep(canonical(text))) for m in _MOTTO):
@@ -416,4 +484,5 @@ def read_metadata(text: str, *, ocr: bool = False) -> Metadata:
     meta.kind_name = kind.name if kind else ""
     meta.missing = [name for name in ("symbol", "date", "kind", "subject", "signer", "issuer")
                     if not getattr(meta, name)]
+    _as_printed(meta, text)
     return meta

@@ -40,6 +40,8 @@ class Word:
     top: int
     width: int
     height: int
+    block: int = -1  # Tesseract's block and paragraph, and its line: lines of one block are stacked
+    line: int = -1
 
 
 @dataclass
@@ -81,7 +83,9 @@ def _words(tsv: str) -> list[tuple[tuple[int, int, int], Word]]:
         if len(cells) < 12 or cells[0] != "5" or not cells[11].strip():
             continue
         left, top, width, height = (int(value) for value in cells[6:10])
-        word = Word(cells[11].strip(), max(0.0, float(cells[10])), left, top, width, height)
+        block = int(cells[2]) * 1000 + int(cells[3])
+        line = block * 1000 + int(cells[4])
+        word = Word(cells[11].strip(), max(0.0, float(cells[10])), left, top, width, height, block, line)
         found.append(((int(cells[2]), int(cells[3]), int(cells[4])), word))
     return found
 

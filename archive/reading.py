@@ -6,15 +6,20 @@ pipeline quarantines the file with that reason; nothing here deletes anything.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import resource
+import shutil
+import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pypdf import PageObject, PdfReader
 from pypdf.errors import PdfReadError
+from pypdf.generic import ArrayObject
 
-from archive import ocr
+from archive import layout, ocr
 from archive.limits import LimitExceeded, ask_more_time, check_depth, current, page_deadline
 from docgen.text import fold, nfc
 
@@ -78,6 +83,7 @@ def open_pdf(data: bytes) -> PdfReader:
 
 
 def page_texts(reader: PdfReader) -> list[str]:
+    """pypdf's text of every page, in the order the content draws it (the fallback reader)."""
     pages = []
     for number, page in enumerate(reader.pages, start=1):
         try:
@@ -86,6 +92,64 @@ def page_texts(reader: PdfReader) -> list[str]:
         except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise Rejected(f"không trích được chữ từ tệp PDF ({exc})") from exc
     return pages
+
+
+def _decode_contents(reader: PdfReader) -> None:
+    """Every page's content decoded by pypdf, under its stream limits: a decompression bomb is
+    refused here as before, though poppler reads the text."""
+    for number, page in enumerate(reader.pages, start=1):
+        try:
+            with page_deadline(number):
+                contents = page.get("/Contents")
+                contents = contents.get_object() if contents is not None else ArrayObject()
+                for stream in contents if isinstance(contents, ArrayObject) else [contents]:
+                    stream.get_object().get_data()
+        except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise Rejected(f"không trích được chữ từ tệp PDF ({exc})") from exc
+
+
+def _slow_page(partial: bytes | None, pages: int) -> int:
+    """The page poppler was reading when its time ran out: the one after the last it finished."""
+    done = (partial or b"").count(b"</page>")
+    return min(done + 1, pages)
+
+
+def _pdftotext(path: str, pages: int) -> bytes | None:
+    """``pdftotext -bbox-layout`` of the file, within the page limit times its pages (at most the file's);
+    a CPU limit of its own, so that it never outlives a worker killed for its time."""
+    limits = current()
+    seconds = min(limits.page_seconds * pages, limits.file_seconds)
+    process = subprocess.Popen(["pdftotext", "-bbox-layout", "-enc", "UTF-8", "-q", path, "-"],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    with contextlib.suppress(OSError):
+        cpu = int(seconds) + 2
+        resource.prlimit(process.pid, resource.RLIMIT_CPU, (cpu, cpu))
+    try:
+        out, _ = process.communicate(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        partial, _ = process.communicate()
+        raise LimitExceeded(limits.too_slow_page(_slow_page(partial, pages))) from None
+    except BaseException:  # the worker's own limit: poppler goes with it
+        process.kill()
+        process.wait()
+        raise
+    return out if process.returncode == 0 else None
+
+
+def poppler_texts(data: bytes, pages: int) -> list[str] | None:
+    """Every page's lines by position (``archive/layout.py``), read by poppler's ``pdftotext``; None when
+    poppler is missing or cannot read the file (pypdf then reads it, as before)."""
+    if shutil.which("pdftotext") is None:
+        return None
+    with tempfile.NamedTemporaryFile(prefix="vanthu-text-", suffix=".pdf") as source:
+        source.write(data)
+        source.flush()
+        out = _pdftotext(source.name, pages)
+    words = layout.pages_of(out.decode("utf-8", "replace")) if out is not None else []
+    if len(words) != pages:
+        return None
+    return [nfc("\n".join(layout.page_lines(page))) for page in words]
 
 
 def extract_text(reader: PdfReader) -> str:
@@ -142,8 +206,9 @@ def read_pdf(data: bytes) -> PdfContent:
     sniff(data)
     check_depth(data)
     reader = open_pdf(data)
+    _decode_contents(reader)
     texts, appearance = [], []
-    for text in page_texts(reader):
+    for text in poppler_texts(data, len(reader.pages)) or page_texts(reader):
         own, taken = split_appearance(text)
         texts.append(own)
         appearance += taken
@@ -153,7 +218,7 @@ def read_pdf(data: bytes) -> PdfContent:
     if scans and current().ocr and ocr.available():
         read, content.warnings = _ocr_pages(data, scans)
         for number, page in read.items():
-            texts[number - 1] = page.text
+            texts[number - 1] = "\n".join(layout.page_lines(layout.ocr_words(page.lines)))
             content.ocr_lines += page.lines
         content.ocr_seconds = round(sum(page.seconds for page in read.values()), 2)
         content.ocr = bool(read)

@@ -72,10 +72,14 @@ def xref_loop() -> bytes:
     return base.replace(b"/Root 1 0 R ", b"/Root 1 0 R /Prev %d " % start)
 
 
-def slow_text(operators: int) -> bytes:
-    """One page of ``operators`` tiny text runs: small, valid, and slow to extract."""
-    content = b"BT /F1 1 Tf " + b"1 0 Td (a) Tj " * operators + b"ET"
-    return assemble(_page_objects(content, compress=True))
+def slow_text(operators: int, repeats: int = 3) -> bytes:
+    """One page of ``operators`` one-letter lines, drawn ``repeats`` times (one stream, named again in the
+    page's /Contents): small, valid, each stream under the stream limit, and slow to extract even for
+    poppler, which reads a million such lines in about half a second."""
+    content = b"BT /F1 1 Tf 1 TL " + b"(a)'" * operators + b" ET"
+    objects = _page_objects(content, compress=True)
+    objects[2] = objects[2].replace(b"/Contents 4 0 R", b"/Contents [" + b"4 0 R " * repeats + b"]")
+    return assemble(objects)
 
 
 def sparse_file(path: Path, size_mb: int) -> Path:

@@ -29,7 +29,7 @@ BOMBS = {
     "long-sau.pdf": (lambda: bombs.deep_nesting(100_000), "vượt giới hạn độ lồng đối tượng 50 cấp"),
     "nhieu-trang.pdf": (lambda: bombs.many_pages(2_000),
                         "vượt giới hạn số trang 200 trang (tệp có 2000 trang)"),
-    "cham.pdf": (lambda: bombs.slow_text(400_000),
+    "cham.pdf": (lambda: bombs.slow_text(4_000_000),
                  "vượt giới hạn thời gian xử lý một trang 1 giây (trang 1)"),
     "qua-lon.pdf": (None, "vượt giới hạn kích thước tệp 50 MB (tệp 200 MB)"),
 }
@@ -81,7 +81,7 @@ def test_ingest_quarantines_each_bomb_with_its_limit_and_archives_the_good_file(
 def test_a_worker_past_its_time_or_memory_is_replaced_and_the_batch_goes_on(archive_ws, issued):
     add_settings(archive_ws, limit_file_seconds=1.5, limit_page_seconds=60.0, limit_stream_mb=500,
                  limit_memory_mb=200, ingest_workers=1)
-    (archive_ws.inbox / "a-cham.pdf").write_bytes(bombs.slow_text(600_000))
+    (archive_ws.inbox / "a-cham.pdf").write_bytes(bombs.slow_text(4_000_000))
     (archive_ws.inbox / "b-bo-nho.pdf").write_bytes(bombs.inflate_bomb(150))
     (archive_ws.inbox / "c-tot.pdf").write_bytes(issued.pdfs["cv2"])
     (archive_ws.inbox / "d-tot.pdf").write_bytes(issued.pdfs["tb"])
@@ -98,7 +98,7 @@ def test_the_watcher_quarantines_bombs_and_keeps_archiving(archive_ws, issued):
                  stability_delay=0.2)
     watcher = WatchProcess(archive_ws.root)
     try:
-        (archive_ws.inbox / "cham.pdf").write_bytes(bombs.slow_text(600_000))
+        (archive_ws.inbox / "cham.pdf").write_bytes(bombs.slow_text(4_000_000))
         (archive_ws.inbox / "bom-giai-nen.pdf").write_bytes(bombs.inflate_bomb(60))
         bombs.sparse_file(archive_ws.inbox / "qua-lon.pdf", 200)
         time.sleep(0.5)

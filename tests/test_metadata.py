@@ -62,16 +62,16 @@ def test_table_order_cong_van():
     assert meta.missing == []
 
 
-def test_interleaved_sub_body_with_old_tone_marks():
+def test_interleaved_sub_body_with_old_tone_marks_kept_as_printed():
     meta = read_metadata(INTERLEAVED)
-    assert meta.issuer == "TỈNH ỦY LÂM ĐỒNG BAN TỔ CHỨC"
+    assert meta.issuer == "TỈNH UỶ LÂM ĐỒNG BAN TỔ CHỨC"
     assert (meta.symbol, meta.kind, meta.kind_name) == ("07-QC/BTCTU", "QC", "Quy chế")
     assert (meta.date, meta.place) == ("2026-02-20", "Lâm Đồng")
     assert meta.marks == ["MẬT"]
-    assert meta.subject == ("phối hợp giữa Ban Tổ chức Tỉnh ủy và các đảng ủy xã, phường "
+    assert meta.subject == ("phối hợp giữa Ban Tổ chức Tỉnh uỷ và các đảng uỷ xã, phường "
                             "trong công tác cán bộ")
-    assert meta.recipients == ["Thường trực Tỉnh ủy", "Lưu Ban Tổ chức"]
-    assert meta.signer == "Lê Văn Hòa"
+    assert meta.recipients == ["Thường trực Tỉnh uỷ", "Lưu Ban Tổ chức"]
+    assert (meta.signer, meta.signer_title) == ("Lê Văn Hoà", "TRƯỞNG BAN")
     assert meta.cites == [{"kind": "Quy định", "symbol": "12-QĐi/TW", "date": "2025-06-03"}]
 
 
