@@ -103,17 +103,24 @@ def pages_of(xhtml: str) -> list[list[Word]]:
 
 
 def _rows(words: list[Word]) -> list[Row]:
-    """Words grouped by vertical overlap into rows, top to bottom, each row left to right."""
+    """Words grouped by vertical overlap into rows, top to bottom, each row left to right. Words of
+    a line the reader already knows stay in its row: on a skewed scan a long line's end stands a
+    good part of a line higher than its start."""
     rows: list[Row] = []
     lines: dict[int, int] = {}  # the last row's poppler block → line
+    known: dict[int, Row] = {}  # each line → its row
     for word in sorted(words, key=lambda w: ((w.y0 + w.y1) / 2, w.x0)):
         stacked = lines.get(word.block, word.line) != word.line and word.block >= 0
+        if word.line in known and word.block >= 0:
+            known[word.line].words.append(word)
+            continue
         if rows and not stacked and _level(rows[-1], word):
             rows[-1].words.append(word)
         else:
             rows.append(Row([word]))
             lines = {}
         lines[word.block] = word.line
+        known[word.line] = rows[-1]
     for row in rows:
         row.words.sort(key=lambda w: w.x0)
         row.parts = _cut(row.words)
@@ -168,15 +175,21 @@ def _text(words: list[Word]) -> str:
 
 def _cut_in(table: _Table, row: Row) -> tuple[list[Word], list[Word]] | None:
     """The row cut at the widest gap that lies between the table's columns, if there is one wide enough:
-    a word's height between words of different lines, more within one line (a centred title's words)."""
+    a word's height between words of different lines, more within one line (a centred title's words).
+    A mark with no letter or digit in the gap (OCR's ``-`` for a speck) bridges nothing and is left out."""
     height = median(w.y1 - w.y0 for w in row.words) or 1.0
-    best, at = 0.0, 0
-    for index, (before, word) in enumerate(pairwise(row.words), start=1):
+    last = len(row.words) - 1
+    real = [i for i, w in enumerate(row.words) if i in (0, last) or any(ch.isalnum() for ch in w.text)]
+    best, cut = 0.0, None
+    for i, j in pairwise(real):
+        before, word = row.words[i], row.words[j]
         gap = word.x0 - before.x1
         wide = gap > (_MIN_GAP if word.line != before.line else _GAP) * height
         if before.x1 < table.right_edge and word.x0 > table.left_edge and gap > best and wide:
-            best, at = gap, index
-    return (row.words[:at], row.words[at:]) if at else None
+            best, cut = gap, (i, j)
+    if cut is None:
+        return None
+    return row.words[:cut[0] + 1], row.words[cut[1]:]
 
 
 def _join(table: _Table, row: Row) -> bool:
