@@ -34,7 +34,7 @@ from archive.worker import LimitedPool
 from docgen.errors import RegisterError
 from docgen.files import ensure_inside, fsync_folder, place_file, write_new, write_replacing
 from docgen.register import Entry, Register
-from docgen.secrecy import LEVELS, strongest_mark
+from docgen.secrecy import LEVELS, level_of, mark_name, strongest_mark
 from docgen.text import canonical
 
 Listener = Callable[[dict[str, Any]], None]
@@ -208,7 +208,8 @@ class Pipeline:
         if known and (known.state == "done" or (known.state == "stored" and known.source != str(path))):
             label = known.symbol or known.id
             return self._quarantine(path, data, f"trùng nội dung với văn bản đã lưu trữ {label} "
-                                                f"(archive/{known.path})", "duplicate", known.record)
+                                                f"(archive/{known.path})", "duplicate", known.record,
+                                    level=level_of(known.record))
         if known and known.state == "stored":
             self._finish(path, sha)
             return Outcome(str(path), "archived", known.record)
@@ -252,16 +253,17 @@ class Pipeline:
         self.catalog.done(sha)
 
     def _quarantine(self, path: Path, data: bytes, reason: str, status: str = "quarantined",
-                    record: dict[str, Any] | None = None) -> Outcome:
-        """Keep the file in quarantine with its reason; an inbox copy goes only once that is safe."""
-        target = self._quarantine_target(path, reason)
+                    record: dict[str, Any] | None = None, *, level: int = 0) -> Outcome:
+        """Keep the file in quarantine with its reason; an inbox copy goes only once that is safe.
+        ``level``: the secrecy of what the reason names (a duplicate's archived original)."""
+        target = self._quarantine_target(path, reason, level)
         write_new(target, data)
         if self._inside_inbox(path):
             path.unlink(missing_ok=True)
             fsync_folder(path.parent)
         return Outcome(str(path), status, dict(record or {}), reason)
 
-    def _quarantine_target(self, path: Path, reason: str) -> Path:
+    def _quarantine_target(self, path: Path, reason: str, level: int = 0) -> Path:
         """A free name in quarantine, its reason already written beside it."""
         self.quarantine.mkdir(parents=True, exist_ok=True)
         target = ensure_inside(self.quarantine, self.quarantine / path.name)
@@ -270,6 +272,7 @@ class Pipeline:
             target = self.quarantine / f"{path.stem}-{counter}{path.suffix}"
             counter += 1
         note = f"Tệp: {path}\nThời điểm: {_now()}\nLý do: {reason}\n"
+        note += f"Độ mật: {mark_name(level)}\n" if level else ""
         write_replacing(target.with_name(target.name + ".reason.txt"), note.encode("utf-8"))
         return target
 

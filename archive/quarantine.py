@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docgen.errors import InvalidInput
+from docgen.secrecy import LEVELS, TOP
 
 REASON = ".reason.txt"
 SET_ASIDE = "da-loai-bo"
@@ -23,6 +24,7 @@ class Quarantined:
     size: int
     reason: str
     at: str
+    level: int = 0  # the secrecy of the archived document its reason names (a duplicate's original)
 
 
 def _fields(note: str) -> dict[str, str]:
@@ -37,26 +39,35 @@ class Quarantine:
     def __init__(self, folder: Path, inbox: Path):
         self.folder, self.inbox = folder, inbox
 
-    def items(self) -> list[Quarantined]:
+    def items(self, clearance: int = TOP) -> list[Quarantined]:
+        """The files in quarantine whose reason names nothing above ``clearance``."""
         found = []
         for path in sorted(self.folder.glob("*")):
             if not path.is_file() or path.name.endswith(REASON) or path.is_symlink():
                 continue
-            note = path.with_name(path.name + REASON)
-            fields = _fields(note.read_text("utf-8", errors="replace")) if note.is_file() else {}
-            found.append(Quarantined(path.name, path.stat().st_size, fields.get("Lý do", ""),
-                                     fields.get("Thời điểm", "")))
+            item = self._item(path)
+            if item.level <= clearance:
+                found.append(item)
         return found
 
-    def _path(self, name: str) -> Path:
+    @staticmethod
+    def _item(path: Path) -> Quarantined:
+        note = path.with_name(path.name + REASON)
+        fields = _fields(note.read_text("utf-8", errors="replace")) if note.is_file() else {}
+        level = LEVELS.get(fields.get("Độ mật", ""), TOP) if "Độ mật" in fields else 0
+        return Quarantined(path.name, path.stat().st_size, fields.get("Lý do", ""), fields.get("Thời điểm", ""),
+                           level)
+
+    def _path(self, name: str, clearance: int = TOP) -> Path:
         path = self.folder / Path(name).name
-        if name != path.name or not path.is_file() or path.name.endswith(REASON):
+        if (name != path.name or not path.is_file() or path.name.endswith(REASON)
+                or self._item(path).level > clearance):
             raise InvalidInput(f"không có tệp «{name}» trong thư mục cách ly", field="tệp")
         return path
 
-    def retry(self, name: str) -> Path:
+    def retry(self, name: str, clearance: int = TOP) -> Path:
         """Back into the inbox under a name no file there has; the reason goes with the old copy."""
-        path = self._path(name)
+        path = self._path(name, clearance)
         target = self.inbox / path.name
         counter = 1
         while target.exists():
@@ -66,9 +77,9 @@ class Quarantine:
         path.with_name(path.name + REASON).unlink(missing_ok=True)
         return target
 
-    def set_aside(self, name: str) -> Path:
+    def set_aside(self, name: str, clearance: int = TOP) -> Path:
         """Out of the list, kept with its reason in ``da-loai-bo/``."""
-        path = self._path(name)
+        path = self._path(name, clearance)
         folder = self.folder / SET_ASIDE
         folder.mkdir(exist_ok=True)
         note = path.with_name(path.name + REASON)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docgen.errors import ConversionFailed, ConverterMissing, InvalidInput, VanthuError
-from docgen.secrecy import Viewer, mark_name
+from docgen.secrecy import CONSOLE, TOP, Viewer, mark_name
 from vanthu.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -459,17 +459,24 @@ def rebuild_register(workspace: Workspace) -> RegisterRebuilt:
     return RegisterRebuilt([e.as_dict() for e in added], kept, unreadable + other_terms, gaps, aside)
 
 
-def check_archive(workspace: Workspace) -> dict[str, Any]:
-    """What ``vanthu check`` reports: files changed, missing, or unknown to the catalog."""
+def check_archive(workspace: Workspace, viewer: Viewer = CONSOLE) -> dict[str, Any]:
+    """What ``vanthu check`` reports: files changed, missing, or unknown to the catalog.
+
+    The whole archive is checked, but a viewer is told only of the documents they may read: a
+    problem elsewhere is one sentence (``hidden``), with no name, count or path; a file unknown to
+    the catalog has no known secrecy, so only a viewer cleared for every level sees its path."""
     from archive.store import ArchiveStore
 
     with workspace.catalog() as catalog:
         rows = catalog.archived()
-    expected = {row.path: row.sha256 for row in rows}
-    report = ArchiveStore(workspace.archive).check(expected)
-    return {"documents": len(expected), "changed": report.changed, "missing": report.missing,
-            "untracked": report.untracked, "clean": report.clean,
-            "conflicts": document_conflicts(workspace, [row.full for row in rows])}
+    report = ArchiveStore(workspace.archive).check({row.path: row.sha256 for row in rows})
+    shown = {row.path for row in rows if viewer.may_read(row.full)}
+    untracked = report.untracked if viewer.clearance >= TOP else []
+    visible = ([p for p in report.changed if p in shown], [p for p in report.missing if p in shown])
+    hidden = len(report.changed) + len(report.missing) + len(report.untracked) > sum(map(len, visible)) + len(untracked)
+    return {"documents": len(shown), "changed": visible[0], "missing": visible[1],
+            "untracked": untracked, "clean": report.clean, "hidden": hidden,
+            "conflicts": document_conflicts(workspace, [row.full for row in rows if row.path in shown])}
 
 
 def document_conflicts(workspace: Workspace, records: list[dict[str, Any]]) -> list[dict[str, str]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.responses import RedirectResponse, Response
@@ -11,6 +13,9 @@ from docgen.secrecy import level_of
 from vanthu import office
 from web.auth import Context
 from web.pages import message, render, saved_uploads
+
+if TYPE_CHECKING:
+    from archive.pipeline import Outcome
 
 ACTIONS = ("thu-lai", "loai-bo")
 
@@ -23,10 +28,21 @@ def upload_outcomes(ctx: Context, uploads: list[UploadFile]) -> list[dict]:
         outcomes = office.archive_uploads(workspace, paths, warnings.append)
     results = []
     for upload, outcome in zip(uploads, outcomes, strict=True):
-        results.append({**outcome.as_json(), "file": upload.filename or ""})
+        results.append({**_told(ctx, outcome), "file": upload.filename or ""})
         ctx.audit("upload", upload.filename or "", f"{outcome.status} {outcome.record.get('symbol', '')}",
                   level_of(outcome.record) if outcome.record else 0)
     return results
+
+
+def _told(ctx: Context, outcome: Outcome) -> dict:
+    """An outcome as the uploader may read it: a duplicate of a document above their clearance
+    says only that the content is archived already, naming nothing."""
+    told = outcome.as_json()
+    if outcome.record and not ctx.viewer.may_read(outcome.record):
+        told = {"file": told.get("file", ""), "status": outcome.status,
+                "reason": "trùng nội dung với một văn bản đã lưu trữ" if outcome.status == "duplicate"
+                else "văn bản đã được lưu trữ"}
+    return told
 
 
 async def archive_page(ctx: Context) -> Response:
@@ -39,10 +55,11 @@ async def archive_page(ctx: Context) -> Response:
         except InvalidInput as exc:
             error, status = message(exc), 422
     workspace = ctx.service.workspace
-    check = await run_in_threadpool(office.check_archive, workspace) if ctx.request.query_params.get(
+    check = await run_in_threadpool(office.check_archive, workspace, ctx.viewer) if ctx.request.query_params.get(
         "kiem-tra") else None
     return render(ctx, "archive.html", status, outcomes=outcomes, error=error, check=check,
-                  quarantined=workspace.quarantine_book().items(), notice=ctx.request.query_params.get("notice"))
+                  quarantined=workspace.quarantine_book().items(ctx.viewer.clearance),
+                  notice=ctx.request.query_params.get("notice"))
 
 
 async def quarantine_action(ctx: Context) -> Response:
@@ -51,10 +68,10 @@ async def quarantine_action(ctx: Context) -> Response:
         raise office.NotFound("không có thao tác này")
     book = ctx.service.workspace.quarantine_book()
     if action == "loai-bo":
-        book.set_aside(name)
+        book.set_aside(name, ctx.viewer.clearance)
         ctx.audit("quarantine", name, "loại bỏ")
         return RedirectResponse("/luu-tru?notice=loai-bo", status_code=303)
-    moved = book.retry(name)
+    moved = book.retry(name, ctx.viewer.clearance)
     outcomes = await run_in_threadpool(office.archive_uploads, ctx.service.workspace, [moved])
     ctx.audit("quarantine", name, f"thử lại: {outcomes[0].status}")
     return RedirectResponse(f"/luu-tru?notice=thu-lai-{outcomes[0].status}", status_code=303)
