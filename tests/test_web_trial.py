@@ -100,3 +100,18 @@ def test_a_file_past_the_limit_is_refused_while_it_streams_and_other_bodies_stay
                        content=(b"a" * 65536 for _ in range(50)))
     assert big.status_code == 413 and "x.pdf" in big.json()["error"]
     assert login.status_code == 413
+
+
+def test_the_edit_form_keeps_what_is_left_alone(office_ws):
+    with office_ws.users() as users:
+        before = users.get("cv")
+    with client(office_ws, "qt") as (c, csrf):
+        form = c.get("/quan-tri").text
+        changed = c.post("/quan-tri/sua", data={"csrf": csrf, "login": "cv", "role": "giu-nguyen", "team": "9",
+                                                "clearance": "giu-nguyen"})
+    assert form.count('<option value="giu-nguyen" selected>Giữ nguyên</option>') == 3
+    with office_ws.users() as users:
+        after = users.get("cv")
+        users.change("cv", role=before.role, name=before.name, team=before.team, clearance=before.clearance)
+    assert changed.status_code == 200
+    assert (after.role, after.team, after.clearance) == (before.role, 9, before.clearance)

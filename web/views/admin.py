@@ -20,6 +20,10 @@ async def admin_page(ctx: Context, status: int = 200, error: str = "", new_token
                   teams=sorted(workspace.gazetteer.teams), notice=ctx.request.query_params.get("notice", ""))
 
 
+# The edit form's choices start on this: a field left alone keeps the user's value.
+KEEP = "giu-nguyen"
+
+
 def _within_own_clearance(ctx: Context, clearance: int) -> None:
     """From the web, an administrator grants no more than they may read themselves, and makes no token
     that would read more (the console, at the server, can)."""
@@ -34,11 +38,13 @@ def _change(ctx: Context, users, field: dict[str, str]) -> None:
     if field["login"] == ctx.user.login:
         raise InvalidInput("không tự sửa vai trò, độ mật của chính mình; nhờ một quản trị viên khác",
                            field="Tên đăng nhập")
-    clearance = parse_clearance(field["clearance"])
-    _within_own_clearance(ctx, max(clearance, users.require(field["login"]).clearance))
-    team = int(field["team"]) if field["team"].isdigit() else None
-    changed = users.change(field["login"], role=field["role"], name=field["name"] or users.require(
-        field["login"]).name, team=team, clearance=clearance)
+    current = users.require(field["login"])
+    kept = {key: field[key] == KEEP for key in ("role", "team", "clearance")}  # the form's default
+    clearance = current.clearance if kept["clearance"] else parse_clearance(field["clearance"])
+    _within_own_clearance(ctx, max(clearance, current.clearance))
+    team = current.team if kept["team"] else (int(field["team"]) if field["team"].isdigit() else None)
+    changed = users.change(field["login"], role=current.role if kept["role"] else field["role"],
+                           name=field["name"] or current.name, team=team, clearance=clearance)
     ctx.audit("user-edit", changed.login, f"{changed.role}, độ mật: {field['clearance'] or 'không'}")
 
 
