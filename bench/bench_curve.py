@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_web import VANTHU, _free_port, _requests, _wait, client
+from bench_web import VANTHU, _free_port, _requests, _wait, client, run_for
 from corpus import write_corpus
 
 from archive.store import ArchiveStore
@@ -89,12 +89,7 @@ def measure(port: int, requests: list[bytes], clients: int, seconds: float) -> t
     stop, latencies, statuses, errors = threading.Event(), [], Counter(), []
     threads = [threading.Thread(target=client, args=(port, requests, stop, i * 7, latencies, statuses, errors))
                for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    time.sleep(seconds)
-    stop.set()
-    for thread in threads:
-        thread.join(timeout=60)
+    run_for(threads, stop, seconds)
     ordered = sorted(latencies)
     p95 = ordered[max(0, round(len(ordered) * 0.95) - 1)] * 1000 if ordered else float("nan")
     p50 = statistics.median(ordered) * 1000 if ordered else float("nan")

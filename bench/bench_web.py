@@ -91,6 +91,16 @@ def _answer(stream: socket.socket, pending: bytes) -> tuple[int, bytes, bytes]:
     return int(lines[0].split()[1]), rest[:length], rest[length:]
 
 
+def run_for(threads: list[threading.Thread], stop: threading.Event, seconds: float) -> None:
+    """Start the threads, let them work for ``seconds``, then stop them and wait for them."""
+    for thread in threads:
+        thread.start()
+    time.sleep(seconds)
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=60)
+
+
 def client(port: int, requests: list[bytes], stop: threading.Event, seed: int, latencies: list[float],
            statuses: Counter, errors: list[str]) -> None:
     """A client as light as can be (prebuilt requests, a raw socket): the two cores are shared with the
@@ -140,12 +150,7 @@ def run(count: int, clients: int, seconds: float) -> None:
         threads = [threading.Thread(target=client, args=(port, requests, stop, i * 7, latencies, statuses, errors))
                    for i in range(clients)]
         threads.append(threading.Thread(target=feeder, args=(root / "inbox", pdf, stop, dropped)))
-        for thread in threads:
-            thread.start()
-        time.sleep(seconds)
-        stop.set()
-        for thread in threads:
-            thread.join(timeout=60)
+        run_for(threads, stop, seconds)
         time.sleep(3)  # the watcher finishes what arrived last
         server.send_signal(signal.SIGTERM)
         code = server.wait(timeout=90)
