@@ -16,9 +16,32 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from docgen.errors import VanthuError
 from docgen.files import ensure_inside, is_temporary, write_replacing
 
 SIDECAR = ".json"
+
+
+class SidecarDamaged(VanthuError):
+    """A sidecar (the record beside an archived PDF) cannot be read: nothing is built from a guess."""
+
+    def __init__(self, path: Path, reason: str):
+        super().__init__(f"Tệp mô tả {path} bị hỏng ({reason}); hãy lấy lại tệp này từ bản sao lưu "
+                         f"(vanthu backup), rồi chạy lại lệnh")
+        self.path = path
+
+
+def load_sidecar(path: Path) -> dict[str, Any]:
+    """The record of one sidecar; a truncated or overwritten one is named, not a traceback."""
+    try:
+        record = json.loads(path.read_text("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise SidecarDamaged(path, f"không phải văn bản UTF-8 ở byte {exc.start}") from exc
+    except json.JSONDecodeError as exc:
+        raise SidecarDamaged(path, f"JSON hỏng ở dòng {exc.lineno}, cột {exc.colno}") from exc
+    if not isinstance(record, dict) or not {"id", "sha256"} <= record.keys():
+        raise SidecarDamaged(path, "thiếu trường «id» hoặc «sha256»")
+    return record
 UNKNOWN_KIND = "khac"
 
 
@@ -85,7 +108,7 @@ class ArchiveStore:
 
     def sidecars(self) -> Iterator[dict[str, Any]]:
         for path in sorted(self.root.rglob(f"*{SIDECAR}")):
-            yield json.loads(path.read_text("utf-8"))
+            yield load_sidecar(path)
 
     def remove_temporaries(self) -> int:
         """Temporary files a killed process left behind; they were never anything's copy."""

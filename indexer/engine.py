@@ -14,7 +14,7 @@ import pickle
 import shutil
 import struct
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date
@@ -44,6 +44,8 @@ if TYPE_CHECKING:  # Whoosh's query objects, collectors and searcher serve the r
     from whoosh import query as wq
     from whoosh.searching import Searcher
     from whoosh.writing import IndexWriter
+
+    from indexer.bulk import Receipt
 
 REBUILD_HINT = "chạy «vanthu index rebuild» để dựng lại chỉ mục từ kho lưu trữ"
 
@@ -440,13 +442,18 @@ class SearchIndex:
     def writer(self, timeout: float = 10.0, bulk: bool = False) -> Iterator[IndexWriter]:
         """A writer; a lock still held after ``timeout`` seconds is reported, not waited on forever.
 
-        ``bulk`` (a rebuild) analyses in one process per core and skips the final merge. After the
-        commit each new segment's numpy copy is written beside it, so no search has to make it.
+        ``bulk`` (a rebuild, see ``load``) pools its postings in arrays (``indexer/bulk.py``) and
+        merges no segment. After the commit each new segment's numpy copy is written beside it, so
+        no search has to make it.
         """
-        options: dict[str, Any] = {"procs": os.cpu_count() or 1, "limitmb": 256,
-                                   "multisegment": True} if bulk else {}
         try:
-            writer = self._open().writer(timeout=timeout, **options)
+            if bulk:
+                from indexer.bulk import lean_writer
+
+                writer = lean_writer(self._open(), timeout=timeout)
+                writer.merge = False
+            else:
+                writer = self._open().writer(timeout=timeout)
         except LockError as exc:
             raise IndexUnavailable(f"chỉ mục tìm kiếm đang bị khóa bởi một tiến trình khác; "
                                    f"thử lại sau, hoặc {REBUILD_HINT}") from exc
@@ -486,6 +493,24 @@ class SearchIndex:
             if path.name[:-len(SUFFIX)] not in segments:
                 path.unlink(missing_ok=True)
         return len(missing)
+
+    def load(self, items: Sequence[Any], read: Callable[[Any], Receipt], extra: Iterable[dict[str, Any]] = (),
+             tick: Callable[[int], None] = lambda _count: None, segment_postings: int | None = None) -> list[str]:
+        """A bulk load (a rebuild): the documents ``read`` makes of the items, written by one process
+        per core (``indexer/bulk.py``), then ``extra`` by this one, all committed at once; returns the
+        items' keys. A worker that fails leaves the index as it was."""
+        from indexer.bulk import SEGMENT_POSTINGS, IndexBuildFailed, write_segments
+
+        with self.writer(bulk=True) as writer:
+            try:
+                segments, keys = write_segments(self._open(), items, read, os.cpu_count() or 1, tick,
+                                                segment_postings or SEGMENT_POSTINGS)
+            except IndexBuildFailed as exc:
+                raise IndexUnavailable(f"không dựng được chỉ mục tìm kiếm: {exc}") from exc
+            writer.segments.extend(segments)
+            for document in extra:
+                writer.add_document(**document)
+        return keys
 
     def add(self, documents: Iterable[dict[str, Any]]) -> int:
         count = 0

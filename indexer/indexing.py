@@ -12,12 +12,13 @@ import json
 import shutil
 from collections.abc import Callable, Iterable
 from datetime import date
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from archive.documents import best_file, document_key, document_level
 from archive.metadata import SYMBOL
-from archive.store import SIDECAR, ArchiveStore
+from archive.store import SIDECAR, ArchiveStore, load_sidecar
 from docgen.secrecy import level_of
 from docgen.text import OCR_SLIPS
 from indexer.analyzer import symbol_key, symbols_in
@@ -140,24 +141,26 @@ def _best_files(catalog: Catalog) -> dict[str, tuple[str, int]]:
 
 
 def rebuild(store: ArchiveStore, folder: Path, catalog: Catalog, gazetteer: Gazetteer, taxonomy: Taxonomy,
-            progress: Callable[[Iterable[Path]], Iterable[Path]] = lambda items: items,
+            progress: Callable[[Iterable[int]], Iterable[int]] = lambda items: items,
             extra: Iterable[dict[str, Any]] = ()) -> int:
     """A new index from the archive's sidecars (and ``extra`` records, the teams' reports),
-    swapped in only when complete."""
+    read and written by one process per core, swapped in only when complete."""
     building = folder.with_name(folder.name + ".new")
     index = SearchIndex.create(building)
     sidecars = sorted(store.root.rglob(f"*{SIDECAR}"))
     chosen = _best_files(catalog)
-    indexed = []
-    with index.writer(bulk=True) as writer:
-        for path in progress(sidecars):
-            record = json.loads(path.read_text("utf-8"))
-            indexed.append(record["sha256"])
-            best, level = chosen.get(document_key(record), (record["id"], None))
-            if best == record["id"]:  # the other files of a document are not listed apart
-                writer.add_document(**index_document(record, gazetteer, taxonomy, level))
-        for record in extra:
-            writer.add_document(**index_document(record, gazetteer, taxonomy))
+
+    def read(path: Path) -> tuple[str, dict[str, Any] | None]:
+        record = load_sidecar(path)
+        best, level = chosen.get(document_key(record), (record["id"], None))
+        if best != record["id"]:  # the other files of a document are not listed apart
+            return record["sha256"], None
+        return record["sha256"], index_document(record, gazetteer, taxonomy, level)
+
+    shown = iter(progress(range(len(sidecars))))  # a progress bar, advanced as the workers report
+    indexed = index.load(sidecars, read, (index_document(r, gazetteer, taxonomy) for r in extra),
+                         lambda count: list(islice(shown, count)))
+    list(shown)
     retired = folder.with_name(folder.name + ".old")
     shutil.rmtree(retired, ignore_errors=True)
     if folder.exists():
