@@ -115,3 +115,29 @@ def test_the_edit_form_keeps_what_is_left_alone(office_ws):
         users.change("cv", role=before.role, name=before.name, team=before.team, clearance=before.clearance)
     assert changed.status_code == 200
     assert (after.role, after.team, after.clearance) == (before.role, 9, before.clearance)
+
+
+def test_voiding_a_number_twice_is_a_conflict_in_vietnamese_not_a_server_error(office_ws):
+    entry = office.register_entries(office_ws, CONSOLE, kind="CV")[0]
+    with client(office_ws, "vt") as (c, csrf):
+        first = c.post(f"/so-dang-ky/{entry['id']}/huy", data={"csrf": csrf, "reason": "gửi nhầm"})
+        again = c.post(f"/so-dang-ky/{entry['id']}/huy", data={"csrf": csrf, "reason": "gửi nhầm lần nữa"})
+    assert first.status_code == 200 and entry["symbol"] in first.text
+    assert again.status_code == 409 and "Xung đột" in again.text
+    assert f"văn bản {entry['symbol']} đã bị hủy trước đó" in again.text
+
+
+def test_a_document_numbered_in_an_earlier_term_still_shows(office_ws):
+    config = office_ws.config.read_text("utf-8")
+    office_ws.config.write_text(config.replace("term_start = 2025-07-01", "term_start = 2030-10-01"), "utf-8")
+    office_ws = type(office_ws)(office_ws.root)
+    with client(office_ws, "vt") as (c, _):
+        page = c.get("/van-ban/01-CV/TU")
+        api = c.get("/api/documents/01-CV/TU")
+    assert page.status_code == 200 and "01-CV/TU" in page.text
+    assert api.status_code == 200
+    with client(office_ws, "vt") as (c, csrf):
+        old = office.register_entries(office_ws, CONSOLE, kind="CV")[0]
+        refused = c.post(f"/so-dang-ky/{old['id']}/huy", data={"csrf": csrf, "reason": "gửi nhầm"})
+    assert refused.status_code == 409 and "nhiệm kỳ trước" in refused.text
+    assert office.register_entries(office_ws, CONSOLE, kind="CV")[0]["status"] != "void"

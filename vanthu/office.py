@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from docgen.errors import ConversionFailed, ConverterMissing, InvalidInput, VanthuError
+from docgen.errors import ConversionFailed, ConverterMissing, InvalidInput, RegisterError, VanthuError
 from docgen.secrecy import CONSOLE, TOP, Viewer, mark_name
 from vanthu.workspace import Workspace
 
@@ -180,7 +180,10 @@ def document_page(workspace: Workspace, key: str, viewer: Viewer,
     entry = None
     if record.get("register"):
         with workspace.register() as register:
-            entry = register.find(record["register"]).as_dict()
+            try:
+                entry = register.find(record["register"]).as_dict()
+            except RegisterError:  # a number of an earlier term, or a register rebuilt without it
+                entry = None
     shown = next(item["n"] for item in files if item["id"] == record["id"])
     return {"document": record, "files": files, "shown": shown, "cited": cited, "citing": citing, "tasks": tasks,
             "register": entry}
@@ -301,9 +304,11 @@ def void_entry(workspace: Workspace, entry_id: int, reason: str, viewer: Viewer)
     """Void a number: it stays given, marked void with the reason."""
     if not reason.strip():
         raise InvalidInput("cần ghi lý do hủy", field="Lý do")
-    symbol = register_entry(workspace, entry_id, viewer)["symbol"]
+    entry = register_entry(workspace, entry_id, viewer)
     with workspace.register() as book:
-        return book.void(symbol, reason.strip()).as_dict()
+        if entry["term_start"] != book.term_start:  # the same symbol may be a number of this term
+            raise RegisterError(f"văn bản {entry['symbol']} thuộc nhiệm kỳ trước; không hủy số của nhiệm kỳ đã qua")
+        return book.void(entry["symbol"], reason.strip()).as_dict()
 
 
 def entry_file(workspace: Workspace, entry_id: int, fmt: str, viewer: Viewer) -> Path:
