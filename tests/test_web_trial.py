@@ -141,3 +141,34 @@ def test_a_document_numbered_in_an_earlier_term_still_shows(office_ws):
         refused = c.post(f"/so-dang-ky/{old['id']}/huy", data={"csrf": csrf, "reason": "gửi nhầm"})
     assert refused.status_code == 409 and "nhiệm kỳ trước" in refused.text
     assert office.register_entries(office_ws, CONSOLE, kind="CV")[0]["status"] != "void"
+
+
+def test_locking_asks_first_and_an_administrator_unlocks_the_account(office_ws):
+    from conftest import PASSWORD
+    from web_client import log_in
+
+    with client(office_ws, "qt") as (c, csrf):
+        asked = c.post("/quan-tri/khoa", data={"csrf": csrf, "login": "cv"})
+        with office_ws.users() as users:
+            still_active = users.get("cv").active
+        locked = c.post("/quan-tri/khoa", data={"csrf": csrf, "login": "cv", "confirm": "1"})
+        with client(office_ws) as (other, _):
+            refused = log_in(other, "cv")
+        page = c.get("/quan-tri").text
+        unlocked = c.post("/quan-tri/mo-khoa", data={"csrf": csrf, "login": "cv"})
+        no_csrf = c.post("/quan-tri/mo-khoa", data={"login": "cv"})
+    assert asked.status_code == 200 and still_active
+    assert "Khóa tài khoản" in asked.text and 'name="confirm" value="1"' in asked.text and "cv" in asked.text
+    assert locked.status_code == 200 and "Đã khóa tài khoản" in locked.text and refused == ""
+    assert "Mở khóa" in page
+    assert unlocked.status_code == 200 and "Đã mở khóa tài khoản" in unlocked.text and no_csrf.status_code == 403
+    with client(office_ws) as (c, _):
+        assert log_in(c, "cv", PASSWORD)
+        for _ in range(5):
+            log_in(c, "vt", "sai-mat-khau")
+        assert log_in(c, "vt", PASSWORD) == ""  # locked after five failures
+    with client(office_ws, "qt") as (c, csrf):
+        assert "Tạm khóa" in c.get("/quan-tri").text
+        c.post("/quan-tri/mo-khoa", data={"csrf": csrf, "login": "vt"})
+    with client(office_ws) as (c, _):
+        assert log_in(c, "vt", PASSWORD)
