@@ -172,3 +172,20 @@ def test_locking_asks_first_and_an_administrator_unlocks_the_account(office_ws):
         c.post("/quan-tri/mo-khoa", data={"csrf": csrf, "login": "vt"})
     with client(office_ws) as (c, _):
         assert log_in(c, "vt", PASSWORD)
+
+
+DRAFT = {"subject": "kiểm tra công tác chuyển đổi số cấp xã", "to": "Đảng ủy các xã, phường, đặc khu",
+         "body": "Đề nghị các đơn vị báo cáo kết quả.", "recipients": "Thường trực Tỉnh ủy"}
+
+
+def test_a_far_future_date_or_an_overlong_subject_is_refused_and_spends_no_number(office_ws):
+    before = office.register_entries(office_ws, CONSOLE)
+    with client(office_ws, "vt") as (c, csrf):
+        far = c.post("/soan/cong-van", data={**DRAFT, "date": "05/01/2099", "csrf": csrf, "action": "issue"})
+        long = c.post("/soan/cong-van", data={**DRAFT, "subject": "rà soát " * 63, "csrf": csrf, "action": "issue"})
+        api = c.post("/api/documents?kind=cong-van", headers={"X-CSRF-Token": csrf},
+                     json={**DRAFT, "to": [DRAFT["to"]], "date": "2099-01-05"})
+    assert far.status_code == 422 and 'id="date-error"' in far.text and "quá xa trong tương lai" in far.text
+    assert long.status_code == 422 and 'id="subject-error"' in long.text and "tối đa 500 ký tự" in long.text
+    assert api.status_code == 422 and api.json()["errors"][0]["field"] == "date"
+    assert office.register_entries(office_ws, CONSOLE) == before
