@@ -189,3 +189,30 @@ def test_a_far_future_date_or_an_overlong_subject_is_refused_and_spends_no_numbe
     assert long.status_code == 422 and 'id="subject-error"' in long.text and "tối đa 500 ký tự" in long.text
     assert api.status_code == 422 and api.json()["errors"][0]["field"] == "date"
     assert office.register_entries(office_ws, CONSOLE) == before
+
+
+def test_only_the_author_or_a_clerk_changes_a_draft(office_ws):
+    with office_ws.users() as users:
+        users.add("cv2", role="chuyen-vien", password="mat-khau-thu-nghiem", team=9)
+    with client(office_ws, "cv") as (c, csrf):
+        c.post("/soan/cong-van", data={**DRAFT, "csrf": csrf, "action": "save"})
+        own = c.post("/soan/cong-van", data={**DRAFT, "subject": "bản của tác giả", "csrf": csrf, "action": "save",
+                                             "draft": "1"})
+    with client(office_ws, "cv2") as (c, csrf):
+        opened = c.get("/soan/cong-van?draft=1").text
+        overwrite = c.post("/soan/cong-van", data={**DRAFT, "subject": "ghi đè", "csrf": csrf, "action": "save",
+                                                   "draft": "1"})
+        copy = c.post("/soan/cong-van", data={**DRAFT, "subject": "bản sao của cv2", "csrf": csrf,
+                                              "action": "save"})
+    with client(office_ws, "vt") as (c, csrf):
+        clerk = c.post("/soan/cong-van", data={**DRAFT, "subject": "văn thư sửa", "csrf": csrf, "action": "save",
+                                               "draft": "1"})
+    assert own.status_code == 200 and "Đã lưu dự thảo" in own.text
+    assert 'name="draft" value="1"' not in opened and "tạo một dự thảo mới của bạn" in opened
+    assert overwrite.status_code == 403 and "chỉ người soạn hoặc văn thư" in overwrite.text
+    assert copy.status_code == 200 and "Dự thảo 2" in copy.text
+    assert clerk.status_code == 200
+    with office_ws.drafts() as book:
+        first, second = book.get(1, CONSOLE), book.get(2, CONSOLE)
+    assert (first.data["subject"], first.author) == ("văn thư sửa", "cv")
+    assert (second.data["subject"], second.author) == ("bản sao của cv2", "cv2")
