@@ -216,3 +216,24 @@ def test_only_the_author_or_a_clerk_changes_a_draft(office_ws):
         first, second = book.get(1, CONSOLE), book.get(2, CONSOLE)
     assert (first.data["subject"], first.author) == ("văn thư sửa", "cv")
     assert (second.data["subject"], second.author) == ("bản sao của cv2", "cv2")
+
+
+def test_bad_api_filters_are_refused_naming_the_parameter(office_ws):
+    with client(office_ws, "vt") as (c, _):
+        answers = {url: c.get(url) for url in (
+            "/api/search?signature=zzz", "/api/search?team=abc", "/api/search?sort=zzz",
+            "/api/tasks?due_within=abc", "/api/tasks?team=abc", "/api/register?year=abc")}
+        unsigned = c.get("/api/search?signature=unsigned").json()
+        valid = c.get("/api/search?signature=valid").json()
+        by_date = c.get("/api/search?sort=ngày")
+        page = c.get("/so-dang-ky?year=abc")
+        this_year = c.get(f"/api/register?year={office.register_entries(office_ws, CONSOLE)[0]['date'][:4]}")
+    assert {url: r.status_code for url, r in answers.items()} == dict.fromkeys(answers, 422)
+    for url, name in zip(answers, ("signature", "team", "sort", "due_within", "team", "year"), strict=True):
+        assert f"({name})" in answers[url].json()["error"], url
+    assert "Chữ ký số" in answers["/api/search?signature=zzz"].json()["error"]
+    assert "chọn «liên quan» hoặc «ngày»" in answers["/api/search?sort=zzz"].json()["error"]
+    assert "relevance" not in answers["/api/search?sort=zzz"].json()["error"]
+    assert unsigned["total"] == 3 and valid["total"] == 0  # the filter is applied, no longer dropped
+    assert by_date.status_code == 200 and page.status_code == 422 and "«Năm»" in page.text
+    assert this_year.status_code == 200 and len(this_year.json()) == 3

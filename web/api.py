@@ -19,7 +19,7 @@ from web.auth import Context, Forbidden
 from web.pages import send_file
 from web.views.archive import upload_outcomes
 from web.views.documents import _audit_secret
-from web.views.search import request_from
+from web.views.search import int_param, request_from
 from web.views.weekly import report_from_upload
 
 
@@ -32,7 +32,7 @@ async def health(_request: Request) -> Response:
 
 
 async def search(ctx: Context) -> Response:
-    request = request_from(ctx.request.query_params, facets=ctx.request.query_params.get("facets") == "1")
+    request = request_from(ctx.request.query_params, facets=ctx.request.query_params.get("facets") == "1", api=True)
     return _json(await ctx.service.search(request, ctx.viewer))
 
 
@@ -98,7 +98,8 @@ async def archive_upload(ctx: Context) -> Response:
 async def register(ctx: Context) -> Response:
     params = ctx.request.query_params
     rows = await run_in_threadpool(office.register_entries, ctx.service.workspace, ctx.viewer,
-                                   kind=params.get("kind") or None, body=params.get("body") or None)
+                                   kind=params.get("kind") or None, body=params.get("body") or None,
+                                   year=int_param(params, "year", "Năm", api=True))
     return _json(rows)
 
 
@@ -106,10 +107,10 @@ async def tasks(ctx: Context) -> Response:
     params = ctx.request.query_params
     filters: dict[str, Any] = {"overdue": params.get("overdue") in ("1", "true"),
                                "open_only": params.get("all") not in ("1", "true")}
-    if params.get("team", "").isdigit():
-        filters["team"] = int(params["team"])
-    if params.get("due_within", "").isdigit():
-        filters["due_within"] = int(params["due_within"])
+    for name, label in (("team", "Tổ"), ("due_within", "Đến hạn trong số ngày")):
+        value = int_param(params, name, label, api=True)
+        if value is not None:
+            filters[name] = value
     if params.get("locality"):
         filters["locality"] = params["locality"]
     return _json(await run_in_threadpool(office.select_tasks, ctx.service.workspace, ctx.viewer, **filters))
