@@ -237,3 +237,22 @@ def test_bad_api_filters_are_refused_naming_the_parameter(office_ws):
     assert unsigned["total"] == 3 and valid["total"] == 0  # the filter is applied, no longer dropped
     assert by_date.status_code == 200 and page.status_code == 422 and "«Năm»" in page.text
     assert this_year.status_code == 200 and len(this_year.json()) == 3
+
+
+def test_errors_and_answers_name_no_server_folder(office_ws):
+    root = str(office_ws.root)
+    with client(office_ws, "vt") as (c, csrf):
+        api = c.post("/api/reports?team=9", headers={"X-CSRF-Token": csrf},
+                     files=[("file", ("bao-cao.docx", b"not a docx", "application/octet-stream"))])
+        page = c.post("/bao-cao-tuan/gui", data={"csrf": csrf, "team": "9"},
+                      files=[("file", ("bao-cao.yaml", b"noi_bat: [unclosed\n", "text/yaml"))])
+        register = c.get("/api/register").json()
+        made = c.post("/api/documents?kind=cong-van", headers={"X-CSRF-Token": csrf},
+                      json={**DRAFT, "to": [DRAFT["to"]], "subject": "văn bản mới qua API"})
+    assert api.status_code == 422 and api.json()["error"].startswith("Tệp bao-cao.docx: không phải tệp DOCX")
+    assert "zip file" not in api.json()["error"]
+    assert page.status_code == 422 and "Tệp bao-cao.yaml: cú pháp sai" in page.text
+    assert ".upload-" not in api.text + page.text and root not in api.text + page.text
+    assert {row["docx_path"] for row in register} >= {"01-CV-TU.docx", "01-TB-TU.docx"}
+    assert made.status_code == 201 and made.json()["docx"] == "out/03-CV-TU.docx"
+    assert "/tmp" not in str(register) + made.text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -49,6 +50,15 @@ async def document_file(ctx: Context) -> Response:
     return send_file(path, download=True, name=f"{(record.get('symbol') or record['id']).replace('/', '-')}.pdf")
 
 
+def _in_workspace(workspace: Any, value: str | None) -> str | None:
+    """A file's path as the API shows it: relative to the workspace (``out/01-CV-TU.docx``), never the
+    server's folders; a file outside it by its name only."""
+    if not value:
+        return value
+    path = Path(value)
+    return path.relative_to(workspace.root).as_posix() if path.is_relative_to(workspace.root) else path.name
+
+
 def _field_errors(exc: InvalidInput) -> dict[str, Any]:
     return {"error": str(exc), "errors": [{"field": exc.field or "", "message": exc.reason}]}
 
@@ -86,6 +96,7 @@ async def create_document(ctx: Context) -> Response:
     ctx.audit("draft" if draft else "issue", f"dự thảo {saved.id}" if saved else issued[0].symbol, document.subject,
               LEVELS.get(document.secrecy, 0))
     body = issued[0].as_json() | ({"draft_id": saved.id} if saved else {})
+    body |= {key: _in_workspace(workspace, body[key]) for key in ("docx", "pdf")}
     return _json(body | ({"pdf_error": str(pdf_error)} if pdf_error else {}), 201)
 
 
@@ -100,7 +111,9 @@ async def register(ctx: Context) -> Response:
     rows = await run_in_threadpool(office.register_entries, ctx.service.workspace, ctx.viewer,
                                    kind=params.get("kind") or None, body=params.get("body") or None,
                                    year=int_param(params, "year", "Năm", api=True))
-    return _json(rows)
+    workspace = ctx.service.workspace
+    return _json([{**row, **{key: _in_workspace(workspace, row[key]) for key in ("docx_path", "pdf_path")}}
+                  for row in rows])
 
 
 async def tasks(ctx: Context) -> Response:
