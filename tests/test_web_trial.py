@@ -256,3 +256,15 @@ def test_errors_and_answers_name_no_server_folder(office_ws):
     assert {row["docx_path"] for row in register} >= {"01-CV-TU.docx", "01-TB-TU.docx"}
     assert made.status_code == 201 and made.json()["docx"] == "out/03-CV-TU.docx"
     assert "/tmp" not in str(register) + made.text
+
+
+def test_a_replaced_report_is_said_and_its_search_hit_opens_the_teams_week(office_ws):
+    with client(office_ws, "cv") as (c, csrf):
+        first = c.post("/bao-cao-tuan/gui", data={"csrf": csrf, "team": "9", "noi_bat": "Tình hình ổn định"})
+        second = c.post("/bao-cao-tuan/gui", data={"csrf": csrf, "team": "9", "noi_bat": "Mưa lớn gây sạt lở"})
+        found = c.get("/?q=sạt+lở").text
+    week = office.current_week(office_ws, None).label
+    assert "Đã nhận báo cáo của Tổ 9" in first.text and "thay cho báo cáo" not in first.text
+    assert "Đã nhận báo cáo của Tổ 9" in second.text and "thay cho báo cáo Tổ 9 đã gửi trước đó" in second.text
+    assert f'href="/bao-cao-tuan?week={week}#to-9"' in found and f'href="/van-ban/bc-{week}-09"' not in found
+    assert 'id="to-9"' in second.text

@@ -84,7 +84,8 @@ async def send_report(ctx: Context) -> Response:
         return await weekly_page(ctx, 422, message(exc))
     ctx.audit("report", f"Tổ {team_text}", receipt.week.label)
     late = "-muon" if receipt.report["late"] else ""
-    return RedirectResponse(f"/bao-cao-tuan?week={receipt.week.label}&notice=da-nhan-{team_text}{late}",
+    replaced = "-thay" if receipt.report.get("replaced") else ""
+    return RedirectResponse(f"/bao-cao-tuan?week={receipt.week.label}&notice=da-nhan-{team_text}{late}{replaced}",
                             status_code=303)
 
 
