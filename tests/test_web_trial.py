@@ -268,3 +268,22 @@ def test_a_replaced_report_is_said_and_its_search_hit_opens_the_teams_week(offic
     assert "Đã nhận báo cáo của Tổ 9" in second.text and "thay cho báo cáo Tổ 9 đã gửi trước đó" in second.text
     assert f'href="/bao-cao-tuan?week={week}#to-9"' in found and f'href="/van-ban/bc-{week}-09"' not in found
     assert 'id="to-9"' in second.text
+
+
+def test_the_document_page_and_show_name_the_localities_and_teams(office_ws):
+    from click.testing import CliRunner
+
+    from vanthu.cli import cli
+
+    [place] = office_ws.gazetteer.find("đặc khu Phú Quý")
+    teams = office_ws.gazetteer.teams_of([place])
+    with client(office_ws, "vt") as (c, _):
+        page = c.get("/van-ban/02-CV/TU").text
+        plain = c.get("/van-ban/01-CV/TU").text
+        api = c.get("/api/documents/02-CV/TU").json()
+    assert "<dt>Địa bàn</dt>" in page and "Đặc khu Phú Quý</a>" in page
+    assert all(f"Tổ {t}" in page for t in teams) and "<dt>Địa bàn</dt><dd>—" in plain
+    assert (api["localities"], api["teams"]) == (["Đặc khu Phú Quý"], teams)
+    shown = CliRunner().invoke(cli, ["show", "02-CV/TU", "--home", str(office_ws.root)])
+    assert shown.exit_code == 0
+    assert f"Địa bàn: Đặc khu Phú Quý ({', '.join(f'Tổ {t}' for t in teams)})" in shown.output

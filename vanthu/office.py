@@ -71,7 +71,9 @@ def find_document(workspace: Workspace, key: str, viewer: Viewer) -> dict[str, A
     record["files"] = document_files(records, texts)
     record["conflicts"] = sum(bool(f["conflict"]) for f in record["files"])
     record["secrecy"] = mark_name(document_level(records))
-    record["topics"] = document_topics(workspace, record)
+    text = _sidecar_text(workspace, record)
+    record["topics"] = document_topics(workspace, record, text)
+    record.update(document_places(workspace, record, text))
     from archive.corrections import history
 
     with workspace.catalog() as catalog:
@@ -93,16 +95,30 @@ def _texts(workspace: Workspace, records: list[dict[str, Any]]) -> dict[str, str
     return texts
 
 
-def document_topics(workspace: Workspace, record: dict[str, Any]) -> list[dict[str, Any]]:
-    """The topics the document is tagged with under the current taxonomy, strongest first, each with
-    its score and the words that decided it: what a clerk reads to correct ``[topics]`` of vanthu.toml."""
+def _sidecar_text(workspace: Workspace, record: dict[str, Any]) -> str:
+    """The file's text from its sidecar; a lost sidecar gives none (the trích yếu still says something)."""
     from archive.store import ArchiveStore
-    from indexer.indexing import read_sidecar, slips
+    from indexer.indexing import read_sidecar
 
     try:
-        text = read_sidecar(ArchiveStore(workspace.archive), record["path"]).get("text", "")
-    except (OSError, ValueError):  # a lost sidecar: the trích yếu alone still says something
-        text = ""
+        return read_sidecar(ArchiveStore(workspace.archive), record["path"]).get("text", "")
+    except (OSError, ValueError):
+        return ""
+
+
+def document_places(workspace: Workspace, record: dict[str, Any], text: str) -> dict[str, Any]:
+    """Địa bàn: the localities the document names (as the search index finds them) and their teams."""
+    from indexer.indexing import slips
+
+    found = workspace.gazetteer.find(f"{record.get('subject', '')}\n{text}", slips=slips(record))
+    return {"localities": [loc.full_name for loc in found], "teams": workspace.gazetteer.teams_of(found)}
+
+
+def document_topics(workspace: Workspace, record: dict[str, Any], text: str) -> list[dict[str, Any]]:
+    """The topics the document is tagged with under the current taxonomy, strongest first, each with
+    its score and the words that decided it: what a clerk reads to correct ``[topics]`` of vanthu.toml."""
+    from indexer.indexing import slips
+
     subject = record.get("subject", "")
     return [t.as_dict() | {"because": t.because()}
             for t in workspace.taxonomy.attached(subject, text or subject, slips=slips(record))]
