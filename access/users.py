@@ -179,6 +179,20 @@ class UserBook(Database):
         self.conn.execute("COMMIT")
         return self.require(login)
 
+    def enable(self, login: str) -> User:
+        """Unlocked: a disabled user may log in again, and a lock after failed logins is lifted."""
+        self.require(login)
+        self.conn.execute("BEGIN IMMEDIATE")
+        self.conn.execute("UPDATE users SET active=1 WHERE login=?", (login,))
+        self.conn.execute("DELETE FROM login_failures WHERE login=?", (login,))
+        self.conn.execute("COMMIT")
+        return self.require(login)
+
+    def locked_out(self) -> set[str]:
+        """The logins locked for now after too many failed logins."""
+        rows = self.conn.execute("SELECT login, locked_until FROM login_failures WHERE locked_until != ''")
+        return {login for login, until in rows if datetime.fromisoformat(until) > _now()}
+
     def set_password(self, login: str, password: str) -> None:
         """A new password ends the user's other sessions and lifts a lock."""
         self.require(login)

@@ -70,7 +70,7 @@ def _check_docx(path: Path, limits: UploadLimits) -> None:
                 if member.filename.endswith((".xml", ".rels")):
                     _check_xml(package.read(member), member.filename, path)
     except zipfile.BadZipFile as exc:
-        raise InvalidInput(f"không phải tệp DOCX hợp lệ ({exc})", file=path) from exc
+        raise InvalidInput("không phải tệp DOCX hợp lệ (không mở được dạng nén ZIP của DOCX)", file=path) from exc
 
 
 def _check_xml(data: bytes, part: str, path: Path) -> None:

@@ -10,7 +10,7 @@ import difflib
 import json
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,10 @@ class Document:
     source: str = ""
     notes: tuple[str, ...] = ()  # what a clerk should know before it is issued (a default taken…)
 
+
+# A trích yếu is one line or two of the header, not a paragraph; a date is today's or close to it.
+MAX_SUBJECT = 500
+MAX_DAYS_AHEAD = 30
 
 # A body longer than this many pages (at about 2,500 characters a page, a line break counting as
 # a short line) is most likely a wrong file or a paste gone wrong: the clerk is warned.
@@ -170,29 +174,48 @@ def _notes(data: dict[str, Any], issuer: Body, signer: Signer, text: str) -> tup
     return tuple(notes)
 
 
+def _subject(value: Any, source: str) -> str:
+    subject = _text(value, "subject", source)
+    if len(subject) > MAX_SUBJECT:
+        raise InvalidInput(f"trích yếu dài {len(subject)} ký tự; tối đa {MAX_SUBJECT} ký tự", file=source,
+                           field="subject")
+    return subject
+
+
+def _document_date(value: Any, profile: Profile, source: str) -> date | None:
+    """The document's date, if given: within the term, and not further ahead than ``MAX_DAYS_AHEAD``
+    (a typo such as 2099 would spend a number on a document nobody can date)."""
+    if value is None:
+        return None
+    try:
+        doc_date = parse_date(value)
+    except ValueError as exc:
+        raise InvalidInput(str(exc), file=source, field="date") from exc
+    if doc_date < profile.term_start:
+        raise InvalidInput(f"ngày trước ngày bắt đầu nhiệm kỳ ({profile.term_start:%d/%m/%Y})",
+                           file=source, field="date")
+    latest = date.today() + timedelta(days=MAX_DAYS_AHEAD)
+    if doc_date > latest:
+        raise InvalidInput(f"ngày {doc_date:%d/%m/%Y} quá xa trong tương lai; ngày văn bản không được muộn hơn "
+                           f"hôm nay quá {MAX_DAYS_AHEAD} ngày (chậm nhất {latest:%d/%m/%Y})",
+                           file=source, field="date")
+    return doc_date
+
+
 def build_document(data: dict[str, Any], kind: Kind, profile: Profile, source: str) -> Document:
     """Check a data mapping against the kind and the profile; raise InvalidInput on the first fault."""
     _check_keys(data, kind, source)
     issuer = profile.body(data.get("body_code") and _text(data["body_code"], "body_code", source),
                           file=source)
-    doc_date = None
-    if data.get("date") is not None:
-        try:
-            doc_date = parse_date(data["date"])
-        except ValueError as exc:
-            raise InvalidInput(str(exc), file=source, field="date") from exc
-        if doc_date < profile.term_start:
-            raise InvalidInput(f"ngày trước ngày bắt đầu nhiệm kỳ ({profile.term_start:%d/%m/%Y})",
-                               file=source, field="date")
     get = data.get
     signer = _signer(get("signer"), profile, issuer, source)
     text = _text(get("body", ""), "body", source)
     return Document(
         kind=kind,
         issuer=issuer,
-        subject=_text(get("subject"), "subject", source),
+        subject=_subject(get("subject"), source),
         signer=signer,
-        date=doc_date,
+        date=_document_date(get("date"), profile, source),
         to=_lines(get("to", []), "to", source),
         text=text,
         bases=_lines(get("bases", []), "bases", source),

@@ -91,3 +91,18 @@ def test_a_user_is_edited_from_the_console_and_their_sessions_end(run, workspace
         assert users.session(key) is None
     bad = run("user", "edit", "khong-co", "--role", "van-thu")
     assert bad.exit_code == 2 and "không có người dùng «khong-co»" in bad.output
+
+
+def test_a_disabled_user_is_enabled_again(run, workspace):
+    home = ["--home", str(workspace.root)]
+    CliRunner().invoke(cli, ["user", "add", "lan", "--role", "van-thu", "--password-stdin", *home],
+                       input="mat-khau-dai\n")
+    assert run("user", "disable", "lan").exit_code == 0
+    enabled = run("user", "enable", "lan")
+    missing = run("user", "enable", "khong-co")
+    assert enabled.exit_code == 0 and "Đã mở khóa người dùng lan" in enabled.output
+    assert missing.exit_code != 0 and "không có người dùng «khong-co»" in missing.output
+    with UserBook(workspace.register_path) as users:
+        assert users.get("lan").active and users.authenticate("lan", "mat-khau-dai").login == "lan"
+    listed = run("audit", "--json")
+    assert [e["action"] for e in json.loads(listed.output)][:2] == ["user-enable", "user-disable"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -82,6 +82,9 @@ BAD_INPUTS = [
     ({**CONG_VAN, "signer": "bi-thu-moi"}, "trường «signer»", "không có người ký «bi-thu-moi»"),
     ({**CONG_VAN, "date": "31/02/2026"}, "trường «date»", "không phải là ngày hợp lệ"),
     ({**CONG_VAN, "date": "2020-01-01"}, "trường «date»", "trước ngày bắt đầu nhiệm kỳ"),
+    ({**CONG_VAN, "date": "2099-01-05"}, "trường «date»", "quá xa trong tương lai"),
+    ({**CONG_VAN, "date": (date.today() + timedelta(days=31)).isoformat()}, "trường «date»", "quá 30 ngày"),
+    ({**CONG_VAN, "subject": "rà soát " * 63}, "trường «subject»", "tối đa 500 ký tự"),
     ({**CONG_VAN, "body_code": "XYZ"}, "trường «body_code»", "không có cơ quan ban hành"),
     ({**CONG_VAN, "secrecy": "bí mật"}, "trường «secrecy»", "không hợp lệ"),
     ({**CONG_VAN, "recipent": ["x"]}, "trường «recipent»", "khóa không được hỗ trợ"),
@@ -100,6 +103,13 @@ def test_bad_input_is_refused_and_spends_nothing(run, datafile, workspace, data,
     assert field in result.output and reason in result.output
     assert list(workspace.out.iterdir()) == []
     assert json.loads(run("register", "list", "--json").output) == []
+
+
+def test_a_date_up_to_thirty_days_ahead_is_issued(run, datafile):
+    ahead = (date.today() + timedelta(days=30)).isoformat()
+    result = run("new", "cong-van", str(datafile({**CONG_VAN, "date": ahead})), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["date"] == ahead
 
 
 def test_one_bad_file_in_a_batch_stops_the_whole_batch(run, datafile, workspace):

@@ -144,6 +144,8 @@ def test_terminal_view_and_bad_filters(workspace, indexed):
     assert result.exit_code == 2 and "không có chủ đề «thoi-tiet»" in result.output
     result = vanthu(workspace, "search", "--team", "13")
     assert result.exit_code == 2 and "không có Tổ theo dõi địa bàn số 13" in result.output
+    result = vanthu(workspace, "search", "--sort", "zzz")
+    assert result.exit_code == 2 and "'zzz' không hợp lệ; chọn một trong: 'relevance', 'date'" in result.output
 
 
 def test_an_edited_taxonomy_is_applied_by_rebuild(workspace, indexed):

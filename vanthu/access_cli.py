@@ -28,7 +28,7 @@ def password_option(command):
 
 @click.group(cls=VanthuGroup)
 def user() -> None:
-    """Người dùng dịch vụ web: thêm, liệt kê, sửa, khóa, đổi mật khẩu."""
+    """Người dùng dịch vụ web: thêm, liệt kê, sửa, khóa, mở khóa, đổi mật khẩu."""
 
 
 @user.command("add")
@@ -107,6 +107,18 @@ def user_disable(login: str, home: Path | None) -> None:
         users.disable(login)
         audit.record("console", "user-disable", login)
     click.echo(f"Đã khóa người dùng {login}.")
+
+
+@user.command("enable")
+@click.argument("login", metavar="TÊN_ĐĂNG_NHẬP")
+@home_option
+def user_enable(login: str, home: Path | None) -> None:
+    """Mở khóa người dùng: đăng nhập lại được; khóa tạm sau nhiều lần đăng nhập sai cũng được gỡ."""
+    workspace = Workspace.locate(home)
+    with workspace.users() as users, workspace.audit() as audit:
+        users.enable(login)
+        audit.record("console", "user-enable", login)
+    click.echo(f"Đã mở khóa người dùng {login}.")
 
 
 @user.command("passwd")

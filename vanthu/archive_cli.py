@@ -227,9 +227,10 @@ def _show_lines(record: dict[str, Any], file_state: str = "") -> Iterator[str]:
             yield from (f"    - {item}" for item in items)
     for number, item in enumerate(record.get("signatures") or [], start=1):
         yield from _signature_lines(number, item)
-    if record.get("signature_detail"):
-        yield f"Chi tiết kiểm tra chữ ký số: {record['signature_detail']}"
     yield from _file_lines(record.get("files") or [])
+    if record.get("localities"):
+        teams = ", ".join(f"Tổ {team}" for team in record.get("teams") or [])
+        yield f"Địa bàn: {', '.join(record['localities'])}" + (f" ({teams})" if teams else "")
     for topic in record.get("topics") or []:
         yield f"Chủ đề: {topic['name']} (điểm {topic['score']}: {topic['because']})"
     for cited in record.get("cites") or []:

@@ -30,6 +30,8 @@ VIETNAMESE = {
     "Invalid value: {message}": "Giá trị không hợp lệ: {message}",
     "Option {name!r} does not take a value.": "Tùy chọn {name!r} không nhận giá trị.",
     "{value!r} is not a valid {number_type}.": "{value!r} không phải là số hợp lệ.",
+    "{value!r} is not {choice}.": "{value!r} không hợp lệ; chỉ nhận {choice}.",
+    "{value!r} is not one of {choices}.": "{value!r} không hợp lệ; chọn một trong: {choices}.",
     "{value} is not in the range {range}.": "{value} nằm ngoài khoảng {range}.",
     "{name} {filename!r} does not exist.": "{name} {filename!r} không tồn tại.",
     "{name} {filename!r} is a directory.": "{name} {filename!r} là một thư mục.",

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from docgen.errors import ConversionFailed, ConverterMissing, InvalidInput, VanthuError
+from docgen.errors import ConversionFailed, ConverterMissing, InvalidInput, RegisterError, VanthuError
 from docgen.secrecy import CONSOLE, TOP, Viewer, mark_name
 from vanthu.workspace import Workspace
 
@@ -71,7 +71,9 @@ def find_document(workspace: Workspace, key: str, viewer: Viewer) -> dict[str, A
     record["files"] = document_files(records, texts)
     record["conflicts"] = sum(bool(f["conflict"]) for f in record["files"])
     record["secrecy"] = mark_name(document_level(records))
-    record["topics"] = document_topics(workspace, record)
+    text = _sidecar_text(workspace, record)
+    record["topics"] = document_topics(workspace, record, text)
+    record.update(document_places(workspace, record, text))
     from archive.corrections import history
 
     with workspace.catalog() as catalog:
@@ -93,16 +95,30 @@ def _texts(workspace: Workspace, records: list[dict[str, Any]]) -> dict[str, str
     return texts
 
 
-def document_topics(workspace: Workspace, record: dict[str, Any]) -> list[dict[str, Any]]:
-    """The topics the document is tagged with under the current taxonomy, strongest first, each with
-    its score and the words that decided it: what a clerk reads to correct ``[topics]`` of vanthu.toml."""
+def _sidecar_text(workspace: Workspace, record: dict[str, Any]) -> str:
+    """The file's text from its sidecar; a lost sidecar gives none (the trích yếu still says something)."""
     from archive.store import ArchiveStore
-    from indexer.indexing import read_sidecar, slips
+    from indexer.indexing import read_sidecar
 
     try:
-        text = read_sidecar(ArchiveStore(workspace.archive), record["path"]).get("text", "")
-    except (OSError, ValueError):  # a lost sidecar: the trích yếu alone still says something
-        text = ""
+        return read_sidecar(ArchiveStore(workspace.archive), record["path"]).get("text", "")
+    except (OSError, ValueError):
+        return ""
+
+
+def document_places(workspace: Workspace, record: dict[str, Any], text: str) -> dict[str, Any]:
+    """Địa bàn: the localities the document names (as the search index finds them) and their teams."""
+    from indexer.indexing import slips
+
+    found = workspace.gazetteer.find(f"{record.get('subject', '')}\n{text}", slips=slips(record))
+    return {"localities": [loc.full_name for loc in found], "teams": workspace.gazetteer.teams_of(found)}
+
+
+def document_topics(workspace: Workspace, record: dict[str, Any], text: str) -> list[dict[str, Any]]:
+    """The topics the document is tagged with under the current taxonomy, strongest first, each with
+    its score and the words that decided it: what a clerk reads to correct ``[topics]`` of vanthu.toml."""
+    from indexer.indexing import slips
+
     subject = record.get("subject", "")
     return [t.as_dict() | {"because": t.because()}
             for t in workspace.taxonomy.attached(subject, text or subject, slips=slips(record))]
@@ -180,7 +196,10 @@ def document_page(workspace: Workspace, key: str, viewer: Viewer,
     entry = None
     if record.get("register"):
         with workspace.register() as register:
-            entry = register.find(record["register"]).as_dict()
+            try:
+                entry = register.find(record["register"]).as_dict()
+            except RegisterError:  # a number of an earlier term, or a register rebuilt without it
+                entry = None
     shown = next(item["n"] for item in files if item["id"] == record["id"])
     return {"document": record, "files": files, "shown": shown, "cited": cited, "citing": citing, "tasks": tasks,
             "register": entry}
@@ -301,9 +320,11 @@ def void_entry(workspace: Workspace, entry_id: int, reason: str, viewer: Viewer)
     """Void a number: it stays given, marked void with the reason."""
     if not reason.strip():
         raise InvalidInput("cần ghi lý do hủy", field="Lý do")
-    symbol = register_entry(workspace, entry_id, viewer)["symbol"]
+    entry = register_entry(workspace, entry_id, viewer)
     with workspace.register() as book:
-        return book.void(symbol, reason.strip()).as_dict()
+        if entry["term_start"] != book.term_start:  # the same symbol may be a number of this term
+            raise RegisterError(f"văn bản {entry['symbol']} thuộc nhiệm kỳ trước; không hủy số của nhiệm kỳ đã qua")
+        return book.void(entry["symbol"], reason.strip()).as_dict()
 
 
 def entry_file(workspace: Workspace, entry_id: int, fmt: str, viewer: Viewer) -> Path:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -19,7 +20,7 @@ from web.auth import Context, Forbidden
 from web.pages import send_file
 from web.views.archive import upload_outcomes
 from web.views.documents import _audit_secret
-from web.views.search import request_from
+from web.views.search import int_param, request_from
 from web.views.weekly import report_from_upload
 
 
@@ -32,7 +33,7 @@ async def health(_request: Request) -> Response:
 
 
 async def search(ctx: Context) -> Response:
-    request = request_from(ctx.request.query_params, facets=ctx.request.query_params.get("facets") == "1")
+    request = request_from(ctx.request.query_params, facets=ctx.request.query_params.get("facets") == "1", api=True)
     return _json(await ctx.service.search(request, ctx.viewer))
 
 
@@ -47,6 +48,15 @@ async def document_file(ctx: Context) -> Response:
                                         ctx.request.path_params["n"], ctx.viewer)
     ctx.audit("download", record.get("symbol") or record["id"], "API", LEVELS.get(record.get("secrecy") or "", 1))
     return send_file(path, download=True, name=f"{(record.get('symbol') or record['id']).replace('/', '-')}.pdf")
+
+
+def _in_workspace(workspace: Any, value: str | None) -> str | None:
+    """A file's path as the API shows it: relative to the workspace (``out/01-CV-TU.docx``), never the
+    server's folders; a file outside it by its name only."""
+    if not value:
+        return value
+    path = Path(value)
+    return path.relative_to(workspace.root).as_posix() if path.is_relative_to(workspace.root) else path.name
 
 
 def _field_errors(exc: InvalidInput) -> dict[str, Any]:
@@ -86,6 +96,7 @@ async def create_document(ctx: Context) -> Response:
     ctx.audit("draft" if draft else "issue", f"dự thảo {saved.id}" if saved else issued[0].symbol, document.subject,
               LEVELS.get(document.secrecy, 0))
     body = issued[0].as_json() | ({"draft_id": saved.id} if saved else {})
+    body |= {key: _in_workspace(workspace, body[key]) for key in ("docx", "pdf")}
     return _json(body | ({"pdf_error": str(pdf_error)} if pdf_error else {}), 201)
 
 
@@ -98,18 +109,21 @@ async def archive_upload(ctx: Context) -> Response:
 async def register(ctx: Context) -> Response:
     params = ctx.request.query_params
     rows = await run_in_threadpool(office.register_entries, ctx.service.workspace, ctx.viewer,
-                                   kind=params.get("kind") or None, body=params.get("body") or None)
-    return _json(rows)
+                                   kind=params.get("kind") or None, body=params.get("body") or None,
+                                   year=int_param(params, "year", "Năm", api=True))
+    workspace = ctx.service.workspace
+    return _json([{**row, **{key: _in_workspace(workspace, row[key]) for key in ("docx_path", "pdf_path")}}
+                  for row in rows])
 
 
 async def tasks(ctx: Context) -> Response:
     params = ctx.request.query_params
     filters: dict[str, Any] = {"overdue": params.get("overdue") in ("1", "true"),
                                "open_only": params.get("all") not in ("1", "true")}
-    if params.get("team", "").isdigit():
-        filters["team"] = int(params["team"])
-    if params.get("due_within", "").isdigit():
-        filters["due_within"] = int(params["due_within"])
+    for name, label in (("team", "Tổ"), ("due_within", "Đến hạn trong số ngày")):
+        value = int_param(params, name, label, api=True)
+        if value is not None:
+            filters[name] = value
     if params.get("locality"):
         filters["locality"] = params["locality"]
     return _json(await run_in_threadpool(office.select_tasks, ctx.service.workspace, ctx.viewer, **filters))

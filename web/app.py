@@ -31,7 +31,7 @@ from starlette.templating import Jinja2Templates
 
 from access import roles
 from access.users import UserBook
-from docgen.errors import InvalidInput, VanthuError
+from docgen.errors import InvalidInput, RegisterError, VanthuError
 from indexer.engine import IndexUnavailable, SearchIndex
 from vanthu import office
 from vanthu.workspace import Workspace
@@ -192,6 +192,8 @@ def _status_of(exc: Exception) -> tuple[int, str]:
         return 503, "Chỉ mục tìm kiếm đang bận"
     if isinstance(exc, InvalidInput | office.Ambiguous):
         return 422, "Dữ liệu không hợp lệ"
+    if isinstance(exc, RegisterError):
+        return 409, "Xung đột"
     return 500, "Lỗi"
 
 

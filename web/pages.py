@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -71,10 +72,23 @@ def day(value: Any) -> str:
     return (moment.astimezone() if moment.tzinfo else moment).strftime("%d/%m/%Y %H:%M")
 
 
+_REPORT_HIT = re.compile(r"^bc-(\d{4}-W\d{2})-(\d{2})$")
+
+
+def hit_href(hit: dict[str, Any]) -> str:
+    """Where a search hit opens: a document's page, or a team's quick report (``bc-2026-W49-09``) on
+    the weekly page of its week, at the team's row."""
+    report = _REPORT_HIT.match(str(hit.get("id", "")))
+    if report:
+        return f"/bao-cao-tuan?week={report[1]}#to-{int(report[2])}"
+    return f"/van-ban/{hit.get('id', '')}"
+
+
 def make_templates(folder: Path) -> Jinja2Templates:
     templates = Jinja2Templates(directory=folder)  # autoescape on: no user text is markup
     templates.env.filters.update(marked=marked, day=day, signature=lambda s: SIGNATURE_WORDS.get(s or "", s),
-                                 mark=mark_name, role=role_name, urlquote=lambda v: quote(str(v), safe=""))
+                                 mark=mark_name, role=role_name, hit_href=hit_href,
+                                 urlquote=lambda v: quote(str(v), safe=""))
     templates.env.globals.update(roles=ROLES)
     return templates
 

@@ -15,7 +15,9 @@ async def admin_page(ctx: Context, status: int = 200, error: str = "", new_token
     workspace = ctx.service.workspace
     with workspace.users() as users, workspace.audit() as log:
         found, tokens, entries = users.all(), users.tokens(), log.entries(viewer=ctx.viewer, limit=200)
+        locked_out = users.locked_out()
     return render(ctx, "admin.html", status, users=found, tokens=tokens, entries=entries, error=error,
+                  locked_out=locked_out,
                   new_token=new_token, role_names=ROLES, secrecy=SECRECY,
                   teams=sorted(workspace.gazetteer.teams), notice=ctx.request.query_params.get("notice", ""))
 
@@ -30,6 +32,12 @@ def _within_own_clearance(ctx: Context, clearance: int) -> None:
     if clearance > ctx.viewer.clearance:
         raise InvalidInput("không thể cấp độ mật, hoặc tạo mã truy cập cho người có độ mật, cao hơn độ mật của "
                            "chính bạn; việc này làm tại máy chủ bằng lệnh vanthu", field="Độ mật được xem")
+
+
+def _not_oneself(ctx: Context, login: str) -> None:
+    if login == ctx.user.login:
+        raise InvalidInput("không tự khóa tài khoản của chính mình; nhờ một quản trị viên khác",
+                           field="Tên đăng nhập")
 
 
 def _change(ctx: Context, users, field: dict[str, str]) -> None:
@@ -65,8 +73,14 @@ async def admin_action(ctx: Context) -> Response:
             elif action == "sua":
                 _change(ctx, users, field)
             elif action == "khoa":
+                if form.get("confirm") != "1":  # the button asks first, on a page of its own
+                    return render(ctx, "admin_confirm.html", user_to_lock=users.require(field["login"]))
+                _not_oneself(ctx, field["login"])
                 users.disable(field["login"])
                 ctx.audit("user-disable", field["login"])
+            elif action == "mo-khoa":
+                users.enable(field["login"])
+                ctx.audit("user-enable", field["login"])
             elif action == "ma":
                 _within_own_clearance(ctx, users.require(field["login"]).clearance)
                 token_id, key = users.create_token(field["login"], field["token_name"])

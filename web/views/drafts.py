@@ -10,6 +10,7 @@ from starlette.responses import RedirectResponse, Response
 
 from access import roles
 from docgen.documents import URGENCY
+from docgen.drafts import Draft
 from docgen.errors import InvalidInput
 from docgen.issuing import AlreadyIssued
 from docgen.secrecy import LEVELS, SECRECY
@@ -67,6 +68,8 @@ async def draft_form(ctx: Context) -> Response:
                 data = found.data
             if found.kind != kind:  # a draft opens in the form of its own kind
                 return RedirectResponse(f"/soan/{found.kind}?draft={found.id}", status_code=303)
+            if not _editable(ctx, found):  # someone else's: saving it makes one's own copy
+                return _form_page(ctx, kind, data, copy_of=found)
         return _form_page(ctx, kind, data, draft=found)
     form = await ctx.service.read_form(ctx.request)
     data, action = data_from(form, kind), str(form.get("action", "preview"))
@@ -94,10 +97,21 @@ async def draft_form(ctx: Context) -> Response:
                     headers={"Content-Disposition": "inline; filename*=UTF-8''du-thao.pdf"})
 
 
+def _editable(ctx: Context, draft: Draft) -> bool:
+    """A draft is changed by its author, or by a clerk (who numbers it); other staff save a copy."""
+    return draft.author == ctx.user.login or ctx.may(roles.ISSUE)
+
+
+def _may_edit(ctx: Context, draft: Draft) -> None:
+    if not _editable(ctx, draft):
+        raise Forbidden(f"Dự thảo {draft.id} là của {draft.author}; chỉ người soạn hoặc văn thư được sửa. "
+                        "Muốn dùng nội dung này, hãy lưu thành dự thảo mới.")
+
+
 async def _save(ctx: Context, kind: str, data: dict[str, Any], draft_id: int | None) -> Response:
     with ctx.service.workspace.drafts() as book:
         if draft_id is not None:
-            book.get(draft_id, ctx.viewer)
+            _may_edit(ctx, book.get(draft_id, ctx.viewer))
         saved = book.save(kind, data, ctx.user.login, draft_id)
     ctx.audit("draft", f"dự thảo {saved.id}", data.get("subject", ""), LEVELS.get(saved.data.get("secrecy") or "", 0))
     return RedirectResponse(f"/soan/{kind}?draft={saved.id}&saved=1", status_code=303)

@@ -11,6 +11,7 @@ from docgen.secrecy import LEVELS
 from vanthu import office
 from web.auth import Context
 from web.pages import message, render, send_file
+from web.views.search import int_param
 
 STATUSES = {"issued": "Đã cấp số", "void": "Đã hủy", "signed": "Đã ký", "archived": "Đã lưu trữ"}
 
@@ -22,7 +23,10 @@ async def register_page(ctx: Context) -> Response:
     kind = find_kind(kind_text) if kind_text else None
     if kind_text and kind is None:
         error = message(InvalidInput(f"không có loại văn bản «{kind_text}»", field="Loại văn bản"))
-    year = int(year_text) if year_text.isdigit() else None
+    try:
+        year = int_param(params, "year", "Năm")
+    except InvalidInput as exc:
+        year, error = None, error or message(exc)
     rows = await run_in_threadpool(office.register_entries, ctx.service.workspace, ctx.viewer,
                                    kind=kind.code if kind else None, year=year,
                                    status=status if status in STATUSES else None)

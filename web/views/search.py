@@ -18,37 +18,68 @@ PAGE = 20
 PARAMS = ("q", "locality", "team", "topic", "kind", "signer", "from", "to", "sort")
 
 
-def _date(params: QueryParams, name: str, label: str):
+# The values of ``sort``: the page's Vietnamese words, and the CLI's words that addresses already hold.
+SORTS = {"liên quan": "relevance", "lien-quan": "relevance", "relevance": "relevance",
+         "ngày": "date", "ngay": "date", "date": "date"}
+SIGNATURES = {"valid": "hợp lệ", "untrusted": "chưa xác thực được nguồn", "invalid": "không hợp lệ",
+              "unsigned": "không ký số"}
+
+
+def field_name(name: str, label: str, api: bool) -> str:
+    """How a message names a parameter: by its label on a page, by label and name in the API."""
+    return f"{label} ({name})" if api else label
+
+
+def _date(params: QueryParams, name: str, label: str, api: bool = False):
     value = params.get(name, "").strip()
     if not value:
         return None
     try:
         return parse_date(value)
     except ValueError as exc:
-        raise InvalidInput(message(exc), field=label) from exc
+        raise InvalidInput(message(exc), field=field_name(name, label, api)) from exc
 
 
-def _int(params: QueryParams, name: str, label: str, default: int | None = None) -> int | None:
+def int_param(params: QueryParams, name: str, label: str, default: int | None = None, *,
+              api: bool = False) -> int | None:
+    """A whole number from the query string; anything else is refused, naming the parameter."""
     value = params.get(name, "").strip()
     if not value:
         return default
     if not value.isdigit():
-        raise InvalidInput(f"«{value}» phải là một số nguyên không âm", field=label)
+        raise InvalidInput(f"«{value}» phải là một số nguyên không âm", field=field_name(name, label, api))
     return int(value)
 
 
-def request_from(params: QueryParams, *, limit: int = PAGE, facets: bool = False) -> SearchRequest:
+def _sort(params: QueryParams, api: bool) -> str:
+    value = params.get("sort", "").strip().casefold() or "relevance"
+    if value not in SORTS:
+        raise InvalidInput(f"«{params['sort']}» không hợp lệ; chọn «liên quan» hoặc «ngày»",
+                           field=field_name("sort", "Sắp xếp", api))
+    return SORTS[value]
+
+
+def _signature(params: QueryParams, api: bool) -> str | None:
+    value = params.get("signature", "").strip().lower()
+    if value and value not in SIGNATURES:
+        chosen = ", ".join(f"{key} ({words})" for key, words in SIGNATURES.items())
+        raise InvalidInput(f"«{params['signature']}» không hợp lệ; chọn một trong: {chosen}",
+                           field=field_name("signature", "Chữ ký số", api))
+    return value or None
+
+
+def request_from(params: QueryParams, *, limit: int = PAGE, facets: bool = False, api: bool = False) -> SearchRequest:
     """The query string of the page and of ``/api/search`` as the library's request."""
-    sort = params.get("sort", "relevance")
-    if sort not in ("relevance", "date"):
-        raise InvalidInput("chọn relevance hoặc date", field="sort")
+    def number(name: str, label: str, default: int | None = None) -> int | None:
+        return int_param(params, name, label, default, api=api)
+
     return SearchRequest(
         text=params.get("q", "").strip(), locality=params.get("locality", "").strip() or None,
-        team=_int(params, "team", "Tổ"), topic=params.get("topic", "").strip() or None,
+        team=number("team", "Tổ"), topic=params.get("topic", "").strip() or None,
         kind=params.get("kind", "").strip() or None, signer=params.get("signer", "").strip() or None,
-        date_from=_date(params, "from", "Từ ngày"), date_to=_date(params, "to", "Đến ngày"), sort=sort,
-        limit=min(_int(params, "limit", "limit", limit) or limit, 100),
-        offset=_int(params, "offset", "offset", 0) or 0, facets=facets)
+        date_from=_date(params, "from", "Từ ngày", api), date_to=_date(params, "to", "Đến ngày", api),
+        sort=_sort(params, api), limit=min(number("limit", "Số kết quả", limit) or limit, 100),
+        offset=number("offset", "Vị trí bắt đầu", 0) or 0, facets=facets, signature=_signature(params, api))
 
 
 async def search_page(ctx: Context) -> Response:

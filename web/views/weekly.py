@@ -41,7 +41,12 @@ def report_from_upload(ctx: Context, team: int, upload: UploadFile | None, text:
     if not upload.filename.lower().endswith(REPORT_TYPES):
         raise InvalidInput("chỉ nhận tệp YAML, DOCX hoặc PDF", file=upload.filename, field="Tệp báo cáo")
     with saved_uploads(workspace, [upload], ctx.service.upload_limit) as [path]:
-        return office.receive_report(workspace, team, path, week=week)
+        try:
+            return office.receive_report(workspace, team, path, week=week)
+        except InvalidInput as exc:  # named by the file the user sent, not by the server's temporary copy
+            if exc.file != str(path):
+                raise
+            raise InvalidInput(exc.reason, file=upload.filename, field=exc.field) from exc
 
 
 def _week(ctx: Context):
@@ -79,7 +84,8 @@ async def send_report(ctx: Context) -> Response:
         return await weekly_page(ctx, 422, message(exc))
     ctx.audit("report", f"Tổ {team_text}", receipt.week.label)
     late = "-muon" if receipt.report["late"] else ""
-    return RedirectResponse(f"/bao-cao-tuan?week={receipt.week.label}&notice=da-nhan-{team_text}{late}",
+    replaced = "-thay" if receipt.report.get("replaced") else ""
+    return RedirectResponse(f"/bao-cao-tuan?week={receipt.week.label}&notice=da-nhan-{team_text}{late}{replaced}",
                             status_code=303)
 
 
