@@ -21,21 +21,24 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from archive.catalog import Catalog, document_id
 from archive.limits import MB, Limits, current
 from archive.metadata import read_metadata
 from archive.proposals import judge, not_judged
 from archive.reading import Rejected, read_pdf
-from archive.signatures import SignatureCheck, TrustMaterial, TrustStore, check_signatures
 from archive.store import ArchiveStore, sha256_of
+from archive.trust import TrustMaterial, TrustStore
 from archive.worker import LimitedPool
 from docgen.errors import RegisterError
 from docgen.files import ensure_inside, fsync_folder, place_file, write_new, write_replacing
 from docgen.register import Entry, Register
 from docgen.secrecy import LEVELS, level_of, mark_name, strongest_mark
 from docgen.text import canonical
+
+if TYPE_CHECKING:
+    from archive.signatures import SignatureCheck
 
 Listener = Callable[[dict[str, Any]], None]
 
@@ -129,8 +132,11 @@ def analyse(file_name: str, data: bytes, trust: TrustMaterial,
     """Everything read from the bytes alone: text, signatures, metadata.
 
     A pure function of its arguments, so that ``vanthu ingest`` can run it in
-    worker processes; a file that cannot be read comes back as ``Rejected``.
+    worker processes; a file that cannot be read comes back as ``Rejected``. pyHanko is imported
+    here, where the workers (which preload it) check signatures: the main process never needs it.
     """
+    from archive.signatures import SignatureCheck, check_signatures
+
     sha = sha256_of(data)
     try:
         content = read_pdf(data)

@@ -15,8 +15,8 @@ from typing import Any
 
 from archive.catalog import Catalog
 from archive.pipeline import signature_keys
-from archive.signatures import TrustMaterial, check_signatures
 from archive.store import ArchiveStore, sha256_of
+from archive.trust import TrustMaterial
 from indexer.indexing import read_sidecar
 
 
@@ -48,6 +48,8 @@ def _changes(record: dict[str, Any], fresh: list[dict[str, Any]]) -> Iterator[St
 
 
 def _renewed(record: dict[str, Any], data: bytes, trust: TrustMaterial) -> dict[str, Any]:
+    from archive.signatures import check_signatures  # pyHanko: for ``vanthu check``, not every command
+
     check = check_signatures(data, trust, record.get("issuer", ""), record.get("signer", ""))
     own = set(record.get("signature_warnings") or [])
     others = [w for w in record.get("warnings") or [] if w not in own]

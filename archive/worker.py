@@ -29,7 +29,15 @@ from archive.limits import MB, LimitExceeded, Limits, install, on_more_time
 from archive.reading import Rejected
 
 _CONTEXT = multiprocessing.get_context("forkserver")
-_CONTEXT.set_forkserver_preload(["archive.pipeline", "digest.reports"])
+_CONTEXT.set_forkserver_preload(["archive.pipeline", "archive.signatures", "digest.reports"])
+
+
+def warm_up() -> None:
+    """Start the fork server now: its imports (pyHanko, pypdf: about a second) then run while the
+    caller opens its databases and lists its files, instead of before the first file is read."""
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
 
 
 def _pypdf_limits(limits: Limits) -> None:

@@ -442,18 +442,14 @@ class SearchIndex:
     def writer(self, timeout: float = 10.0, bulk: bool = False) -> Iterator[IndexWriter]:
         """A writer; a lock still held after ``timeout`` seconds is reported, not waited on forever.
 
-        ``bulk`` (a rebuild, see ``load``) pools its postings in arrays (``indexer/bulk.py``) and
-        merges no segment. After the commit each new segment's numpy copy is written beside it, so
-        no search has to make it.
+        Its postings are pooled in arrays (``indexer/bulk.py``); ``bulk`` (a rebuild, see ``load``)
+        merges no segment, others merge the small ones as Whoosh does. After the commit each new
+        segment's numpy copy is written beside it, so no search has to make it.
         """
-        try:
-            if bulk:
-                from indexer.bulk import lean_writer
+        from indexer.bulk import lean_writer
 
-                writer = lean_writer(self._open(), timeout=timeout)
-                writer.merge = False
-            else:
-                writer = self._open().writer(timeout=timeout)
+        try:
+            writer = lean_writer(self._open(), timeout=timeout)
         except LockError as exc:
             raise IndexUnavailable(f"chỉ mục tìm kiếm đang bị khóa bởi một tiến trình khác; "
                                    f"thử lại sau, hoặc {REBUILD_HINT}") from exc
@@ -463,7 +459,7 @@ class SearchIndex:
             writer.cancel()
             raise
         try:
-            writer.commit()
+            writer.commit(merge=not bulk)
         except BaseException:  # a failed commit (disk full) must not leave the index locked
             with contextlib.suppress(Exception):
                 writer.cancel()  # may itself fail while closing its files, so:

@@ -226,7 +226,7 @@ def test_the_log_follows_the_workspace_opened_last_even_when_an_earlier_one_is_g
     import logging
     import shutil
 
-    from archive.signatures import log_to
+    from archive.library_logs import log_to
 
     first, second = tmp_path / "first", tmp_path / "second"
     first.mkdir()

@@ -12,11 +12,13 @@ from typing import Any
 
 import click
 
+from archive.library_logs import log_to
 from archive.pipeline import FileUnavailable, Outcome, ingest_many
 from archive.recheck import StateChange, recheck_signatures
-from archive.signatures import TrustedCrl, log_to
 from archive.store import ArchiveStore, sha256_of
+from archive.trust import TrustedCrl
 from archive.watcher import candidate_files
+from archive.worker import warm_up
 from docgen.errors import InvalidInput
 from docgen.secrecy import CONSOLE
 from vanthu.office import (
@@ -117,6 +119,7 @@ def ingest(paths: tuple[Path, ...], as_json: bool, home: Path | None) -> None:
 
     Tệp nằm trong inbox/ được chuyển đi; tệp ở nơi khác được sao vào kho, bản gốc giữ nguyên.
     """
+    warm_up()
     workspace = Workspace.locate(home)
     files = _expand(paths)
     outcomes: list[Outcome] = []

@@ -56,7 +56,7 @@ LAZY_COMMANDS = {
     "tasks": ("vanthu.digest_cli:tasks",
              'Nhiệm vụ có thời hạn trong các thông báo kết luận, chỉ thị đã lưu trữ.'),
     "user": ("vanthu.access_cli:user",
-            'Người dùng dịch vụ web: thêm, liệt kê, sửa, khóa, đổi mật khẩu.'),
+            'Người dùng dịch vụ web: thêm, liệt kê, sửa, khóa, mở khóa, đổi mật khẩu.'),
     "token": ("vanthu.access_cli:token",
              'Mã truy cập API cho các hệ thống khác (ví dụ hệ thống điều hành tác nghiệp).'),
     "audit": ("vanthu.access_cli:audit",

@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # the heavy modules are imported by the methods that need the
     from archive.limits import Limits
     from archive.pipeline import Pipeline
     from archive.quarantine import Quarantine
-    from archive.signatures import TrustStore
+    from archive.trust import TrustStore
     from digest.reports import ReportBook
     from digest.tasks import TaskBook
     from docgen.drafts import DraftBook
@@ -196,13 +196,13 @@ class Workspace:
         return self.root / "logs"
 
     def trust_store(self) -> TrustStore:
-        from archive.signatures import TrustStore
+        from archive.trust import TrustStore
 
         return TrustStore(self.trust)
 
     def pipeline(self, register: Register, catalog: Catalog) -> Pipeline:
+        from archive.library_logs import log_to
         from archive.pipeline import Pipeline
-        from archive.signatures import log_to
         from archive.store import ArchiveStore
 
         log_to(self.log)
