@@ -113,8 +113,44 @@ def find_deadline(sentence: str, on: date) -> Deadline | None:
     return best[1] if best else None
 
 
+# The header's lines a body never holds: the place and date (``Lâm Đồng, ngày 20 tháng 5 năm 2026``)
+# and the rules under a name, a motto or a title (``*``, ``-----``); then the list of ``Kính gửi``.
+_PLACE_DATE = re.compile(r",\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}\s*$", re.IGNORECASE)
+_RULE = re.compile(r"^\s*(?:\*|[-–—_=]{3,})\s*$")
+_TO = re.compile(r"^\s*Kính gửi\s*:?(.*)$", re.IGNORECASE)
+_HEADER_LINES = 20  # a header, its title and subject take fewer lines than this
+
+
+def _end_of_to(lines: list[str], start: int) -> int:
+    """The line after the ``Kính gửi`` block opening at ``start``: its one name, or its list of items."""
+    end = start + 1
+    if _TO.match(lines[start])[1].strip():  # ``Kính gửi: Đảng ủy xã …``, perhaps run on in lower case
+        while end < len(lines) and lines[end][:1].islower():
+            end += 1
+        return end
+    # ``- A,`` … ``- Z.``: an item, or an item's name run on to a line of its own
+    while end < len(lines) and (lines[end].lstrip().startswith(("-", "+", "•"))
+                                or not lines[end - 1].rstrip().endswith((",", ";", ".", ":"))):
+        end += 1
+    return end
+
+
+def body_of(text: str) -> str:
+    """The text after the header: issuer, number, place and date, trích yếu or title, Kính gửi.
+    A text that shows no header (a body pasted alone) is kept whole."""
+    lines = text.split("\n")
+    end = 0
+    for index, line in enumerate(lines[:_HEADER_LINES]):
+        if _TO.match(line):
+            end = max(end, _end_of_to(lines, index))
+            break
+        if _PLACE_DATE.search(line) or _RULE.match(line):
+            end = index + 1
+    return "\n".join(lines[end:])
+
+
 def sentences(text: str) -> list[str]:
-    flat = re.sub(r"[ \t]+", " ", canonical(text))
+    flat = re.sub(r"[ \t]+", " ", body_of(canonical(text)))
     flat = _hold_names(re.sub(r"\n(?![-+•]\s)", " ", flat))
     units: list[str] = []
     for unit in _UNIT.split(flat):

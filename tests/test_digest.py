@@ -99,6 +99,26 @@ def test_archiving_a_conclusion_reads_its_tasks(ws):
     assert found[0]["localities"] == ["Xã Đắk Song"]
 
 
+def test_a_one_paragraph_letter_gives_its_body_sentence_not_its_header(ws, tmp_path, issued):
+    letter = tmp_path / "cv.yaml"
+    letter.write_text(yaml.safe_dump({
+        "subject": "báo cáo tiến độ giải ngân vốn đầu tư công", "date": "2026-05-21",
+        "to": "Đảng ủy xã Đắk Song",
+        "body": "Đề nghị Đảng ủy xã Đắk Song báo cáo kết quả giải ngân vốn đầu tư công trước ngày 29/5/2026.",
+    }, allow_unicode=True), "utf-8")
+    result = vanthu(ws.root, "new", "cong-van", str(letter), "--pdf")
+    assert result.exit_code == 0, result.output
+    pdf = next(ws.root.glob("out/03-CV-TU.pdf"))
+    signed = tmp_path / "signed"
+    signed.mkdir()
+    (signed / pdf.name).write_bytes(sign_pdf(pdf.read_bytes(), issued.signer, issued.ca))
+    assert vanthu(ws.root, "ingest", str(signed)).exit_code == 0
+    [task] = [t for t in tasks_json(ws) if t["symbol"] == "03-CV/TU"]
+    assert task["sentence"] == ("Đề nghị Đảng ủy xã Đắk Song báo cáo kết quả giải ngân vốn đầu tư công "
+                                "trước ngày 29/5/2026.")
+    assert (task["actor"], task["due"]) == ("Đảng ủy xã Đắk Song", "2026-05-29")
+
+
 def test_tasks_filters_done_and_edit(ws):
     overdue = tasks_json(ws, "--overdue", "--on", "2026-05-22")
     assert [(t["actor"], t["days_overdue"]) for t in overdue] == [("Đảng ủy xã Đắk Song", 12),

@@ -75,3 +75,13 @@ def test_each_deadline_form_with_its_sentence_and_acting_body():
 def test_a_date_that_is_not_a_deadline_is_not_a_task():
     text = "Ngày 10/5/2026, Thường trực làm việc tại xã. Báo cáo số 12 ngày 03/5/2026 đã nêu."
     assert find_tasks(text, date(2026, 5, 11)) == []
+
+
+def test_a_task_begins_after_the_header_and_the_list_of_kinh_gui():
+    # The text of a Công văn as read from its PDF: a recipient's name runs on to a line of its own.
+    text = ("TỈNH ỦY LÂM ĐỒNG\n*\nSố 05-CV/TU\nV/v báo cáo tiến độ giải ngân\nĐẢNG CỘNG SẢN VIỆT NAM\n"
+            "Lâm Đồng, ngày 20 tháng 5 năm 2026\nKính gửi:\n- Ban Thường vụ Đảng ủy xã\nĐắk Song,\n"
+            "- Đảng ủy phường Phú Thủy.\nĐề nghị các đảng ủy báo cáo kết quả\ntrước ngày 30/5/2026.\n"
+            "Nơi nhận:\n- Lưu Văn phòng Tỉnh ủy, TH.")
+    [task] = find_tasks(text, date(2026, 5, 20))
+    assert task.sentence == "Đề nghị các đảng ủy báo cáo kết quả trước ngày 30/5/2026."
