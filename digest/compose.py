@@ -17,7 +17,10 @@ from typing import Any
 
 import docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from archive.catalog import Catalog
@@ -135,9 +138,12 @@ class _Writer:
         self.marker = next(p for p in document.paragraphs if p.text == MARKER)
 
     def paragraph(self, text: str = "", bold: bool = False) -> Paragraph:
+        """A paragraph; one that ends with a colon (``Nổi bật:``) stays on the page of what it opens."""
         paragraph = self.marker.insert_paragraph_before(style=self.marker.style)
         if text:
             paragraph.add_run(text).bold = bold
+        if text.endswith(":"):
+            paragraph.paragraph_format.keep_with_next = True
         return paragraph
 
     def heading(self, text: str) -> Paragraph:
@@ -152,6 +158,10 @@ class _Writer:
         table.style = self.document.styles["Table Grid"]
         for cell, header in zip(table.rows[0].cells, headers, strict=True):
             cell.paragraphs[0].add_run(header).bold = True
+            cell.paragraphs[0].paragraph_format.keep_with_next = True  # never alone under its rows' page
+        header = table.rows[0]._tr.get_or_add_trPr()
+        header.append(OxmlElement("w:cantSplit"))
+        header.append(OxmlElement("w:tblHeader"))  # repeated atop each page the table runs onto
         for values in rows:
             for cell, value in zip(table.add_row().cells, values, strict=True):
                 cell.paragraphs[0].add_run(value)
@@ -173,6 +183,16 @@ class _Writer:
         return paragraph
 
     def finish(self) -> None:
+        """Drop the marker; what was written last keeps with the closing (Nơi nhận, signature), as
+        the marker did, so the signature never stands alone on a page. A table keeps with what
+        follows through its last row's paragraphs (Word and LibreOffice both read it so)."""
+        last = self.marker._p.getprevious()
+        if last is not None and last.tag == qn("w:tbl"):
+            for cell in Table(last, self.marker._parent).rows[-1].cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
+        elif last is not None and last.tag == qn("w:p"):
+            Paragraph(last, self.marker._parent).paragraph_format.keep_with_next = True
         self.marker._p.getparent().remove(self.marker._p)
 
 

@@ -14,6 +14,7 @@ import docx
 import pytest
 import yaml
 from click.testing import CliRunner
+from docx.oxml.ns import qn
 from pdf_factory import sign_pdf
 from pypdf import PdfReader
 
@@ -252,6 +253,32 @@ def test_the_digest_of_a_week_read_back_from_its_docx(ws, tmp_path):
     data = json.loads(vanthu(ws.root, "digest", "--week", "2026-W21", "--json").output)
     assert data["summary"]["total"] == 2 and len(data["teams"]) == 12 and len(data["overdue"]) == 2
     assert [d["symbol"] for d in data["documents"]] == ["01-TB/TU", "01-CV/TU"]
+
+
+def test_the_digest_keeps_headings_with_their_text_and_the_signature_with_the_body(ws, tmp_path):
+    dak_song = team_of(ws, "Đắk Song")
+    source = report_file(tmp_path, noi_bat=["Thu ngân sách đạt 85% dự toán"])
+    vanthu(ws.root, "report", "add", "--team", str(dak_song), "--week", "2026-W21",
+           "--received", "2026-05-21 08:00", str(source))
+    assert vanthu(ws.root, "digest", "--week", "2026-W21").exit_code == 0
+    document = docx.Document(str(ws.out / "tong-hop-2026-W21.docx"))
+    heads = [p for p in document.paragraphs
+             if re.match(r"(I|II|III|IV)\. |Tổ theo dõi địa bàn số \d+$", p.text) or p.text.endswith(":")]
+    assert {"IV. NHIỆM VỤ QUÁ HẠN", "Nổi bật:", "Văn bản trong tuần liên quan địa bàn:",
+            "Nhiệm vụ quá hạn hoặc đến hạn trong 14 ngày:"} <= {p.text for p in heads}
+    assert [p.text for p in heads if not p.paragraph_format.keep_with_next] == []
+    for table in document.tables[1:-1]:  # a table's header row stays with its first row
+        assert all(p.paragraph_format.keep_with_next for c in table.rows[0].cells for p in c.paragraphs)
+    # The body's last lines (the overdue table's last row), the spacer and the closing hold together.
+    closing = document.tables[-1]
+    assert "Nơi nhận:" in closing.rows[0].cells[0].text
+    assert closing.rows[0]._tr.trPr.find(qn("w:cantSplit")) is not None
+    spacer = closing._tbl.getprevious()
+    assert spacer.tag == qn("w:p") and spacer.find(qn("w:pPr")).find(qn("w:keepNext")) is not None
+    last = spacer.getprevious()
+    assert last.tag == qn("w:tbl") and last is table_with(document, "Số, ký hiệu")._tbl
+    assert all(p.paragraph_format.keep_with_next for c in table_with(document, "Số, ký hiệu").rows[-1].cells
+               for p in c.paragraphs)
 
 
 def test_a_week_with_no_activity_still_gives_a_valid_digest(ws):
