@@ -58,6 +58,14 @@ def test_health_needs_no_login(office_ws):
     assert response.status_code == 200 and response.json() == {"status": "ok"}
 
 
+def test_the_browser_tab_icon_needs_no_login_and_every_page_links_it(office_ws):
+    with client(office_ws) as (c, _):
+        icon = c.get("/favicon.ico")  # what browsers ask for by themselves
+        login_page = c.get("/dang-nhap")
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+    assert '<link rel="icon" href="/static/favicon.svg"' in login_page.text
+
+
 def test_an_administrator_is_sent_to_administration_not_to_documents(office_ws):
     with client(office_ws, "qt") as (c, _):
         c.follow_redirects = False

@@ -24,7 +24,7 @@ from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
@@ -137,12 +137,17 @@ class Service:
         self.index.close()
 
 
+async def _favicon(_request: Request) -> Response:
+    return RedirectResponse("/static/favicon.svg", status_code=301)
+
+
 def _route_table() -> list[Route | Mount]:
     r = roles
     page, call = (lambda view, right: guarded(view, right, api=False)), \
         (lambda view, right: guarded(view, right, api=True))
     return [
         Route("/api/health", api.health),
+        Route("/favicon.ico", _favicon),  # asked by browsers whatever the page links: public, as /static
         Route("/dang-nhap", login.login_page, methods=["GET", "POST"]),
         Route("/dang-xuat", page(login.logout, None), methods=["POST"]),
         Route("/", page(search.search_page, None)),
