@@ -22,8 +22,9 @@ from docgen.files import ensure_inside, is_temporary, write_replacing
 SIDECAR = ".json"
 
 
-class SidecarDamaged(VanthuError):
-    """A sidecar (the record beside an archived PDF) cannot be read: nothing is built from a guess."""
+class SidecarDamaged(VanthuError, ValueError):
+    """A sidecar (the record beside an archived PDF) cannot be read: nothing is built from a guess.
+    A ``ValueError`` too, as the JSON error it replaces: readers that skip a bad sidecar still do."""
 
     def __init__(self, path: Path, reason: str):
         super().__init__(f"Tệp mô tả {path} bị hỏng ({reason}); hãy lấy lại tệp này từ bản sao lưu "

@@ -8,7 +8,6 @@ the archive folder and swaps it in only once complete.
 
 from __future__ import annotations
 
-import json
 import shutil
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -75,7 +74,7 @@ def topic_fields(attached: list[TopicScore]) -> dict[str, str]:
 
 
 def read_sidecar(store: ArchiveStore, relative_pdf: str) -> dict[str, Any]:
-    return json.loads((store.root / relative_pdf).with_suffix(SIDECAR).read_text("utf-8"))
+    return load_sidecar((store.root / relative_pdf).with_suffix(SIDECAR))
 
 
 class IndexUpdater:
