@@ -129,6 +129,8 @@ def _pdftotext(path: str, pages: int) -> bytes | None:
     except subprocess.TimeoutExpired:
         process.kill()
         partial, _ = process.communicate()
+        if seconds == limits.file_seconds:  # the file's limit bound poppler, not its pages'
+            raise LimitExceeded(limits.too_slow()) from None
         raise LimitExceeded(limits.too_slow_page(_slow_page(partial, pages))) from None
     except BaseException:  # the worker's own limit: poppler goes with it
         process.kill()

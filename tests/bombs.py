@@ -72,10 +72,11 @@ def xref_loop() -> bytes:
     return base.replace(b"/Root 1 0 R ", b"/Root 1 0 R /Prev %d " % start)
 
 
-def slow_text(operators: int, repeats: int = 3) -> bytes:
+def slow_text(operators: int, repeats: int = 12) -> bytes:
     """One page of ``operators`` one-letter lines, drawn ``repeats`` times (one stream, named again in the
     page's /Contents): small, valid, each stream under the stream limit, and slow to extract even for
-    poppler, which reads a million such lines in about half a second."""
+    poppler. Poppler 22.12 reads 4 million such lines drawn 3 times in 1.4 s on a quiet machine, under
+    a 2 s limit; drawn 12 times, 5.7 s, so that a faster machine still breaks the tests' limits."""
     content = b"BT /F1 1 Tf 1 TL " + b"(a)'" * operators + b" ET"
     objects = _page_objects(content, compress=True)
     objects[2] = objects[2].replace(b"/Contents 4 0 R", b"/Contents [" + b"4 0 R " * repeats + b"]")
