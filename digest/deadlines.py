@@ -164,9 +164,21 @@ def sentences(text: str) -> list[str]:
     return units
 
 
+# "Ban Thường vụ Tỉnh ủy đề nghị Đảng ủy xã … chủ trì …": the body that asks opens the sentence, the
+# one that acts follows the lower-case verb of asking, capitalised ("bàn giao" is a task, not an ask).
+_ASKED = re.compile(r"^[^,.;:]*?(?<!bàn)\s(?:đề nghị|yêu cầu|giao(?: cho)?)\s+")
+
+
 def actor_of(sentence: str) -> str:
-    match = _ACTOR.match(sentence.strip())
-    return match[1].strip() if match else ""
+    """The body that must act: the one asked where the sentence names who asks, else the one it opens with."""
+    sentence = sentence.strip()
+    asked = _ASKED.match(sentence)
+    rest = sentence[asked.end():] if asked else ""
+    for text in (rest, sentence) if rest[:1].isupper() else (sentence,):
+        match = _ACTOR.match(text)
+        if match:
+            return match[1].strip()
+    return ""
 
 
 def find_tasks(text: str, on: date) -> list[Task]:

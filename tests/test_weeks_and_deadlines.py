@@ -72,6 +72,14 @@ def test_each_deadline_form_with_its_sentence_and_acting_body():
     assert tasks[0].sentence == "Đảng ủy xã Đắk Song hoàn thành bàn giao mặt bằng trước ngày 30/5/2026."
 
 
+def test_the_body_asked_acts_when_the_sentence_names_who_asks():
+    text = ("Ban Thường vụ Tỉnh ủy đề nghị Đảng ủy xã Đắk Song chủ trì rà soát trước ngày 30/5/2026.\n"
+            "Thường trực Tỉnh ủy giao cho Ủy ban nhân dân phường Phú Thủy báo cáo trong tháng 6/2026.\n"
+            "Đảng ủy xã Quảng Phú bàn giao mặt bằng cho Ban Quản lý dự án trước ngày 15/6/2026.")
+    assert [t.actor for t in find_tasks(text, date(2026, 5, 4))] == [
+        "Đảng ủy xã Đắk Song", "Ủy ban nhân dân phường Phú Thủy", "Đảng ủy xã Quảng Phú"]
+
+
 def test_a_date_that_is_not_a_deadline_is_not_a_task():
     text = "Ngày 10/5/2026, Thường trực làm việc tại xã. Báo cáo số 12 ngày 03/5/2026 đã nêu."
     assert find_tasks(text, date(2026, 5, 11)) == []
