@@ -23,7 +23,7 @@ from archive.pipeline import ingest_many
 from docgen.documents import build_document
 from docgen.kinds import find_kind
 from docgen.pdf import convert_to_pdf
-from vanthu.workspace import Workspace, init_workspace
+from office.workspace import Workspace, init_workspace
 
 PARAGRAPH = ("Các Tổ theo dõi địa bàn tiếp tục nắm chắc tình hình, theo dõi tiến độ các dự án đầu tư "
              "công, công tác giải phóng mặt bằng, thu ngân sách và chuyển đổi số trên địa bàn xã Đắk "

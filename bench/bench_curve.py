@@ -33,7 +33,7 @@ from corpus import write_corpus
 
 from archive.store import ArchiveStore
 from indexer.indexing import rebuild
-from vanthu.workspace import Workspace, init_workspace
+from office.workspace import Workspace, init_workspace
 
 CLIENTS = (1, 4, 16)
 BOUND_MS = 100.0

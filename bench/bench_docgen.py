@@ -22,7 +22,7 @@ from docgen.kinds import find_kind
 from docgen.pdf import WarmConverter, convert_to_pdf, preview_pdf
 from docgen.register import Register
 from docgen.rendering import build_context
-from vanthu.workspace import Workspace, init_workspace
+from office.workspace import Workspace, init_workspace
 
 TODAY = date(2026, 4, 22)
 PARAGRAPH = ("Các Tổ theo dõi địa bàn tiếp tục nắm chắc tình hình, theo dõi tiến độ các dự án đầu tư "

@@ -61,7 +61,7 @@ def wrong_fields(made: list[Sample], reads: list[dict[str, str]]) -> None:
 def extraction_times(repeat: int = 10) -> None:
     from bench_archive import three_page_pdf
 
-    from vanthu.workspace import init_workspace
+    from office.workspace import init_workspace
 
     with tempfile.TemporaryDirectory() as root:
         pdf = three_page_pdf(init_workspace(Path(root) / "ws"))

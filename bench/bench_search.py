@@ -35,7 +35,7 @@ from docgen.secrecy import CONSOLE
 from indexer.analyzer import fold_syllable, syllables
 from indexer.indexing import rebuild
 from indexer.search import SearchRequest, build_query
-from vanthu.workspace import Workspace, init_workspace
+from office.workspace import Workspace, init_workspace
 
 REPEATS = 5
 PACKAGES = ("vanthu", "docgen", "archive", "indexer", "digest", "access", "web")
@@ -161,7 +161,7 @@ import sys, time
 started = time.perf_counter()
 from docgen.secrecy import CONSOLE
 from indexer.search import SearchRequest, build_query
-from vanthu.workspace import Workspace
+from office.workspace import Workspace
 workspace = Workspace.locate(__import__("pathlib").Path(sys.argv[1]))
 request = SearchRequest(**eval(sys.argv[2]))
 imported, cpu = time.perf_counter(), time.process_time()

@@ -23,7 +23,7 @@ from corpus import make_record
 
 from indexer.gazetteer import localities
 from indexer.topics import Taxonomy
-from vanthu.workspace import init_workspace
+from office.workspace import init_workspace
 
 LABELS = Path(__file__).resolve().parent / "topic_labels.yaml"
 

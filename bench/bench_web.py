@@ -31,7 +31,7 @@ from corpus import write_corpus
 
 from archive.store import ArchiveStore
 from indexer.indexing import rebuild
-from vanthu.workspace import Workspace, init_workspace
+from office.workspace import Workspace, init_workspace
 
 VANTHU = str(Path(sys.executable).parent / "vanthu")
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

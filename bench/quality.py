@@ -28,7 +28,7 @@ from archive.store import ArchiveStore
 from docgen.secrecy import CONSOLE
 from indexer.indexing import rebuild
 from indexer.search import SearchRequest, build_query
-from vanthu.workspace import init_workspace
+from office.workspace import init_workspace
 
 
 def subject(*parts: str) -> Callable[[dict], bool]:

@@ -12,8 +12,8 @@ import yaml
 from click.testing import CliRunner, Result
 from pdf_factory import Identity, make_identity
 
+from office.workspace import Workspace, init_workspace
 from vanthu.cli import cli
-from vanthu.workspace import Workspace, init_workspace
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

@@ -382,7 +382,7 @@ def _libreoffice(sources: dict[str, bytes], work: Path, soffice: str) -> dict[st
 def _docgen_sources(work: Path) -> tuple[dict[str, bytes], dict[str, dict[str, str]]]:
     """vanthu's own DOCX (its templates, its profile) and what each says."""
     from docgen.documents import build_document
-    from vanthu.workspace import init_workspace
+    from office.workspace import init_workspace
 
     workspace = init_workspace(work / "ws")
     sources, expected = {}, {}

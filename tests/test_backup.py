@@ -19,7 +19,7 @@ WRITER = """
 import sys
 from datetime import date
 from pathlib import Path
-from vanthu.workspace import Workspace
+from office.workspace import Workspace
 register = Workspace(Path(sys.argv[1])).register()  # the workspace's own term, so numbers follow on
 for _ in range(int(sys.argv[2])):
     register.allocate("TU", "CV", date(2026, 6, 3))

@@ -189,9 +189,9 @@ def test_staff_without_clearance_never_meet_the_secret_document(server, page, tm
     for text in ("Phú Quý", "dien tap", ""):
         search(page, text)
         expect(page.locator("main")).not_to_contain_text(SECRET_SUBJECT)
+    import office
     from docgen.secrecy import CONSOLE
-    from vanthu import office
-    from vanthu.workspace import Workspace
+    from office.workspace import Workspace
 
     secret = office.find_document(Workspace(root), "02-CV/TU", CONSOLE)["id"]
     for path in (f"/van-ban/{secret}", f"/api/documents/{secret}", f"/van-ban/{secret}/tep/0"):

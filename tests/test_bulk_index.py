@@ -17,8 +17,8 @@ from corpus import write_corpus
 from archive.store import SIDECAR, ArchiveStore
 from indexer.engine import IndexUnavailable, SearchIndex
 from indexer.indexing import index_document, rebuild
+from office.workspace import init_workspace
 from vanthu.cli import cli
-from vanthu.workspace import init_workspace
 
 COUNT = 600  # more than bulk.PARALLEL_FROM: the workers are forked
 

@@ -77,7 +77,7 @@ from indexer.engine import Query, SearchIndex
 assert "asyncio" not in sys.modules
 from corpus import corpus_records
 from indexer.indexing import index_document
-from vanthu.workspace import init_workspace
+from office.workspace import init_workspace
 workspace = init_workspace(Path({str(tmp_path / "ws")!r}))
 index = SearchIndex.create(workspace.index)
 records = corpus_records(5)

@@ -19,8 +19,8 @@ from pdf_factory import sign_pdf
 from pypdf import PdfReader
 
 from digest.chart import font_used
+from office.workspace import Workspace, init_workspace
 from vanthu.cli import cli
-from vanthu.workspace import Workspace, init_workspace
 
 CONCLUSION = {
     "subject": "kết luận của Thường trực Tỉnh ủy tại buổi làm việc với Ban Thường vụ Đảng ủy xã Đắk Song",

@@ -12,11 +12,11 @@ import yaml
 from click.testing import CliRunner
 from pdf_factory import change_page, make_crl, sign_pdf
 
+import office
 from docgen.secrecy import Viewer
 from indexer.search import SearchRequest
-from vanthu import office
+from office.workspace import Workspace, init_workspace
 from vanthu.cli import cli
-from vanthu.workspace import Workspace, init_workspace
 
 
 def vanthu(home: Path, *args: str):

@@ -19,8 +19,8 @@ from click.testing import CliRunner
 from conftest import add_settings
 from pdf_factory import sign_pdf
 
+from office.workspace import Workspace
 from vanthu.cli import cli
-from vanthu.workspace import Workspace
 
 DISK = 24 * 1024 * 1024
 STEP = 20 * 1024  # free space left on the disk grows by this much from one trial to the next

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from indexer.indexing import index_document
-from vanthu.workspace import Workspace, init_workspace
+from office.workspace import Workspace, init_workspace
 
 SCANNED = ("V/v đẩy mạnh chuyễn đổi số\nĐề nghị Đảng ủy xã Đák Song và phường Xuân Hưong - Đà Lạt "
            "rà soát dịch vụ công trực tuyên, báo cáo kết quả chuyển đổi sổ.")

@@ -17,7 +17,7 @@ from producers import FIELDS, NAMES, Sample, read_fields, right, samples
 from pypdf import PdfReader
 from test_archive import drop, ingest_inbox, vanthu
 
-from vanthu.workspace import Workspace, init_workspace
+from office.workspace import Workspace, init_workspace
 
 
 @pytest.fixture(scope="module")

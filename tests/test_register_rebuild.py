@@ -7,8 +7,8 @@ import shutil
 
 from click.testing import CliRunner
 
+from office.workspace import Workspace
 from vanthu.cli import cli
-from vanthu.workspace import Workspace
 
 
 def vanthu(workspace: Workspace, *args: str, stdin: str | None = None):

@@ -30,7 +30,7 @@ from indexer.engine import SearchIndex, _filters
 from indexer.gazetteer import localities
 from indexer.indexing import index_document, rebuild
 from indexer.search import SearchRequest, build_query
-from vanthu.workspace import init_workspace
+from office.workspace import init_workspace
 
 REQUESTS = [r for group in QUERIES.values() for r in group] + [
     SearchRequest(""), SearchRequest("", kind="TB"), SearchRequest("giải ngân", sort="date"),

@@ -13,13 +13,13 @@ from pdf_factory import make_identity, sign_pdf
 from state_scans import CONG_VAN, QUYET_DINH, scan
 from test_archive import drop, ingest_inbox, vanthu
 
+import office
 from archive.limits import Limits
 from archive.metadata import Metadata
 from archive.ocr import Word, page_png
 from archive.proposals import judge
 from docgen.secrecy import CONSOLE
-from vanthu import office
-from vanthu.workspace import Workspace
+from office.workspace import Workspace
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from office.workspace import Workspace, init_workspace
 from vanthu.cli import cli
-from vanthu.workspace import Workspace, init_workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))

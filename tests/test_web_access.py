@@ -6,8 +6,8 @@ import pytest
 from conftest import SECRET_SUBJECT
 from web_client import client
 
+import office
 from docgen.secrecy import CONSOLE
-from vanthu import office
 
 ROLES = (None, "vt", "cv", "ld", "qt")
 READERS = {"vt", "cv", "ld"}

@@ -6,8 +6,8 @@ import pytest
 from conftest import PASSWORD
 from web_client import client, csrf_of, log_in
 
+import office
 from docgen.secrecy import CONSOLE
-from vanthu import office
 
 # Every state-changing route, with a form its role would send; none may act without the CSRF token.
 POSTS = [

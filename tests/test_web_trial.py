@@ -8,8 +8,8 @@ from pathlib import Path
 import pypdf
 from web_client import client
 
+import office
 from docgen.secrecy import CONSOLE, Viewer
-from vanthu import office
 
 
 def test_an_issued_digest_is_as_secret_as_what_it_lists(office_ws):

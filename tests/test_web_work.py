@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from conftest import add_settings
 from web_client import client
 
+import office
 from docgen.secrecy import CONSOLE
-from vanthu import office
 from vanthu.cli import cli
 
 DRAFT = {"subject": "kiểm tra công tác chuyển đổi số cấp xã", "to": "Đảng ủy các xã, phường, đặc khu",

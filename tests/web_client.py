@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from conftest import PASSWORD
 from starlette.testclient import TestClient
 
-from vanthu.workspace import Workspace
+from office.workspace import Workspace
 from web.app import create_app
 
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')

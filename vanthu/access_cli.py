@@ -10,8 +10,8 @@ import click
 
 from access.roles import ROLES, role_name
 from docgen.secrecy import SECRECY, mark_name, parse_clearance
+from office.workspace import Workspace
 from vanthu.options import VanthuCommand, VanthuGroup, date_value, home_option, json_option, print_json
-from vanthu.workspace import Workspace
 
 
 def _password(from_stdin: bool) -> str:

@@ -21,15 +21,15 @@ from archive.watcher import candidate_files
 from archive.worker import warm_up
 from docgen.errors import InvalidInput
 from docgen.secrecy import CONSOLE
-from vanthu.office import (
+from office import (
     check_archive,
     check_databases,
     find_document,
     opened_pipeline,
     watch_inbox,
 )
+from office.workspace import Workspace
 from vanthu.options import CliError, VanthuCommand, VanthuGroup, home_option, json_option, print_json
-from vanthu.workspace import Workspace
 
 INDEX_BATCH = 200  # records indexed per writer during a bulk ingest
 STATUS_LABELS = {"archived": "Đã lưu trữ", "duplicate": "Trùng lặp", "quarantined": "Cách ly"}

@@ -8,9 +8,9 @@ import click
 
 from archive.backup import backup, read_manifest, restore, verify
 from archive.limits import MB, number
+from office.workspace import FOLDERS, Workspace
 from vanthu.options import CliError, VanthuCommand, home_option
 from vanthu.search_cli import index_rebuild
-from vanthu.workspace import FOLDERS, Workspace
 
 
 @click.command("backup", cls=VanthuCommand)

@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING
 
 import click
 
+import office
 from docgen.kinds import resolve_kind
-from vanthu import messages, office
-from vanthu.office import generated_kind
+from office import generated_kind
+from office.workspace import Workspace, init_workspace
+from vanthu import messages
 from vanthu.options import LazyGroup, VanthuGroup, home_option, json_option, print_json
-from vanthu.workspace import Workspace, init_workspace
 
 if TYPE_CHECKING:  # python-docx and the templates are imported by the commands that use them
     from docgen.issuing import Issued

@@ -8,11 +8,12 @@ from typing import Any
 
 import click
 
+import office
 from docgen.dates import short_date
 from docgen.errors import InvalidInput
 from docgen.secrecy import CONSOLE
-from vanthu import office
-from vanthu.office import current_week
+from office import current_week
+from office.workspace import Workspace
 from vanthu.options import (
     VanthuCommand,
     VanthuGroup,
@@ -21,7 +22,6 @@ from vanthu.options import (
     json_option,
     print_json,
 )
-from vanthu.workspace import Workspace
 
 STATUS_LABELS = {"on_time": "đã báo cáo", "late": "báo cáo muộn", "missing": "CHƯA BÁO CÁO"}
 

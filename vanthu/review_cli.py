@@ -9,9 +9,9 @@ import click
 
 from archive.corrections import CONFIRMABLE, LABELS, Edit
 from docgen.secrecy import CONSOLE
-from vanthu.office import correct_document, review_documents
+from office import correct_document, review_documents
+from office.workspace import Workspace
 from vanthu.options import VanthuCommand, home_option, json_option, print_json
-from vanthu.workspace import Workspace
 
 
 def _who() -> str:

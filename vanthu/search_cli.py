@@ -12,9 +12,9 @@ import click
 from archive.store import ArchiveStore
 from docgen.secrecy import CONSOLE
 from indexer.search import SearchRequest
-from vanthu.office import search_archive
+from office import search_archive
+from office.workspace import Workspace
 from vanthu.options import VanthuCommand, VanthuGroup, date_value, home_option, json_option, print_json
-from vanthu.workspace import Workspace
 
 
 def _highlight(snippet: str) -> str:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
+from office.workspace import Workspace
 from vanthu.options import VanthuCommand, home_option
-from vanthu.workspace import Workspace
 
 
 def _logging(workspace: Workspace) -> None:

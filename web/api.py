@@ -12,10 +12,10 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+import office
 from access import roles
 from docgen.errors import InvalidInput
 from docgen.secrecy import LEVELS
-from vanthu import office
 from web.auth import Context, Forbidden
 from web.pages import send_file
 from web.views.archive import upload_outcomes

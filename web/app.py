@@ -29,12 +29,12 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+import office
 from access import roles
 from access.users import UserBook
 from docgen.errors import InvalidInput, RegisterError, VanthuError
 from indexer.engine import IndexUnavailable, SearchIndex
-from vanthu import office
-from vanthu.workspace import Workspace
+from office.workspace import Workspace
 from web import api, pages
 from web.auth import CsrfRefused, Forbidden, Unauthenticated, guarded
 from web.limits import BodyLimit, BodyTooLarge, LimitedMultiPartParser, SecurityHeaders

@@ -26,7 +26,7 @@ from web.limits import BodyTooLarge
 if TYPE_CHECKING:
     from starlette.requests import Request
 
-    from vanthu.workspace import Workspace
+    from office.workspace import Workspace
     from web.auth import Context
 
 log = logging.getLogger("vanthu.web")

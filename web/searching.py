@@ -20,10 +20,10 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
+import office
 from docgen.secrecy import TOP, Viewer
 from indexer.engine import IndexUnavailable
-from vanthu import office
-from vanthu.workspace import Workspace
+from office.workspace import Workspace
 
 _opened: dict[str, Any] = {}
 

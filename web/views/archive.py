@@ -8,9 +8,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.responses import RedirectResponse, Response
 
+import office
 from docgen.errors import InvalidInput
 from docgen.secrecy import level_of
-from vanthu import office
 from web.auth import Context
 from web.pages import message, render, saved_uploads
 

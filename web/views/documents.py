@@ -5,9 +5,9 @@ from __future__ import annotations
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+import office
 from archive.corrections import LABELS
 from docgen.secrecy import LEVELS
-from vanthu import office
 from web.auth import Context
 from web.pages import render, send_file
 

@@ -8,13 +8,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
+import office
 from access import roles
 from docgen.documents import URGENCY
 from docgen.drafts import Draft
 from docgen.errors import InvalidInput
 from docgen.issuing import AlreadyIssued
 from docgen.secrecy import LEVELS, SECRECY
-from vanthu import office
 from web.auth import Context, Forbidden
 from web.pages import render
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
+import office
 from docgen.errors import InvalidInput
 from docgen.kinds import find_kind
 from docgen.secrecy import LEVELS
-from vanthu import office
 from web.auth import Context
 from web.pages import message, render, send_file
 from web.views.search import int_param

@@ -5,10 +5,10 @@ from __future__ import annotations
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
+import office
 from archive.corrections import CONFIRMABLE, EDITABLE, LABELS, CorrectionError, Edit
 from docgen.errors import InvalidInput
 from docgen.secrecy import level_of
-from vanthu import office
 from web.auth import Context
 from web.pages import render
 

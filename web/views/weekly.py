@@ -10,11 +10,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.responses import RedirectResponse, Response
 
+import office
 from access import roles
 from docgen.dates import parse_date
 from docgen.errors import InvalidInput
 from docgen.secrecy import LEVELS
-from vanthu import office
 from web.auth import Context, Forbidden
 from web.pages import message, render, saved_uploads, send_file
 

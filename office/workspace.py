@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from docgen.errors import InvalidInput, VanthuError
 from docgen.profile import Profile, build_profile, default_profile_text, merged_config
-from vanthu.settings import Settings
+from office.settings import Settings
 
 if TYPE_CHECKING:  # the heavy modules are imported by the methods that need them (start-up time)
     from access.audit import AuditLog

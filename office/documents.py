@@ -1,0 +1,198 @@
+"""The archive's documents as one viewer reads them: search, a document's record and page, its files,
+its corrections and the review queue (``vanthu search``/``show``/``edit``/``review``, the Tra cứu and
+Văn bản pages)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docgen.errors import RegisterError
+from docgen.secrecy import Viewer, mark_name
+from office.errors import Ambiguous, NotFound
+from office.workspace import Workspace
+
+if TYPE_CHECKING:
+    from indexer.engine import SearchIndex
+    from indexer.search import SearchRequest
+
+
+def search_archive(workspace: Workspace, request: SearchRequest, viewer: Viewer,
+                   index: SearchIndex | None = None) -> dict[str, Any]:
+    """The answer of ``vanthu search --json``: ``{"total", "hits"}`` (and ``"facets"`` if asked)."""
+    from archive.store import ArchiveStore
+    from indexer.search import search
+
+    return search(index or workspace.search_index(), ArchiveStore(workspace.archive), request,
+                  workspace.gazetteer, workspace.taxonomy, viewer)
+
+
+def find_document(workspace: Workspace, key: str, viewer: Viewer) -> dict[str, Any]:
+    """The record of ``vanthu show --json``: one archived document by one of its files' ids or by its
+    number and symbol. The fields are those of the file named by id, else of the document's best
+    file; ``files`` lists all its files (those that disagree first), ``conflicts`` how many disagree,
+    and ``secrecy`` is the strongest of its files'."""
+    from archive.documents import best_file, document_files, document_level
+
+    with workspace.catalog() as catalog:
+        documents = catalog.documents(key, viewer)
+    if not documents:
+        raise NotFound(f"kho lưu trữ không có văn bản «{key}»")
+    if len(documents) > 1:
+        listed = ", ".join(f"{rows[0].symbol or rows[0].id} [{rows[0].id}]" for rows in documents)
+        raise Ambiguous(f"có {len(documents)} văn bản khớp «{key}»: {listed}; dùng mã")
+    records = [{**row.record, "id": row.id, "path": row.path} for row in documents[0]]
+    named = [r for r in records if r["id"].startswith(key.strip().lower())] if len(records) > 1 else []
+    record = dict(named[0] if len(named) == 1 else best_file(records))
+    texts = document_texts(workspace, records) if len(records) > 1 else {}
+    record["files"] = document_files(records, texts)
+    record["conflicts"] = sum(bool(f["conflict"]) for f in record["files"])
+    record["secrecy"] = mark_name(document_level(records))
+    text = _sidecar_text(workspace, record)
+    record["topics"] = document_topics(workspace, record, text)
+    record.update(document_places(workspace, record, text))
+    from archive.corrections import history
+
+    with workspace.catalog() as catalog:
+        record["corrections"] = history(catalog, record["sha256"])
+    return record
+
+
+def document_texts(workspace: Workspace, records: list[dict[str, Any]]) -> dict[str, str]:
+    """The text of each file, by id, from its sidecar (a file whose sidecar is lost has none)."""
+    from archive.store import ArchiveStore
+    from indexer.indexing import read_sidecar
+
+    texts = {}
+    for record in records:
+        try:
+            texts[record["id"]] = read_sidecar(ArchiveStore(workspace.archive), record["path"]).get("text", "")
+        except (OSError, ValueError):
+            continue
+    return texts
+
+
+def _sidecar_text(workspace: Workspace, record: dict[str, Any]) -> str:
+    """The file's text from its sidecar; a lost sidecar gives none (the trích yếu still says something)."""
+    from archive.store import ArchiveStore
+    from indexer.indexing import read_sidecar
+
+    try:
+        return read_sidecar(ArchiveStore(workspace.archive), record["path"]).get("text", "")
+    except (OSError, ValueError):
+        return ""
+
+
+def document_places(workspace: Workspace, record: dict[str, Any], text: str) -> dict[str, Any]:
+    """Địa bàn: the localities the document names (as the search index finds them) and their teams."""
+    from indexer.indexing import slips
+
+    found = workspace.gazetteer.find(f"{record.get('subject', '')}\n{text}", slips=slips(record))
+    return {"localities": [loc.full_name for loc in found], "teams": workspace.gazetteer.teams_of(found)}
+
+
+def document_topics(workspace: Workspace, record: dict[str, Any], text: str) -> list[dict[str, Any]]:
+    """The topics the document is tagged with under the current taxonomy, strongest first, each with
+    its score and the words that decided it: what a clerk reads to correct ``[topics]`` of vanthu.toml."""
+    from indexer.indexing import slips
+
+    subject = record.get("subject", "")
+    return [t.as_dict() | {"because": t.because()}
+            for t in workspace.taxonomy.attached(subject, text or subject, slips=slips(record))]
+
+
+def correct_document(workspace: Workspace, key: str, edit: Any, viewer: Viewer,
+                     warn: Callable[[str], None] = lambda _message: None) -> dict[str, Any]:
+    """A clerk's correction of one document (``vanthu edit``, the document page's form); the index
+    follows at once. ``edit`` is an ``archive.corrections.Edit``."""
+    from archive.corrections import correct
+    from archive.pipeline import link_register, match_register
+    from archive.store import ArchiveStore
+
+    with workspace.catalog() as catalog, workspace.register() as register:
+        rows = catalog.find(key, viewer)
+        if not rows:
+            raise NotFound(f"kho lưu trữ không có văn bản «{key}»")
+        if len(rows) > 1:
+            raise Ambiguous(f"có {len(rows)} văn bản khớp «{key}»; dùng mã: {', '.join(r.id for r in rows)}")
+
+        def symbol_check(record: dict[str, Any]) -> None:
+            link_register(register, match_register(register, record), record)
+
+        record = correct(catalog, ArchiveStore(workspace.archive), rows[0], edit, symbol_check)
+        updater = workspace.index_updater(catalog, warn)
+        updater.queue(record)
+        updater.flush()
+    return find_document(workspace, rows[0].id, viewer)
+
+
+def page_image(workspace: Workspace, key: str, page: int, viewer: Viewer) -> bytes:
+    """Page ``page`` of a document the viewer may read, as a PNG (the ``Chờ xác nhận`` page)."""
+    from archive.ocr import OcrFailed, page_png
+
+    path, record = document_file(workspace, key, None, viewer)  # the page of the file being reviewed
+    if not 1 <= page <= int(record.get("pages") or 1):
+        raise NotFound(f"văn bản {record.get('symbol') or record['id']} không có trang {page}")
+    try:
+        return page_png(path, page)
+    except OcrFailed as exc:
+        raise NotFound(f"không hiển thị được trang {page}: {exc.reason}") from exc
+
+
+def review_documents(workspace: Workspace, viewer: Viewer) -> list[dict[str, Any]]:
+    """The documents whose proposals wait for a clerk, oldest first (``vanthu review``, ``Chờ xác nhận``)."""
+    from archive.corrections import review_queue
+
+    with workspace.catalog() as catalog:
+        return review_queue(catalog, viewer)
+
+
+def document_page(workspace: Workspace, key: str, viewer: Viewer,
+                  index: SearchIndex | None = None) -> dict[str, Any]:
+    """A document with what surrounds it: its files, what it cites and what cites it, its tasks
+    and its register entry, each of them what ``viewer`` may read only."""
+    from indexer.search import SearchRequest
+
+    record = find_document(workspace, key, viewer)
+    files = [{**item, "n": n, "name": Path(item["path"]).name, "role": item["kind_name"]}
+             for n, item in enumerate(record["files"])]
+    citing = []
+    if record.get("symbol"):
+        answer = search_archive(workspace, SearchRequest(record["symbol"], limit=50), viewer, index)
+        own = {item["id"] for item in record["files"]}
+        citing = [hit for hit in answer["hits"] if hit["id"] not in own]
+    cited = []
+    for cite in record.get("cites") or []:
+        try:
+            cited.append({**cite, "id": find_document(workspace, cite["symbol"], viewer)["id"]})
+        except (NotFound, Ambiguous):
+            cited.append({**cite, "id": ""})
+    with workspace.task_book() as book:
+        tasks = [t.as_dict(workspace.gazetteer, date.today()) for t in book.readable(viewer)
+                 if t.doc_id == record["id"]]
+    entry = None
+    if record.get("register"):
+        with workspace.register() as register:
+            try:
+                entry = register.find(record["register"]).as_dict()
+            except RegisterError:  # a number of an earlier term, or a register rebuilt without it
+                entry = None
+    shown = next(item["n"] for item in files if item["id"] == record["id"])
+    return {"document": record, "files": files, "shown": shown, "cited": cited, "citing": citing, "tasks": tasks,
+            "register": entry}
+
+
+def document_file(workspace: Workspace, key: str, n: int | None, viewer: Viewer) -> tuple[Path, dict[str, Any]]:
+    """The path of file ``n`` of a document the viewer may read; ``None``: the file whose fields
+    the record shows (the one named by id, else the best)."""
+    record = find_document(workspace, key, viewer)
+    if n is None:
+        n = next((i for i, item in enumerate(record["files"]) if item["id"] == record["id"]), 0)
+    if not 0 <= n < len(record["files"]):
+        raise NotFound(f"văn bản {record.get('symbol') or record['id']} không có tệp số {n}")
+    path = (workspace.archive / record["files"][n]["path"]).resolve()
+    if not path.is_relative_to(workspace.archive.resolve()) or not path.is_file():
+        raise NotFound(f"tệp của văn bản {record.get('symbol') or record['id']} không còn trong kho lưu trữ")
+    return path, record

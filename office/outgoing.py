@@ -1,0 +1,155 @@
+"""The outgoing register's work: numbering, rendering and issuing documents, previews, the
+register's entries and their voiding (``vanthu new``/``pdf``/``register``, Soạn văn bản, Sổ đăng ký)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docgen.errors import ConversionFailed, ConverterMissing, InvalidInput, RegisterError, VanthuError
+from docgen.secrecy import Viewer
+from office.errors import NotFound
+from office.workspace import Workspace
+
+if TYPE_CHECKING:
+    from docgen.documents import Document
+    from docgen.issuing import Converter, Issued
+
+
+def issue(workspace: Workspace, documents: list[Document], *, draft: bool, want_pdf: bool,
+          out_dir: Path | None = None, convert: Converter | None = None,
+          again: bool = True) -> tuple[list[Issued], VanthuError | None]:
+    """Number (unless ``draft``), render and write each document; then the PDFs in one batch.
+
+    The DOCX files stand even when the PDF cannot be made: that error is returned, not raised.
+    With ``again=False`` (the CLI without ``--again``) a document whose kind, trích yếu and date
+    were issued before is refused (``AlreadyIssued``) before any number is spent.
+    """
+    from docgen.issuing import attach_pdfs, issue_documents
+
+    with workspace.register() as book:
+        issued = issue_documents(documents, register=book, renderer=workspace.renderer(),
+                                 out_dir=out_dir or workspace.out, today=date.today(), draft=draft,
+                                 again=again)
+        pdf_error = None
+        if want_pdf:
+            try:
+                attach_pdfs(issued, book, workspace.settings.soffice, workspace.settings.pdf_timeout,
+                            convert)
+            except (ConverterMissing, ConversionFailed) as exc:
+                pdf_error = exc
+    return issued, pdf_error
+
+
+def document_from_data(workspace: Workspace, kind_name: str, data: dict[str, Any], source: str) -> Document:
+    """A document from a data mapping (a form, a JSON body), checked as a data file is."""
+    from docgen.documents import build_document
+
+    return build_document(data, generated_kind(kind_name), workspace.profile, source)
+
+
+def check_draft_secrecy(data: dict[str, Any], viewer: Viewer) -> None:
+    """A draft's mark must be one of the marks, and no higher than its writer may read (else the draft
+    would vanish for the person who wrote it)."""
+    from docgen.secrecy import LEVELS, SECRECY
+
+    mark = str(data.get("secrecy") or "").strip().upper()
+    if mark and mark not in SECRECY:
+        raise InvalidInput(f"«{data['secrecy']}» không hợp lệ; chọn một trong: {', '.join(SECRECY)}", field="secrecy")
+    if LEVELS.get(mark, 0) > viewer.clearance:
+        raise InvalidInput("không thể đặt độ mật cao hơn độ mật bạn được xem", field="secrecy")
+
+
+def generated_kind(value: str):
+    """The kind vanthu can generate named by ``value`` (slug, code or name)."""
+    from docgen.kinds import find_kind, generated_kinds
+
+    kind = find_kind(value)
+    if kind is None or kind not in generated_kinds():  # find_kind folds case, accents and hyphens
+        names = ", ".join(f"{k.slug} ({k.code})" for k in generated_kinds())
+        raise InvalidInput(f"không tạo được loại văn bản «{value}»; chọn một trong: {names}", field="LOẠI")
+    return kind
+
+
+def preview_pdf(workspace: Workspace, document: Document, convert: Converter | None = None) -> bytes:
+    """The PDF of a document as it will print, without a number and without spending one."""
+    import tempfile
+
+    from docgen.pdf import convert_to_pdf
+
+    data = workspace.renderer().render(document, None, document.date or date.today())
+    with tempfile.TemporaryDirectory(prefix=".preview-", dir=workspace.root) as folder:
+        source = Path(folder) / "du-thao.docx"
+        source.write_bytes(data)
+        settings = workspace.settings
+        [pdf] = convert([source]) if convert else convert_to_pdf([source], settings.soffice, settings.pdf_timeout)
+        return pdf.read_bytes()
+
+
+def register_entries(workspace: Workspace, viewer: Viewer, *, kind: str | None = None,
+                     body: str | None = None, year: int | None = None,
+                     status: str | None = None) -> list[dict[str, Any]]:
+    """The register's entries ``viewer`` may read (a secret entry's subject is secret too)."""
+    from docgen.kinds import resolve_kind
+
+    kind_code = workspace.profile.kind_code(resolve_kind(kind)) if kind else None
+    with workspace.register() as book:
+        entries = book.entries(kind_code=kind_code, body_code=body)
+    rows = [e.as_dict() for e in entries if viewer.may_read({"secrecy": e.secrecy})]
+    if year:
+        rows = [r for r in rows if r["date"].startswith(f"{year:04d}")]
+    if status:
+        rows = [r for r in rows if r["status"] == status]
+    return rows
+
+
+def register_entry(workspace: Workspace, entry_id: int, viewer: Viewer) -> dict[str, Any]:
+    for row in register_entries(workspace, viewer):
+        if row["id"] == entry_id:
+            return row
+    raise NotFound(f"sổ đăng ký không có mục số {entry_id}")
+
+
+def void_entry(workspace: Workspace, entry_id: int, reason: str, viewer: Viewer) -> dict[str, Any]:
+    """Void a number: it stays given, marked void with the reason."""
+    if not reason.strip():
+        raise InvalidInput("cần ghi lý do hủy", field="Lý do")
+    entry = register_entry(workspace, entry_id, viewer)
+    with workspace.register() as book:
+        if entry["term_start"] != book.term_start:  # the same symbol may be a number of this term
+            raise RegisterError(f"văn bản {entry['symbol']} thuộc nhiệm kỳ trước; không hủy số của nhiệm kỳ đã qua")
+        return book.void(entry["symbol"], reason.strip()).as_dict()
+
+
+def entry_file(workspace: Workspace, entry_id: int, fmt: str, viewer: Viewer) -> Path:
+    """The DOCX or PDF written when the entry was issued, if it is still in ``out/``."""
+    entry = register_entry(workspace, entry_id, viewer)
+    value = entry.get({"docx": "docx_path", "pdf": "pdf_path"}.get(fmt, ""), "")
+    path = Path(value).resolve() if value else None
+    if path is not None and not path.is_relative_to(workspace.root):
+        path = workspace.out / path.name  # a workspace moved to another folder keeps its out/
+    if path is None or not path.is_file():
+        raise NotFound(f"không còn tệp {fmt.upper()} của {entry['symbol']}")
+    return path
+
+
+def entry_pdf(workspace: Workspace, symbol: str, convert: Converter | None = None) -> Path:
+    """The PDF of a number already issued, made from the DOCX written when it was issued (clerks
+    forget ``--pdf``); the register notes it."""
+    from docgen.issuing import file_name
+    from docgen.pdf import convert_to_pdf
+
+    with workspace.register() as book:
+        entry = book.find(symbol)
+        if entry.status == "void":
+            raise InvalidInput(f"văn bản {entry.symbol} đã bị hủy ({entry.void_reason})", field="SỐ_KÝ_HIỆU")
+        docx = Path(entry.docx_path) if entry.docx_path else workspace.out / file_name(entry.symbol)
+        if not docx.is_file():
+            docx = workspace.out / docx.name  # a workspace moved to another folder keeps its out/
+        if not docx.is_file():
+            raise NotFound(f"không còn tệp DOCX của {entry.symbol} ({docx}); không tạo được PDF")
+        settings = workspace.settings
+        [pdf] = convert([docx]) if convert else convert_to_pdf([docx], settings.soffice, settings.pdf_timeout)
+        book.set_pdf(entry.id, str(pdf))
+    return pdf
