@@ -2,7 +2,9 @@
 
 Logins (ok and failed), numbers issued and voided, uploads, downloads of a
 file, views of a secret document, changes to users and tokens. The log names
-documents by id and symbol, so reading it is an administrator's right.
+documents by id and symbol, so reading it is the right of administrators and
+leaders; an entry about a document above the reader's clearance does not exist
+for them (not even as a masked line: that would count the secret documents read).
 """
 
 from __future__ import annotations
@@ -55,10 +57,24 @@ class AuditEntry:
         return ACTIONS.get(self.action, self.action)
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The entry without its row number: the numbers of the entries a reader sees would count those
+        they may not (about secret documents)."""
+        return {k: v for k, v in asdict(self).items() if k != "id"}
 
 
-HIDDEN = "(văn bản mật)"
+PAGE = 50  # entries on a page of the audit page
+
+
+@dataclass
+class AuditQuery:
+    """Which entries: by whom, what, from and to which day (inclusive), which page (from 1)."""
+
+    login: str | None = None
+    action: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    page: int = 1
+    per_page: int = PAGE
 
 
 class AuditLog(Database):
@@ -76,24 +92,30 @@ class AuditLog(Database):
 
     def entries(self, *, viewer: Viewer = CONSOLE, login: str | None = None, since: datetime | None = None,
                 limit: int = 1000) -> list[AuditEntry]:
-        """Newest first; an entry about a document above ``viewer``'s clearance does not name it."""
-        entries = []
-        for row in self._rows(login, since, limit):
-            *fields, level = row
-            entry = AuditEntry(*fields)
-            if level > viewer.clearance:
-                entry.target, entry.detail = HIDDEN, ""
-            entries.append(entry)
-        return entries
+        """Newest first, those ``viewer`` may read (``vanthu audit``)."""
+        return self.page(AuditQuery(login=login, since=since, per_page=limit), viewer)[0]
 
-    def _rows(self, login: str | None, since: datetime | None, limit: int) -> list[tuple]:
-        sql, args = "SELECT id, at, login, action, target, detail, address, secrecy FROM audit WHERE 1=1", []
-        if login:
-            sql += " AND login=?"
-            args.append(login)
-        if since:
-            sql += " AND at >= ?"
-            args.append(since.astimezone().isoformat(timespec="seconds"))
-        sql += " ORDER BY id DESC LIMIT ?"
-        args.append(limit)
-        return list(self.conn.execute(sql, args))
+    def page(self, query: AuditQuery, viewer: Viewer = CONSOLE) -> tuple[list[AuditEntry], int]:
+        """One page of the entries ``viewer`` may read that ``query`` asks for, newest first, and how
+        many such entries there are in all (for the pages)."""
+        where, args = self._where(query, viewer)
+        total = self.conn.execute(f"SELECT COUNT(*) FROM audit WHERE {where}", args).fetchone()[0]
+        rows = self.conn.execute(f"SELECT id, at, login, action, target, detail, address FROM audit WHERE {where} "
+                                 "ORDER BY id DESC LIMIT ? OFFSET ?",
+                                 [*args, query.per_page, (max(query.page, 1) - 1) * query.per_page])
+        return [AuditEntry(*row) for row in rows], total
+
+    @staticmethod
+    def _where(query: AuditQuery, viewer: Viewer) -> tuple[str, list[Any]]:
+        clauses, args = ["secrecy <= ?"], [viewer.clearance]
+        for column, value in (("login", query.login), ("action", query.action)):
+            if value:
+                clauses.append(f"{column} = ?")
+                args.append(value)
+        if query.since:
+            clauses.append("at >= ?")
+            args.append(query.since.astimezone().isoformat(timespec="seconds"))
+        if query.until:
+            clauses.append("at < ?")
+            args.append(query.until.astimezone().isoformat(timespec="seconds"))
+        return " AND ".join(clauses), args

@@ -15,14 +15,15 @@ REPORT_OWN = "report-own"  # send the quick report of one's own team
 REPORT_ANY = "report-any"  # send the quick report of any team
 DIGEST = "digest"  # compile the weekly digest
 TASKS_EDIT = "tasks-edit"  # mark tasks done, correct their deadlines
-ADMIN = "admin"  # users, tokens, the audit log
+ADMIN = "admin"  # users, tokens
+AUDIT = "audit"  # read the audit log (of what one's clearance allows)
 
 ROLES: dict[str, tuple[str, frozenset[str]]] = {
     "van-thu": ("Văn thư", frozenset({READ, DRAFT, ISSUE, REGISTER, ARCHIVE, REPORT_ANY, DIGEST,
                                       TASKS_EDIT})),
     "chuyen-vien": ("Chuyên viên", frozenset({READ, DRAFT, REPORT_OWN})),
-    "lanh-dao": ("Lãnh đạo", frozenset({READ, REGISTER, DIGEST})),
-    "quan-tri": ("Quản trị", frozenset({ADMIN})),
+    "lanh-dao": ("Lãnh đạo", frozenset({READ, REGISTER, DIGEST, AUDIT})),
+    "quan-tri": ("Quản trị", frozenset({ADMIN, AUDIT})),
 }
 
 

@@ -3,9 +3,13 @@
 Passwords are hashed with argon2id and never stored or logged otherwise.
 Sessions and tokens are random strings given to the user once; the database
 keeps only their SHA-256, so a copy of the database opens no door. Disabling
-a user deletes their sessions at once, and every request checks the user is
-still active. After ``MAX_FAILURES`` failed logins a login is locked for
-``LOCK_MINUTES``, whether or not it exists, so that the lock tells nothing.
+a user deletes their sessions at once and revokes their tokens for good, and
+every request checks the user is still active. After ``MAX_FAILURES`` failed
+logins a login is locked for ``LOCK_MINUTES``, whether or not it exists, so that
+the lock tells nothing. Attempts are counted as they start, in one transaction
+each, and decided after the count: a burst of wrong passwords sent at once locks
+the login exactly as the same number in a row does, and a right password inside
+the burst gets in only if it would have in that order.
 """
 
 from __future__ import annotations
@@ -57,10 +61,16 @@ CREATE TABLE IF NOT EXISTS login_failures (
     count INTEGER NOT NULL,
     locked_until TEXT NOT NULL DEFAULT ''
 );
+CREATE TABLE IF NOT EXISTS login_attempts (
+    id INTEGER PRIMARY KEY,
+    login TEXT NOT NULL,
+    started_at TEXT NOT NULL
+);
 """
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
 SESSION_HOURS = 10  # a working day; the user logs in again the next morning
+ATTEMPT_SECONDS = 60  # an attempt not decided after this long (a process killed mid-way) no longer counts
 MIN_PASSWORD = 8
 _LOGIN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
 _HASHER = PasswordHasher()  # argon2id with the library's current parameters
@@ -171,11 +181,14 @@ class UserBook(Database):
         return self.require(login)
 
     def disable(self, login: str) -> User:
-        """Disabled at once: the user's sessions end and their tokens stop working."""
+        """Disabled at once: the user's sessions end and their tokens are revoked, so that enabling
+        the user again brings back none of them (a token lent to a system must be made anew)."""
         self.require(login)
         self.conn.execute("BEGIN IMMEDIATE")
         self.conn.execute("UPDATE users SET active=0 WHERE login=?", (login,))
         self.conn.execute("DELETE FROM sessions WHERE login=?", (login,))
+        self.conn.execute("UPDATE tokens SET revoked_at=? WHERE login=? AND revoked_at=''",
+                          (_now().isoformat(timespec="seconds"), login))
         self.conn.execute("COMMIT")
         return self.require(login)
 
@@ -206,35 +219,69 @@ class UserBook(Database):
     # Logging in
 
     def authenticate(self, login: str, password: str) -> User:
-        """The user, or ``LoginFailed``: the same answer, after the same work, whatever was wrong."""
+        """The user, or ``LoginFailed``: one answer whatever was wrong (no such login, a wrong
+        password, a disabled or a locked login), and the same work for a login that exists or not."""
         login = login.strip().lower()
-        locked = self._locked(login)
+        attempt = self._start_attempt(login)
+        if attempt is None:  # locked: no password is checked, none counted
+            raise LoginFailed()
         row = self.conn.execute("SELECT password_hash FROM users WHERE login=? AND active=1",
                                 (login,)).fetchone()
         try:
             ok = _HASHER.verify(row[0] if row else _DUMMY, password) and row is not None
         except (VerificationError, InvalidHashError):
             ok = False
-        if locked or not ok:
-            if not locked:
-                self._failed(login)
+        if not self._decide(login, attempt, ok):
             raise LoginFailed()
-        self.conn.execute("DELETE FROM login_failures WHERE login=?", (login,))
         return self.require(login)
 
-    def _locked(self, login: str) -> bool:
-        row = self.conn.execute("SELECT locked_until FROM login_failures WHERE login=?", (login,)).fetchone()
-        return bool(row and row[0] and datetime.fromisoformat(row[0]) > _now())
-
-    def _failed(self, login: str) -> None:
+    def _start_attempt(self, login: str) -> int | None:
+        """Count the attempt before its password is checked: None when the login is locked, or when
+        the failures and the attempts still being checked already make ``MAX_FAILURES``."""
+        now = _now()
         self.conn.execute("BEGIN IMMEDIATE")
-        row = self.conn.execute("SELECT count FROM login_failures WHERE login=?", (login,)).fetchone()
-        count = (row[0] if row else 0) + 1
-        until = (_now() + timedelta(minutes=LOCK_MINUTES)).isoformat() if count >= MAX_FAILURES else ""
-        self.conn.execute("INSERT INTO login_failures (login, count, locked_until) VALUES (?, ?, ?) "
-                          "ON CONFLICT (login) DO UPDATE SET count=excluded.count, "
-                          "locked_until=excluded.locked_until", (login, 0 if until else count, until))
-        self.conn.execute("COMMIT")
+        try:
+            self.conn.execute("DELETE FROM login_attempts WHERE started_at < ?",
+                              ((now - timedelta(seconds=ATTEMPT_SECONDS)).isoformat(),))
+            failures, until = self._failures(login)
+            pending = self.conn.execute("SELECT COUNT(*) FROM login_attempts WHERE login=?", (login,)).fetchone()[0]
+            if (until and datetime.fromisoformat(until) > now) or failures + pending >= MAX_FAILURES:
+                self.conn.execute("COMMIT")
+                return None
+            cursor = self.conn.execute("INSERT INTO login_attempts (login, started_at) VALUES (?, ?)",
+                                       (login, now.isoformat()))
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        return int(cursor.lastrowid or 0)
+
+    def _decide(self, login: str, attempt: int, ok: bool) -> bool:
+        """After the check: a wrong password is a failure (the fifth locks the login); a right one gets
+        in unless the failures counted meanwhile locked the login, and clears the failures."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute("DELETE FROM login_attempts WHERE id=?", (attempt,))
+            failures, until = self._failures(login)
+            locked = bool(until) and datetime.fromisoformat(until) > _now()
+            if ok and not locked:
+                self.conn.execute("DELETE FROM login_failures WHERE login=?", (login,))
+            elif not ok:
+                count = failures + 1
+                lock = (_now() + timedelta(minutes=LOCK_MINUTES)).isoformat() if count >= MAX_FAILURES else until
+                self.conn.execute("INSERT INTO login_failures (login, count, locked_until) VALUES (?, ?, ?) "
+                                  "ON CONFLICT (login) DO UPDATE SET count=excluded.count, "
+                                  "locked_until=excluded.locked_until",
+                                  (login, 0 if count >= MAX_FAILURES else count, lock))
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        return ok and not locked
+
+    def _failures(self, login: str) -> tuple[int, str]:
+        row = self.conn.execute("SELECT count, locked_until FROM login_failures WHERE login=?", (login,)).fetchone()
+        return (row[0], row[1]) if row else (0, "")
 
     # Sessions
 

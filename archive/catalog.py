@@ -169,30 +169,40 @@ class Catalog(Database):
 
     def readable(self, viewer: Viewer) -> list[CatalogRow]:
         """Every archived document ``viewer`` may read, by its best file, in archive order."""
+        shown = {best_file([r.full for r in files])["id"] for files in self._readable_groups(viewer)}
+        return [row for row in self.archived() if row.id in shown]
+
+    def readable_files(self, viewer: Viewer) -> list[CatalogRow]:
+        """Every file of the documents ``viewer`` may read."""
+        return [row for files in self._readable_groups(viewer) for row in files]
+
+    def _readable_groups(self, viewer: Viewer) -> list[list[CatalogRow]]:
         groups: dict[str, list[CatalogRow]] = {}
-        rows = self.archived()
-        for row in rows:
+        for row in self.archived():
             groups.setdefault(document_key(row.full), []).append(row)
-        shown = {best_file([r.full for r in files])["id"] for files in groups.values()
-                 if _may_read(viewer, files)}
-        return [row for row in rows if row.id in shown]
+        return [files for files in groups.values() if _may_read(viewer, files)]
 
     def _find(self, key: str) -> list[CatalogRow]:
         parsed = parse_symbol(key)
         state = state_symbol_key(key)
         if state:
             rows = self.conn.execute(f"SELECT {self._COLUMNS} FROM documents WHERE state != 'pending' "
-                                     "AND symbol LIKE ?", (f"{state.split('/')[0]}/%",))
+                                     "AND symbol LIKE ? ESCAPE '\\'", (f"{_like(state.split('/')[0])}/%",))
             return [r for r in map(self._row, rows) if r and state_symbol_key(r.symbol) == state]
         if parsed is None:
             rows = self.conn.execute(f"SELECT {self._COLUMNS} FROM documents WHERE state != 'pending' "
-                                     "AND id LIKE ?", (f"{key.strip().lower()}%",))
+                                     "AND id LIKE ? ESCAPE '\\'", (f"{_like(key.strip().lower())}%",))
             return [r for r in map(self._row, rows) if r]
         number, kind, body = parsed
         rows = self.conn.execute(f"SELECT {self._COLUMNS} FROM documents WHERE state != 'pending' "
                                  "AND symbol LIKE ?", (f"{number:02d}-%",))
         found = [r for r in map(self._row, rows) if r]
         return [r for r in found if parse_symbol(r.symbol) == (number, kind, body)]
+
+
+def _like(text: str) -> str:
+    """``text`` as a LIKE pattern matching itself: its own ``%`` and ``_`` are not wildcards."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _may_read(viewer: Viewer, rows: list[CatalogRow]) -> bool:

@@ -20,7 +20,7 @@ from archive.store import ArchiveStore
 from docgen.errors import InvalidInput, VanthuError
 from docgen.kinds import find_kind, find_state_kind
 from docgen.register import parse_symbol
-from docgen.secrecy import CONSOLE, SECRECY, Viewer
+from docgen.secrecy import CONSOLE, SECRECY, URGENCY, Viewer, canonical_mark
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS corrections (
@@ -37,7 +37,6 @@ CREATE INDEX IF NOT EXISTS corrections_sha ON corrections (sha256);
 """
 EDITABLE = ("symbol", "date", "kind", "subject", "signer", "issuer", "urgency", "secrecy")
 CONFIRMABLE = (*EDITABLE, "signer_title", "authority")
-URGENCY = ("KHẨN", "THƯỢNG KHẨN", "HỎA TỐC")
 LABELS = {"symbol": "số, ký hiệu", "date": "ngày", "kind": "loại", "subject": "trích yếu", "signer": "người ký",
           "issuer": "cơ quan ban hành", "urgency": "độ khẩn", "secrecy": "độ mật",
           "signer_title": "chức vụ người ký", "authority": "thẩm quyền ký"}
@@ -104,16 +103,8 @@ def checked(field: str, value: str, record: dict[str, Any]) -> dict[str, Any]:
         return {"date": _parse_date(value)}
     if field == "kind":
         return _kind_fields(value, record)
-    if field == "urgency":
-        mark = value.upper()
-        if mark and mark not in URGENCY:
-            raise InvalidInput(f"độ khẩn «{value}» không có (có: {', '.join(URGENCY)})", field="--urgency")
-        return {"urgency": mark}
-    if field == "secrecy":
-        mark = value.upper()
-        if mark and mark not in SECRECY:
-            raise InvalidInput(f"độ mật «{value}» không có (có: {', '.join(SECRECY)})", field="--secrecy")
-        return {"secrecy": mark}
+    if field in ("urgency", "secrecy"):
+        return {field: canonical_mark(value, URGENCY if field == "urgency" else SECRECY, f"--{field}")}
     if not value:
         raise InvalidInput("không được để trống", field=f"--{field}")
     return {field: value}
@@ -165,8 +156,8 @@ def correct(catalog: Catalog, store: ArchiveStore, row: CatalogRow, edit: Edit,
     """Apply ``edit`` to an archived document: record, sidecar, corrections; the new record.
 
     ``symbol_check`` hears the record when its symbol changed, before it is written (the
-    register's match and link, as at archiving)."""
-    catalog.conn.executescript(SCHEMA)
+    register's match and link, as at archiving). Its writes are single statements: the caller may
+    run them in one transaction with what follows the document (``docgen.database.one_transaction``)."""
     record = {**row.record, "path": row.path}
     at = datetime.now().astimezone().isoformat(timespec="seconds")
     rows = []
@@ -187,6 +178,11 @@ def correct(catalog: Catalog, store: ArchiveStore, row: CatalogRow, edit: Edit,
     catalog.conn.executemany("INSERT INTO corrections (sha256, field, old, new, who, at, note) "
                              "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
     return {**sidecar, **record}
+
+
+def prepare(catalog: Catalog) -> None:
+    """The corrections' table made if missing: a schema change commits, so not inside a transaction."""
+    catalog.conn.executescript(SCHEMA)
 
 
 def history(catalog: Catalog, sha256: str) -> list[dict[str, str]]:

@@ -34,7 +34,7 @@ from archive.worker import LimitedPool
 from docgen.errors import RegisterError
 from docgen.files import ensure_inside, fsync_folder, place_file, write_new, write_replacing
 from docgen.register import Entry, Register
-from docgen.secrecy import LEVELS, level_of, mark_name, strongest_mark
+from docgen.secrecy import LEVELS, UNKNOWN_MARK, level_of, mark_name, strongest_mark
 from docgen.text import canonical
 
 if TYPE_CHECKING:
@@ -227,7 +227,7 @@ class Pipeline:
     def archive(self, path: Path, data: bytes, analysed: dict[str, Any] | Rejected) -> Outcome:
         """Store an analysed file; ``settled`` is asked again, as a batch may hold the same content twice."""
         if isinstance(analysed, Rejected):
-            return self._quarantine(path, data, analysed.reason)
+            return self._quarantine(path, data, analysed.reason, level=None)
         record = dict(analysed)
         done = self.settled(path, data)
         if done:
@@ -259,9 +259,10 @@ class Pipeline:
         self.catalog.done(sha)
 
     def _quarantine(self, path: Path, data: bytes, reason: str, status: str = "quarantined",
-                    record: dict[str, Any] | None = None, *, level: int = 0) -> Outcome:
+                    record: dict[str, Any] | None = None, *, level: int | None = 0) -> Outcome:
         """Keep the file in quarantine with its reason; an inbox copy goes only once that is safe.
-        ``level``: the secrecy of what the reason names (a duplicate's archived original)."""
+        ``level``: the secrecy of what the reason names (a duplicate's archived original), None when
+        it is not known (a file that could not be read may be a secret one: it is listed as MẬT)."""
         target = self._quarantine_target(path, reason, level)
         write_new(target, data)
         if self._inside_inbox(path):
@@ -269,7 +270,7 @@ class Pipeline:
             fsync_folder(path.parent)
         return Outcome(str(path), status, dict(record or {}), reason)
 
-    def _quarantine_target(self, path: Path, reason: str, level: int = 0) -> Path:
+    def _quarantine_target(self, path: Path, reason: str, level: int | None = None) -> Path:
         """A free name in quarantine, its reason already written beside it."""
         self.quarantine.mkdir(parents=True, exist_ok=True)
         target = ensure_inside(self.quarantine, self.quarantine / path.name)
@@ -278,7 +279,7 @@ class Pipeline:
             target = self.quarantine / f"{path.stem}-{counter}{path.suffix}"
             counter += 1
         note = f"Tệp: {path}\nThời điểm: {_now()}\nLý do: {reason}\n"
-        note += f"Độ mật: {mark_name(level)}\n" if level else ""
+        note += f"Độ mật: {UNKNOWN_MARK if level is None else mark_name(level)}\n" if level != 0 else ""
         write_replacing(target.with_name(target.name + ".reason.txt"), note.encode("utf-8"))
         return target
 
@@ -295,13 +296,28 @@ class Pipeline:
         return Outcome(str(path), "quarantined", {}, refused.reason)
 
 
+def _secrecy_to_confirm(record: dict[str, Any], floor: str, reason: str) -> None:
+    """The file's secrecy is not known: at least ``floor``, counted as MẬT, until a clerk confirms it."""
+    record["secrecy"] = floor or None
+    record.setdefault("proposed", {})["secrecy"] = {"value": floor, "confidence": 0.0, "reason": reason}
+    record["needs_review"] = [*[n for n in record.get("needs_review") or [] if n != "secrecy"], "secrecy"]
+
+
 def match_register(register: Register, record: dict[str, Any]) -> Entry | None:
-    """The register entry of this symbol, with a warning for each thing that disagrees."""
+    """The register entry of this symbol, with a warning for each thing that disagrees.
+
+    A file claiming one of the office's own numbers is as secret as the number's entry: when the
+    entry is above the file's own mark, or when the register never gave the number, the file's
+    secrecy is not known and it counts as MẬT until a clerk confirms it. The two cases are one, so
+    that uploading a file with a chosen number tells nothing of what that number is."""
     if not record["symbol"]:
         return None
     try:
         entry = register.find(record["symbol"])
     except RegisterError:
+        if register.keeps(record["symbol"]):
+            _secrecy_to_confirm(record, "", "số, ký hiệu của văn phòng chưa có văn bản thường tương ứng trong "
+                                            "sổ đăng ký: cần xác định độ mật")
         return None
     warnings = record["warnings"]
     if record["date"] and entry.date != record["date"]:
@@ -312,7 +328,9 @@ def match_register(register: Register, record: dict[str, Any]) -> Entry | None:
         warnings.append(f"số {entry.symbol} đã bị hủy trong sổ đăng ký ({entry.void_reason})")
     record["register"] = entry.symbol
     if entry.secrecy and LEVELS[entry.secrecy] > LEVELS.get(record["secrecy"] or "", 0):
-        record["secrecy"] = entry.secrecy  # the register knows the mark even when the text hides it
+        # the register knows the mark even when the text hides it
+        _secrecy_to_confirm(record, entry.secrecy, "số, ký hiệu của văn phòng chưa có văn bản thường "
+                                                   "tương ứng trong sổ đăng ký: cần xác định độ mật")
     return entry
 
 

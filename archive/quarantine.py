@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docgen.errors import InvalidInput
-from docgen.secrecy import LEVELS, TOP
+from docgen.secrecy import LEVELS, TOP, UNREAD_LEVEL
 
 REASON = ".reason.txt"
 SET_ASIDE = "da-loai-bo"
@@ -24,7 +24,8 @@ class Quarantined:
     size: int
     reason: str
     at: str
-    level: int = 0  # the secrecy of the archived document its reason names (a duplicate's original)
+    level: int = 0  # the secrecy of the archived document its reason names (a duplicate's original), or
+    # MẬT when what the file is could not be read
 
 
 def _fields(note: str) -> dict[str, str]:
@@ -54,7 +55,8 @@ class Quarantine:
     def _item(path: Path) -> Quarantined:
         note = path.with_name(path.name + REASON)
         fields = _fields(note.read_text("utf-8", errors="replace")) if note.is_file() else {}
-        level = LEVELS.get(fields.get("Độ mật", ""), TOP) if "Độ mật" in fields else 0
+        # a level not known (a file that could not be read) counts as MẬT, as a document would
+        level = LEVELS.get(fields.get("Độ mật", ""), UNREAD_LEVEL) if "Độ mật" in fields else 0
         return Quarantined(path.name, path.stat().st_size, fields.get("Lý do", ""), fields.get("Thời điểm", ""),
                            level)
 

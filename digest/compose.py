@@ -94,10 +94,11 @@ def collect(week: Week, src: Sources) -> dict[str, Any]:
         levels += [t.secrecy for t in due]
         teams.append({
             "team": team, "localities": _names(sorted(codes, key=int), src.gazetteer),
-            "report": src.reports.get(week, team),
+            "report": src.reports.get(week, team, src.viewer),
             "documents": [d for d in documents if codes & set(d["localities"])],
             "tasks": [t.as_dict(src.gazetteer, today) for t in due],
         })
+    levels += [level_of(t["report"]) for t in teams if t["report"]]
     for item in documents:
         item["localities"] = _names(item["localities"], src.gazetteer)
     overdue = src.tasks.select(viewer=src.viewer, today=today, overdue=True)

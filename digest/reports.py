@@ -4,6 +4,10 @@ Each report is ``reports/<week>/to-<NN>.json`` beside a copy of what the team
 sent (YAML, DOCX or PDF). A report after the week's deadline is accepted and
 marked late; a second report for the same week replaces the first, which is kept
 under ``reports/<week>/versions/``, as is a report withdrawn with ``remove``.
+
+A report is as secret as the mark it carries (``MẬT`` on one of its first lines, ``do_mat`` in YAML)
+or the mark its sender gives it, whichever is higher: for a reader below that level it does not
+exist, in the weekly state, the digest and search alike (the team counts as not having reported).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from digest.weeks import Week
 from docgen.documents import read_data_file
 from docgen.errors import InvalidInput
 from docgen.files import write_replacing
+from docgen.secrecy import CONSOLE, SECRECY, Viewer, canonical_mark, marks_in, strongest_mark
 from docgen.text import nfc
 from indexer.gazetteer import Gazetteer
 
@@ -99,9 +104,9 @@ def _items(value: Any, field: str, source: Path) -> list[str]:
 
 def _from_yaml(path: Path, gazetteer: Gazetteer) -> dict[str, Any]:
     data = read_data_file(path)
-    unknown = sorted(set(data) - set(SECTIONS) - {"localities"})
+    unknown = sorted(set(data) - set(SECTIONS) - {"localities", "do_mat"})
     if unknown:
-        raise InvalidInput(f"khóa không được hỗ trợ (có: {', '.join([*SECTIONS, 'localities'])})",
+        raise InvalidInput(f"khóa không được hỗ trợ (có: {', '.join([*SECTIONS, 'localities', 'do_mat'])})",
                            file=path, field=unknown[0])
     sections = {key: _items(data.get(key, []), key, path) for key in SECTIONS}
     if not any(sections.values()):
@@ -114,7 +119,8 @@ def _from_yaml(path: Path, gazetteer: Gazetteer) -> dict[str, Any]:
         except InvalidInput as exc:
             raise InvalidInput(exc.reason, file=path, field=f"localities[{index}]") from exc
     text = "\n".join(f"{SECTIONS[k]}: {item}" for k, items in sections.items() for item in items)
-    return {**sections, "localities": codes, "text": text}
+    mark = canonical_mark(data.get("do_mat"), SECRECY, "do_mat", str(path))
+    return {**sections, "localities": codes, "text": text, "marks": [mark] if mark else []}
 
 
 def _pdf_text(path: Path, limits: Limits) -> str:
@@ -140,8 +146,9 @@ def _from_document(path: Path, gazetteer: Gazetteer, limits: UploadLimits) -> di
         raise InvalidInput(f"không đọc được báo cáo ({exc})", file=path) from exc
     if not text.strip():
         raise InvalidInput("báo cáo không có nội dung đọc được", file=path)
+    text = nfc(text)
     return {**{key: [] for key in SECTIONS}, "localities": [loc.code for loc in gazetteer.find(text)],
-            "text": nfc(text)}
+            "text": text, "marks": marks_in(text.splitlines()[:20])}
 
 
 class ReportBook:
@@ -152,9 +159,12 @@ class ReportBook:
     def _path(self, week: Week, team: int) -> Path:
         return self.folder / week.label / f"to-{team:02d}.json"
 
-    def add(self, team: int, week: Week, source: Path, now: datetime) -> dict[str, Any]:
-        """Keep a team's report for its week. A report already there is kept as a version
-        (``replaced`` says when it had been received); localities of other teams are warned of."""
+    def add(self, team: int, week: Week, source: Path, now: datetime, *, secrecy: str = "",
+            viewer: Viewer = CONSOLE) -> dict[str, Any]:
+        """Keep a team's report for its week, as secret as its own mark or the sender's ``secrecy``.
+        A report already there is kept as a version (``replaced`` says when it had been received,
+        if ``viewer``, who sends this one, may read it); localities of other teams are warned of."""
+        declared = canonical_mark(secrecy, SECRECY, "--secrecy")
         own = self.gazetteer.team_localities(team)  # an unknown team is refused before anything is written
         if now > datetime.now() + FUTURE_TOLERANCE:
             raise InvalidInput(f"thời điểm nhận {now:%H:%M %d/%m/%Y} chưa tới", field="--received")
@@ -166,13 +176,15 @@ class ReportBook:
             content = _from_yaml(source, self.gazetteer)
         else:
             content = _from_document(source, self.gazetteer, self.limits)
+        marks = content.pop("marks")
         report = {"team": team, "week": week.label, "submitted_at": now.isoformat(timespec="seconds"),
-                  "late": now >= week.deadline, "source": source.name, **content}
+                  "late": now >= week.deadline, "source": source.name, **content,
+                  "secrecy": strongest_mark([declared, *marks])}
         report["warnings"] = self._foreign(team, own, content["localities"])
         target = self._path(week, team)
         target.parent.mkdir(parents=True, exist_ok=True)
         previous = self._keep_version(target, "replaced")
-        report["replaced"] = previous["submitted_at"] if previous else ""
+        report["replaced"] = previous["submitted_at"] if previous and viewer.may_read(previous) else ""
         shutil.copyfile(source, target.with_name(f"{target.stem}{suffix}"))
         write_replacing(target, json.dumps(report, ensure_ascii=False, indent=1).encode("utf-8"))
         return report
@@ -218,17 +230,19 @@ class ReportBook:
         folder = self._path(week, team).parent / "versions"
         return [json.loads(p.read_text("utf-8")) for p in sorted(folder.glob(f"to-{team:02d}.v*.json"))]
 
-    def get(self, week: Week, team: int) -> dict[str, Any] | None:
+    def get(self, week: Week, team: int, viewer: Viewer = CONSOLE) -> dict[str, Any] | None:
+        """The team's report of the week, if there is one ``viewer`` may read."""
         path = self._path(week, team)
-        return json.loads(path.read_text("utf-8")) if path.is_file() else None
+        report = json.loads(path.read_text("utf-8")) if path.is_file() else None
+        return report if report is not None and viewer.may_read(report) else None
 
     def all(self) -> list[dict[str, Any]]:
         return [json.loads(p.read_text("utf-8")) for p in sorted(self.folder.glob("*/to-*.json"))]
 
-    def status(self, week: Week) -> list[ReportStatus]:
+    def status(self, week: Week, viewer: Viewer = CONSOLE) -> list[ReportStatus]:
         statuses = []
         for team in sorted(self.gazetteer.teams):
-            report = self.get(week, team)
+            report = self.get(week, team, viewer)
             if report is None:
                 statuses.append(ReportStatus(team, "missing"))
             else:
@@ -243,4 +257,5 @@ def index_record(report: dict[str, Any]) -> dict[str, Any]:
     return {"id": f"bc-{week}-{team:02d}", "sha256": "", "symbol": "", "kind": "BC", "body_code": "",
             "date": report["submitted_at"][:10], "signer": "", "signature": "",
             "subject": f"Báo cáo nhanh của Tổ theo dõi địa bàn số {team}, tuần {week}",
-            "text": report["text"], "path": f"../reports/{week}/to-{team:02d}.pdf"}
+            "text": report["text"], "path": f"../reports/{week}/to-{team:02d}.pdf",
+            "secrecy": report.get("secrecy", "")}

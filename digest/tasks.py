@@ -133,6 +133,11 @@ class TaskBook(Database):
         self.conn.execute("COMMIT")
         return len(rows)
 
+    def set_level(self, doc_id: str, level: int) -> None:
+        """The tasks of a document whose secrecy was corrected take its level (a single statement, so
+        that it can join the correction's transaction)."""
+        self.conn.execute("UPDATE tasks SET secrecy=? WHERE doc_id=?", (level, doc_id))
+
     _COLUMNS = ("id, doc_id, ordinal, symbol, doc_date, sentence, actor, due, due_text, localities, status, "
                 "note, done_at, due_edited, secrecy")
 

@@ -8,6 +8,8 @@ power cut; a long busy timeout makes concurrent writers wait rather than fail.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Self
 
@@ -74,6 +76,27 @@ class Database:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+@contextmanager
+def one_transaction(first: Database, *others: Database) -> Iterator[None]:
+    """The writes of several books of one database file in one transaction: each book's statements
+    go through the first one's connection for the block, so that a change that must hold everywhere
+    (a document's secrecy: its record, its tasks, its register entry) holds everywhere or nowhere.
+    The books' own methods used inside must be single statements, not transactions of their own."""
+    kept = [book.conn for book in others]
+    for book in others:
+        book.conn = first.conn
+    first.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        first.conn.execute("COMMIT")
+    except BaseException:
+        first.conn.execute("ROLLBACK")
+        raise
+    finally:
+        for book, conn in zip(others, kept, strict=True):
+            book.conn = conn
 
 
 def connect(path: Path, schema: str) -> sqlite3.Connection:

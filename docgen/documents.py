@@ -20,9 +20,7 @@ from docgen.dates import parse_date
 from docgen.errors import InvalidInput
 from docgen.kinds import Kind
 from docgen.profile import Body, Profile, Signer
-from docgen.secrecy import SECRECY
-
-URGENCY = ("KHẨN", "THƯỢNG KHẨN", "HỎA TỐC")
+from docgen.secrecy import SECRECY, URGENCY, canonical_mark
 
 # The fields each kind requires, beside ``subject``.
 REQUIRED = {"CV": ("to", "body"), "QĐ": ("bases", "articles"), "TB": ("body",), "BC": ("body",)}
@@ -124,14 +122,6 @@ def _lines(value: Any, field: str, source: str) -> tuple[str, ...]:
     return tuple(line for line in lines if line)
 
 
-def _choice(value: Any, field: str, source: str, allowed: tuple[str, ...]) -> str:
-    text = _text(value, field, source).upper().replace("HOẢ", "HỎA")
-    if text not in allowed:
-        raise InvalidInput(f"«{value}» không hợp lệ; chọn một trong: {', '.join(allowed)}",
-                           file=source, field=field)
-    return text
-
-
 def _signer(value: Any, profile: Profile, issuer: Body, source: str) -> Signer:
     if value is None:  # the body's default signer; ``_notes`` tells the clerk which one it was
         return profile.signer(issuer.signer, file=source)
@@ -222,8 +212,8 @@ def build_document(data: dict[str, Any], kind: Kind, profile: Profile, source: s
         proposer=_text(get("proposer", ""), "proposer", source),
         articles=_lines(get("articles", []), "articles", source),
         recipients=_lines(get("recipients", []), "recipients", source),
-        secrecy=_choice(get("secrecy"), "secrecy", source, SECRECY) if get("secrecy") else "",
-        urgency=_choice(get("urgency"), "urgency", source, URGENCY) if get("urgency") else "",
+        secrecy=canonical_mark(get("secrecy"), SECRECY, "secrecy", source),
+        urgency=canonical_mark(get("urgency"), URGENCY, "urgency", source),
         source=source,
         notes=_notes(data, issuer, signer, text),
     )

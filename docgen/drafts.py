@@ -15,7 +15,7 @@ from typing import Any
 
 from docgen.database import Database, connect
 from docgen.errors import InvalidInput
-from docgen.secrecy import Viewer
+from docgen.secrecy import SECRECY, URGENCY, Viewer, canonical_mark
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS drafts (
@@ -55,6 +55,10 @@ class DraftBook(Database):
         self.conn = connect(path, SCHEMA)
 
     def save(self, kind: str, data: dict[str, Any], author: str, draft_id: int | None = None) -> Draft:
+        """Saved with its marks as printed (``mật`` → ``MẬT``): the form shows the mark the draft
+        has, and the draft is as secret as it says."""
+        data = {**data, **{key: canonical_mark(data.get(key), allowed, key)
+                           for key, allowed in (("secrecy", SECRECY), ("urgency", URGENCY)) if key in data}}
         text = json.dumps(data, ensure_ascii=False)
         if draft_id is None:
             cursor = self.conn.execute(

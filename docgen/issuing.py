@@ -22,6 +22,7 @@ from docgen.files import write_new, write_replacing
 from docgen.pdf import convert_to_pdf
 from docgen.register import Entry, Register
 from docgen.rendering import Renderer, format_symbol, subject_line
+from docgen.secrecy import CONSOLE, Viewer
 
 
 @dataclass
@@ -95,19 +96,28 @@ def _draft_one(document: Document, renderer: Renderer, out_dir: Path, on: date, 
     return Issued(document, on, path, kind_code)
 
 
+def _earlier(entries: list[Entry], viewer: Viewer) -> str:
+    """What the refusal says of the entries issued before: their numbers, those the viewer may read;
+    of a secret one, only that it exists (its number, its mark, its signer stay unsaid)."""
+    shown = [e.symbol for e in entries if viewer.may_read({"secrecy": e.secrecy})]
+    if shown:
+        return f"đã cấp số {', '.join(shown)}"
+    return ("đã có một văn bản mà bạn không được xem (văn bản mật)")
+
+
 def refuse_repeats(documents: list[Document], register: Register, renderer: Renderer,
-                   today: date) -> None:
+                   today: date, viewer: Viewer = CONSOLE) -> None:
     """Raise AlreadyIssued when a document (or an earlier one of the same batch) has the kind,
     issuer, trích yếu and date of one already in the register: issuing a data file twice by
-    mistake must not spend a second number. Checked for the whole batch before any number."""
+    mistake must not spend a second number. Checked for the whole batch before any number. An
+    earlier document above ``viewer``'s clearance is said to exist, and named by nothing."""
     seen: set[tuple[str, str, str, date]] = set()
     for document in documents:
         kind_code, on = renderer.profile.kind_code(document.kind), document.date or today
         key = (document.issuer.code, kind_code, " ".join(subject_line(document).split()).casefold(), on)
-        earlier = [e.symbol for e in register.issued_like(document.issuer.code, kind_code,
-                                                           subject_line(document), on)]
+        earlier = register.issued_like(document.issuer.code, kind_code, subject_line(document), on)
         if earlier or key in seen:
-            what = f"đã cấp số {', '.join(earlier)}" if earlier else "một văn bản trước trong cùng lần chạy"
+            what = _earlier(earlier, viewer) if earlier else "một văn bản trước trong cùng lần chạy"
             raise AlreadyIssued(f"{what} có cùng loại ({document.kind.name}), trích yếu và ngày "
                                 f"({short_date(on)}); muốn cấp thêm một số mới, chạy lại với --again "
                                 "(muốn tạo PDF của số đã cấp: vanthu pdf SỐ_KÝ_HIỆU)",
@@ -117,7 +127,8 @@ def refuse_repeats(documents: list[Document], register: Register, renderer: Rend
 
 def issue_documents(documents: list[Document], *, register: Register, renderer: Renderer,
                     out_dir: Path, today: date, draft: bool = False, finish: Finish | None = None,
-                    draft_name: str | None = None, again: bool = True) -> list[Issued]:
+                    draft_name: str | None = None, again: bool = True,
+                    viewer: Viewer = CONSOLE) -> list[Issued]:
     """Number (unless ``draft``), render and record each document, in order.
 
     ``finish`` gets the rendered DOCX before it is written (the digest writes its sections
@@ -125,7 +136,7 @@ def issue_documents(documents: list[Document], *, register: Register, renderer: 
     document issued before (same kind, issuer, trích yếu, date) is refused: see refuse_repeats.
     """
     if not draft and not again:
-        refuse_repeats(documents, register, renderer, today)
+        refuse_repeats(documents, register, renderer, today, viewer)
     out_dir.mkdir(parents=True, exist_ok=True)
     results = []
     for document in documents:

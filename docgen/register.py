@@ -136,11 +136,17 @@ class Register(Database):
         self.term_start = term_start.isoformat()
         self.profile_starts = starts or {}
         self.conn = connect(path, SCHEMA)
-        self.conn.row_factory = sqlite3.Row
         columns = {row[1] for row in self.conn.execute("PRAGMA table_info(entries)")}
         if "rebuilt_from" not in columns:  # a register made before entries could be rebuilt
             self.conn.execute("ALTER TABLE entries ADD COLUMN rebuilt_from TEXT NOT NULL DEFAULT ''")
 
+
+    def _rows(self, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
+        """Rows by column name, whatever the connection's own row factory (it may be another book's,
+        in ``one_transaction``)."""
+        cursor = self.conn.cursor()
+        cursor.row_factory = sqlite3.Row
+        return cursor.execute(sql, args).fetchall()
 
     def _next_number(self, body_code: str, kind_code: str) -> int:
         key = (self.term_start, body_code, kind_code)
@@ -211,7 +217,7 @@ class Register(Database):
             raise
 
     def entries(self, kind_code: str | None = None, body_code: str | None = None) -> list[Entry]:
-        rows = self.conn.execute("SELECT * FROM entries ORDER BY id").fetchall()
+        rows = self._rows("SELECT * FROM entries ORDER BY id")
         found = [Entry(**dict(row)) for row in rows]
         if kind_code:
             found = [e for e in found if fold_code(e.kind_code) == fold_code(kind_code)]
@@ -222,10 +228,9 @@ class Register(Database):
     def issued_like(self, body_code: str, kind_code: str, subject: str, on: date) -> list[Entry]:
         """Entries (not void) of this term with the same body, kind, trích yếu and date: the same
         document issued before, most likely."""
-        rows = self.conn.execute(
+        rows = self._rows(
             "SELECT * FROM entries WHERE term_start=? AND body_code=? AND kind_code=? AND date=? "
-            "AND status != 'void' ORDER BY id", (self.term_start, body_code, kind_code, on.isoformat()),
-        ).fetchall()
+            "AND status != 'void' ORDER BY id", (self.term_start, body_code, kind_code, on.isoformat()))
         folded = " ".join(subject.split()).casefold()
         return [Entry(**dict(r)) for r in rows if " ".join(r["subject"].split()).casefold() == folded]
 
@@ -235,9 +240,7 @@ class Register(Database):
         if not parsed:
             raise RegisterError(f"«{symbol}» không phải là số và ký hiệu (ví dụ: 1417-CV/TU)")
         number, kind, body = parsed
-        rows = self.conn.execute(
-            "SELECT * FROM entries WHERE term_start=? AND number=?", (self.term_start, number)
-        ).fetchall()
+        rows = self._rows("SELECT * FROM entries WHERE term_start=? AND number=?", (self.term_start, number))
         for row in rows:
             if fold_code(row["kind_code"]) == kind and fold_code(row["body_code"]) == body:
                 return Entry(**dict(row))
@@ -309,6 +312,35 @@ class Register(Database):
             if holes:
                 missing[f"{kind_code}/{body_code}"] = holes
         return missing
+
+    def keeps(self, symbol: str) -> bool:
+        """Whether ``symbol`` is a number this register gives: its body and kind are a sequence kept
+        here (numbered in this term, or continued from a paper register), and the number is not one
+        of the paper register's, given before vanthu took over."""
+        parsed = parse_symbol(symbol)
+        if parsed is None:
+            return False
+        number, kind, body = parsed
+        kept = {(b, k) for b, k in self.conn.execute(
+            "SELECT body_code, kind_code FROM entries WHERE term_start=? UNION "
+            "SELECT body_code, kind_code FROM starts WHERE term_start=?", (self.term_start, self.term_start))}
+        kept |= set(self.profile_starts)
+        for body_code, kind_code in kept:
+            if (fold_code(body_code), fold_code(kind_code)) == (body, kind):
+                return number >= self._floor(body_code, kind_code)
+        return False
+
+    def _floor(self, body_code: str, kind_code: str) -> int:
+        """The first number of a sequence this register gave (or will give)."""
+        row = self.conn.execute("SELECT next_number FROM starts WHERE term_start=? AND body_code=? AND kind_code=?",
+                                (self.term_start, body_code, kind_code)).fetchone()
+        return max(row[0] if row else 1, self.profile_starts.get((body_code, kind_code), 1))
+
+    def set_secrecy(self, symbol: str, mark: str) -> None:
+        """An entry's mark as its document's was corrected: a reclassified document's row is as secret
+        as the document (a single statement, so that it can join the correction's transaction)."""
+        entry = self.find(symbol)
+        self.conn.execute("UPDATE entries SET secrecy=? WHERE id=?", (mark, entry.id))
 
     def link_archive(self, entry_id: int, status: str, archive_path: str) -> None:
         """The signed PDF of an entry reached the archive."""

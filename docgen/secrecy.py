@@ -18,22 +18,40 @@ from dataclasses import dataclass
 from typing import Any
 
 from docgen.errors import InvalidInput
+from docgen.text import canonical
 
 SECRECY = ("MẬT", "TỐI MẬT", "TUYỆT MẬT")
+URGENCY = ("KHẨN", "THƯỢNG KHẨN", "HỎA TỐC")
 LEVELS = {"": 0, "MẬT": 1, "TỐI MẬT": 2, "TUYỆT MẬT": 3}
 TOP = 3
 UNREAD_LEVEL = LEVELS["MẬT"]
+UNKNOWN_MARK = "chưa rõ (coi là MẬT)"  # what a quarantine note says of a file it could not read
+_MARKS = {" ".join(canonical(mark).upper().split()): mark for mark in (*SECRECY, *URGENCY)}
+
+
+def canonical_mark(value: Any, allowed: tuple[str, ...], field: str, file: str | None = None) -> str:
+    """A secrecy or urgency mark as people type it (``mật``, ``Mật``, ``Hoả tốc``, decomposed Unicode)
+    → the printed mark (``MẬT``, ``HỎA TỐC``); empty for none. Anything else is refused, naming the
+    field: a mark silently dropped would issue a secret document as an ordinary one."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return ""
+    mark = _MARKS.get(" ".join(canonical(str(value)).upper().split())) if isinstance(value, str) else None
+    if mark not in allowed:
+        raise InvalidInput(f"«{value}» không hợp lệ; chọn một trong: {', '.join(allowed)}", file=file,
+                           field=field)
+    return mark
+
+
+def marks_in(lines: Iterable[str]) -> list[str]:
+    """The marks standing alone on lines (a document's first lines: ``MẬT`` under its number)."""
+    return [_MARKS[key] for key in (" ".join(canonical(line).upper().split()) for line in lines) if key in _MARKS]
 
 
 def parse_clearance(value: str | None) -> int:
     """A clearance as clerks type it (``MẬT``, ``tối mật``, empty for none) → its level."""
-    text = (value or "").strip().upper()
-    if text in ("", "KHÔNG", "0"):
+    if (value or "").strip().upper() in ("", "KHÔNG", "0"):
         return 0
-    if text not in LEVELS:
-        raise InvalidInput(f"«{value}» không phải độ mật; chọn một trong: {', '.join(SECRECY)}",
-                           field="--clearance")
-    return LEVELS[text]
+    return LEVELS[canonical_mark(value, SECRECY, "--clearance")]
 
 
 def mark_name(level: int) -> str:

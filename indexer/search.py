@@ -199,12 +199,24 @@ def search(index: SearchIndex, store: ArchiveStore, request: SearchRequest, gaze
     return answer
 
 
+def _sidecar(root: Path, relative_pdf: str) -> Path:
+    return (root / relative_pdf).with_suffix(SIDECAR)  # not indexer.indexing's: a search needs none of it
+
+
+def _stamp(root: Path, relative_pdf: str) -> int:
+    """When the sidecar was last written: an archived file's never changes, a team's report is replaced
+    in place (same path), so the cached texts and snippets are keyed by it too."""
+    try:
+        return _sidecar(root, relative_pdf).stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
 @lru_cache(maxsize=4096)
-def _text_of(root: Path, relative_pdf: str) -> tuple[str, str]:
-    """A document's text ready for its snippet; an archived file's text never changes, so the service
-    keeps the texts it showed last rather than reading, parsing and folding their sidecars again."""
-    sidecar = (root / relative_pdf).with_suffix(SIDECAR)  # not indexer.indexing's: a search needs none of it
-    return prepared(json.loads(sidecar.read_text("utf-8")).get("text", ""))
+def _text_of(root: Path, relative_pdf: str, stamp: int) -> tuple[str, str]:
+    """A document's text ready for its snippet, kept (by path and ``stamp``) rather than read, parsed and
+    folded again: the service is asked the same documents again and again."""
+    return prepared(json.loads(_sidecar(root, relative_pdf).read_text("utf-8")).get("text", ""))
 
 
 def _terms(parsed: ParsedText) -> tuple[tuple[str, ...], ...]:
@@ -212,11 +224,12 @@ def _terms(parsed: ParsedText) -> tuple[tuple[str, ...], ...]:
 
 
 @lru_cache(maxsize=8192)
-def _snippet_of(root: Path, relative_pdf: str, terms: tuple[tuple[str, ...], ...]) -> str:
-    """A document's snippet for a query's terms: both never change, and a service is asked the same
-    query by one user page after page, and by colleagues, so it is cut once."""
+def _snippet_of(root: Path, relative_pdf: str, stamp: int, terms: tuple[tuple[str, ...], ...]) -> str:
+    """A document's snippet for a query's terms, cut once: a service is asked the same query by one
+    user page after page, and by colleagues."""
     words, symbols, *phrases = terms
-    return snippet(_text_of(root, relative_pdf), ParsedText([list(p) for p in phrases], list(words), list(symbols)))
+    return snippet(_text_of(root, relative_pdf, stamp),
+                   ParsedText([list(p) for p in phrases], list(words), list(symbols)))
 
 
 def _hit(fields: dict[str, Any], score: float, store: ArchiveStore, parsed: ParsedText,
@@ -231,7 +244,8 @@ def _hit(fields: dict[str, Any], score: float, store: ArchiveStore, parsed: Pars
         "topics": _split(fields.get("topics")),
         "signature": fields.get("signature", ""),
         "secrecy": mark_name(int(fields.get("secrecy") or 0)),
-        "score": round(score, 3), "snippet": _snippet_of(store.root, fields.get("path", ""), _terms(parsed))
+        "score": round(score, 3), "snippet": _snippet_of(store.root, fields.get("path", ""),
+                                                         _stamp(store.root, fields.get("path", "")), _terms(parsed))
         if not parsed.empty and fields.get("path") else "",
         "path": fields.get("path", ""),
     }

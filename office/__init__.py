@@ -32,7 +32,7 @@ from office.documents import (
 )
 from office.errors import Ambiguous, NotFound
 from office.outgoing import (
-    check_draft_secrecy,
+    checked_marks,
     document_from_data,
     entry_file,
     entry_pdf,
@@ -56,7 +56,7 @@ from office.weekly import (
 
 __all__ = [
     "Ambiguous", "NotFound", "RegisterRebuilt", "ReportReceipt", "archive_uploads", "check_archive",
-    "check_databases", "check_draft_secrecy", "compile_digest", "correct_document", "current_week",
+    "check_databases", "checked_marks", "compile_digest", "correct_document", "current_week",
     "digest_data", "document_conflicts", "document_file", "document_from_data", "document_page",
     "document_places", "document_texts", "document_topics", "entry_file", "entry_pdf", "find_document",
     "generated_kind", "issue", "opened_pipeline", "page_image", "preview_pdf", "rebuild_register",

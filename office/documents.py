@@ -5,6 +5,7 @@ Văn bản pages)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -107,11 +108,12 @@ def correct_document(workspace: Workspace, key: str, edit: Any, viewer: Viewer,
                      warn: Callable[[str], None] = lambda _message: None) -> dict[str, Any]:
     """A clerk's correction of one document (``vanthu edit``, the document page's form); the index
     follows at once. ``edit`` is an ``archive.corrections.Edit``."""
-    from archive.corrections import correct
+    from archive.corrections import correct, prepare
     from archive.pipeline import link_register, match_register
     from archive.store import ArchiveStore
+    from docgen.database import one_transaction
 
-    with workspace.catalog() as catalog, workspace.register() as register:
+    with workspace.catalog() as catalog, workspace.register() as register, workspace.task_book() as tasks:
         rows = catalog.find(key, viewer)
         if not rows:
             raise NotFound(f"kho lưu trữ không có văn bản «{key}»")
@@ -121,11 +123,25 @@ def correct_document(workspace: Workspace, key: str, edit: Any, viewer: Viewer,
         def symbol_check(record: dict[str, Any]) -> None:
             link_register(register, match_register(register, record), record)
 
-        record = correct(catalog, ArchiveStore(workspace.archive), rows[0], edit, symbol_check)
+        prepare(catalog)
+        with one_transaction(catalog, register, tasks):
+            record = correct(catalog, ArchiveStore(workspace.archive), rows[0], edit, symbol_check)
+            _follow_secrecy(record, register, tasks)
         updater = workspace.index_updater(catalog, warn)
         updater.queue(record)
         updater.flush()
     return find_document(workspace, rows[0].id, viewer)
+
+
+def _follow_secrecy(record: dict[str, Any], register: Any, tasks: Any) -> None:
+    """What was read from a document, and its register entry, are as secret as the document now is."""
+    from docgen.secrecy import level_of
+
+    level = level_of(record)
+    tasks.set_level(record["id"], level)
+    if record.get("register"):
+        with suppress(RegisterError):  # a number of an earlier term: no entry of this register to follow
+            register.set_secrecy(record["register"], mark_name(level))
 
 
 def page_image(workspace: Workspace, key: str, page: int, viewer: Viewer) -> bytes:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docgen.errors import ConversionFailed, ConverterMissing, InvalidInput, RegisterError, VanthuError
-from docgen.secrecy import Viewer
+from docgen.secrecy import CONSOLE, Viewer
 from office.errors import NotFound
 from office.workspace import Workspace
 
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 def issue(workspace: Workspace, documents: list[Document], *, draft: bool, want_pdf: bool,
           out_dir: Path | None = None, convert: Converter | None = None,
-          again: bool = True) -> tuple[list[Issued], VanthuError | None]:
+          again: bool = True, viewer: Viewer = CONSOLE) -> tuple[list[Issued], VanthuError | None]:
     """Number (unless ``draft``), render and write each document; then the PDFs in one batch.
 
     The DOCX files stand even when the PDF cannot be made: that error is returned, not raised.
@@ -31,7 +31,7 @@ def issue(workspace: Workspace, documents: list[Document], *, draft: bool, want_
     with workspace.register() as book:
         issued = issue_documents(documents, register=book, renderer=workspace.renderer(),
                                  out_dir=out_dir or workspace.out, today=date.today(), draft=draft,
-                                 again=again)
+                                 again=again, viewer=viewer)
         pdf_error = None
         if want_pdf:
             try:
@@ -49,16 +49,17 @@ def document_from_data(workspace: Workspace, kind_name: str, data: dict[str, Any
     return build_document(data, generated_kind(kind_name), workspace.profile, source)
 
 
-def check_draft_secrecy(data: dict[str, Any], viewer: Viewer) -> None:
-    """A draft's mark must be one of the marks, and no higher than its writer may read (else the draft
-    would vanish for the person who wrote it)."""
-    from docgen.secrecy import LEVELS, SECRECY
+def checked_marks(data: dict[str, Any], viewer: Viewer) -> dict[str, Any]:
+    """The data with its secrecy and urgency marks as printed (``mật`` → ``MẬT``), or a refusal naming
+    the field; a mark no higher than its writer may read (else the draft would vanish for the person
+    who wrote it)."""
+    from docgen.secrecy import LEVELS, SECRECY, URGENCY, canonical_mark
 
-    mark = str(data.get("secrecy") or "").strip().upper()
-    if mark and mark not in SECRECY:
-        raise InvalidInput(f"«{data['secrecy']}» không hợp lệ; chọn một trong: {', '.join(SECRECY)}", field="secrecy")
-    if LEVELS.get(mark, 0) > viewer.clearance:
+    marks = {"secrecy": canonical_mark(data.get("secrecy"), SECRECY, "secrecy"),
+             "urgency": canonical_mark(data.get("urgency"), URGENCY, "urgency")}
+    if LEVELS[marks["secrecy"]] > viewer.clearance:
         raise InvalidInput("không thể đặt độ mật cao hơn độ mật bạn được xem", field="secrecy")
+    return {**{k: v for k, v in data.items() if k not in marks}, **{k: v for k, v in marks.items() if v}}
 
 
 def generated_kind(value: str):

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docgen.errors import ConversionFailed, ConverterMissing, InvalidInput
-from docgen.secrecy import Viewer
+from docgen.secrecy import CONSOLE, Viewer
 from office.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -37,8 +37,10 @@ class ReportReceipt:
 
 
 def receive_report(workspace: Workspace, team: int, source: Path, *, week: str | None = None,
-                   received: datetime | None = None) -> ReportReceipt:
-    """A team's quick report kept for its week (late after the deadline) and made searchable."""
+                   received: datetime | None = None, secrecy: str = "",
+                   viewer: Viewer = CONSOLE) -> ReportReceipt:
+    """A team's quick report kept for its week (late after the deadline) and made searchable, as
+    secret as its mark or the sender's ``secrecy``; ``viewer`` is who sends it."""
     from digest.reports import index_record
     from digest.weeks import week_due
     from indexer.engine import IndexUnavailable
@@ -47,7 +49,8 @@ def receive_report(workspace: Workspace, team: int, source: Path, *, week: str |
     at = received or datetime.now()
     # a paper report entered later counts for the week it was received in
     chosen = current_week(workspace, week) if week or not received else week_due(at, *workspace.report_clock())
-    saved = workspace.report_book().add(team, chosen, source, at.replace(tzinfo=None))
+    saved = workspace.report_book().add(team, chosen, source, at.replace(tzinfo=None), secrecy=secrecy,
+                                        viewer=viewer)
     warning = ""
     try:
         workspace.search_index().add([index_document(index_record(saved), workspace.gazetteer,
@@ -71,9 +74,9 @@ def remove_report(workspace: Workspace, team: int, week: Week) -> dict[str, Any]
     return removed
 
 
-def week_status(workspace: Workspace, week: Week) -> dict[str, Any]:
-    """The JSON of ``vanthu report status``."""
-    statuses = workspace.report_book().status(week)
+def week_status(workspace: Workspace, week: Week, viewer: Viewer = CONSOLE) -> dict[str, Any]:
+    """The JSON of ``vanthu report status``: a report above ``viewer``'s clearance counts as missing."""
+    statuses = workspace.report_book().status(week, viewer)
     return {"week": week.label, "deadline": week.deadline.isoformat(), "teams": [vars(s) for s in statuses]}
 
 
@@ -109,8 +112,9 @@ def _digest_document(workspace: Workspace, week: Week, secrecy: str = "") -> Doc
                                 "Các Tổ theo dõi địa bàn"), source=f"tong-hop-{week.label}", secrecy=secrecy)
 
 
-def _digest_issued_before(register: Any, document: Document, week: Week) -> None:
-    """One number a week: a digest of this week already in the register (not void) is refused."""
+def _digest_issued_before(register: Any, document: Document, week: Week, viewer: Viewer) -> None:
+    """One number a week: a digest of this week already in the register (not void) is refused; one
+    above ``viewer``'s clearance is said to exist, and named by nothing."""
     from docgen.dates import short_date
     from docgen.issuing import AlreadyIssued
     from docgen.rendering import subject_line
@@ -119,8 +123,10 @@ def _digest_issued_before(register: Any, document: Document, week: Week) -> None
     earlier = [e for e in register.entries(kind_code="BC", body_code=document.issuer.code)
                if e.subject == wanted and e.status != "void"]
     if earlier:
-        listed = ", ".join(f"{e.symbol} ngày {short_date(date.fromisoformat(e.date))}" for e in earlier)
-        raise AlreadyIssued(f"báo cáo tổng hợp tuần {week.label} đã được cấp số {listed}; muốn cấp số "
+        listed = ", ".join(f"{e.symbol} ngày {short_date(date.fromisoformat(e.date))}" for e in earlier
+                           if viewer.may_read({"secrecy": e.secrecy}))
+        said = f"đã được cấp số {listed}" if listed else "đã được cấp số (một bản mật mà bạn không được xem)"
+        raise AlreadyIssued(f"báo cáo tổng hợp tuần {week.label} {said}; muốn cấp số "
                             "mới, chạy lại với --again", field="--issue")
 
 
@@ -138,7 +144,7 @@ def compile_digest(workspace: Workspace, week: Week, viewer: Viewer, *, issue_nu
     data = digest_data(workspace, week, viewer)
     with workspace.register() as register:
         if issue_number and not again:
-            _digest_issued_before(register, _digest_document(workspace, week, data["secrecy"]), week)
+            _digest_issued_before(register, _digest_document(workspace, week, data["secrecy"]), week, viewer)
         [made] = issue_documents([_digest_document(workspace, week, data["secrecy"])], register=register,
                                  renderer=workspace.renderer(), today=date.today(), draft=not issue_number,
                                  out_dir=(out_file.parent if out_file else workspace.out),

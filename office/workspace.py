@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # the heavy modules are imported by the methods that need the
     from docgen.drafts import DraftBook
     from docgen.register import Register
     from docgen.rendering import Renderer
+    from docgen.secrecy import Viewer
     from indexer.engine import SearchIndex
     from indexer.gazetteer import Gazetteer
     from indexer.indexing import IndexUpdater
@@ -180,6 +181,16 @@ class Workspace:
         from access.users import UserBook
 
         return UserBook(self.register_path)
+
+    def viewer(self, login: str | None) -> Viewer:
+        """Who a command answers as: the user ``login`` of the service (their clearance), or, with
+        none, the console, which sees every document (it runs where the files are anyway)."""
+        from docgen.secrecy import CONSOLE
+
+        if not login:
+            return CONSOLE
+        with self.users() as users:
+            return users.require(login.strip().lower()).viewer
 
     def audit(self) -> AuditLog:
         from access.audit import AuditLog

@@ -10,12 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,17 +18,11 @@ import pytest
 from conftest import PASSWORD, SECRET_SUBJECT
 from pdf_factory import sign_pdf
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from serving import served
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-VANTHU = str(Path(sys.executable).parent / "vanthu")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -49,24 +38,8 @@ def signed(issued, tmp_path_factory) -> Path:
 def server(office_template: Path, signed: Path, tmp_path_factory) -> Iterator[tuple[str, Path]]:
     root = tmp_path_factory.mktemp("served") / "ws"
     shutil.copytree(office_template, root)
-    port = _free_port()
-    process = subprocess.Popen([VANTHU, "serve", "--port", str(port), "--home", str(root)],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(base + "/api/health", timeout=1) as answer:
-                if answer.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail(f"vanthu serve did not answer: {process.stdout.read() if process.stdout else ''}")
-    yield base, root
-    process.send_signal(signal.SIGTERM)
-    assert process.wait(timeout=90) == 0
+    with served(root) as base:
+        yield base, root
 
 
 @pytest.fixture(scope="module")

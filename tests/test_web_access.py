@@ -15,7 +15,7 @@ READERS = {"vt", "cv", "ld"}
 PAGES = [
     ("/van-ban/{doc}", READERS), ("/van-ban/{doc}/tep/0", READERS), ("/soan", {"vt", "cv"}),
     ("/soan/cong-van", {"vt", "cv"}), ("/so-dang-ky", {"vt", "ld"}), ("/so-dang-ky/{entry}/docx", {"vt", "ld"}),
-    ("/luu-tru", {"vt"}), ("/bao-cao-tuan", READERS), ("/quan-tri", {"qt"}),
+    ("/luu-tru", {"vt"}), ("/bao-cao-tuan", READERS), ("/quan-tri", {"qt"}), ("/nhat-ky", {"ld", "qt"}),
     ("/cho-xac-nhan", {"vt"}), ("/van-ban/{doc}/trang/1.png", {"vt"}),
 ]
 APIS = [

@@ -11,7 +11,7 @@ import click
 from access.roles import ROLES, role_name
 from docgen.secrecy import SECRECY, mark_name, parse_clearance
 from office.workspace import Workspace
-from vanthu.options import VanthuCommand, VanthuGroup, date_value, home_option, json_option, print_json
+from vanthu.options import VanthuCommand, VanthuGroup, date_value, home_option, json_option, print_json, viewer_option
 
 
 def _password(from_stdin: bool) -> str:
@@ -187,13 +187,17 @@ def token_list(as_json: bool, home: Path | None) -> None:
 @click.option("--since", help="Từ ngày (2026-11-01 hoặc 01/11/2026).")
 @click.option("--limit", type=click.IntRange(1, 100000), default=200, show_default=True)
 @json_option
+@viewer_option
 @home_option
-def audit(login: str | None, since: str | None, limit: int, as_json: bool, home: Path | None) -> None:
+def audit(login: str | None, since: str | None, limit: int, as_json: bool, as_login: str | None,
+          home: Path | None) -> None:
     """Nhật ký: ai đã làm gì, lúc nào (mới nhất trước)."""
     day = date_value("--since", since)
     moment = datetime.combine(day, datetime.min.time()) if day else None
-    with Workspace.locate(home).audit() as log:
-        found = log.entries(login=login, since=moment, limit=limit)
+    workspace = Workspace.locate(home)
+    viewer = workspace.viewer(as_login)
+    with workspace.audit() as log:
+        found = log.entries(viewer=viewer, login=login, since=moment, limit=limit)
     if as_json:
         print_json([e.as_dict() for e in found])
         return

@@ -20,7 +20,7 @@ from archive.trust import TrustedCrl
 from archive.watcher import candidate_files
 from archive.worker import warm_up
 from docgen.errors import InvalidInput
-from docgen.secrecy import CONSOLE
+from docgen.secrecy import CONSOLE, Viewer
 from office import (
     check_archive,
     check_databases,
@@ -29,7 +29,7 @@ from office import (
     watch_inbox,
 )
 from office.workspace import Workspace
-from vanthu.options import CliError, VanthuCommand, VanthuGroup, home_option, json_option, print_json
+from vanthu.options import CliError, VanthuCommand, VanthuGroup, home_option, json_option, print_json, viewer_option
 
 INDEX_BATCH = 200  # records indexed per writer during a bulk ingest
 STATUS_LABELS = {"archived": "Đã lưu trữ", "duplicate": "Trùng lặp", "quarantined": "Cách ly"}
@@ -269,11 +269,12 @@ def _file_lines(files: list[dict[str, Any]]) -> Iterator[str]:
 @click.command(cls=VanthuCommand)
 @click.argument("key", metavar="MÃ_HOẶC_SỐ_KÝ_HIỆU")
 @json_option
+@viewer_option
 @home_option
-def show(key: str, as_json: bool, home: Path | None) -> None:
+def show(key: str, as_json: bool, as_login: str | None, home: Path | None) -> None:
     """Xem hồ sơ một văn bản đã lưu trữ, theo mã hoặc số, ký hiệu (1417-CV/TU)."""
     workspace = Workspace.locate(home)
-    record = find_document(workspace, key, CONSOLE)
+    record = find_document(workspace, key, workspace.viewer(as_login))
     if as_json:
         print_json(record)
     else:
@@ -295,32 +296,43 @@ def _change_line(change: StateChange) -> str:
             + (f" — {change.reason}" if change.reason else ""))
 
 
-def _recheck(workspace: Workspace) -> list[StateChange]:
-    """Signatures judged again; the catalog, the sidecars and the index follow."""
+def _recheck(workspace: Workspace, viewer: Viewer = CONSOLE) -> list[StateChange]:
+    """Signatures judged again; the catalog, the sidecars and the index follow. The changes told are
+    those of the documents ``viewer`` may read."""
     log_to(workspace.log)
     trust = workspace.trust_store().material()
     with workspace.catalog() as catalog:
         updater = workspace.index_updater(catalog, _warn)
         changes = recheck_signatures(ArchiveStore(workspace.archive), catalog, trust, updater.queue)
         updater.flush()
-    return changes
+        readable = {row.id for row in catalog.readable_files(viewer)}
+    return [change for change in changes if change.id in readable]
 
 
 @click.command(cls=VanthuCommand)
+@json_option
+@viewer_option
 @home_option
-def check(home: Path | None) -> None:
+def check(as_json: bool, as_login: str | None, home: Path | None) -> None:
     """Kiểm tra lại kho: tính toàn vẹn của từng cơ sở dữ liệu, băm lại từng tệp (bị sửa, bị mất, lạ) và
     kiểm tra lại mọi chữ ký số theo danh sách tin cậy và danh sách thu hồi hiện có."""
     workspace = Workspace.locate(home)
-    for name in check_databases(workspace):
+    viewer = workspace.viewer(as_login)
+    names = check_databases(workspace)
+    report = check_archive(workspace, viewer)
+    changes = _recheck(workspace, viewer)
+    if as_json:
+        print_json({"databases": names, **report, "signature_changes": [vars(c) for c in changes]})
+        if not report["clean"]:
+            raise CliError("kho lưu trữ không khớp danh mục", exit_code=1)
+        return
+    for name in names:
         click.echo(f"Cơ sở dữ liệu nguyên vẹn: {name}.")
-    report = check_archive(workspace)
     for label, key in (("Bị sửa", "changed"), ("Bị mất", "missing"), ("Không có trong danh mục", "untracked")):
         for item in report[key]:
             click.echo(f"{label}: archive/{item}")
     for item in report["conflicts"]:
         click.echo(f"Tệp không khớp văn bản {item['symbol']}: archive/{item['path']} [{item['id']}] — {item['reason']}")
-    changes = _recheck(workspace)
     for change in changes:
         click.echo(f"Chữ ký thay đổi: {_change_line(change)}")
     if report["changed"] or report["missing"]:

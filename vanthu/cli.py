@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -17,11 +17,10 @@ from docgen.kinds import resolve_kind
 from office import generated_kind
 from office.workspace import Workspace, init_workspace
 from vanthu import messages
-from vanthu.options import LazyGroup, VanthuGroup, home_option, json_option, print_json
+from vanthu.options import LazyGroup, VanthuGroup, home_option, json_option, print_json, viewer_option
 
 if TYPE_CHECKING:  # python-docx and the templates are imported by the commands that use them
     from docgen.issuing import Issued
-    from docgen.register import Entry
 
 messages.install()
 
@@ -146,29 +145,28 @@ def register() -> None:
     """Sổ đăng ký văn bản đi: xem, hủy số, nối tiếp sổ cũ."""
 
 
-def _entry_line(entry: Entry) -> str:
-    day = date.fromisoformat(entry.date).strftime("%d/%m/%Y")
-    status = STATUS_NAMES.get(entry.status, entry.status)
-    if entry.status == "void":
-        status += f" ({entry.void_reason})"
-    if entry.rebuilt_from:
+def _entry_line(entry: dict[str, Any]) -> str:
+    day = date.fromisoformat(entry["date"]).strftime("%d/%m/%Y")
+    status = STATUS_NAMES.get(entry["status"], entry["status"])
+    if entry["status"] == "void":
+        status += f" ({entry['void_reason']})"
+    if entry["rebuilt_from"]:
         status += " (dựng lại)"
-    return f"{entry.symbol:<14} {day}  {status:<12} {entry.subject}"
+    return f"{entry['symbol']:<14} {day}  {status:<12} {entry['subject']}"
 
 
 @register.command("list")
 @click.option("--kind", help="Chỉ liệt kê một loại (CV, cong-van, «công văn»…).")
 @click.option("--body", help="Chỉ liệt kê một cơ quan ban hành (TU, VPTU, BTCTU…).")
 @json_option
+@viewer_option
 @home_option
-def register_list(kind: str | None, body: str | None, as_json: bool, home: Path | None) -> None:
+def register_list(kind: str | None, body: str | None, as_json: bool, as_login: str | None, home: Path | None) -> None:
     """Liệt kê các văn bản đã cấp số."""
     workspace = Workspace.locate(home)
-    kind_code = workspace.profile.kind_code(resolve_kind(kind)) if kind else None
-    with workspace.register() as book:
-        entries = book.entries(kind_code=kind_code, body_code=body)
+    entries = office.register_entries(workspace, workspace.viewer(as_login), kind=kind, body=body)
     if as_json:
-        print_json([entry.as_dict() for entry in entries])
+        print_json(entries)
     elif not entries:
         click.echo("Sổ đăng ký chưa có văn bản nào.")
     for entry in [] if as_json else entries:

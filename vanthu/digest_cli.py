@@ -21,6 +21,7 @@ from vanthu.options import (
     home_option,
     json_option,
     print_json,
+    viewer_option,
 )
 
 STATUS_LABELS = {"on_time": "đã báo cáo", "late": "báo cáo muộn", "missing": "CHƯA BÁO CÁO"}
@@ -41,21 +42,26 @@ def report() -> None:
 @week_option
 @click.option("--received", metavar="THỜI_ĐIỂM",
               help="Thời điểm nhận báo cáo, nếu nhập sau (2026-05-21 16:30); mặc định: bây giờ.")
+@click.option("--secrecy", metavar="ĐỘ_MẬT", default="",
+              help="Độ mật của báo cáo (MẬT, TỐI MẬT, TUYỆT MẬT) khi tệp không ghi; dấu độ mật in trên tệp "
+                   "(hoặc khóa do_mat của YAML) cũng được đọc, độ cao hơn được giữ.")
 @click.argument("source", metavar="TỆP", type=click.Path(dir_okay=False, path_type=Path))
 @home_option
-def report_add(team: int, week: str | None, received: str | None, source: Path, home: Path | None) -> None:
-    """Nhận báo cáo nhanh của một tổ: YAML (noi_bat, kho_khan, kien_nghi, localities), DOCX hoặc PDF."""
+def report_add(team: int, week: str | None, received: str | None, secrecy: str, source: Path,
+               home: Path | None) -> None:
+    """Nhận báo cáo nhanh của một tổ: YAML (noi_bat, kho_khan, kien_nghi, localities, do_mat), DOCX hoặc PDF."""
     workspace = Workspace.locate(home)
     try:
         at = datetime.fromisoformat(received) if received else None
     except ValueError as exc:
         raise InvalidInput(f"«{received}» không phải thời điểm (viết 2026-05-21 16:30)",
                            field="--received") from exc
-    receipt = office.receive_report(workspace, team, source, week=week, received=at)
+    receipt = office.receive_report(workspace, team, source, week=week, received=at, secrecy=secrecy)
     if receipt.index_warning:
         click.echo(f"Cảnh báo: {receipt.index_warning}", err=True)
     late = " (nộp sau hạn, ghi là báo cáo muộn)" if receipt.report["late"] else ""
-    click.echo(f"Đã nhận báo cáo của Tổ {team}, tuần {receipt.week.label}{late}.")
+    marked = f", độ mật {receipt.report['secrecy']}" if receipt.report.get("secrecy") else ""
+    click.echo(f"Đã nhận báo cáo của Tổ {team}, tuần {receipt.week.label}{late}{marked}.")
     if receipt.report.get("replaced"):
         moment = datetime.fromisoformat(receipt.report["replaced"])
         click.echo(f"Báo cáo này thay cho báo cáo nhận lúc {moment:%H:%M} ngày {short_date(moment.date())}"
@@ -79,12 +85,13 @@ def report_remove(team: int, week: str | None, home: Path | None) -> None:
 @report.command("status")
 @week_option
 @json_option
+@viewer_option
 @home_option
-def report_status(week: str | None, as_json: bool, home: Path | None) -> None:
+def report_status(week: str | None, as_json: bool, as_login: str | None, home: Path | None) -> None:
     """Tổ nào đã báo cáo, báo cáo muộn, hoặc chưa báo cáo trong tuần."""
     workspace = Workspace.locate(home)
     chosen = current_week(workspace, week)
-    state = office.week_status(workspace, chosen)
+    state = office.week_status(workspace, chosen, workspace.viewer(as_login))
     if as_json:
         print_json(state)
         return
@@ -122,16 +129,18 @@ def _task_lines(task: dict[str, Any]) -> str:
 @click.option("--on", "as_of", metavar="NGÀY",
               help="Tính quá hạn, đến hạn theo ngày này (mặc định: hôm nay).")
 @json_option
+@viewer_option
 @home_option
 @click.pass_context
 def tasks(ctx: click.Context, team: int | None, locality: str | None, due_within: int | None,
-          overdue: bool, show_all: bool, as_of: str | None, as_json: bool, home: Path | None) -> None:
+          overdue: bool, show_all: bool, as_of: str | None, as_json: bool, as_login: str | None,
+          home: Path | None) -> None:
     """Nhiệm vụ có thời hạn trong các thông báo kết luận, chỉ thị đã lưu trữ."""
     if ctx.invoked_subcommand:
         return
     workspace = Workspace.locate(home)
     today = date_value("--on", as_of) or date.today()
-    rows = office.select_tasks(workspace, CONSOLE, today=today, team=team, locality=locality,
+    rows = office.select_tasks(workspace, workspace.viewer(as_login), today=today, team=team, locality=locality,
                                due_within=due_within, overdue=overdue, open_only=not show_all)
     if as_json:
         print_json(rows)
@@ -181,16 +190,18 @@ def tasks_edit(task_id: int, due: str, home: Path | None) -> None:
 @click.option("--issue", is_flag=True, help="Cấp số như một Báo cáo của Văn phòng Tỉnh ủy (một số mỗi tuần).")
 @click.option("--again", is_flag=True, help="Cấp thêm một số dù tuần này đã được cấp số.")
 @json_option
+@viewer_option
 @home_option
 def digest(week: str | None, out_file: Path | None, want_pdf: bool, issue: bool, as_json: bool,
-           home: Path | None, again: bool = False) -> None:
+           as_login: str | None, home: Path | None, again: bool = False) -> None:
     """Báo cáo tổng hợp tuần: báo cáo nhanh các tổ, văn bản trong tuần, nhiệm vụ đến hạn, quá hạn."""
     workspace = Workspace.locate(home)
     chosen = current_week(workspace, week)
+    viewer = workspace.viewer(as_login)
     if as_json:
-        print_json(office.digest_data(workspace, chosen, CONSOLE))
+        print_json(office.digest_data(workspace, chosen, viewer))
         return
-    made = office.compile_digest(workspace, chosen, CONSOLE, issue_number=issue, want_pdf=want_pdf,
+    made = office.compile_digest(workspace, chosen, viewer, issue_number=issue, want_pdf=want_pdf,
                                  out_file=out_file, again=again)
     label = f"Đã cấp số {made.symbol}: " if made.entry else "Đã tạo báo cáo tổng hợp: "
     click.echo(f"{label}{made.docx}" + (f"\n    PDF: {made.pdf}" if made.pdf else ""))

@@ -89,6 +89,12 @@ def json_option(command: Callable) -> Callable:
     return click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")(command)
 
 
+def viewer_option(command: Callable) -> Callable:
+    return click.option("--as", "as_login", metavar="TÊN_ĐĂNG_NHẬP",
+                        help="Trả lời như người dùng này thấy trên dịch vụ web (theo độ mật được xem của họ); "
+                             "mặc định: như máy chủ, thấy mọi văn bản.")(command)
+
+
 def print_json(value: Any) -> None:
     click.echo(json.dumps(value, ensure_ascii=False))
 

@@ -10,11 +10,18 @@ from typing import Any
 import click
 
 from archive.store import ArchiveStore
-from docgen.secrecy import CONSOLE
 from indexer.search import SearchRequest
 from office import search_archive
 from office.workspace import Workspace
-from vanthu.options import VanthuCommand, VanthuGroup, date_value, home_option, json_option, print_json
+from vanthu.options import (
+    VanthuCommand,
+    VanthuGroup,
+    date_value,
+    home_option,
+    json_option,
+    print_json,
+    viewer_option,
+)
 
 
 def _highlight(snippet: str) -> str:
@@ -52,15 +59,16 @@ def _hit_lines(hit: dict[str, Any]) -> list[str]:
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True,
               help="Số kết quả tối đa.")
 @json_option
+@viewer_option
 @home_option
 def search_command(text: str, locality: str | None, team: int | None, topic: str | None, kind: str | None,
                    signer: str | None, signature: str | None, date_from: str | None, date_to: str | None,
-                   sort: str, limit: int, as_json: bool, home: Path | None) -> None:
+                   sort: str, limit: int, as_json: bool, as_login: str | None, home: Path | None) -> None:
     """Tìm văn bản đã lưu trữ, có dấu hoặc không dấu; "cụm từ" trong ngoặc kép phải đứng liền nhau."""
     workspace = Workspace.locate(home)
     request = SearchRequest(text, locality, team, topic, kind, signer, date_value("--from", date_from),
                             date_value("--to", date_to), sort, limit, signature=signature)
-    answer = search_archive(workspace, request, CONSOLE)
+    answer = search_archive(workspace, request, workspace.viewer(as_login))
     if as_json:
         print_json(answer)
         return

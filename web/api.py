@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, Response
 import office
 from access import roles
 from docgen.errors import InvalidInput
-from docgen.secrecy import LEVELS
+from docgen.secrecy import LEVELS, level_of
 from web.auth import Context, Forbidden
 from web.pages import send_file
 from web.views.archive import upload_outcomes
@@ -71,14 +71,14 @@ async def create_document(ctx: Context) -> Response:
         raise Forbidden("Vai trò của bạn không được " + ("soạn dự thảo." if draft else "cấp số văn bản."))
     try:
         data = json.loads(await ctx.request.body())
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidInput("thân yêu cầu phải là JSON", field="body") from exc
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # RecursionError: nesting past Python's
+        raise InvalidInput("thân yêu cầu phải là JSON (không lồng quá sâu)", field="body") from exc
     if not isinstance(data, dict):
         raise InvalidInput("thân yêu cầu phải là một đối tượng JSON", field="body")
     workspace = ctx.service.workspace
     try:
         kind = office.generated_kind(params.get("kind", ""))
-        office.check_draft_secrecy(data, ctx.viewer)
+        data = office.checked_marks(data, ctx.viewer)
         document = office.document_from_data(workspace, kind.slug, data, "API")
     except InvalidInput as exc:
         return _json(_field_errors(exc), 422)
@@ -90,7 +90,7 @@ async def create_document(ctx: Context) -> Response:
     try:  # the same kind, trích yếu and day as an issued one: 422 unless ``again=true``
         issued, pdf_error = await run_in_threadpool(lambda: office.issue(
             workspace, [document], draft=draft, want_pdf=params.get("pdf") in ("1", "true"),
-            convert=ctx.service.convert(), again=params.get("again") in ("1", "true")))
+            convert=ctx.service.convert(), again=params.get("again") in ("1", "true"), viewer=ctx.viewer))
     except InvalidInput as exc:
         return _json(_field_errors(exc), 422)
     ctx.audit("draft" if draft else "issue", f"dự thảo {saved.id}" if saved else issued[0].symbol, document.subject,
@@ -138,8 +138,8 @@ async def report(ctx: Context) -> Response:
     if not isinstance(upload, UploadFile):
         raise InvalidInput("cần một tệp báo cáo (trường «file»)", field="file")
     receipt = await run_in_threadpool(report_from_upload, ctx, int(team), upload, {},
-                                      ctx.request.query_params.get("week"))
-    ctx.audit("report", f"Tổ {team}", receipt.week.label)
+                                      ctx.request.query_params.get("week"), ctx.request.query_params.get("secrecy", ""))
+    ctx.audit("report", f"Tổ {team}", receipt.week.label, level_of(receipt.report))
     return _json({**receipt.report, "warning": receipt.index_warning}, 201)
 
 

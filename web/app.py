@@ -31,15 +31,23 @@ from starlette.templating import Jinja2Templates
 
 import office
 from access import roles
+from access.throttle import LoginThrottle
 from access.users import UserBook
 from docgen.errors import InvalidInput, RegisterError, VanthuError
 from indexer.engine import IndexUnavailable, SearchIndex
 from office.workspace import Workspace
 from web import api, pages
 from web.auth import CsrfRefused, Forbidden, Unauthenticated, guarded
-from web.limits import BodyLimit, BodyTooLarge, LimitedMultiPartParser, SecurityHeaders
+from web.limits import (
+    ONE_FILE_PATHS,
+    BodyLimit,
+    BodyTooLarge,
+    LimitedMultiPartParser,
+    SecurityHeaders,
+    secured,
+)
 from web.searching import SearchProcesses
-from web.views import admin, archive, documents, drafts, login, register, review, search, weekly
+from web.views import admin, archive, audit, documents, drafts, login, register, review, search, weekly
 
 HERE = Path(__file__).resolve().parent
 log = logging.getLogger("vanthu.web")
@@ -60,6 +68,7 @@ class Service:
     _stop: threading.Event = field(default_factory=threading.Event)
     _local: threading.local = field(default_factory=threading.local)
     _watcher: threading.Thread | None = None
+    throttle: LoginThrottle = field(default_factory=LoginThrottle)
 
     def __post_init__(self) -> None:
         self.templates = pages.make_templates(HERE / "templates")
@@ -83,8 +92,10 @@ class Service:
         if getattr(request.state, "form", None) is not None:
             return request.state.form
         if request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
+            one = request.url.path in ONE_FILE_PATHS
             parser = LimitedMultiPartParser(request.headers, request.stream(), file_limit=self.upload_limit,
-                                            max_files=self.workspace.settings.upload_max_files, max_fields=200)
+                                            max_files=1 if one else self.workspace.settings.upload_max_files,
+                                            max_fields=200)
             try:
                 form = await parser.parse()
             except MultiPartException as exc:
@@ -165,20 +176,21 @@ def _route_table() -> list[Route | Mount]:
         Route("/luu-tru/cach-ly/{name}/{action}", page(archive.quarantine_action, r.ARCHIVE),
               methods=["POST"]),
         Route("/bao-cao-tuan", page(weekly.weekly_page, r.READ)),
-        Route("/bao-cao-tuan/gui", page(weekly.send_report, None), methods=["POST"]),
+        Route("/bao-cao-tuan/gui", page(weekly.send_report, (r.REPORT_OWN, r.REPORT_ANY)), methods=["POST"]),
         Route("/bao-cao-tuan/tong-hop", page(weekly.compile_digest, r.DIGEST), methods=["POST"]),
         Route("/bao-cao-tuan/tong-hop/{name}", page(weekly.digest_file, r.DIGEST)),
         Route("/nhiem-vu/{task:int}", page(weekly.update_task, r.TASKS_EDIT), methods=["POST"]),
         Route("/quan-tri", page(admin.admin_page, r.ADMIN)),
+        Route("/nhat-ky", page(audit.audit_page, r.AUDIT)),
         Route("/quan-tri/{action}", page(admin.admin_action, r.ADMIN), methods=["POST"]),
         Route("/api/search", call(api.search, r.READ)),
-        Route("/api/documents", call(api.create_document, None), methods=["POST"]),
+        Route("/api/documents", call(api.create_document, (r.DRAFT, r.ISSUE)), methods=["POST"]),
         Route("/api/documents/{key:path}/files/{n:int}", call(api.document_file, r.READ)),
         Route("/api/documents/{key:path}", call(api.document, r.READ)),
         Route("/api/archive", call(api.archive_upload, r.ARCHIVE), methods=["POST"]),
         Route("/api/register", call(api.register, r.REGISTER)),
         Route("/api/tasks", call(api.tasks, r.READ)),
-        Route("/api/reports", call(api.report, None), methods=["POST"]),
+        Route("/api/reports", call(api.report, (r.REPORT_OWN, r.REPORT_ANY)), methods=["POST"]),
         Route("/api/digest", call(api.digest, r.DIGEST)),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
@@ -217,9 +229,12 @@ async def _on_error(request: Request, exc: Exception) -> Response:
         status, title, message = 500, "Lỗi", "Đã có lỗi ở máy chủ; lỗi đã được ghi lại để xử lý."
     headers = {"Retry-After": "2"} if status == 503 else None
     if request.url.path.startswith("/api/"):
-        return JSONResponse({"error": message}, status_code=status, headers=headers)
-    service: Service = request.app.state.service
-    return pages.render_error(service, request, status, title, message, headers)
+        response: Response = JSONResponse({"error": message}, status_code=status, headers=headers)
+    else:
+        response = pages.render_error(request.app.state.service, request, status, title, message, headers)
+    # A 500 is answered outside the middleware (Starlette's outermost error handler): the same headers here.
+    response.raw_headers[:] = secured(response.raw_headers)
+    return response
 
 
 def create_app(workspace: Workspace, *, watch: bool = False, secure_cookies: bool = False,

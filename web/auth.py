@@ -23,6 +23,7 @@ from starlette.responses import RedirectResponse, Response
 from access.roles import may
 from access.users import User
 from docgen.errors import VanthuError
+from office.errors import NotFound
 
 if TYPE_CHECKING:
     from web.app import Service
@@ -100,8 +101,15 @@ async def check_csrf(ctx: Context) -> None:
         raise CsrfRefused("Yêu cầu bị từ chối: thiếu hoặc sai mã chống giả mạo (CSRF). Hãy tải lại trang.")
 
 
-def guarded(view: View, right: str | None, *, api: bool) -> Callable[[Request], Awaitable[Response]]:
-    """The endpoint: identify, check the right and CSRF, then run the view."""
+MAX_NUMBER = 2 ** 31 - 1  # an id or a number in a path: anything larger names nothing (and SQLite's range ends)
+
+
+def guarded(view: View, right: str | tuple[str, ...] | None, *,
+            api: bool) -> Callable[[Request], Awaitable[Response]]:
+    """The endpoint: identify, check the right (or one of the rights) and CSRF, then run the view.
+    The role is checked before CSRF, whose check may read the body: a role without the right never
+    makes the service read what it sent."""
+    rights = (right,) if isinstance(right, str) else right
 
     async def endpoint(request: Request) -> Response:
         service: Service = request.app.state.service
@@ -111,8 +119,10 @@ def guarded(view: View, right: str | None, *, api: bool) -> Callable[[Request], 
                 raise Unauthenticated("Cần đăng nhập hoặc mã truy cập (Authorization: Bearer …).")
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/dang-nhap?next={quote(target)}", status_code=303)
-        if right is not None and not ctx.may(right):
+        if rights is not None and not any(ctx.may(r) for r in rights):
             raise Forbidden("Vai trò của bạn không có quyền này.")
+        if any(isinstance(v, int) and v > MAX_NUMBER for v in request.path_params.values()):
+            raise NotFound("không có mục mang số này")
         await check_csrf(ctx)
         return await view(ctx)
 

@@ -26,6 +26,7 @@ class BodyTooLarge(VanthuError):
 
 FORM_LIMIT = 2 * 1024 * 1024  # a page's form or a JSON body: a long draft fits many times over
 UPLOAD_PATHS = ("/luu-tru", "/api/archive", "/bao-cao-tuan/gui", "/api/reports")
+ONE_FILE_PATHS = ("/bao-cao-tuan/gui", "/api/reports")  # a team's report is one file
 
 
 class LimitedMultiPartParser(MultiPartParser):
@@ -81,6 +82,14 @@ class BodyLimit:
         await self.app(scope, counted, send)
 
 
+def secured(headers: list[tuple[bytes, bytes]], *, static: bool = False) -> list[tuple[bytes, bytes]]:
+    """A response's headers with the security headers set once (replacing any the view set), and
+    ``no-store`` unless it is a static file."""
+    ours = [*HEADERS, *([] if static else [(b"cache-control", b"no-store")])]
+    names = {name for name, _value in ours}
+    return [h for h in headers if h[0].lower() not in names] + ours
+
+
 class SecurityHeaders:
     """CSP without inline scripts, no sniffing, no framing by others, and no caching of pages
     (they may show secret documents)."""
@@ -96,10 +105,7 @@ class SecurityHeaders:
 
         async def with_headers(message: dict) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers") or []) + HEADERS
-                if not static:
-                    headers.append((b"cache-control", b"no-store"))
-                message = {**message, "headers": headers}
+                message = {**message, "headers": secured(message.get("headers") or [], static=static)}
             await send(message)
 
         await self.app(scope, receive, with_headers)

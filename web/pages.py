@@ -20,7 +20,7 @@ from starlette.templating import Jinja2Templates
 
 from access.roles import ROLES, role_name
 from docgen.errors import InvalidInput
-from docgen.secrecy import mark_name
+from docgen.secrecy import LEVELS, mark_name
 from web.limits import BodyTooLarge
 
 if TYPE_CHECKING:
@@ -87,6 +87,7 @@ def hit_href(hit: dict[str, Any]) -> str:
 def make_templates(folder: Path) -> Jinja2Templates:
     templates = Jinja2Templates(directory=folder)  # autoescape on: no user text is markup
     templates.env.filters.update(marked=marked, day=day, signature=lambda s: SIGNATURE_WORDS.get(s or "", s),
+                                 level=lambda mark: LEVELS.get(mark or "", 0),
                                  mark=mark_name, role=role_name, hit_href=hit_href,
                                  urlquote=lambda v: quote(str(v), safe=""))
     templates.env.globals.update(roles=ROLES)

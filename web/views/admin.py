@@ -13,10 +13,10 @@ from web.pages import message, render
 
 async def admin_page(ctx: Context, status: int = 200, error: str = "", new_token: str = "") -> Response:
     workspace = ctx.service.workspace
-    with workspace.users() as users, workspace.audit() as log:
-        found, tokens, entries = users.all(), users.tokens(), log.entries(viewer=ctx.viewer, limit=200)
+    with workspace.users() as users:
+        found, tokens = users.all(), users.tokens()
         locked_out = users.locked_out()
-    return render(ctx, "admin.html", status, users=found, tokens=tokens, entries=entries, error=error,
+    return render(ctx, "admin.html", status, users=found, tokens=tokens, error=error,
                   locked_out=locked_out,
                   new_token=new_token, role_names=ROLES, secrecy=SECRECY,
                   teams=sorted(workspace.gazetteer.teams), notice=ctx.request.query_params.get("notice", ""))

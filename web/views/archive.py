@@ -34,14 +34,19 @@ def upload_outcomes(ctx: Context, uploads: list[UploadFile]) -> list[dict]:
     return results
 
 
+HIDDEN_ARCHIVED = ("đã lưu trữ; tệp được coi là văn bản mật (theo dấu độ mật, hoặc vì chưa xác định được độ mật) "
+                   "nên bạn không xem được những gì đã đọc từ tệp; văn thư được xem văn bản mật sẽ xác nhận")
+
+
 def _told(ctx: Context, outcome: Outcome) -> dict:
-    """An outcome as the uploader may read it: a duplicate of a document above their clearance
-    says only that the content is archived already, naming nothing."""
+    """An outcome as the uploader may read it: a file archived as secret above their clearance, or a
+    duplicate of such a document, says only what happened, naming nothing (the same words whatever
+    made it secret: its own mark, or a number whose level is not known)."""
     told = outcome.as_json()
     if outcome.record and not ctx.viewer.may_read(outcome.record):
         told = {"file": told.get("file", ""), "status": outcome.status,
                 "reason": "trùng nội dung với một văn bản đã lưu trữ" if outcome.status == "duplicate"
-                else "văn bản đã được lưu trữ"}
+                else HIDDEN_ARCHIVED}
     return told
 
 

@@ -10,11 +10,10 @@ from starlette.responses import RedirectResponse, Response
 
 import office
 from access import roles
-from docgen.documents import URGENCY
 from docgen.drafts import Draft
 from docgen.errors import InvalidInput
 from docgen.issuing import AlreadyIssued
-from docgen.secrecy import LEVELS, SECRECY
+from docgen.secrecy import LEVELS, SECRECY, URGENCY
 from web.auth import Context, Forbidden
 from web.pages import render
 
@@ -59,7 +58,7 @@ def _form_page(ctx: Context, kind: str, data: dict[str, Any], status: int = 200,
 
 async def draft_form(ctx: Context) -> Response:
     kind = _kind(ctx)
-    if ctx.request.method == "GET":
+    if ctx.request.method != "POST":  # GET, and HEAD: only a POST changes anything
         draft_id = ctx.request.query_params.get("draft", "")
         data, found = {}, None
         if draft_id.isdigit():
@@ -75,9 +74,9 @@ async def draft_form(ctx: Context) -> Response:
     data, action = data_from(form, kind), str(form.get("action", "preview"))
     draft_id = int(form["draft"]) if str(form.get("draft", "")).isdigit() else None
     try:
-        office.check_draft_secrecy(data, ctx.viewer)
+        data = office.checked_marks(data, ctx.viewer)
     except InvalidInput as exc:
-        return _form_page(ctx, kind, data, 422, errors={"secrecy": exc.reason}, draft_id=draft_id)
+        return _form_page(ctx, kind, data, 422, errors={exc.field or "secrecy": exc.reason}, draft_id=draft_id)
     if action == "save":
         return await _save(ctx, kind, data, draft_id)
     try:
@@ -129,7 +128,7 @@ async def _issue(ctx: Context, kind: str, document, draft_id: int | None, *, aga
             raise AlreadyIssued(f"dự thảo {draft_id} đã được cấp số {found.symbol}", field="subject")
     issued, pdf_error = await run_in_threadpool(
         lambda: office.issue(ctx.service.workspace, [document], draft=False, want_pdf=True,
-                             convert=ctx.service.convert(), again=again))
+                             convert=ctx.service.convert(), again=again, viewer=ctx.viewer))
     [item] = issued
     if draft_id is not None:
         with ctx.service.workspace.drafts() as book:

@@ -28,7 +28,7 @@ def _form(request: Request, status: int = 200, error: str = "", login: str = "")
 
 
 async def login_page(request: Request) -> Response:
-    if request.method == "GET":
+    if request.method != "POST":  # GET, and HEAD: only a POST changes anything
         return _form(request)
     service = request.app.state.service
     form = await service.read_form(request)
@@ -37,12 +37,16 @@ async def login_page(request: Request) -> Response:
     if not expected or not hmac.compare_digest(str(form.get("csrf", "")), expected):
         return _form(request, 403, "Phiên đăng nhập đã hết hạn; xin nhập lại.", login)
     address = request.client.host if request.client else ""
+    wait = service.throttle.wait(address)
+    if wait:
+        return _form(request, 429, f"Máy này đã đăng nhập sai quá nhiều lần; xin thử lại sau {wait} giây.", login)
 
     def attempt():
         with service.workspace.users() as users, service.workspace.audit() as audit:
             try:
                 user = users.authenticate(login, password)
             except LoginFailed:
+                service.throttle.failed(address)
                 audit.record(login or "?", "login-failed", address=address)
                 raise
             audit.record(user.login, "login", address=address)

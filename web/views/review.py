@@ -23,7 +23,7 @@ async def review_page(ctx: Context) -> Response:
 async def page_image(ctx: Context) -> Response:
     key, page = ctx.request.path_params["key"], ctx.request.path_params["page"]
     data = await run_in_threadpool(office.page_image, ctx.service.workspace, key, page, ctx.viewer)
-    return Response(data, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+    return Response(data, media_type="image/png")  # never cached: a page may be of a secret document
 
 
 def edit_of(form: dict[str, str], confirm: list[str], who: str) -> Edit:

@@ -11,7 +11,7 @@ from access import roles
 from docgen.dates import parse_date
 from docgen.errors import InvalidInput
 from indexer.search import SearchRequest
-from web.auth import Context
+from web.auth import MAX_NUMBER, Context
 from web.pages import message, query_with, render
 
 PAGE = 20
@@ -46,8 +46,9 @@ def int_param(params: QueryParams, name: str, label: str, default: int | None = 
     value = params.get(name, "").strip()
     if not value:
         return default
-    if not value.isdigit():
-        raise InvalidInput(f"«{value}» phải là một số nguyên không âm", field=field_name(name, label, api))
+    if not value.isdigit() or int(value) > MAX_NUMBER:
+        raise InvalidInput(f"«{value[:20]}» phải là một số nguyên không âm, nhỏ hơn {MAX_NUMBER:,}".replace(",", "."),
+                           field=field_name(name, label, api))
     return int(value)
 
 

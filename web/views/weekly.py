@@ -14,7 +14,7 @@ import office
 from access import roles
 from docgen.dates import parse_date
 from docgen.errors import InvalidInput
-from docgen.secrecy import LEVELS
+from docgen.secrecy import LEVELS, SECRECY, canonical_mark, level_of
 from web.auth import Context, Forbidden
 from web.pages import message, render, saved_uploads, send_file
 
@@ -27,8 +27,9 @@ def may_report(ctx: Context, team: int) -> bool:
 
 
 def report_from_upload(ctx: Context, team: int, upload: UploadFile | None, text: dict[str, str],
-                       week: str | None) -> office.ReportReceipt:
-    """A quick report from an uploaded file, or from the form's three sections written as YAML."""
+                       week: str | None, secrecy: str = "") -> office.ReportReceipt:
+    """A quick report from an uploaded file, or from the form's three sections written as YAML, as
+    secret as the sender marks it (no higher than they may read) or as the file's own mark."""
     import yaml
 
     if not may_report(ctx, team):
@@ -40,9 +41,11 @@ def report_from_upload(ctx: Context, team: int, upload: UploadFile | None, text:
         upload = UploadFile(file=io.BytesIO(content), filename=f"to-{team:02d}.yaml")
     if not upload.filename.lower().endswith(REPORT_TYPES):
         raise InvalidInput("chỉ nhận tệp YAML, DOCX hoặc PDF", file=upload.filename, field="Tệp báo cáo")
+    if LEVELS[canonical_mark(secrecy, SECRECY, "secrecy")] > ctx.viewer.clearance:
+        raise InvalidInput("không thể đặt độ mật cao hơn độ mật bạn được xem", field="Độ mật của báo cáo")
     with saved_uploads(workspace, [upload], ctx.service.upload_limit) as [path]:
         try:
-            return office.receive_report(workspace, team, path, week=week)
+            return office.receive_report(workspace, team, path, week=week, secrecy=secrecy, viewer=ctx.viewer)
         except InvalidInput as exc:  # named by the file the user sent, not by the server's temporary copy
             if exc.file != str(path):
                 raise
@@ -60,12 +63,13 @@ async def weekly_page(ctx: Context, status: int = 200, error: str = "", notice: 
         week = _week(ctx)
     except InvalidInput as exc:
         week, error, status = office.current_week(workspace, None), message(exc), 422
-    state = office.week_status(workspace, week)
+    state = office.week_status(workspace, week, ctx.viewer)
     tasks = await run_in_threadpool(office.select_tasks, workspace, ctx.viewer, due_within=14)
     overdue = await run_in_threadpool(office.select_tasks, workspace, ctx.viewer, overdue=True)
     teams = sorted(workspace.gazetteer.teams)
     sendable = [t for t in teams if may_report(ctx, t)]
     return render(ctx, "weekly.html", status, week=week, state=state, tasks=tasks, overdue=overdue,
+                  secrecy_marks=SECRECY,
                   sendable=sendable, error=error, notice=notice or ctx.request.query_params.get("notice", ""))
 
 
@@ -79,10 +83,10 @@ async def send_report(ctx: Context) -> Response:
     try:
         receipt = await run_in_threadpool(report_from_upload, ctx, int(team_text),
                                           upload if isinstance(upload, UploadFile) else None, text,
-                                          str(form.get("week", "")).strip() or None)
+                                          str(form.get("week", "")).strip() or None, str(form.get("secrecy", "")))
     except InvalidInput as exc:
         return await weekly_page(ctx, 422, message(exc))
-    ctx.audit("report", f"Tổ {team_text}", receipt.week.label)
+    ctx.audit("report", f"Tổ {team_text}", receipt.week.label, level_of(receipt.report))
     late = "-muon" if receipt.report["late"] else ""
     replaced = "-thay" if receipt.report.get("replaced") else ""
     return RedirectResponse(f"/bao-cao-tuan?week={receipt.week.label}&notice=da-nhan-{team_text}{late}{replaced}",
