@@ -11,8 +11,10 @@ numpy and the file; it knows nothing of Whoosh (``indexer/engine.py`` does).
 The file: 8 bytes of header length, a JSON header (the segment's document count
 and, for each term, where its postings start and stop, and where its position
 offsets start if it has positions), padding to 8 bytes, then the document
-numbers (int32, sorted within a term), the weights (float32), the date ordinal
-of every document (int32, 0 where there is none), the position offsets (int64,
+numbers (int32, sorted within a term), the weights (float32), each document's
+tie key (int64: a hash of its id, which orders equal hits whatever else the
+index holds), the date ordinal of every document (int32, 0 where there is
+none), the position offsets (int64,
 one more than the term's postings) and the positions (int32) of the body's
 syllables: a phrase is checked in numpy in every candidate, so its total is
 exact too.
@@ -24,12 +26,12 @@ import json
 import mmap
 import os
 import struct
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 DENSE_FROM = 16  # candidates × this ≥ the documents of the segment: look them up in a table
 SUFFIX = ".vanthu-postings"
 
@@ -110,9 +112,10 @@ class SegmentArrays:
     """A segment's stored postings: ``term(field, text)`` gives (docs, weights) or None."""
 
     def __init__(self, size: int, spans: dict[str, tuple[int, int, int]], docs: np.ndarray,
-                 weights: np.ndarray, day: np.ndarray, starts: np.ndarray, positions: np.ndarray):
+                 weights: np.ndarray, day: np.ndarray, tie: np.ndarray, starts: np.ndarray,
+                 positions: np.ndarray):
         self.size, self._spans = size, spans
-        self.docs, self.weights, self.day = docs, weights, day
+        self.docs, self.weights, self.day, self.tie = docs, weights, day, tie
         self.starts, self.positions = starts, positions
         self.recipe = ""  # what was copied (fields, threshold): a copy made otherwise is made again
 
@@ -140,8 +143,9 @@ class SegmentArrays:
         return [key[len(prefix):] for key in self._spans if key.startswith(prefix)]
 
     @classmethod
-    def build(cls, size: int, terms: Iterable[tuple[str, str, Postings]], day: np.ndarray) -> SegmentArrays:
-        """From each term's postings (with positions or not)."""
+    def build(cls, size: int, terms: Iterable[tuple[str, str, Postings]], day: np.ndarray,
+              tie: np.ndarray) -> SegmentArrays:
+        """From each term's postings (with positions or not), each document's day and tie key."""
         spans: dict[str, tuple[int, int, int]] = {}
         parts: dict[str, list[np.ndarray]] = {"docs": [], "weights": [], "starts": [], "positions": []}
         start = pstart = npos = 0
@@ -160,7 +164,8 @@ class SegmentArrays:
         joined = {name: np.concatenate(arrays) if arrays else np.zeros(0)
                   for name, arrays in parts.items()}
         return cls(size, spans, joined["docs"].astype(np.int32), joined["weights"].astype(np.float32),
-                   np.asarray(day, dtype=np.int32), joined["starts"].astype(np.int64),
+                   np.asarray(day, dtype=np.int32), np.asarray(tie, dtype=np.int64),
+                   joined["starts"].astype(np.int64),
                    joined["positions"].astype(np.int32))
 
     def save(self, path: Path) -> None:
@@ -174,7 +179,7 @@ class SegmentArrays:
         with partial.open("wb") as stream:
             stream.write(struct.pack("<q", len(header)))
             stream.write(header)
-            for array in (self.docs, self.weights, self.day, self.starts, self.positions):
+            for array in (self.docs, self.weights, self.tie, self.day, self.starts, self.positions):
                 stream.write(np.ascontiguousarray(array).tobytes())
         os.replace(partial, path)
 
@@ -187,8 +192,8 @@ class SegmentArrays:
                 header = json.loads(stream.read(length))
             if header.get("version") != FORMAT_VERSION or header.get("recipe") != recipe:
                 return None
-            layout = [(np.int32, header["count"]), (np.float32, header["count"]), (np.int32, header["size"]),
-                      (np.int64, header["starts"]), (np.int32, header["positions"])]
+            layout = [(np.int32, header["count"]), (np.float32, header["count"]), (np.int64, header["size"]),
+                      (np.int32, header["size"]), (np.int64, header["starts"]), (np.int32, header["positions"])]
             offset = 8 + length
             if path.stat().st_size != offset + sum(np.dtype(t).itemsize * n for t, n in layout):
                 return None
@@ -202,7 +207,9 @@ class SegmentArrays:
                 offset += np.dtype(dtype).itemsize * count
         except (OSError, ValueError, KeyError, TypeError, struct.error):
             return None
-        loaded = cls(header["size"], header["spans"], *arrays)  # each span a [start, stop, offsets] list
+        docs, weights, tie, day, starts, positions = arrays
+        loaded = cls(header["size"], header["spans"], docs, weights, day, tie, starts, positions)  # each span a
+        # [start, stop, offsets] list
         loaded.recipe = recipe
         return loaded
 
@@ -226,16 +233,22 @@ def present(docs: np.ndarray, candidates: np.ndarray) -> tuple[np.ndarray, np.nd
     return docs[where] == candidates, where
 
 
-def top(keys: np.ndarray, count: int) -> np.ndarray:
-    """Positions of the ``count`` largest keys, largest first; equal keys keep their positions' order
-    (the caller's arrays are in document order, so the lower document wins a tie, as in Whoosh)."""
-    if count <= 0 or len(keys) == 0:
+def top(scores: np.ndarray, keys: Callable[[np.ndarray], np.ndarray], count: int) -> np.ndarray:
+    """Positions of the ``count`` best, best first: the higher score, on a tie the higher key
+    (``keys`` gives those of the positions asked: the tied ones only, then the chosen). The keys are
+    the documents' own (a date and a hash of the id), not their places in the index, which change
+    with what else it holds (documents the viewer may not read included): equal hits come in the
+    same order whatever the rest of the index."""
+    if count <= 0 or len(scores) == 0:
         return np.zeros(0, np.intp)
-    if len(keys) > count:
-        threshold = keys[np.argpartition(keys, len(keys) - count)[len(keys) - count]]
-        above = np.flatnonzero(keys > threshold)
-        equal = np.flatnonzero(keys == threshold)[:count - len(above)]
-        chosen = np.sort(np.concatenate([above, equal]))
+    if len(scores) > count:
+        threshold = np.partition(scores, len(scores) - count)[len(scores) - count]
+        above = np.flatnonzero(scores > threshold)
+        equal = np.flatnonzero(scores == threshold)
+        wanted = count - len(above)
+        if len(equal) > wanted:
+            equal = equal[np.argpartition(keys(equal), len(equal) - wanted)[len(equal) - wanted:]]
+        chosen = np.concatenate([above, equal])
     else:
-        chosen = np.arange(len(keys))
-    return chosen[np.argsort(-keys[chosen], kind="stable")]
+        chosen = np.arange(len(scores))
+    return chosen[np.lexsort((-keys(chosen), -scores[chosen]))]

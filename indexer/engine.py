@@ -9,6 +9,7 @@ engine could take its place.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import pickle
 import shutil
@@ -36,6 +37,7 @@ from whoosh.index import EmptyIndexError, LockError
 from whoosh.index import IndexError as WhooshIndexError
 
 from docgen.errors import VanthuError
+from docgen.secrecy import TOP
 from indexer.analyzer import folded, ngrams, syllables
 from indexer.columns import SUFFIX, Postings, SegmentArrays, phrase_present, postings_path, present, top
 
@@ -142,6 +144,25 @@ def _filters(query: Query) -> wq.Query:
     return wq.And(filters)
 
 
+def _level_weighting(reader: Any, levels: list[int]) -> Any:
+    """Whoosh's TF-IDF with its statistics counted by Whoosh over the live documents of ``levels``
+    only: the reference the numpy path's counts per level are tested against."""
+    from whoosh import query as wq
+    from whoosh import scoring
+    from whoosh.searching import Searcher
+
+    secrecy = wq.Or([wq.Term("secrecy", str(level)) for level in levels])
+    visible = set(Searcher(reader, closereader=False).docs_for_query(secrecy)) if levels else set()
+
+    class LevelTFIDF(scoring.WeightingModel):
+        def scorer(self, searcher: Any, fieldname: str, text: str, qf: float = 1) -> Any:
+            ids = reader.postings(fieldname, text).all_ids() if (fieldname, text) in reader else ()
+            idf = _idf(len(visible), len(visible.intersection(ids)))
+            return scoring.TF_IDFScorer(searcher.term_info(fieldname, text).max_weight(), idf)
+
+    return LevelTFIDF()
+
+
 def _present(matcher: Any, docnums: list[int]) -> set[int]:
     """Which of the (sorted) documents a matcher matches, skipping straight to each."""
     found = set()
@@ -179,6 +200,29 @@ PARALLEL_FROM = 5000  # documents in segments lacking a copy: from this many, on
 RECIPE = f"{FREQUENT}/{','.join(TERM_FIELDS)}/{','.join(FILTER_FIELDS)}/{','.join(POSITIONAL)}"
 # Sortable numbers as Whoosh keeps them: a by-date hit's score is its day plus this (as before).
 _SORT_SHIFT = 2 ** 31
+# The secrecy levels (0 to 3): every statistic a score is made of is counted per level, and a
+# viewer's is the sum over the levels they may read, so that documents above their clearance change
+# nothing they get. Deleted documents (perhaps an old version of a secret one) are counted for no one.
+LEVELS = TOP + 1
+_UNCOUNTED = LEVELS
+# A document's key among equal hits: its day above, a hash of its id in the lower bits.
+TIE_BITS = 43
+
+
+def tie_key(identifier: str) -> int:
+    """A document's own place among hits of the same score and day: a hash of its id, not its
+    number in the index (which moves with the documents around it, and with merges)."""
+    digest = hashlib.blake2b(identifier.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> (64 - TIE_BITS)
+
+
+def _idf(documents: int, frequency: int) -> float:
+    """Whoosh's TF-IDF idf, ``log(N / (df + 1)) + 1``, both counted over what the viewer may read."""
+    return log(documents / (frequency + 1)) + 1 if documents else 1.0
+
+
+def _levels(query: Query) -> list[int]:
+    return sorted({level for level in query.levels if 0 <= level < LEVELS})
 
 
 def _read_postings(reader: Any, fieldname: str, text: str, positions: bool = False) -> Postings:
@@ -247,7 +291,9 @@ def _segment_arrays(reader: Any) -> SegmentArrays:
     day = np.zeros(size, np.int64)
     if size and reader.has_column("day"):
         day[:] = list(reader.column_reader("day"))
-    arrays = SegmentArrays.build(size, terms, day)
+    tie = np.fromiter((tie_key(reader.stored_fields(docnum).get("id", "")) for docnum in range(size)),
+                      np.int64, size)
+    arrays = SegmentArrays.build(size, terms, day, tie)
     arrays.recipe = RECIPE
     return arrays
 
@@ -268,7 +314,8 @@ def _write_segment(folder: Path, segment_id: str) -> None:
 
 
 class _Leaf:
-    """One segment of the current reader: its arrays, deletions and cached filter masks.
+    """One segment of the current reader: its arrays, deletions, cached filter masks, and the
+    statistics of its documents per secrecy level (``counts``, and each term's ``frequency``).
 
     ``before`` is the same segment's leaf under the last reader: when the watcher commits a new
     document, every other segment is unchanged, so its rare terms and facet values (read from the
@@ -286,11 +333,38 @@ class _Leaf:
         self._rare: dict[tuple[str, str], Postings] = {}
         self._masks: dict[Any, np.ndarray] = {}
         self._phrases: dict[Any, np.ndarray] = {}
+        self._frequencies: dict[tuple[str, str], np.ndarray] = {}
         self._facets: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
         if before is not None and before.segment_id == self.segment_id:
             self._rare, self._facets = before._rare, before._facets
             if np.array_equal(before.alive, self.alive):
                 self._masks, self._phrases = before._masks, before._phrases
+                self._frequencies = before._frequencies
+        self.bucket = self._buckets()
+        self.counts = np.bincount(self.bucket, minlength=LEVELS + 1)[:LEVELS]
+
+    def _buckets(self) -> np.ndarray:
+        """Each document's secrecy level; deleted documents, and any without a level, in a bucket
+        of their own that no viewer's statistics count."""
+        bucket = np.full(self.size, _UNCOUNTED, np.int8)
+        for level in range(LEVELS):
+            bucket[self.postings("secrecy", str(level))[0]] = level
+        bucket[~self.alive] = _UNCOUNTED
+        return bucket
+
+    def documents(self, levels: list[int]) -> int:
+        """The segment's live documents of these secrecy levels."""
+        return int(self.counts[levels].sum())
+
+    def frequency(self, term: tuple[str, str], levels: list[int]) -> int:
+        """How many live documents of these levels hold the term: its counts per level are kept
+        (for every viewer, as the segment and its deletions are the same), summed over ``levels``."""
+        if term not in self._frequencies:
+            if len(self._frequencies) > 4096:
+                self._frequencies.clear()
+            docs = self.postings(*term)[0]
+            self._frequencies[term] = np.bincount(self.bucket[docs], minlength=LEVELS + 1)[:LEVELS]
+        return int(self._frequencies[term][levels].sum())
 
     def postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         found = self.arrays.term(fieldname, text)
@@ -415,6 +489,7 @@ class SearchIndex:
         self._reader: Any = None  # when the index changed)
         self._leaves: list[_Leaf] = []  # the kept reader's segments, as numpy arrays
         self._arrays: dict[str, SegmentArrays] = {}  # by segment id; a segment never changes
+        self._order = np.zeros(0, np.int64)  # each document's key among equal hits: day, then tie key
         self._lock = threading.Lock()  # one kept reader, shared by the service's threads
         self.vectorised = True  # False: Whoosh's own collectors count and rank (the reference)
 
@@ -538,6 +613,8 @@ class SearchIndex:
                             if segment.doc_count_all()]
             # Only the current segments' copies stay mapped: a merged-away one is let go.
             self._arrays = {leaf.segment_id: leaf.arrays for leaf in self._leaves}
+            self._order = np.concatenate([(leaf.arrays.day.astype(np.int64) << TIE_BITS) | leaf.arrays.tie
+                                          for leaf in self._leaves] + [np.zeros(0, np.int64)])
         return self._reader
 
     def warm(self, levels: Iterable[list[int]]) -> None:
@@ -551,14 +628,16 @@ class SearchIndex:
                 for allowed in levels:
                     leaf.allowed(Query(levels=list(allowed)))
 
-    def reference_searcher(self) -> Searcher:
+    def reference_searcher(self, levels: list[int] | None = None) -> Searcher:
         """A Whoosh searcher over the kept reader, for the reference path (and the tests that check
         the numpy path against it). TF-IDF rather than BM25F: it needs no field length per document,
-        and the ranking that matters (together, trích yếu, accents) is applied to the candidates."""
+        and the ranking that matters (together, trích yếu, accents) is applied to the candidates.
+        With ``levels``, its statistics are those of the live documents of these levels only."""
         from whoosh import scoring
         from whoosh.searching import Searcher
 
-        return Searcher(self._current(), weighting=scoring.TF_IDF(), closereader=False, fromindex=self._index)
+        weighting = scoring.TF_IDF() if levels is None else _level_weighting(self._current(), levels)
+        return Searcher(self._current(), weighting=weighting, closereader=False, fromindex=self._index)
 
     def _segment(self, reader: Any) -> SegmentArrays:
         """A segment's arrays: kept from the last reader, else mapped from beside the segment,
@@ -584,38 +663,43 @@ class SearchIndex:
             try:
                 if self.vectorised:
                     return self._search(self._current(), query, limit, by_date, offset, facets)
-                return self._search_whoosh(self.reference_searcher(), query, limit, by_date, offset, facets)
+                return self._search_whoosh(self.reference_searcher(_levels(query)), query, limit, by_date,
+                                           offset, facets)
             except (OSError, ValueError, EOFError, KeyError, struct.error) as exc:
                 raise IndexUnavailable(f"không đọc được chỉ mục tìm kiếm ({exc}); {REBUILD_HINT}") from exc
 
     def _search(self, reader: Any, query: Query, limit: int, by_date: bool, offset: int,
                 facets: bool) -> Hits:
-        """Every match found, counted and scored in numpy, segment by segment; the top ones in
-        Whoosh's own order: by score (the lower document first on a tie), or newest first."""
+        """Every match found, counted and scored in numpy, segment by segment; the top ones by score
+        (then newest first, then by tie key), or newest first (then by tie key)."""
         pool = offset + limit if by_date else max(offset + limit, RERANK_POOL)
-        count = reader.doc_count_all()  # Whoosh's TF-IDF idf, over every segment's documents; a
-        # term's document frequency is its postings' length (deleted documents counted, as Whoosh
-        # counts them), from the copy: Whoosh's own look-up reads its term file, milliseconds a term
-        idf = {term: log(count / (sum(len(leaf.postings(*term)[0]) for leaf in self._leaves) + 1)) + 1
-               for term in query.required} if count else {}
+        idf = self._idf(query)
         found = [leaf.match(query, idf) for leaf in self._leaves]
         docnums = np.concatenate([leaf.offset + docs for leaf, (docs, _) in zip(self._leaves, found,
                                                                                 strict=True)]
                                  + [np.zeros(0, np.int64)]).astype(np.int64)
         if by_date or not query.required:
-            days = np.concatenate([leaf.arrays.day[docs] for leaf, (docs, _) in zip(self._leaves, found,
-                                                                                    strict=True)]
-                                  + [np.zeros(0, np.int64)]).astype(np.int64)
-            keys, scores = (days << 32) + docnums, (days + _SORT_SHIFT).astype(np.float64)
+            order = self._order[docnums]
+            chosen = top(order, lambda at: order[at], pool)
+            scores = ((order[chosen] >> TIE_BITS) + _SORT_SHIFT).astype(np.float64)
         else:
-            scores = np.concatenate([s for _, s in found] + [np.zeros(0)])
-            keys = scores
-        candidates = [(int(docnums[i]), float(scores[i])) for i in top(keys, pool)]
+            every = np.concatenate([s for _, s in found] + [np.zeros(0)])
+            chosen = top(every, lambda at: self._order[docnums[at]], pool)
+            scores = every[chosen]
+        candidates = [(int(docnums[i]), float(score)) for i, score in zip(chosen, scores, strict=True)]
         if not by_date and query.optional:
             candidates = self._rerank_arrays(query, candidates)
         rows = [(reader.stored_fields(docnum), score) for docnum, score in candidates[offset:offset + limit]]
         counted = self._facets(found) if facets else {}
         return Hits(len(docnums), rows, counted)
+
+    def _idf(self, query: Query) -> dict[tuple[str, str], float]:
+        """Each required term's idf, its counts over the live documents of the viewer's levels only
+        (from the copy: Whoosh's own look-up reads its term file, milliseconds a term)."""
+        levels = _levels(query)
+        count = sum(leaf.documents(levels) for leaf in self._leaves)
+        return {term: _idf(count, sum(leaf.frequency(term, levels) for leaf in self._leaves))
+                for term in query.required}
 
     def _facets(self, found: list[tuple[np.ndarray, np.ndarray]]) -> dict[str, dict[str, int]]:
         """How many of the matching documents carry each value of the facet fields."""
@@ -636,29 +720,43 @@ class SearchIndex:
     def _search_whoosh(self, searcher: Any, query: Query, limit: int, by_date: bool, offset: int,
                        facets: bool) -> Hits:
         """The same search through Whoosh's collectors: slower, kept as the reference the numpy
-        path is tested against. Its top-N collector must not swap in cheaper matchers (it would
-        stop counting, a wrong total): no quality, no replacement."""
+        path is tested against. It collects every match (told not to swap in cheaper matchers,
+        which would stop counting), checks every phrase, then orders the matches
+        as the numpy path does, from their stored fields."""
         from whoosh import collectors
         from whoosh import query as wq
 
         main = wq.And([wq.Term(f, t) for f, t in query.required]) if query.required else wq.Every()
         pool = offset + limit if by_date else max(offset + limit, RERANK_POOL)
-        if by_date or not query.required:
-            collector = collectors.SortingCollector("day", limit=pool, reverse=True)
+        dated = by_date or not query.required
+        if dated:
+            collector = collectors.SortingCollector("day", limit=None, reverse=True)
         else:
-            collector = collectors.TopCollector(limit=pool, usequality=False, replace=0)
+            collector = collectors.UnlimitedCollector()
+            collector.replace = 0
         collector = collectors.FilterCollector(collector, allow=_filters(query))
         searcher.search_with_collector(main, collector)
-        results = collector.results()
-        total = len(results)
-        candidates = [(hit.docnum, float(hit.score or 0.0)) for hit in results]
-        candidates, failed = self._check_phrases(searcher, query, candidates)
+        found = [(hit.docnum, float(hit.score or 0.0)) for hit in collector.results()]
+        found = self._in_order(searcher, self._check_phrases(searcher, query, found)[0], dated)
+        candidates = found[:pool]
         if not by_date and query.optional:
             candidates = self._rerank(searcher, query, candidates)
         rows = [(searcher.stored_fields(docnum), score)
                 for docnum, score in candidates[offset:offset + limit]]
         counted = self._facets_whoosh(searcher, main, query) if facets else {}
-        return Hits(total - failed, rows, counted)
+        return Hits(len(found), rows, counted)
+
+    @staticmethod
+    def _in_order(searcher: Any, found: list[tuple[int, float]], dated: bool) -> list[tuple[int, float]]:
+        """Matches in the numpy path's order: by score (rounded: Whoosh adds a query's term scores in
+        an order of its own), then day, then tie key; or by day, then tie key."""
+        def key(hit: tuple[int, float]) -> tuple:
+            fields = searcher.stored_fields(hit[0])
+            day = date.fromisoformat(fields["date"]).toordinal() if fields.get("date") else 0
+            order = (day << TIE_BITS) | tie_key(fields.get("id", ""))
+            return (-order,) if dated else (-round(hit[1], 9), -order)
+
+        return sorted(found, key=key)
 
     def _facets_whoosh(self, searcher: Any, main: wq.Query, query: Query) -> dict[str, dict[str, int]]:
         from whoosh import query as wq
