@@ -74,7 +74,7 @@ def _documents(week: Week, src: Sources) -> list[dict[str, Any]]:
                       "subject": record.get("subject", ""),
                       "localities": [loc.code for loc in src.gazetteer.find(text, slips=slips(record))],
                       "topics": src.taxonomy.tag(record.get("subject", ""), body, slips=slips(record)),
-                      "secrecy": mark_name(level_of(record))})
+                      "secrecy": mark_name(level_of(record)), "void": record.get("void", "")})
     return sorted(found, key=lambda d: (d["date"], d["symbol"]))
 
 
@@ -204,7 +204,8 @@ def _task_line(task: dict[str, Any]) -> str:
 
 def _document_line(item: dict[str, Any]) -> str:
     day = short_date(date.fromisoformat(item["date"]))
-    return f"- {item['symbol'] or item['id']}, ngày {day}: {item['subject']}"
+    void = f" (ĐÃ HỦY SỐ: {item['void']})" if item.get("void") else ""
+    return f"- {item['symbol'] or item['id']}, ngày {day}: {item['subject']}{void}"
 
 
 def report_state(report: dict[str, Any] | None) -> str:
@@ -247,7 +248,11 @@ def _week_words(label: str) -> str:
 def _summary(out: _Writer, data: dict[str, Any]) -> None:
     out.heading("II. VĂN BẢN TRONG TUẦN")
     summary = data["summary"]
-    line = out.paragraph(f"Trong tuần có {summary['total']} văn bản được ban hành, lưu trữ.")
+    void = sum(bool(d.get("void")) for d in data["documents"])
+    line = out.paragraph(f"Trong tuần có {summary['total']} văn bản được ban hành, lưu trữ"
+                         + (f", trong đó {void} văn bản đã hủy số." if void else "."))
+    for item in (d for d in data["documents"] if d.get("void")):
+        out.paragraph(_document_line(item))
     kinds = list(summary["by_kind"].items())
     if kinds:  # the sentence, the table and its chart stay together on one page
         line.paragraph_format.keep_with_next = True

@@ -122,6 +122,8 @@ def correct_document(workspace: Workspace, key: str, edit: Any, viewer: Viewer,
             link_register(register, match_register(register, record), record)
 
         record = correct(catalog, ArchiveStore(workspace.archive), rows[0], edit, symbol_check)
+        with workspace.task_book() as tasks:  # a confirmed symbol may be a voided number: its tasks close
+            tasks.read_record(record)
         updater = workspace.index_updater(catalog, warn)
         updater.queue(record)
         updater.flush()

@@ -112,14 +112,26 @@ def register_entry(workspace: Workspace, entry_id: int, viewer: Viewer) -> dict[
 
 
 def void_entry(workspace: Workspace, entry_id: int, reason: str, viewer: Viewer) -> dict[str, Any]:
-    """Void a number: it stays given, marked void with the reason."""
+    """Void a number (the Sổ đăng ký page): it stays given, marked void with the reason, and what was
+    archived under it follows (``void_number``)."""
     if not reason.strip():
         raise InvalidInput("cần ghi lý do hủy", field="Lý do")
     entry = register_entry(workspace, entry_id, viewer)
     with workspace.register() as book:
         if entry["term_start"] != book.term_start:  # the same symbol may be a number of this term
             raise RegisterError(f"văn bản {entry['symbol']} thuộc nhiệm kỳ trước; không hủy số của nhiệm kỳ đã qua")
-        return book.void(entry["symbol"], reason.strip()).as_dict()
+    return void_number(workspace, entry["symbol"], reason)
+
+
+def void_number(workspace: Workspace, symbol: str, reason: str) -> dict[str, Any]:
+    """Void a number of this term (``vanthu register void``): the entry is marked void, every archived
+    copy of its document is marked «đã hủy» (search, its page, the digest) and its tasks are closed.
+    The entry's JSON, with ``reached``: how many archived files and tasks followed."""
+    from office.archiving import follow_void
+
+    with workspace.register() as book:
+        entry = book.void(symbol, reason)
+    return {**entry.as_dict(), "reached": follow_void(workspace, entry)}
 
 
 def entry_file(workspace: Workspace, entry_id: int, fmt: str, viewer: Viewer) -> Path:
