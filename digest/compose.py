@@ -196,6 +196,14 @@ class _Writer:
         self.marker._p.getparent().remove(self.marker._p)
 
 
+def report_sections(report: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """A team's report as its reader sees it, on its page and in the digest: (heading, items), its
+    own sections kept; a report with none (a PDF, a DOCX without headings) as its paragraphs."""
+    loose = report.get("items") or ([] if any(report.get(k) for k in SECTIONS) else text_items(report["text"]))
+    sections = [("Nội dung", loose)] if loose else []
+    return sections + [(SECTIONS[k], report[k]) for k in SECTIONS if report.get(k)]
+
+
 def _task_line(task: dict[str, Any]) -> str:
     late = f"quá hạn {task['days_overdue']} ngày; " if task["days_overdue"] else ""
     due = short_date(date.fromisoformat(task["due"]))
@@ -280,8 +288,7 @@ def _team(out: _Writer, team: dict[str, Any]) -> None:
         out.paragraph("Báo cáo nhanh: ").add_run("chưa báo cáo").bold = True
     else:
         out.paragraph("Báo cáo nhanh" + (" (nộp muộn):" if report["late"] else ":"))
-        sections = [(SECTIONS[k], report[k]) for k in SECTIONS if report.get(k)]
-        for label, items in sections or [("Nội dung", text_items(report["text"]))]:
+        for label, items in report_sections(report):
             out.paragraph(f"{label}:")
             for item in items:  # each item its own paragraph, as the team wrote it
                 out.paragraph(item if item.startswith(("- ", "+ ")) else f"- {item}")

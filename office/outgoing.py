@@ -19,16 +19,18 @@ if TYPE_CHECKING:
 
 def issue(workspace: Workspace, documents: list[Document], *, draft: bool, want_pdf: bool,
           out_dir: Path | None = None, convert: Converter | None = None,
-          again: bool = True) -> tuple[list[Issued], VanthuError | None]:
+          again: bool = True, by: str = "") -> tuple[list[Issued], VanthuError | None]:
     """Number (unless ``draft``), render and write each document; then the PDFs in one batch.
 
     The DOCX files stand even when the PDF cannot be made: that error is returned, not raised.
     With ``again=False`` (the CLI without ``--again``) a document whose kind, trích yếu and date
-    were issued before is refused (``AlreadyIssued``) before any number is spent.
+    were issued before is refused (``AlreadyIssued``) before any number is spent. ``by``: the
+    service's user who issues (the register's «người cấp số»; at the terminal, the system user).
     """
     from docgen.issuing import attach_pdfs, issue_documents
 
     with workspace.register() as book:
+        book.issued_by = by
         issued = issue_documents(documents, register=book, renderer=workspace.renderer(),
                                  out_dir=out_dir or workspace.out, today=date.today(), draft=draft,
                                  again=again)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from docgen.errors import ConversionFailed, ConverterMissing, InvalidInput
 from docgen.secrecy import Viewer
+from office.errors import NotFound
 from office.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -71,6 +72,19 @@ def remove_report(workspace: Workspace, team: int, week: Week) -> dict[str, Any]
     return removed
 
 
+def team_report(workspace: Workspace, week: Week, team: int, viewer: Viewer) -> dict[str, Any]:
+    """One team's quick report of a week as its page shows it: the report, with its ``sections``
+    (heading, items) as the team wrote them (the digest shows the same)."""
+    from digest.compose import report_sections
+
+    if team not in workspace.gazetteer.teams:
+        raise NotFound(f"không có Tổ {team}")
+    report = workspace.report_book().get(week, team)
+    if report is None or not viewer.may_read(report):
+        raise NotFound(f"Tổ {team} chưa có báo cáo nhanh tuần {week.number} năm {week.year}")
+    return {**report, "sections": report_sections(report)}
+
+
 def week_status(workspace: Workspace, week: Week) -> dict[str, Any]:
     """The JSON of ``vanthu report status``."""
     statuses = workspace.report_book().status(week)
@@ -120,13 +134,13 @@ def _digest_issued_before(register: Any, document: Document, week: Week) -> None
                if e.subject == wanted and e.status != "void"]
     if earlier:
         listed = ", ".join(f"{e.symbol} ngày {short_date(date.fromisoformat(e.date))}" for e in earlier)
-        raise AlreadyIssued(f"báo cáo tổng hợp tuần {week.label} đã được cấp số {listed}; muốn cấp số "
+        raise AlreadyIssued(f"báo cáo tổng hợp tuần {week.number} năm {week.year} đã được cấp số {listed}; muốn cấp số "
                             "mới, chạy lại với --again", field="--issue")
 
 
 def compile_digest(workspace: Workspace, week: Week, viewer: Viewer, *, issue_number: bool,
                    want_pdf: bool, out_file: Path | None = None, convert: Converter | None = None,
-                   again: bool = True) -> Issued:
+                   again: bool = True, by: str = "") -> Issued:
     """The digest as a Báo cáo DOCX (numbered when ``issue_number``, dated the day it is issued),
     and its PDF if asked. With ``again=False`` (the CLI without ``--again``) a week whose digest
     was numbered before is refused."""
@@ -137,6 +151,7 @@ def compile_digest(workspace: Workspace, week: Week, viewer: Viewer, *, issue_nu
         raise InvalidInput("văn bản cấp số được ghi vào out/ theo số, ký hiệu; bỏ --out", field="--out")
     data = digest_data(workspace, week, viewer)
     with workspace.register() as register:
+        register.issued_by = by
         if issue_number and not again:
             _digest_issued_before(register, _digest_document(workspace, week, data["secrecy"]), week)
         [made] = issue_documents([_digest_document(workspace, week, data["secrecy"])], register=register,

@@ -120,8 +120,9 @@ def test_the_edit_form_keeps_what_is_left_alone(office_ws):
 def test_voiding_a_number_twice_is_a_conflict_in_vietnamese_not_a_server_error(office_ws):
     entry = office.register_entries(office_ws, CONSOLE, kind="CV")[0]
     with client(office_ws, "vt") as (c, csrf):
-        first = c.post(f"/so-dang-ky/{entry['id']}/huy", data={"csrf": csrf, "reason": "gửi nhầm"})
-        again = c.post(f"/so-dang-ky/{entry['id']}/huy", data={"csrf": csrf, "reason": "gửi nhầm lần nữa"})
+        first = c.post(f"/so-dang-ky/{entry['id']}/huy", data={"csrf": csrf, "reason": "gửi nhầm", "confirm": "1"})
+        again = c.post(f"/so-dang-ky/{entry['id']}/huy", data={"csrf": csrf, "reason": "gửi nhầm lần nữa",
+                                                                "confirm": "1"})
     assert first.status_code == 200 and entry["symbol"] in first.text
     assert again.status_code == 409 and "Xung đột" in again.text
     assert f"văn bản {entry['symbol']} đã bị hủy trước đó" in again.text
@@ -138,7 +139,7 @@ def test_a_document_numbered_in_an_earlier_term_still_shows(office_ws):
     assert api.status_code == 200
     with client(office_ws, "vt") as (c, csrf):
         old = office.register_entries(office_ws, CONSOLE, kind="CV")[0]
-        refused = c.post(f"/so-dang-ky/{old['id']}/huy", data={"csrf": csrf, "reason": "gửi nhầm"})
+        refused = c.post(f"/so-dang-ky/{old['id']}/huy", data={"csrf": csrf, "reason": "gửi nhầm", "confirm": "1"})
     assert refused.status_code == 409 and "nhiệm kỳ trước" in refused.text
     assert office.register_entries(office_ws, CONSOLE, kind="CV")[0]["status"] != "void"
 

@@ -90,7 +90,7 @@ async def create_document(ctx: Context) -> Response:
     try:  # the same kind, trích yếu and day as an issued one: 422 unless ``again=true``
         issued, pdf_error = await run_in_threadpool(lambda: office.issue(
             workspace, [document], draft=draft, want_pdf=params.get("pdf") in ("1", "true"),
-            convert=ctx.service.convert(), again=params.get("again") in ("1", "true")))
+            convert=ctx.service.convert(), again=params.get("again") in ("1", "true"), by=ctx.user.login))
     except InvalidInput as exc:
         return _json(_field_errors(exc), 422)
     ctx.audit("draft" if draft else "issue", f"dự thảo {saved.id}" if saved else issued[0].symbol, document.subject,

@@ -168,6 +168,7 @@ def _route_table() -> list[Route | Mount]:
         Route("/bao-cao-tuan/gui", page(weekly.send_report, None), methods=["POST"]),
         Route("/bao-cao-tuan/tong-hop", page(weekly.compile_digest, r.DIGEST), methods=["POST"]),
         Route("/bao-cao-tuan/tong-hop/{name}", page(weekly.digest_file, r.DIGEST)),
+        Route("/bao-cao-tuan/{week}/to/{team:int}", page(weekly.report_page, r.READ)),
         Route("/nhiem-vu/{task:int}", page(weekly.update_task, r.TASKS_EDIT), methods=["POST"]),
         Route("/quan-tri", page(admin.admin_page, r.ADMIN)),
         Route("/quan-tri/{action}", page(admin.admin_action, r.ADMIN), methods=["POST"]),

@@ -129,7 +129,7 @@ async def _issue(ctx: Context, kind: str, document, draft_id: int | None, *, aga
             raise AlreadyIssued(f"dự thảo {draft_id} đã được cấp số {found.symbol}", field="subject")
     issued, pdf_error = await run_in_threadpool(
         lambda: office.issue(ctx.service.workspace, [document], draft=False, want_pdf=True,
-                             convert=ctx.service.convert(), again=again))
+                             convert=ctx.service.convert(), again=again, by=ctx.user.login))
     [item] = issued
     if draft_id is not None:
         with ctx.service.workspace.drafts() as book:
