@@ -156,8 +156,9 @@ def check_archive(workspace: Workspace, viewer: Viewer = CONSOLE) -> dict[str, A
     untracked = report.untracked if viewer.clearance >= TOP else []
     visible = ([p for p in report.changed if p in shown], [p for p in report.missing if p in shown])
     hidden = len(report.changed) + len(report.missing) + len(report.untracked) > sum(map(len, visible)) + len(untracked)
+    named = {row.path: {"id": row.id, "symbol": row.symbol} for row in rows if row.path in shown}
     return {"documents": len(shown), "changed": visible[0], "missing": visible[1],
-            "untracked": untracked, "clean": report.clean, "hidden": hidden,
+            "untracked": untracked, "clean": report.clean, "hidden": hidden, "named": named,
             "conflicts": document_conflicts(workspace, [row.full for row in rows if row.path in shown])}
 
 

@@ -150,6 +150,7 @@ def _route_table() -> list[Route | Mount]:
         Route("/favicon.ico", _favicon),  # asked by browsers whatever the page links: public, as /static
         Route("/dang-nhap", login.login_page, methods=["GET", "POST"]),
         Route("/dang-xuat", page(login.logout, None), methods=["POST"]),
+        Route("/doi-mat-khau", page(login.password_page, None), methods=["GET", "POST"]),
         Route("/", page(search.search_page, None)),
         Route("/cho-xac-nhan", page(review.review_page, r.ARCHIVE)),
         Route("/van-ban/{key:path}/trang/{page:int}.png", page(review.page_image, r.ARCHIVE)),
