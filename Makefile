@@ -79,7 +79,7 @@ demo-office: system venv
 	echo $(DEMO_PASSWORD) | $(BIN)/vanthu user add lanhdao --role lanh-dao --name "Lê Hoàng Minh" \
 	  --clearance "TỐI MẬT" --password-stdin --home $(DEMO)
 	echo $(DEMO_PASSWORD) | $(BIN)/vanthu user add quantri --role quan-tri --name "Phạm Quốc Huy" \
-	  --password-stdin --home $(DEMO)
+	  --clearance "TUYỆT MẬT" --password-stdin --home $(DEMO)
 	$(BIN)/vanthu user list --home $(DEMO)
 
 serve: venv
@@ -89,7 +89,7 @@ serve: venv
 	@echo "  vanthu      văn thư, được xem MẬT"
 	@echo "  chuyenvien  chuyên viên Tổ 11, không xem văn bản mật"
 	@echo "  lanhdao     lãnh đạo, được xem TỐI MẬT"
-	@echo "  quantri     quản trị người dùng"
+	@echo "  quantri     quản trị người dùng, được xem TUYỆT MẬT (quản trị viên đầu tiên, tạo tại máy chủ)"
 	$(BIN)/vanthu serve --port $(PORT) --home $(DEMO)
 
 lint: venv

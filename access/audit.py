@@ -37,7 +37,7 @@ ACTIONS = {
     "download": "tải tệp", "view-secret": "xem văn bản mật", "report": "gửi báo cáo nhanh",
     "digest": "tổng hợp tuần", "task": "cập nhật nhiệm vụ", "quarantine": "xử lý tệp cách ly",
     "user-add": "thêm người dùng", "user-disable": "khóa người dùng", "user-enable": "mở khóa người dùng",
-    "user-edit": "sửa người dùng", "user-passwd": "đổi mật khẩu",
+    "user-edit": "sửa người dùng", "user-passwd": "đổi mật khẩu", "password-reset": "đặt lại mật khẩu",
     "token-create": "tạo mã truy cập", "token-revoke": "thu hồi mã truy cập", "correct": "sửa, xác nhận văn bản",
 }
 

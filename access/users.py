@@ -126,6 +126,9 @@ def check_password(password: str) -> str:
 class UserBook(Database):
     def __init__(self, path: Path):
         self.conn = connect(path, SCHEMA)
+        columns = {row[1] for row in self.conn.execute("PRAGMA table_info(users)")}
+        if "must_change" not in columns:  # a workspace made before an administrator could reset a password
+            self.conn.execute("ALTER TABLE users ADD COLUMN must_change INTEGER NOT NULL DEFAULT 0")
 
     # Users
 
@@ -210,11 +213,42 @@ class UserBook(Database):
         """A new password ends the user's other sessions and lifts a lock."""
         self.require(login)
         self.conn.execute("BEGIN IMMEDIATE")
-        self.conn.execute("UPDATE users SET password_hash=? WHERE login=?",
+        self.conn.execute("UPDATE users SET password_hash=?, must_change=0 WHERE login=?",
                           (_HASHER.hash(check_password(password)), login))
         self.conn.execute("DELETE FROM sessions WHERE login=?", (login,))
         self.conn.execute("DELETE FROM login_failures WHERE login=?", (login,))
         self.conn.execute("COMMIT")
+
+    def reset_password(self, login: str) -> str:
+        """An administrator's reset: a temporary password, to be handed over and shown this once; the
+        user's sessions end and at their next login they must set a password of their own."""
+        temporary = "-".join(secrets.token_hex(2) + secrets.choice("abcdefghkmnpqrstuvwxyz") for _ in range(3))
+        self.set_password(login, temporary)
+        self.conn.execute("UPDATE users SET must_change=1 WHERE login=?", (login,))
+        return temporary
+
+    def must_change(self, login: str) -> bool:
+        row = self.conn.execute("SELECT must_change FROM users WHERE login=?", (login,)).fetchone()
+        return bool(row and row[0])
+
+    def change_password(self, login: str, current: str, new: str, again: str) -> None:
+        """A user's own change: the current password, the new one twice. A wrong current password
+        counts as a failed login (a session left open must not be a way to guess it)."""
+        row = self.conn.execute("SELECT password_hash FROM users WHERE login=? AND active=1", (login,)).fetchone()
+        try:
+            ok = row is not None and not self._locked(login) and _HASHER.verify(row[0], current)
+        except (VerificationError, InvalidHashError):
+            ok = False
+        if not ok:
+            self._failed(login)
+            raise InvalidInput("mật khẩu hiện tại không đúng", field="Mật khẩu hiện tại")
+        if new != again:
+            raise InvalidInput("hai lần nhập mật khẩu mới không giống nhau", field="Nhập lại mật khẩu mới")
+        if new == current:
+            raise InvalidInput("mật khẩu mới phải khác mật khẩu hiện tại", field="Mật khẩu mới")
+        if len(new) < MIN_PASSWORD:
+            raise InvalidInput(f"phải có ít nhất {MIN_PASSWORD} ký tự", field="Mật khẩu mới")
+        self.set_password(login, new)
 
     # Logging in
 

@@ -5,8 +5,9 @@ often arrives more than once: the signed original, a scan of the printed copy,
 a re-signed version, a copy received back from another office. Each file keeps
 its own record and sidecar (a file is evidence and is never merged away); the
 document is what they have in common. Search lists a document once, by its
-best file (a valid signature first, then an original over a copy over a scan);
-``show`` lists every file, those that disagree first. Files without a number
+best file (a valid signature first, then an original over a copy over a scan,
+an invalid signature last); ``show`` lists every file, the best first, so that
+file 0 is always the one to trust, and marks those that disagree. Files without a number
 and symbol are each a document of their own. Byte-identical files never get
 here: the archive quarantines them as duplicates.
 """
@@ -88,18 +89,27 @@ def similarity(a: str, b: str) -> float:
 
 def conflicts(files: list[dict[str, Any]], texts: dict[str, str]) -> dict[str, str]:
     """Why each disagreeing file disagrees, by file id: a signature that is not valid, or a text that
-    differs from that of a validly signed file of the same document (``texts`` by file id)."""
+    differs from that of the document's best file (``texts`` by file id). The best file is the
+    reference whatever its signature: an unsigned copy that says something else than an unsigned
+    original disagrees as much as one beside a signed original."""
     found = {}
-    signed = next((f for f in sorted(files, key=file_rank) if f.get("signature") == "valid"), None)
+    reference = next((f for f in sorted(files, key=file_rank) if f.get("signature") != "invalid"), None)
     for record in files:
         if record.get("signature") == "invalid":
             found[record["id"]] = f"chữ ký số KHÔNG hợp lệ ({record.get('signature_reason') or 'không rõ lý do'})"
-        elif signed is not None and record is not signed and record["id"] in texts and signed["id"] in texts:
-            alike = similarity(texts[record["id"]], texts[signed["id"]])
+        elif reference is not None and record is not reference and record["id"] in texts \
+                and reference["id"] in texts:
+            alike = similarity(texts[record["id"]], texts[reference["id"]])
             if alike < (SAME_TEXT_SCAN if file_kind(record) == "scan" else SAME_TEXT):
-                found[record["id"]] = (f"nội dung khác bản có chữ ký số hợp lệ [{signed['id']}] "
-                                       f"(giống {alike:.0%})")
+                found[record["id"]] = f"nội dung khác {_reference_name(reference)} (giống {alike:.0%})"
     return found
+
+
+def _reference_name(reference: dict[str, Any]) -> str:
+    """The file others are compared with, as a clerk reads it: which kind of file, and its id."""
+    if reference.get("signature") == "valid":
+        return f"bản có chữ ký số hợp lệ [{reference['id']}]"
+    return f"{FILE_KINDS[file_kind(reference)]} [{reference['id']}]"
 
 
 def file_entry(record: dict[str, Any], conflict: str) -> dict[str, Any]:
@@ -114,7 +124,8 @@ def file_entry(record: dict[str, Any], conflict: str) -> dict[str, Any]:
 
 
 def document_files(records: list[dict[str, Any]], texts: dict[str, str]) -> list[dict[str, Any]]:
-    """Every file of a document: those that disagree first, then the best first."""
+    """Every file of a document, the best first (file 0 is the one a search shows and the API gives
+    first); each that disagrees says why."""
     found = conflicts(records, texts)
-    ordered = sorted(records, key=lambda r: (r["id"] not in found, file_rank(r)))
+    ordered = sorted(records, key=file_rank)
     return [file_entry(r, found.get(r["id"], "")) for r in ordered]

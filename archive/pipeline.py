@@ -304,34 +304,63 @@ def _secrecy_to_confirm(record: dict[str, Any], floor: str, reason: str) -> None
 
 
 def match_register(register: Register, record: dict[str, Any]) -> Entry | None:
-    """The register entry of this symbol, with a warning for each thing that disagrees.
+    """The register entry of this symbol, with a warning for each thing that disagrees. A scan whose
+    symbol is still a proposal is linked to nothing, but is marked void at once if its proposed
+    number was voided: a clerk must not meet it as a live document before confirming it.
 
     A file claiming one of the office's own numbers is as secret as the number's entry: when the
     entry is above the file's own mark, or when the register never gave the number, the file's
     secrecy is not known and it counts as MẬT until a clerk confirms it. The two cases are one, so
     that uploading a file with a chosen number tells nothing of what that number is."""
     if not record["symbol"]:
+        proposed = _entry(register, str((record.get("proposed") or {}).get("symbol", {}).get("value") or ""))
+        set_void(record, proposed if proposed and proposed.status == "void" else None, proposed=True)
         return None
-    try:
-        entry = register.find(record["symbol"])
-    except RegisterError:
+    entry = _entry(register, record["symbol"])
+    if entry is None:
+        set_void(record, None)
         if register.keeps(record["symbol"]):
-            _secrecy_to_confirm(record, "", "số, ký hiệu của văn phòng chưa có văn bản thường tương ứng trong "
-                                            "sổ đăng ký: cần xác định độ mật")
+            _secrecy_to_confirm(record, "", UNKNOWN_NUMBER)
         return None
     warnings = record["warnings"]
     if record["date"] and entry.date != record["date"]:
         warnings.append(f"ngày trên văn bản ({record['date']}) khác ngày trong sổ đăng ký ({entry.date})")
     if record["subject"] and not _same_text(entry.subject, record["subject"]):
         warnings.append(f"trích yếu khác sổ đăng ký (sổ ghi: «{entry.subject}»)")
-    if entry.status == "void":
-        warnings.append(f"số {entry.symbol} đã bị hủy trong sổ đăng ký ({entry.void_reason})")
+    set_void(record, entry if entry.status == "void" else None)
     record["register"] = entry.symbol
     if entry.secrecy and LEVELS[entry.secrecy] > LEVELS.get(record["secrecy"] or "", 0):
         # the register knows the mark even when the text hides it
-        _secrecy_to_confirm(record, entry.secrecy, "số, ký hiệu của văn phòng chưa có văn bản thường "
-                                                   "tương ứng trong sổ đăng ký: cần xác định độ mật")
+        _secrecy_to_confirm(record, entry.secrecy, UNKNOWN_NUMBER)
     return entry
+
+
+UNKNOWN_NUMBER = "số, ký hiệu của văn phòng chưa có văn bản thường tương ứng trong sổ đăng ký: cần xác định độ mật"
+
+
+def _entry(register: Register, symbol: str) -> Entry | None:
+    if not symbol:
+        return None
+    try:
+        return register.find(symbol)
+    except RegisterError:
+        return None
+
+
+def set_void(record: dict[str, Any], entry: Entry | None, *, proposed: bool = False) -> None:
+    """``void`` (the register's reason) and its warning on a record whose number was voided, or
+    neither when it is not (a symbol corrected to another number); the warning is said once."""
+    warnings = record.setdefault("warnings", [])
+    record["warnings"] = warnings = [w for w in warnings if VOID_WARNING not in w]
+    if entry is None:
+        record.pop("void", None)
+        return
+    record["void"] = entry.void_reason or "số đã hủy"
+    which = "số đề xuất" if proposed else "số"
+    warnings.append(f"{which} {entry.symbol}{VOID_WARNING}{record['void']})")
+
+
+VOID_WARNING = " đã bị hủy trong sổ đăng ký ("
 
 
 def link_register(register: Register, entry: Entry | None, record: dict[str, Any]) -> None:

@@ -73,6 +73,13 @@ def inconsistent(meta: Metadata, name: str, today: date | None = None) -> str:
     return ""
 
 
+def _doubt(confidence: float, bar: float) -> str:
+    """Why a value read by OCR is only proposed, as a clerk reads it (not «0 < 98»)."""
+    if confidence <= 0:
+        return "nhận dạng chữ không chắc chắn (số và ngày thường viết tay); đối chiếu với bản quét"
+    return f"nhận dạng chữ chưa đủ chắc chắn (độ tin cậy {confidence:g}/100, cần {bar:g}); đối chiếu với bản quét"
+
+
 def judge(meta: Metadata, lines: list[list[Word]], limits: Limits) -> dict[str, Any]:
     """The record keys of a scan's fields: ``confidence``, ``proposed`` and ``needs_review``;
     ``meta`` keeps its facts only (a proposed field is emptied there)."""
@@ -86,7 +93,7 @@ def judge(meta: Metadata, lines: list[list[Word]], limits: Limits) -> dict[str, 
         confidence[name] = conf
         bar = limits.ocr_handwriting_confidence if name in HANDWRITTEN else limits.ocr_confidence
         reason = ("chữ số đọc không rõ, đoán" if name in meta.guessed else "") or inconsistent(meta, name) or (
-            f"độ tin cậy {conf:g} < {bar:g}" if conf < bar else "")
+            _doubt(conf, bar) if conf < bar else "")
         if reason:
             proposed[name] = {"value": value, "confidence": conf, "reason": reason}
             setattr(meta, name, "")

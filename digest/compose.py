@@ -74,7 +74,7 @@ def _documents(week: Week, src: Sources) -> list[dict[str, Any]]:
                       "subject": record.get("subject", ""),
                       "localities": [loc.code for loc in src.gazetteer.find(text, slips=slips(record))],
                       "topics": src.taxonomy.tag(record.get("subject", ""), body, slips=slips(record)),
-                      "secrecy": mark_name(level_of(record))})
+                      "secrecy": mark_name(level_of(record)), "void": record.get("void", "")})
     return sorted(found, key=lambda d: (d["date"], d["symbol"]))
 
 
@@ -197,6 +197,14 @@ class _Writer:
         self.marker._p.getparent().remove(self.marker._p)
 
 
+def report_sections(report: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """A team's report as its reader sees it, on its page and in the digest: (heading, items), its
+    own sections kept; a report with none (a PDF, a DOCX without headings) as its paragraphs."""
+    loose = report.get("items") or ([] if any(report.get(k) for k in SECTIONS) else text_items(report["text"]))
+    sections = [("Nội dung", loose)] if loose else []
+    return sections + [(SECTIONS[k], report[k]) for k in SECTIONS if report.get(k)]
+
+
 def _task_line(task: dict[str, Any]) -> str:
     late = f"quá hạn {task['days_overdue']} ngày; " if task["days_overdue"] else ""
     due = short_date(date.fromisoformat(task["due"]))
@@ -205,7 +213,8 @@ def _task_line(task: dict[str, Any]) -> str:
 
 def _document_line(item: dict[str, Any]) -> str:
     day = short_date(date.fromisoformat(item["date"]))
-    return f"- {item['symbol'] or item['id']}, ngày {day}: {item['subject']}"
+    void = f" (ĐÃ HỦY SỐ: {item['void']})" if item.get("void") else ""
+    return f"- {item['symbol'] or item['id']}, ngày {day}: {item['subject']}{void}"
 
 
 def report_state(report: dict[str, Any] | None) -> str:
@@ -248,7 +257,11 @@ def _week_words(label: str) -> str:
 def _summary(out: _Writer, data: dict[str, Any]) -> None:
     out.heading("II. VĂN BẢN TRONG TUẦN")
     summary = data["summary"]
-    line = out.paragraph(f"Trong tuần có {summary['total']} văn bản được ban hành, lưu trữ.")
+    void = sum(bool(d.get("void")) for d in data["documents"])
+    line = out.paragraph(f"Trong tuần có {summary['total']} văn bản được ban hành, lưu trữ"
+                         + (f", trong đó {void} văn bản đã hủy số." if void else "."))
+    for item in (d for d in data["documents"] if d.get("void")):
+        out.paragraph(_document_line(item))
     kinds = list(summary["by_kind"].items())
     if kinds:  # the sentence, the table and its chart stay together on one page
         line.paragraph_format.keep_with_next = True
@@ -276,8 +289,7 @@ def _team(out: _Writer, team: dict[str, Any]) -> None:
         out.paragraph("Báo cáo nhanh: ").add_run("chưa báo cáo").bold = True
     else:
         out.paragraph("Báo cáo nhanh" + (" (nộp muộn):" if report["late"] else ":"))
-        sections = [(SECTIONS[k], report[k]) for k in SECTIONS if report.get(k)]
-        for label, items in sections or [("Nội dung", text_items(report["text"]))]:
+        for label, items in report_sections(report):
             out.paragraph(f"{label}:")
             for item in items:  # each item its own paragraph, as the team wrote it
                 out.paragraph(item if item.startswith(("- ", "+ ")) else f"- {item}")

@@ -13,6 +13,7 @@ exist, in the weekly state, the digest and search alike (the team counts as not 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import zipfile
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ from docgen.documents import read_data_file
 from docgen.errors import InvalidInput
 from docgen.files import write_replacing
 from docgen.secrecy import CONSOLE, SECRECY, Viewer, canonical_mark, marks_in, strongest_mark
-from docgen.text import nfc
+from docgen.text import fold, nfc
 from indexer.gazetteer import Gazetteer
 
 FUTURE_TOLERANCE = timedelta(minutes=5)  # clocks of two machines may differ a little
@@ -138,8 +139,9 @@ def _from_document(path: Path, gazetteer: Gazetteer, limits: UploadLimits) -> di
             text = _pdf_text(path, limits.reading)
         else:
             _check_docx(path, limits)
-            document = docx.Document(str(path))
-            text = "\n".join(p.text for p in document.paragraphs)
+            paragraphs = [nfc(p.text).strip() for p in docx.Document(str(path)).paragraphs]
+            sections = docx_sections([p for p in paragraphs if p])
+            text = "\n".join(paragraphs)
     except Rejected as exc:
         raise InvalidInput(exc.reason, file=path) from exc
     except (OSError, ValueError, KeyError) as exc:
@@ -147,8 +149,39 @@ def _from_document(path: Path, gazetteer: Gazetteer, limits: UploadLimits) -> di
     if not text.strip():
         raise InvalidInput("báo cáo không có nội dung đọc được", file=path)
     text = nfc(text)
-    return {**{key: [] for key in SECTIONS}, "localities": [loc.code for loc in gazetteer.find(text)],
-            "text": text, "marks": marks_in(text.splitlines()[:20])}
+    return {**{key: [] for key in SECTIONS}, **(sections if path.suffix.lower() == ".docx" else {}),
+            "localities": [loc.code for loc in gazetteer.find(text)], "text": text,
+            "marks": marks_in(text.splitlines()[:20])}
+
+
+_NUMBERING = re.compile(r"^(?:[0-9]+|[IVX]+|[a-z])[.)]\s*", re.IGNORECASE)
+
+
+def _section_of(paragraph: str) -> tuple[str, str] | None:
+    """(section key, what follows the heading on its line) when a paragraph opens a section:
+    «1. Nổi bật:», «Khó khăn, vướng mắc», «Kiến nghị: đề nghị …»; None for an ordinary paragraph."""
+    head, colon, rest = _NUMBERING.sub("", paragraph).partition(":")
+    words = re.findall(r"\w+", fold(head).lower())
+    for key, label in SECTIONS.items():
+        first = re.findall(r"\w+", fold(label).lower())[:2]  # «noi bat», «kho khan», «kien nghi»
+        if words[:2] == first and (colon or len(words) <= 6):
+            return key, rest.strip()
+    return None
+
+
+def docx_sections(paragraphs: list[str]) -> dict[str, list[str]]:
+    """A DOCX report's paragraphs under its own headings (Nổi bật, Khó khăn, Kiến nghị), each
+    paragraph one item; paragraphs under no heading are ``items``, kept in their order."""
+    found: dict[str, list[str]] = {key: [] for key in (*SECTIONS, "items")}
+    current = "items"
+    for paragraph in paragraphs:
+        heading = _section_of(paragraph)
+        if heading:
+            current = heading[0]
+            found[current] += [heading[1]] if heading[1] else []
+        else:
+            found[current].append(paragraph)
+    return found
 
 
 class ReportBook:

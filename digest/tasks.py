@@ -36,6 +36,7 @@ CREATE TABLE IF NOT EXISTS tasks (
     done_at TEXT NOT NULL DEFAULT '',
     due_edited INTEGER NOT NULL DEFAULT 0,
     secrecy INTEGER NOT NULL DEFAULT 1,
+    void_reason TEXT NOT NULL DEFAULT '',
     UNIQUE (doc_id, ordinal)
 );
 CREATE TABLE IF NOT EXISTS task_history (
@@ -47,7 +48,8 @@ CREATE TABLE IF NOT EXISTS task_history (
     detail TEXT NOT NULL DEFAULT ''
 );
 """
-ACTIONS = {"done": "đánh dấu hoàn thành", "note": "thêm ghi chú", "due": "sửa hạn"}
+ACTIONS = {"done": "đánh dấu hoàn thành", "note": "thêm ghi chú", "due": "sửa hạn",
+           "void": "đóng vì số văn bản đã hủy"}
 
 
 def _who(viewer: Viewer) -> str:
@@ -81,6 +83,7 @@ class TaskRow:
     done_at: str
     due_edited: int
     secrecy: int  # the level of the document the task was read from (docgen.secrecy)
+    void_reason: str = ""  # closed because the document's number was voided (status done, no done_at)
 
     @property
     def locality_codes(self) -> list[str]:
@@ -107,28 +110,36 @@ class TaskBook(Database):
         columns = {row[1] for row in self.conn.execute("PRAGMA table_info(tasks)")}
         if "secrecy" not in columns:  # a workspace made before secrecy: its tasks count as secret
             self.conn.execute("ALTER TABLE tasks ADD COLUMN secrecy INTEGER NOT NULL DEFAULT 1")
+        if "void_reason" not in columns:  # a workspace made before a void closed a document's tasks
+            self.conn.execute("ALTER TABLE tasks ADD COLUMN void_reason TEXT NOT NULL DEFAULT ''")
 
 
     def read_record(self, record: dict[str, Any]) -> int:
-        """Read the tasks of an archived record; hand corrections and done marks are kept."""
+        """Read the tasks of an archived record; hand corrections and done marks are kept. The tasks of
+        a document whose number was voided are closed (and open again if the void was a misreading:
+        a symbol corrected to a live number), never those a person marked done."""
         on = date.fromisoformat(record.get("date") or record["archived_at"][:10])
         text = record.get("text", "")
         # A task naming no locality concerns the one the trích yếu names (a conclusion's), else all.
         whole = [loc.code for loc in self.gazetteer.find(record.get("subject", ""))
                  or self.gazetteer.find(text)]
         rows = []
-        level = level_of(record)
+        level, void = level_of(record), record.get("void") or ""
         for ordinal, task in enumerate(find_tasks(text, on), start=1):
             codes = [loc.code for loc in self.gazetteer.find(task.sentence)] or whole
             rows.append((record["id"], ordinal, record.get("symbol", ""), on.isoformat(), task.sentence,
-                         task.actor, task.due.isoformat(), task.due_text, ",".join(codes), level))
+                         task.actor, task.due.isoformat(), task.due_text, ",".join(codes), level, void,
+                         "done" if void else "open"))
         self.conn.execute("BEGIN IMMEDIATE")
         self.conn.executemany(
             "INSERT INTO tasks (doc_id, ordinal, symbol, doc_date, sentence, actor, due, due_text, "
-            "localities, secrecy) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (doc_id, ordinal) "
+            "localities, secrecy, void_reason, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (doc_id, ordinal) "
             "DO UPDATE SET symbol=excluded.symbol, doc_date=excluded.doc_date, sentence=excluded.sentence, "
             "secrecy=excluded.secrecy, "
             "actor=excluded.actor, due_text=excluded.due_text, localities=excluded.localities, "
+            "status=CASE WHEN tasks.done_at != '' THEN tasks.status ELSE excluded.status END, "
+            "void_reason=excluded.void_reason, "
             "due=CASE WHEN tasks.due_edited THEN tasks.due ELSE excluded.due END", rows)
         self.conn.execute("COMMIT")
         return len(rows)
@@ -139,7 +150,7 @@ class TaskBook(Database):
         self.conn.execute("UPDATE tasks SET secrecy=? WHERE doc_id=?", (level, doc_id))
 
     _COLUMNS = ("id, doc_id, ordinal, symbol, doc_date, sentence, actor, due, due_text, localities, status, "
-                "note, done_at, due_edited, secrecy")
+                "note, done_at, due_edited, secrecy, void_reason")
 
     def readable(self, viewer: Viewer) -> list[TaskRow]:
         """The tasks of the documents ``viewer`` may read."""
@@ -148,8 +159,12 @@ class TaskBook(Database):
         return [TaskRow(*row) for row in rows]
 
     def select(self, *, viewer: Viewer, today: date, team: int | None = None, locality: str | None = None,
-               due_within: int | None = None, overdue: bool = False, open_only: bool = True) -> list[TaskRow]:
-        rows = [t for t in self.readable(viewer) if t.status == "open" or not open_only]
+               due_within: int | None = None, overdue: bool = False, open_only: bool = True,
+               done: bool = False) -> list[TaskRow]:
+        """Open tasks (all with ``open_only=False``; ``done``: those closed, the last closed first)."""
+        rows = [t for t in self.readable(viewer) if t.status == "open" or not open_only or done]
+        if done:
+            rows = sorted((t for t in rows if t.status == "done"), key=lambda t: (t.done_at, t.id), reverse=True)
         if team is not None:
             codes = {loc.code for loc in self.gazetteer.team_localities(team)}
             rows = [t for t in rows if codes & set(t.locality_codes)]
@@ -198,6 +213,16 @@ class TaskBook(Database):
                           ("; ".join(n for n in (task.note, note) if n), _now(), task_id))
         self._record(task_id, viewer, "done", note)
         return self._get(task_id, viewer)
+
+    def close_void(self, doc_ids: list[str], reason: str, *, viewer: Viewer) -> int:
+        """Close the open tasks of a document whose number was voided; how many were closed."""
+        rows = self.conn.execute(
+            f"SELECT id FROM tasks WHERE status='open' AND doc_id IN ({', '.join('?' * len(doc_ids))})",
+            doc_ids).fetchall()
+        for (task_id,) in rows:
+            self.conn.execute("UPDATE tasks SET status='done', void_reason=? WHERE id=?", (reason, task_id))
+            self._record(task_id, viewer, "void", reason)
+        return len(rows)
 
     def set_due(self, task_id: int, due: date, *, viewer: Viewer) -> TaskRow:
         task = self._get(task_id, viewer)

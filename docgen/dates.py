@@ -8,7 +8,7 @@ leading zero (``ngày 03 tháng 6``, ``ngày 20 tháng 02``), in the header and 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, time
 
 _TYPED = (
     re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$"),
@@ -50,3 +50,23 @@ def parse_date(value: object) -> date:
             except ValueError:
                 break
     raise ValueError(f"«{text}» không phải là ngày hợp lệ (viết 2026-06-03 hoặc 03/6/2026)")
+
+
+_TIME = re.compile(r"^(?P<h>\d{1,2})(?::|h|giờ\s*)(?P<min>\d{2})?(?:\s*phút)?$", re.IGNORECASE)
+
+
+def parse_moment(value: str) -> datetime:
+    """A moment typed as a date and a time, either way round: ``21/5/2026 16:30``, ``16:30 21/5/2026``,
+    ``2026-05-21 16:30``; a date alone is its start. Raises ValueError with a Vietnamese reason."""
+    parts = str(value).replace(",", " ").replace(" ngày ", " ").split()
+    times = [p for p in parts if _TIME.match(p)]
+    days = [p for p in parts if p not in times]
+    try:
+        day = parse_date(days[0]) if len(days) == 1 else None
+        hour, minute = (int(_TIME.match(times[0])["h"]), int(_TIME.match(times[0])["min"] or 0)) if times else (0, 0)
+        if day is None or len(times) > 1:
+            raise ValueError
+        return datetime.combine(day, time(hour, minute))
+    except ValueError:
+        raise ValueError(f"«{value}» không phải thời điểm hợp lệ (viết 21/5/2026 16:30 hoặc 2026-05-21 16:30)")\
+            from None

@@ -135,6 +135,9 @@ class Register(Database):
         self.path = path
         self.term_start = term_start.isoformat()
         self.profile_starts = starts or {}
+        # Who is issuing through this register: a service's user (its login); at the server's terminal,
+        # the system user running the command.
+        self.issued_by = ""
         self.conn = connect(path, SCHEMA)
         columns = {row[1] for row in self.conn.execute("PRAGMA table_info(entries)")}
         if "rebuilt_from" not in columns:  # a register made before entries could be rebuilt
@@ -172,7 +175,7 @@ class Register(Database):
             number = self._next_number(body_code, kind_code)
             entry = Entry(0, self.term_start, body_code, kind_code, number,
                           format_symbol(number, kind_code, body_code), on.isoformat(), subject,
-                          signer, secrecy, urgency, created_by=_current_user(),
+                          signer, secrecy, urgency, created_by=self.issued_by or _current_user(),
                           created_at=datetime.now().astimezone().isoformat(timespec="seconds"))
             fields = {k: v for k, v in entry.as_dict().items() if k != "id"}
             cursor = self.conn.execute(

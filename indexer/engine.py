@@ -92,7 +92,9 @@ SCHEMA = Schema(
     id=ID(stored=True, unique=True),
     group=ID(unique=True),  # the document (archive/documents.py): one entry for all its files
     symbol=STORED, subject=STORED, signer=STORED, path=STORED,
-    kind=ID(stored=True), body_code=ID(stored=True), signature=ID(stored=True),
+    kind=ID(stored=True), body_code=ID(stored=True), signature=ID(stored=True),  # the best file's
+    signatures=KEYWORD(stored=True, commas=True),  # every file's state: a tampered copy is found by it
+    void=STORED,  # the register's reason when the number was voided
     secrecy=ID(stored=True),  # the level (0 to 3) of docgen.secrecy: filtered in every search
     signer_key=ID,  # the signer as printed, for the "Người ký" facet
     date=ID(stored=True),
@@ -192,7 +194,7 @@ FREQUENT = 256
 # The fields of required and optional terms (their frequent terms are copied), the filter fields
 # (all their terms copied).
 TERM_FIELDS = ("body", "pairs", "signer_name", "symbols", "title_pairs", "body_exact", "topic_strength")
-FILTER_FIELDS = ("secrecy", "signature", *FACET_FIELDS)
+FILTER_FIELDS = ("secrecy", "signatures", *FACET_FIELDS)
 POSITIONAL = ("body",)  # the fields whose positions are kept, for phrases
 # The phrase checks kept per segment, in documents (4 bytes each) at most: a few megabytes.
 PHRASE_CACHE = 1 << 21

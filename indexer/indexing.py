@@ -37,9 +37,11 @@ def slips(record: dict[str, Any]) -> int:
 
 
 def index_document(record: dict[str, Any], gazetteer: Gazetteer, taxonomy: Taxonomy,
-                   level: int | None = None) -> dict[str, Any]:
+                   level: int | None = None, states: Iterable[str] = ()) -> dict[str, Any]:
     """The index's view of an archived document, by the record of its best file: its text in every
-    form, and its tags; ``level`` is the document's secrecy (the strongest of its files')."""
+    form, and its tags; ``level`` is the document's secrecy (the strongest of its files'), ``states``
+    the signature states of all its files (a tampered copy beside a valid original is found by
+    ``signature=invalid``)."""
     subject = record.get("subject", "")
     everything = f"{subject}\n{record.get('text', '')}"
     found = gazetteer.find(everything, slips=slips(record))
@@ -53,6 +55,8 @@ def index_document(record: dict[str, Any], gazetteer: Gazetteer, taxonomy: Taxon
         "signer": record.get("signer", ""), "path": record.get("path", ""),
         "kind": record.get("kind", ""), "body_code": record.get("body_code", ""),
         "signature": record.get("signature", ""), "date": record.get("date") or "",
+        "signatures": ",".join(sorted({*states, record.get("signature", "")} - {""})),
+        "void": record.get("void", ""),
         "secrecy": str(level_of(record) if level is None else level), "signer_key": record.get("signer", ""),
         "day": date.fromisoformat(record["date"]).toordinal() if record.get("date") else 0,
         "title": subject, "title_exact": subject, "title_pairs": subject,
@@ -103,26 +107,27 @@ class IndexUpdater:
                 listener(record)
         return self._add(records)
 
-    def _documents(self, records: list[dict[str, Any]]) -> list[tuple[dict[str, Any], int]]:
-        """The documents the records are files of: each by its best file's record, with its level."""
-        found: dict[str, tuple[dict[str, Any], int]] = {}
+    def _documents(self, records: list[dict[str, Any]]) -> list[tuple[dict[str, Any], int, list[str]]]:
+        """The documents the records are files of: each by its best file's record, with its level and
+        its files' signature states."""
+        found: dict[str, tuple[dict[str, Any], int, list[str]]] = {}
         for record in records:
             row = self.catalog.get(record["sha256"])
             files = [r.full for r in self.catalog.files_of(row)] if row else []
             if len(files) < 2:
-                found[document_key(record)] = (record, level_of(record))
+                found[document_key(record)] = (record, level_of(record), [])
                 continue
             best = best_file(files)
             chosen = record if best["id"] == record["id"] else read_sidecar(self.store, best["path"])
-            found[document_key(record)] = (chosen, document_level(files))
+            found[document_key(record)] = (chosen, document_level(files), _states(files))
         return list(found.values())
 
     def _add(self, records: list[dict[str, Any]]) -> int:
         if not records:
             return 0
         try:
-            self.index.add(index_document(best, self.gazetteer, self.taxonomy, level)
-                           for best, level in self._documents(records))
+            self.index.add(index_document(best, self.gazetteer, self.taxonomy, level, states)
+                           for best, level, states in self._documents(records))
         except IndexUnavailable as exc:
             self.warn(f"chưa cập nhật được chỉ mục tìm kiếm ({len(records)} văn bản): {exc}")
             return 0
@@ -130,12 +135,17 @@ class IndexUpdater:
         return len(records)
 
 
-def _best_files(catalog: Catalog) -> dict[str, tuple[str, int]]:
-    """Each document of the catalog with more than one file: its best file's id, and its level."""
+def _states(files: list[dict[str, Any]]) -> list[str]:
+    return sorted({f.get("signature") or "" for f in files} - {""})
+
+
+def _best_files(catalog: Catalog) -> dict[str, tuple[str, int | None, list[str]]]:
+    """Each document of the catalog with more than one file: its best file's id, its level and its
+    files' signature states."""
     groups: dict[str, list[dict[str, Any]]] = {}
     for row in catalog.archived():
         groups.setdefault(document_key(row.full), []).append(row.full)
-    return {key: (best_file(files)["id"], document_level(files)) for key, files in groups.items()
+    return {key: (best_file(files)["id"], document_level(files), _states(files)) for key, files in groups.items()
             if len(files) > 1}
 
 
@@ -151,10 +161,10 @@ def rebuild(store: ArchiveStore, folder: Path, catalog: Catalog, gazetteer: Gaze
 
     def read(path: Path) -> tuple[str, dict[str, Any] | None]:
         record = load_sidecar(path)
-        best, level = chosen.get(document_key(record), (record["id"], None))
+        best, level, states = chosen.get(document_key(record), (record["id"], None, []))
         if best != record["id"]:  # the other files of a document are not listed apart
             return record["sha256"], None
-        return record["sha256"], index_document(record, gazetteer, taxonomy, level)
+        return record["sha256"], index_document(record, gazetteer, taxonomy, level, states)
 
     shown = iter(progress(range(len(sidecars))))  # a progress bar, advanced as the workers report
     indexed = index.load(sidecars, read, (index_document(r, gazetteer, taxonomy) for r in extra),

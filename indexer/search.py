@@ -115,7 +115,7 @@ def _filters(query: Query, request: SearchRequest, gazetteer: Gazetteer, taxonom
             raise InvalidInput(f"không có loại văn bản «{request.kind}»", field="--kind")
         query.any_of.append([("kind", kind.code)])
     if request.signature:
-        query.any_of.append([("signature", request.signature)])
+        query.any_of.append([("signatures", request.signature)])  # any file in that state
     if request.signer:
         query.required += [("signer_name", s) for s in folded(syllables(request.signer))]
     query.date_from = request.date_from.isoformat() if request.date_from else None
@@ -242,7 +242,8 @@ def _hit(fields: dict[str, Any], score: float, store: ArchiveStore, parsed: Pars
                        if c in gazetteer.by_code],
         "teams": [int(t) for t in _split(fields.get("teams"))],
         "topics": _split(fields.get("topics")),
-        "signature": fields.get("signature", ""),
+        "signature": fields.get("signature", ""), "signatures": _split(fields.get("signatures")),
+        "void": fields.get("void") or "",
         "secrecy": mark_name(int(fields.get("secrecy") or 0)),
         "score": round(score, 3), "snippet": _snippet_of(store.root, fields.get("path", ""),
                                                          _stamp(store.root, fields.get("path", "")), _terms(parsed))

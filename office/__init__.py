@@ -14,6 +14,7 @@ from office.archiving import (
     check_archive,
     check_databases,
     document_conflicts,
+    follow_void,
     opened_pipeline,
     rebuild_register,
     watch_inbox,
@@ -42,6 +43,7 @@ from office.outgoing import (
     register_entries,
     register_entry,
     void_entry,
+    void_number,
 )
 from office.weekly import (
     ReportReceipt,
@@ -51,6 +53,7 @@ from office.weekly import (
     receive_report,
     remove_report,
     select_tasks,
+    team_report,
     week_status,
 )
 
@@ -59,7 +62,8 @@ __all__ = [
     "check_databases", "checked_marks", "compile_digest", "correct_document", "current_week",
     "digest_data", "document_conflicts", "document_file", "document_from_data", "document_page",
     "document_places", "document_texts", "document_topics", "entry_file", "entry_pdf", "find_document",
-    "generated_kind", "issue", "opened_pipeline", "page_image", "preview_pdf", "rebuild_register",
+    "follow_void", "generated_kind", "issue", "opened_pipeline", "page_image", "preview_pdf", "rebuild_register",
     "receive_report", "register_entries", "register_entry", "remove_report", "review_documents",
-    "search_archive", "select_tasks", "void_entry", "watch_inbox", "week_status",
+    "search_archive", "select_tasks", "team_report", "void_entry", "void_number", "watch_inbox",
+    "week_status",
 ]

@@ -156,8 +156,9 @@ def check_archive(workspace: Workspace, viewer: Viewer = CONSOLE) -> dict[str, A
     untracked = report.untracked if viewer.clearance >= TOP else []
     visible = ([p for p in report.changed if p in shown], [p for p in report.missing if p in shown])
     hidden = len(report.changed) + len(report.missing) + len(report.untracked) > sum(map(len, visible)) + len(untracked)
+    named = {row.path: {"id": row.id, "symbol": row.symbol} for row in rows if row.path in shown}
     return {"documents": len(shown), "changed": visible[0], "missing": visible[1],
-            "untracked": untracked, "clean": report.clean, "hidden": hidden,
+            "untracked": untracked, "clean": report.clean, "hidden": hidden, "named": named,
             "conflicts": document_conflicts(workspace, [row.full for row in rows if row.path in shown])}
 
 
@@ -174,3 +175,38 @@ def document_conflicts(workspace: Workspace, records: list[dict[str, Any]]) -> l
             found.append({"symbol": item.get("symbol", ""), "id": file_id, "path": item["path"],
                           "reason": reason})
     return found
+
+
+def follow_void(workspace: Workspace, entry: Any, warn: Callable[[str], None] | None = None) -> dict[str, int]:
+    """A voided number reaches what was archived under it: every file of its document (and every scan
+    whose proposed number it is) is marked void, in its record and in the index, and the tasks read
+    from them are closed. The same marks are set when a copy arrives later (``match_register``).
+    ``entry`` is the register's void entry; returns how many files and tasks it reached."""
+    from archive.pipeline import set_void
+    from archive.store import ArchiveStore
+    from docgen.register import parse_symbol
+    from indexer.indexing import read_sidecar
+
+    wanted, store = parse_symbol(entry.symbol), ArchiveStore(workspace.archive)
+
+    def carries(record: dict[str, Any]) -> tuple[bool, bool]:
+        proposal = str((record.get("proposed") or {}).get("symbol", {}).get("value") or "")
+        in_term = str(record.get("date") or "9999") >= entry.term_start  # an earlier term's number is another
+        return (in_term and parse_symbol(record.get("symbol") or "") == wanted,
+                in_term and not record.get("symbol") and parse_symbol(proposal) == wanted)
+
+    with workspace.catalog() as catalog, workspace.task_book() as tasks:
+        updater, reached = workspace.index_updater(catalog, _warn_to(warn)), []
+        for row in catalog.archived():
+            own, proposed = carries(row.full)
+            if not (own or proposed):
+                continue
+            record = read_sidecar(store, row.path)
+            set_void(record, entry, proposed=proposed)
+            store.rewrite_sidecar(row.path, record)
+            catalog.correct(row.sha256, record)
+            updater.queue(record)
+            reached.append(row.id)
+        closed = tasks.close_void(reached, entry.void_reason, viewer=CONSOLE) if reached else 0
+        updater.flush()
+    return {"files": len(reached), "tasks": closed}

@@ -127,6 +127,8 @@ def correct_document(workspace: Workspace, key: str, edit: Any, viewer: Viewer,
         with one_transaction(catalog, register, tasks):
             record = correct(catalog, ArchiveStore(workspace.archive), rows[0], edit, symbol_check)
             _follow_secrecy(record, register, tasks)
+        with workspace.task_book() as book:  # a confirmed symbol may be a voided number: its tasks close
+            book.read_record(record)
         updater = workspace.index_updater(catalog, warn)
         updater.queue(record)
         updater.flush()

@@ -24,11 +24,13 @@ def issue(workspace: Workspace, documents: list[Document], *, draft: bool, want_
 
     The DOCX files stand even when the PDF cannot be made: that error is returned, not raised.
     With ``again=False`` (the CLI without ``--again``) a document whose kind, trích yếu and date
-    were issued before is refused (``AlreadyIssued``) before any number is spent.
+    were issued before is refused (``AlreadyIssued``) before any number is spent. ``viewer`` issues:
+    the register's «người cấp số» is their login (at the terminal, the system user).
     """
     from docgen.issuing import attach_pdfs, issue_documents
 
     with workspace.register() as book:
+        book.issued_by = issuer_login(viewer)
         issued = issue_documents(documents, register=book, renderer=workspace.renderer(),
                                  out_dir=out_dir or workspace.out, today=date.today(), draft=draft,
                                  again=again, viewer=viewer)
@@ -40,6 +42,12 @@ def issue(workspace: Workspace, documents: list[Document], *, draft: bool, want_
             except (ConverterMissing, ConversionFailed) as exc:
                 pdf_error = exc
     return issued, pdf_error
+
+
+def issuer_login(viewer: Viewer) -> str:
+    """Who the register records as having issued a number: the service's user, or at the terminal
+    nobody named here (the register takes the system user)."""
+    return "" if viewer is CONSOLE or viewer.login == CONSOLE.login else viewer.login
 
 
 def document_from_data(workspace: Workspace, kind_name: str, data: dict[str, Any], source: str) -> Document:
@@ -113,14 +121,26 @@ def register_entry(workspace: Workspace, entry_id: int, viewer: Viewer) -> dict[
 
 
 def void_entry(workspace: Workspace, entry_id: int, reason: str, viewer: Viewer) -> dict[str, Any]:
-    """Void a number: it stays given, marked void with the reason."""
+    """Void a number (the Sổ đăng ký page): it stays given, marked void with the reason, and what was
+    archived under it follows (``void_number``)."""
     if not reason.strip():
         raise InvalidInput("cần ghi lý do hủy", field="Lý do")
     entry = register_entry(workspace, entry_id, viewer)
     with workspace.register() as book:
         if entry["term_start"] != book.term_start:  # the same symbol may be a number of this term
             raise RegisterError(f"văn bản {entry['symbol']} thuộc nhiệm kỳ trước; không hủy số của nhiệm kỳ đã qua")
-        return book.void(entry["symbol"], reason.strip()).as_dict()
+    return void_number(workspace, entry["symbol"], reason)
+
+
+def void_number(workspace: Workspace, symbol: str, reason: str) -> dict[str, Any]:
+    """Void a number of this term (``vanthu register void``): the entry is marked void, every archived
+    copy of its document is marked «đã hủy» (search, its page, the digest) and its tasks are closed.
+    The entry's JSON, with ``reached``: how many archived files and tasks followed."""
+    from office.archiving import follow_void
+
+    with workspace.register() as book:
+        entry = book.void(symbol, reason)
+    return {**entry.as_dict(), "reached": follow_void(workspace, entry)}
 
 
 def entry_file(workspace: Workspace, entry_id: int, fmt: str, viewer: Viewer) -> Path:

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from docgen.errors import ConversionFailed, ConverterMissing, InvalidInput
 from docgen.secrecy import CONSOLE, Viewer
+from office.errors import NotFound
+from office.outgoing import issuer_login
 from office.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -74,6 +76,19 @@ def remove_report(workspace: Workspace, team: int, week: Week) -> dict[str, Any]
     return removed
 
 
+def team_report(workspace: Workspace, week: Week, team: int, viewer: Viewer) -> dict[str, Any]:
+    """One team's quick report of a week as its page shows it: the report, with its ``sections``
+    (heading, items) as the team wrote them (the digest shows the same)."""
+    from digest.compose import report_sections
+
+    if team not in workspace.gazetteer.teams:
+        raise NotFound(f"không có Tổ {team}")
+    report = workspace.report_book().get(week, team, viewer)
+    if report is None:
+        raise NotFound(f"Tổ {team} chưa có báo cáo nhanh tuần {week.number} năm {week.year}")
+    return {**report, "sections": report_sections(report)}
+
+
 def week_status(workspace: Workspace, week: Week, viewer: Viewer = CONSOLE) -> dict[str, Any]:
     """The JSON of ``vanthu report status``: a report above ``viewer``'s clearance counts as missing."""
     statuses = workspace.report_book().status(week, viewer)
@@ -126,7 +141,7 @@ def _digest_issued_before(register: Any, document: Document, week: Week, viewer:
         listed = ", ".join(f"{e.symbol} ngày {short_date(date.fromisoformat(e.date))}" for e in earlier
                            if viewer.may_read({"secrecy": e.secrecy}))
         said = f"đã được cấp số {listed}" if listed else "đã được cấp số (một bản mật mà bạn không được xem)"
-        raise AlreadyIssued(f"báo cáo tổng hợp tuần {week.label} {said}; muốn cấp số "
+        raise AlreadyIssued(f"báo cáo tổng hợp tuần {week.number} năm {week.year} {said}; muốn cấp số "
                             "mới, chạy lại với --again", field="--issue")
 
 
@@ -143,6 +158,7 @@ def compile_digest(workspace: Workspace, week: Week, viewer: Viewer, *, issue_nu
         raise InvalidInput("văn bản cấp số được ghi vào out/ theo số, ký hiệu; bỏ --out", field="--out")
     data = digest_data(workspace, week, viewer)
     with workspace.register() as register:
+        register.issued_by = issuer_login(viewer)
         if issue_number and not again:
             _digest_issued_before(register, _digest_document(workspace, week, data["secrecy"]), week, viewer)
         [made] = issue_documents([_digest_document(workspace, week, data["secrecy"])], register=register,

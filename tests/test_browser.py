@@ -23,6 +23,8 @@ from serving import served
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"  # 4.14.1, MPL-2.0
+PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +54,9 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN", accept_downloads=True)
+    # bypass_csp: the page's CSP forbids inline scripts, axe-core is injected by the test only
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN", accept_downloads=True,
+                                  bypass_csp=True)
     yield context.new_page()
     context.close()
 
@@ -63,6 +67,30 @@ def shot(page: Page, name: str, tmp_path: Path) -> Path:
     path = folder / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def looked_at(page: Page, name: str, tmp_path: Path) -> None:
+    """A page as a person meets it: no accessibility violation (axe-core), nothing wider than a
+    390 px phone, and a screenshot at 1280 px and at 390 px."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+                          ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))")
+    assert found == [], f"{name}: {found}"
+    shot(page, name, tmp_path)
+    size = page.viewport_size
+    page.set_viewport_size(PHONE)
+    try:
+        wide = page.evaluate("() => document.documentElement.scrollWidth")
+        culprits = page.evaluate("""() => [...document.querySelectorAll('body *')].filter(e => {
+              if (e.getBoundingClientRect().right <= 391) return false;
+              for (let a = e.parentElement; a; a = a.parentElement)
+                if (getComputedStyle(a).overflowX !== 'visible') return false;
+              return true; })
+            .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""")
+        assert wide <= PHONE["width"], f"{name}: {wide} px wide on a 390 px phone: {culprits}"
+        shot(page, f"{name}-390", tmp_path)
+    finally:
+        page.set_viewport_size(size)
 
 
 def log_in(page: Page, base: str, login: str, password: str = PASSWORD) -> None:
@@ -86,7 +114,7 @@ def test_search_with_and_without_accents_a_facet_and_a_documents_pdf(server, pag
     search(page, "giai phong mat bang")
     expect(page.get_by_role("status")).to_have_text(with_accents)
     expect(page.locator(".hit mark").first).to_be_visible()
-    shot(page, "tra-cuu", tmp_path)
+    looked_at(page, "tra-cuu", tmp_path)
     page.locator(".facet", has_text="Địa bàn").get_by_role("link", name="Đắk Song").click()
     assert "locality=" in page.url  # the URL holds the query: a search can be bookmarked
     expect(page.get_by_role("status")).to_contain_text("Tìm thấy 1 văn bản")
@@ -95,7 +123,7 @@ def test_search_with_and_without_accents_a_facet_and_a_documents_pdf(server, pag
     with page.expect_response(lambda r: "/tep/0" in r.url) as answer:
         page.reload()
     assert answer.value.headers["content-type"] == "application/pdf"
-    shot(page, "van-ban", tmp_path)
+    looked_at(page, "van-ban", tmp_path)
 
 
 def test_a_clerk_drafts_previews_issues_and_downloads_a_cong_van(server, page, tmp_path):
@@ -109,20 +137,20 @@ def test_a_clerk_drafts_previews_issues_and_downloads_a_cong_van(server, page, t
     page.get_by_label("Nơi nhận").fill("Thường trực Tỉnh ủy")
     started = time.monotonic()
     with page.expect_response(lambda r: r.request.method == "POST" and "/soan/" in r.url) as preview:
-        page.get_by_role("button", name="Xem trước").click()
+        page.get_by_role("button", name="Xem trước", exact=True).click()
     assert preview.value.headers["content-type"] == "application/pdf"
     print(f"xem trước: {time.monotonic() - started:.2f} s")
     page.wait_for_timeout(2000)  # the browser's PDF viewer draws the page
-    shot(page, "soan-van-ban", tmp_path)
+    looked_at(page, "soan-van-ban", tmp_path)
     page.get_by_role("button", name="Cấp số và phát hành").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Đã cấp số 03-CV/TU")
     with page.expect_download() as download:
         page.get_by_role("link", name="Tải PDF").click()
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
-    shot(page, "da-cap-so", tmp_path)
+    looked_at(page, "da-cap-so", tmp_path)
     page.get_by_role("link", name="Xem sổ đăng ký").click()
     expect(page.get_by_role("cell", name="đôn đốc nộp báo cáo nhanh đúng hạn")).to_be_visible()
-    shot(page, "so-dang-ky", tmp_path)
+    looked_at(page, "so-dang-ky", tmp_path)
 
 
 def test_a_clerk_uploads_a_signed_pdf(server, signed, page, tmp_path):
@@ -133,7 +161,7 @@ def test_a_clerk_uploads_a_signed_pdf(server, signed, page, tmp_path):
     page.get_by_role("button", name="Lưu trữ", exact=True).click()
     expect(page.get_by_role("cell", name="Đã lưu trữ")).to_be_visible()
     expect(page.get_by_role("cell", name="Chưa xác thực được nguồn")).to_be_visible()
-    shot(page, "luu-tru", tmp_path)
+    looked_at(page, "luu-tru", tmp_path)
 
 
 def test_staff_send_their_teams_report_and_a_clerk_compiles_the_digest(server, page, tmp_path):
@@ -145,7 +173,7 @@ def test_staff_send_their_teams_report_and_a_clerk_compiles_the_digest(server, p
     page.get_by_role("button", name="Gửi báo cáo").click()
     expect(page.get_by_role("status")).to_contain_text("Đã nhận báo cáo của Tổ 9")
     expect(page.get_by_role("row", name="Tổ 9")).not_to_contain_text("CHƯA BÁO CÁO")
-    shot(page, "bao-cao-tuan", tmp_path)
+    looked_at(page, "bao-cao-tuan", tmp_path)
     page.get_by_role("button", name="Đăng xuất").click()
     log_in(page, base, "vt")
     page.get_by_role("link", name="Báo cáo tuần").click()
@@ -174,7 +202,7 @@ def test_staff_without_clearance_never_meet_the_secret_document(server, page, tm
     page.goto(base + "/api/digest?week=2026-W23")
     expect(page.locator("body")).not_to_contain_text("02-CV/TU")
     page.goto(base + f"/van-ban/{secret}")
-    shot(page, "khong-tim-thay", tmp_path)
+    looked_at(page, "khong-tim-thay", tmp_path)
 
 
 def test_a_forged_form_is_refused(server, page, tmp_path):
@@ -186,7 +214,7 @@ def test_a_forged_form_is_refused(server, page, tmp_path):
     form.get_by_placeholder("Lý do").fill("thử giả mạo")
     form.get_by_role("button", name="Hủy số").click()
     expect(page.get_by_role("alert")).to_contain_text("CSRF")
-    shot(page, "csrf", tmp_path)
+    looked_at(page, "csrf", tmp_path)
     page.goto(base + "/so-dang-ky")
     expect(page.locator("main")).not_to_contain_text("thử giả mạo")
 
@@ -199,4 +227,47 @@ def test_five_wrong_passwords_lock_the_login(server, page, tmp_path):
     log_in(page, base, "ld")
     expect(page.get_by_role("alert")).to_contain_text("tạm khóa")
     expect(page.get_by_role("button", name="Đăng xuất")).to_have_count(0)
-    shot(page, "dang-nhap-bi-khoa", tmp_path)
+    looked_at(page, "dang-nhap-bi-khoa", tmp_path)
+
+
+def test_a_clerks_second_week_every_page_changed_is_looked_at(server, page, tmp_path):
+    """The pages issue 24 changed, walked as a clerk and an administrator do (axe-core, a phone's width)."""
+    base, _root = server
+    page.goto(base + "/dang-nhap")
+    looked_at(page, "dang-nhap", tmp_path)
+    log_in(page, base, "vt")
+    page.get_by_role("link", name="Sổ đăng ký").click()
+    row = page.get_by_role("row").filter(has_text="01-TB/TU")
+    row.get_by_placeholder("Lý do").fill("ban hành nhầm")
+    row.get_by_role("button", name="Hủy số").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Hủy số 01-TB/TU")
+    looked_at(page, "huy-so", tmp_path)
+    page.get_by_role("button", name="Hủy số 01-TB/TU").click()
+    expect(page.get_by_role("status")).to_contain_text("Đã hủy số 01-TB/TU")
+    looked_at(page, "so-dang-ky-da-huy", tmp_path)
+    page.get_by_role("link", name="Tra cứu").click()
+    search(page, "Đắk Song")
+    expect(page.locator(".hit", has_text="01-TB/TU")).to_contain_text("ĐÃ HỦY SỐ")
+    page.locator("a.symbol", has_text="01-TB/TU").click()
+    expect(page.get_by_role("alert").first).to_contain_text("đã bị hủy")
+    looked_at(page, "van-ban-da-huy", tmp_path)
+    page.get_by_role("link", name="Báo cáo tuần").click()
+    page.get_by_label("Tổ", exact=True).select_option("11")
+    page.get_by_label("Nổi bật").fill("Thu ngân sách xã Đắk Song đạt 80% kế hoạch")
+    page.get_by_label("Thời điểm nhận").fill(time.strftime("%d/%m/%Y 08:00"))
+    page.get_by_role("button", name="Gửi báo cáo").click()
+    expect(page.get_by_role("status")).to_contain_text("Đã nhận báo cáo của Tổ 11")
+    looked_at(page, "bao-cao-tuan-nhiem-vu", tmp_path)
+    page.get_by_role("link", name="Xem báo cáo").click()
+    expect(page.get_by_role("heading", level=2, name="Nổi bật")).to_be_visible()
+    looked_at(page, "bao-cao-nhanh", tmp_path)
+    page.get_by_role("link", name="Chờ xác nhận").click()
+    looked_at(page, "cho-xac-nhan", tmp_path)
+    page.get_by_role("link", name="Đổi mật khẩu").click()
+    looked_at(page, "doi-mat-khau", tmp_path)
+    page.get_by_role("button", name="Đăng xuất").click()
+    log_in(page, base, "qt")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Quản trị")
+    page.get_by_role("row").filter(has_text="cv").get_by_role("button", name="Đặt lại mật khẩu").click()
+    expect(page.get_by_role("status").first).to_contain_text("Đã đặt lại mật khẩu của cv")
+    looked_at(page, "quan-tri", tmp_path)

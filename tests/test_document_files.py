@@ -75,9 +75,13 @@ def test_the_files_of_one_document_are_one_hit_and_one_record(archive_ws, files,
     listed = document["files"]
     assert len(listed) == 4 and document["conflicts"] == 1
     tampered = next(r for r in rows if Path(r["file"]).name == "4-bi-sua.pdf")
-    assert listed[0]["id"] == tampered["id"] and listed[0]["conflict"].startswith("chữ ký số KHÔNG hợp lệ")
-    assert [(f["kind"], f["signature"]) for f in listed[1:]] == [("original", "valid"), ("original", "valid"),
-                                                                   ("copy", "unsigned")]
+    # the best first: file 0 is the one to trust, the tampered copy last and marked
+    assert listed[-1]["id"] == tampered["id"] and listed[-1]["conflict"].startswith("chữ ký số KHÔNG hợp lệ")
+    assert [(f["kind"], f["signature"]) for f in listed[:-1]] == [("original", "valid"), ("original", "valid"),
+                                                                    ("copy", "unsigned")]
+    assert listed[0]["id"] == hit["id"]
+    invalid = json.loads(vanthu(archive_ws.root, "search", "--signature", "invalid", "--json").output)
+    assert [h["id"] for h in invalid["hits"]] == [hit["id"]] and hit["signatures"] == ["invalid", "unsigned", "valid"]
     assert all(len(f["sha256"]) == 64 and f["archived_at"] for f in listed)
     assert {f["id"] for f in listed} == {r["id"] for r in rows}
     # by a file's id, that file's fields, with the same files
@@ -88,8 +92,9 @@ def test_the_files_of_one_document_are_one_hit_and_one_record(archive_ws, files,
     assert text.exit_code == 0
     lines = text.output.splitlines()
     start = lines.index("Các tệp của văn bản (4 tệp, 1 tệp KHÔNG KHỚP):")
-    assert lines[start + 1].startswith(f"  1. [{tampered['id']}] bản gốc (PDF ký số), chữ ký số: KHÔNG hợp lệ")
-    assert lines[start + 2].startswith("     KHÔNG KHỚP: chữ ký số KHÔNG hợp lệ")
+    assert lines[start + 1].startswith(f"  1. [{hit['id']}] bản gốc (PDF ký số), chữ ký số: hợp lệ")
+    last = next(i for i, line in enumerate(lines) if line.startswith(f"  4. [{tampered['id']}]"))
+    assert "KHÔNG hợp lệ" in lines[last] and lines[last + 1].startswith("     KHÔNG KHỚP: chữ ký số KHÔNG hợp lệ")
 
 
 def test_a_byte_identical_file_is_still_quarantined(archive_ws, files, tmp_path):
@@ -107,7 +112,7 @@ def test_a_file_with_another_text_is_a_conflict_and_its_secrecy_the_documents(ar
     ingest(archive_ws, tmp_path / "den", {"1-ban-goc.pdf": files["1-ban-goc.pdf"], "5-noi-khac.pdf": other_office})
     document = shown(archive_ws, "01-CV/TU")
     assert document["secrecy"] == "MẬT" and document["conflicts"] == 1
-    first = document["files"][0]
+    first = document["files"][1]  # after the signed original
     assert first["kind"] == "copy" and first["secrecy"] == "MẬT"
     assert first["conflict"].startswith(f"nội dung khác bản có chữ ký số hợp lệ [{document['id']}]")
     check = vanthu(archive_ws.root, "check")
@@ -123,9 +128,19 @@ def test_a_file_with_another_text_is_a_conflict_and_its_secrecy_the_documents(ar
     assert office.search_archive(archive_ws, SearchRequest("thu ngân sách"), Viewer("vt", 1))["total"] == 1
 
 
+def test_an_unsigned_copy_with_another_text_is_a_conflict_when_nothing_is_signed(archive_ws, issued, other_office,
+                                                                                 tmp_path):
+    ingest(archive_ws, tmp_path / "den", {"1-ban-in.pdf": issued.pdfs["cv1"], "5-noi-khac.pdf": other_office})
+    document = shown(archive_ws, "01-CV/TU")
+    assert document["conflicts"] == 1 and [f["signature"] for f in document["files"]] == ["unsigned"] * 2
+    assert document["files"][1]["conflict"].startswith(f"nội dung khác bản sao (PDF không ký số) [{document['id']}]")
+
+
 def test_a_rebuilt_index_lists_each_document_once(archive_ws, files, tmp_path):
     ingest(archive_ws, tmp_path / "den", files)
     shutil.rmtree(archive_ws.index)
     assert vanthu(archive_ws.root, "index", "rebuild").exit_code == 0
     answer = json.loads(vanthu(archive_ws.root, "search", "--kind", "CV", "--json").output)
     assert answer["total"] == 1 and answer["hits"][0]["signature"] == "valid"
+    invalid = json.loads(vanthu(archive_ws.root, "search", "--signature", "invalid", "--json").output)
+    assert invalid["total"] == 1 and invalid["hits"][0]["signatures"] == ["invalid", "unsigned", "valid"]

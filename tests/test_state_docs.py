@@ -232,6 +232,9 @@ def test_a_scanned_party_document_is_read_and_a_confirmed_number_links_the_regis
     drop(archive_ws, "cv1.pdf", issued.pdfs["cv1"])  # the original, archived before its scan arrives
     code, [original] = ingest_inbox(archive_ws)
     assert code == 0 and original["symbol"] == "01-CV/TU"
+    # the number is voided before the scan comes: the original follows at once (issue 24)
+    assert office.void_number(archive_ws, "01-CV/TU", "ban hành nhầm")["reached"]["files"] == 1
+    assert _record(archive_ws, original["id"])["void"] == "ban hành nhầm"
     data = _office_scan(issued.pdfs["cv1"], tmp_path)
     drop(archive_ws, "cv1-quet.pdf", data)
     code, [row] = ingest_inbox(archive_ws)
@@ -241,6 +244,8 @@ def test_a_scanned_party_document_is_read_and_a_confirmed_number_links_the_regis
     assert "tiến độ thu ngân sách" in (record["subject"] or record["proposed"]["subject"]["value"])
     assert record["symbol"] == "" and record["proposed"]["symbol"]["value"] == "01-CV/TU"
     assert record["register"] == ""  # a proposal files nothing
+    assert record["void"] == "ban hành nhầm"  # but a voided proposed number is said before confirmation
+    assert "số đề xuất 01-CV/TU đã bị hủy trong sổ đăng ký (ban hành nhầm)" in record["warnings"]
     listed = vanthu(archive_ws, "review")
     assert listed.exit_code == 0 and "01-CV/TU (cần xác nhận" in listed.output
     done = vanthu(archive_ws, "edit", row["id"], "--confirm", "symbol", "--confirm", "secrecy")
@@ -249,6 +254,8 @@ def test_a_scanned_party_document_is_read_and_a_confirmed_number_links_the_regis
     record = _record(archive_ws, row["id"])
     assert record["symbol"] == "01-CV/TU" and record["register"] == "01-CV/TU" and record["number"] == 1
     assert f"cùng số, ký hiệu 01-CV/TU với văn bản đã lưu trữ {original['id']}" in record["warnings"]
+    assert record["void"] == "ban hành nhầm" and "số 01-CV/TU đã bị hủy trong sổ đăng ký (ban hành nhầm)" in \
+        record["warnings"] and not any("số đề xuất" in w for w in record["warnings"])
     shown = vanthu(archive_ws, "show", row["id"])
     assert "Đã sửa: symbol: «—» → «01-CV/TU»" in shown.output
     # One document with two files now: the page shown for the scan's id is the scan's, not the original's

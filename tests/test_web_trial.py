@@ -61,7 +61,7 @@ def test_an_administrator_changes_a_role_the_user_logs_in_again_under_it(office_
                                                      "clearance": "MẬT"})
             own = c.post("/quan-tri/sua", data={"csrf": csrf, "login": "qt", "role": "chuyen-vien"})
         after = staff.get("/api/register")
-    assert changed.status_code == 200 and "Đã thực hiện" in changed.text
+    assert changed.status_code == 200 and "Đã sửa vai trò, tổ, độ mật được xem của cv" in changed.text
     assert too_high.status_code == 422 and own.status_code == 422
     assert after.status_code == 401  # the old session ended with the change
     with office_ws.users() as users:
@@ -123,8 +123,9 @@ def test_the_edit_form_keeps_what_is_left_alone(office_ws):
 def test_voiding_a_number_twice_is_a_conflict_in_vietnamese_not_a_server_error(office_ws):
     entry = office.register_entries(office_ws, CONSOLE, kind="CV")[0]
     with client(office_ws, "vt") as (c, csrf):
-        first = c.post(f"/so-dang-ky/{entry['id']}/huy", data={"csrf": csrf, "reason": "gửi nhầm"})
-        again = c.post(f"/so-dang-ky/{entry['id']}/huy", data={"csrf": csrf, "reason": "gửi nhầm lần nữa"})
+        first = c.post(f"/so-dang-ky/{entry['id']}/huy", data={"csrf": csrf, "reason": "gửi nhầm", "confirm": "1"})
+        again = c.post(f"/so-dang-ky/{entry['id']}/huy", data={"csrf": csrf, "reason": "gửi nhầm lần nữa",
+                                                                "confirm": "1"})
     assert first.status_code == 200 and entry["symbol"] in first.text
     assert again.status_code == 409 and "Xung đột" in again.text
     assert f"văn bản {entry['symbol']} đã bị hủy trước đó" in again.text
@@ -141,7 +142,7 @@ def test_a_document_numbered_in_an_earlier_term_still_shows(office_ws):
     assert api.status_code == 200
     with client(office_ws, "vt") as (c, csrf):
         old = office.register_entries(office_ws, CONSOLE, kind="CV")[0]
-        refused = c.post(f"/so-dang-ky/{old['id']}/huy", data={"csrf": csrf, "reason": "gửi nhầm"})
+        refused = c.post(f"/so-dang-ky/{old['id']}/huy", data={"csrf": csrf, "reason": "gửi nhầm", "confirm": "1"})
     assert refused.status_code == 409 and "nhiệm kỳ trước" in refused.text
     assert office.register_entries(office_ws, CONSOLE, kind="CV")[0]["status"] != "void"
 
@@ -269,7 +270,7 @@ def test_a_replaced_report_is_said_and_its_search_hit_opens_the_teams_week(offic
     week = office.current_week(office_ws, None).label
     assert "Đã nhận báo cáo của Tổ 9" in first.text and "thay cho báo cáo" not in first.text
     assert "Đã nhận báo cáo của Tổ 9" in second.text and "thay cho báo cáo Tổ 9 đã gửi trước đó" in second.text
-    assert f'href="/bao-cao-tuan?week={week}#to-9"' in found and f'href="/van-ban/bc-{week}-09"' not in found
+    assert f'href="/bao-cao-tuan/{week}/to/9"' in found and f'href="/van-ban/bc-{week}-09"' not in found
     assert 'id="to-9"' in second.text
 
 

@@ -179,9 +179,14 @@ def register_list(kind: str | None, body: str | None, as_json: bool, as_login: s
 @home_option
 def register_void(symbol: str, reason: str, home: Path | None) -> None:
     """Hủy văn bản SỐ_KÝ_HIỆU (ví dụ 1417-CV/TU): số vẫn giữ, không cấp lại."""
-    with Workspace.locate(home).register() as book:
-        entry = book.void(symbol, reason)
-    click.echo(f"Đã hủy {entry.symbol}: {entry.void_reason}")
+    from office import void_number
+
+    entry = void_number(Workspace.locate(home), symbol, reason)
+    click.echo(f"Đã hủy {entry['symbol']}: {entry['void_reason']}")
+    reached = entry["reached"]
+    if reached["files"]:
+        click.echo(f"Đã đánh dấu hủy {reached['files']} tệp lưu trữ của văn bản này; "
+                   f"đã đóng {reached['tasks']} nhiệm vụ.")
 
 
 @register.command("start")

@@ -161,6 +161,7 @@ def _route_table() -> list[Route | Mount]:
         Route("/favicon.ico", _favicon),  # asked by browsers whatever the page links: public, as /static
         Route("/dang-nhap", login.login_page, methods=["GET", "POST"]),
         Route("/dang-xuat", page(login.logout, None), methods=["POST"]),
+        Route("/doi-mat-khau", page(login.password_page, None), methods=["GET", "POST"]),
         Route("/", page(search.search_page, None)),
         Route("/cho-xac-nhan", page(review.review_page, r.ARCHIVE)),
         Route("/van-ban/{key:path}/trang/{page:int}.png", page(review.page_image, r.ARCHIVE)),
@@ -179,6 +180,7 @@ def _route_table() -> list[Route | Mount]:
         Route("/bao-cao-tuan/gui", page(weekly.send_report, (r.REPORT_OWN, r.REPORT_ANY)), methods=["POST"]),
         Route("/bao-cao-tuan/tong-hop", page(weekly.compile_digest, r.DIGEST), methods=["POST"]),
         Route("/bao-cao-tuan/tong-hop/{name}", page(weekly.digest_file, r.DIGEST)),
+        Route("/bao-cao-tuan/{week}/to/{team:int}", page(weekly.report_page, r.READ)),
         Route("/nhiem-vu/{task:int}", page(weekly.update_task, r.TASKS_EDIT), methods=["POST"]),
         Route("/quan-tri", page(admin.admin_page, r.ADMIN)),
         Route("/nhat-ky", page(audit.audit_page, r.AUDIT)),

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 COOKIE = "vanthu_session"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+OWN_PASSWORD_PATHS = {"/doi-mat-khau", "/dang-xuat"}  # what a user whose password was reset may open
 
 
 class Unauthenticated(VanthuError):
@@ -119,6 +120,9 @@ def guarded(view: View, right: str | tuple[str, ...] | None, *,
                 raise Unauthenticated("Cần đăng nhập hoặc mã truy cập (Authorization: Bearer …).")
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/dang-nhap?next={quote(target)}", status_code=303)
+        if ctx.session_key and request.url.path not in OWN_PASSWORD_PATHS and \
+                service.users().must_change(ctx.user.login):  # reset by an administrator: a new one first
+            return RedirectResponse("/doi-mat-khau", status_code=303)
         if rights is not None and not any(ctx.may(r) for r in rights):
             raise Forbidden("Vai trò của bạn không có quyền này.")
         if any(isinstance(v, int) and v > MAX_NUMBER for v in request.path_params.values()):

@@ -77,18 +77,31 @@ _REPORT_HIT = re.compile(r"^bc-(\d{4}-W\d{2})-(\d{2})$")
 
 def hit_href(hit: dict[str, Any]) -> str:
     """Where a search hit opens: a document's page, or a team's quick report (``bc-2026-W49-09``) on
-    the weekly page of its week, at the team's row."""
+    its own page."""
     report = _REPORT_HIT.match(str(hit.get("id", "")))
     if report:
-        return f"/bao-cao-tuan?week={report[1]}#to-{int(report[2])}"
+        return report_href(report[1], int(report[2]))
     return f"/van-ban/{hit.get('id', '')}"
+
+
+def report_href(week_label: str, team: int) -> str:
+    return f"/bao-cao-tuan/{week_label}/to/{team}"
+
+
+def week_words(week: Any) -> str:
+    """A reporting week as people say it: ``tuần 49 năm 2026 (từ 09:00 ngày 27/11/2026 đến 09:00 ngày
+    04/12/2026)``, never the ISO label alone."""
+    start, end = week.start, week.deadline
+    return (f"tuần {week.number} năm {week.year} (từ {start:%H:%M} ngày {start:%d/%m/%Y} "
+            f"đến {end:%H:%M} ngày {end:%d/%m/%Y})")
 
 
 def make_templates(folder: Path) -> Jinja2Templates:
     templates = Jinja2Templates(directory=folder)  # autoescape on: no user text is markup
     templates.env.filters.update(marked=marked, day=day, signature=lambda s: SIGNATURE_WORDS.get(s or "", s),
                                  level=lambda mark: LEVELS.get(mark or "", 0),
-                                 mark=mark_name, role=role_name, hit_href=hit_href,
+                                 mark=mark_name, role=role_name, hit_href=hit_href, week_words=week_words,
+                                 report_href=report_href,
                                  urlquote=lambda v: quote(str(v), safe=""))
     templates.env.globals.update(roles=ROLES)
     return templates

@@ -2,24 +2,47 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from starlette.responses import RedirectResponse, Response
 
 from access.roles import ROLES
 from docgen.errors import InvalidInput
-from docgen.secrecy import SECRECY, parse_clearance
+from docgen.secrecy import SECRECY, mark_name, parse_clearance
 from web.auth import Context
 from web.pages import message, render
 
 
-async def admin_page(ctx: Context, status: int = 200, error: str = "", new_token: str = "") -> Response:
+async def admin_page(ctx: Context, status: int = 200, error: str = "", new_token: str = "",
+                     new_password: tuple[str, str] | None = None) -> Response:
     workspace = ctx.service.workspace
     with workspace.users() as users:
         found, tokens = users.all(), users.tokens()
         locked_out = users.locked_out()
+    params = ctx.request.query_params
     return render(ctx, "admin.html", status, users=found, tokens=tokens, error=error,
-                  locked_out=locked_out,
+                  locked_out=locked_out, new_password=new_password,
                   new_token=new_token, role_names=ROLES, secrecy=SECRECY,
-                  teams=sorted(workspace.gazetteer.teams), notice=ctx.request.query_params.get("notice", ""))
+                  teams=sorted(workspace.gazetteer.teams), notice=_notice(params, found, tokens))
+
+
+def _notice(params, users: list, tokens: list[dict]) -> str:
+    """What was just done, to whom: said from the address only when it names a real user or token
+    (an address cannot make the page say anything else)."""
+    action, login, token = params.get("notice", ""), params.get("ai", ""), params.get("ma", "")
+    who = next((u for u in users if u.login == login), None)
+    if who is not None:
+        name = f"{who.login} ({who.name})" if who.name else who.login
+        said = {"them": f"Đã thêm người dùng {name}, vai trò {ROLES[who.role][0]}.",
+                "sua": f"Đã sửa vai trò, tổ, độ mật được xem của {name}; phiên đăng nhập đang mở của người này "
+                       "đã kết thúc.",
+                "khoa": f"Đã khóa tài khoản {name}.", "mo-khoa": f"Đã mở khóa tài khoản {name}."}
+        return said.get(action, "")
+    revoked = next((t for t in tokens if str(t["id"]) == token and t["revoked_at"]), None)
+    if action == "thu-hoi" and revoked:
+        named = f" («{revoked['name']}»)" if revoked["name"] else ""
+        return f"Đã thu hồi mã truy cập số {revoked['id']}{named} của {revoked['login']}."
+    return ""
 
 
 # The edit form's choices start on this: a field left alone keeps the user's value.
@@ -53,7 +76,8 @@ def _change(ctx: Context, users, field: dict[str, str]) -> None:
     team = current.team if kept["team"] else (int(field["team"]) if field["team"].isdigit() else None)
     changed = users.change(field["login"], role=current.role if kept["role"] else field["role"],
                            name=field["name"] or current.name, team=team, clearance=clearance)
-    ctx.audit("user-edit", changed.login, f"{changed.role}, độ mật: {field['clearance'] or 'không'}")
+    ctx.audit("user-edit", changed.login, f"vai trò {ROLES[changed.role][0]}, tổ {changed.team or 'không'}, "
+                                          f"độ mật được xem {mark_name(changed.clearance) or 'không'}")
 
 
 async def admin_action(ctx: Context) -> Response:
@@ -89,8 +113,23 @@ async def admin_action(ctx: Context) -> Response:
             elif action == "thu-hoi" and field["token"].isdigit():
                 users.revoke_token(int(field["token"]))
                 ctx.audit("token-revoke", field["token"])
+            elif action == "dat-lai-mat-khau":
+                return await _reset(ctx, users, field["login"])
             else:
                 raise InvalidInput("thao tác không hợp lệ", field="thao tác")
     except InvalidInput as exc:
         return await admin_page(ctx, 422, message(exc))
-    return RedirectResponse(f"/quan-tri?notice={action}", status_code=303)
+    return RedirectResponse(f"/quan-tri?notice={action}&ai={quote(field['login'])}&ma={field['token']}",
+                            status_code=303)
+
+
+async def _reset(ctx: Context, users, login: str) -> Response:
+    """A password reset: not one's own (the «Đổi mật khẩu» page is for that), not for a user cleared
+    above oneself (whoever holds the password reads what its owner reads); the temporary password is
+    shown once, and its owner sets their own at the next login."""
+    if login == ctx.user.login:
+        raise InvalidInput("đổi mật khẩu của chính mình ở trang «Đổi mật khẩu»", field="Tên đăng nhập")
+    _within_own_clearance(ctx, users.require(login).clearance)
+    temporary = users.reset_password(login)
+    ctx.audit("password-reset", login, "quản trị viên đặt lại mật khẩu")
+    return await admin_page(ctx, new_password=(login, temporary))

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 import office
 from docgen.errors import InvalidInput
@@ -29,7 +29,8 @@ def upload_outcomes(ctx: Context, uploads: list[UploadFile]) -> list[dict]:
     results = []
     for upload, outcome in zip(uploads, outcomes, strict=True):
         results.append({**_told(ctx, outcome), "file": upload.filename or ""})
-        ctx.audit("upload", upload.filename or "", f"{outcome.status} {outcome.record.get('symbol', '')}",
+        ctx.audit("upload", upload.filename or "",
+                  f"{STATUS_WORDS.get(outcome.status, outcome.status)} {outcome.record.get('symbol', '')}".strip(),
                   level_of(outcome.record) if outcome.record else 0)
     return results
 
@@ -50,9 +51,9 @@ def _told(ctx: Context, outcome: Outcome) -> dict:
     return told
 
 
-async def archive_page(ctx: Context) -> Response:
-    outcomes, error, status = [], "", 200
-    if ctx.request.method == "POST":
+async def archive_page(ctx: Context, outcomes: list[dict] | None = None, notice: str = "") -> Response:
+    outcomes, error, status = outcomes or [], "", 200
+    if ctx.request.method == "POST" and ctx.request.url.path == "/luu-tru":
         form = await ctx.service.read_form(ctx.request)
         uploads = [item for item in form.getlist("file") if isinstance(item, UploadFile) and item.filename]
         try:
@@ -64,10 +65,11 @@ async def archive_page(ctx: Context) -> Response:
         "kiem-tra") else None
     return render(ctx, "archive.html", status, outcomes=outcomes, error=error, check=check,
                   quarantined=workspace.quarantine_book().items(ctx.viewer.clearance),
-                  notice=ctx.request.query_params.get("notice"))
+                  notice=notice)
 
 
 async def quarantine_action(ctx: Context) -> Response:
+    """«Thử lại» or «Loại bỏ» a quarantined file; the page says what happened to which file."""
     name, action = ctx.request.path_params["name"], ctx.request.path_params["action"]
     if action not in ACTIONS:
         raise office.NotFound("không có thao tác này")
@@ -75,8 +77,16 @@ async def quarantine_action(ctx: Context) -> Response:
     if action == "loai-bo":
         book.set_aside(name, ctx.viewer.clearance)
         ctx.audit("quarantine", name, "loại bỏ")
-        return RedirectResponse("/luu-tru?notice=loai-bo", status_code=303)
+        return await archive_page(ctx, notice=f"Đã loại bỏ tệp {name}: tệp không còn trong danh sách cách ly "
+                                  "(vẫn được giữ lại ở mục đã loại bỏ của thư mục cách ly).")
     moved = book.retry(name, ctx.viewer.clearance)
-    outcomes = await run_in_threadpool(office.archive_uploads, ctx.service.workspace, [moved])
-    ctx.audit("quarantine", name, f"thử lại: {outcomes[0].status}")
-    return RedirectResponse(f"/luu-tru?notice=thu-lai-{outcomes[0].status}", status_code=303)
+    [outcome] = await run_in_threadpool(office.archive_uploads, ctx.service.workspace, [moved])
+    ctx.audit("quarantine", name, f"thử lại: {STATUS_WORDS.get(outcome.status, outcome.status)}")
+    told = {**_told(ctx, outcome), "file": name}
+    said = {"archived": "đã lưu trữ", "duplicate": "trùng nội dung với văn bản đã lưu trữ",
+            "quarantined": "vẫn bị cách ly"}.get(outcome.status, outcome.status)
+    return await archive_page(ctx, [told], notice=f"Thử lại tệp {name}: {said}"
+                              + (f" ({outcome.reason})." if outcome.reason else "."))
+
+
+STATUS_WORDS = {"archived": "đã lưu trữ", "duplicate": "trùng lặp", "quarantined": "cách ly"}

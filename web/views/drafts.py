@@ -19,7 +19,7 @@ from web.pages import render
 
 FORM_KINDS = {"cong-van": "Công văn", "quyet-dinh": "Quyết định", "thong-bao": "Thông báo"}
 LINES = ("to", "bases", "articles", "recipients")  # one item a line
-TEXTS = ("subject", "body", "proposer", "signer", "secrecy", "urgency", "date")
+TEXTS = ("subject", "body", "proposer", "signer", "secrecy", "urgency", "date", "body_code")
 
 
 def data_from(form: FormData, kind: str) -> dict[str, Any]:
@@ -52,8 +52,11 @@ async def drafts_page(ctx: Context) -> Response:
 def _form_page(ctx: Context, kind: str, data: dict[str, Any], status: int = 200, **extra: Any) -> Response:
     profile = ctx.service.workspace.profile
     shown = {key: "\n".join(value) if isinstance(value, list) else value for key, value in data.items()}
+    bodies = [(code, " ".join(filter(None, (body.parent, body.name)))) for code, body in profile.bodies.items()]
     return render(ctx, "draft_form.html", status, kind=kind, kind_name=FORM_KINDS[kind], data=shown,
-                  signers=sorted(profile.signers.items()), secrecy=SECRECY, urgency=URGENCY, **extra)
+                  signers=sorted(profile.signers.items()), bodies=bodies, default_body=profile.default_body,
+                  secrecy=[m for m in SECRECY if LEVELS[m] <= ctx.viewer.clearance], urgency=URGENCY,
+                  action=str(extra.pop("action", "")), **extra)
 
 
 async def draft_form(ctx: Context) -> Response:
@@ -76,20 +79,21 @@ async def draft_form(ctx: Context) -> Response:
     try:
         data = office.checked_marks(data, ctx.viewer)
     except InvalidInput as exc:
-        return _form_page(ctx, kind, data, 422, errors={exc.field or "secrecy": exc.reason}, draft_id=draft_id)
+        return _form_page(ctx, kind, data, 422, errors={exc.field or "secrecy": exc.reason}, draft_id=draft_id,
+                          action=action)
     if action == "save":
         return await _save(ctx, kind, data, draft_id)
     try:
         document = office.document_from_data(ctx.service.workspace, kind, data, "biểu mẫu")
     except InvalidInput as exc:
         field = (exc.field or "").split("[")[0].split(".")[0]
-        return _form_page(ctx, kind, data, 422, errors={field or "_": exc.reason}, draft_id=draft_id)
+        return _form_page(ctx, kind, data, 422, errors={field or "_": exc.reason}, draft_id=draft_id, action=action)
     if action == "issue":
         try:
             return await _issue(ctx, kind, document, draft_id, again=form.get("again") == "1")
         except AlreadyIssued as exc:  # a second click, or the same text again: no number until confirmed
             said = exc.reason.split("; muốn cấp thêm")[0]  # the console's «--again» is a checkbox here
-            return _form_page(ctx, kind, data, 409, draft_id=draft_id, repeat=True, errors={
+            return _form_page(ctx, kind, data, 409, draft_id=draft_id, repeat=True, action=action, errors={
                 "subject": f"{said}; nếu đây là một văn bản khác, đánh dấu «Cấp thêm số mới» rồi bấm lại"})
     pdf = await run_in_threadpool(office.preview_pdf, ctx.service.workspace, document, ctx.service.convert())
     return Response(pdf, media_type="application/pdf",

@@ -10,7 +10,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from access.users import SESSION_HOURS, LoginFailed
+from docgen.errors import InvalidInput
 from web.auth import COOKIE, Context, local_next, session_cookie
+from web.pages import message, render
 
 PRE_COOKIE = "vanthu_login"  # a token the login form must send back: no login from another site
 
@@ -69,4 +71,28 @@ async def logout(ctx: Context) -> Response:
     ctx.audit("logout")
     response = RedirectResponse("/dang-nhap", status_code=303)
     response.delete_cookie(COOKIE, path="/")
+    return response
+
+
+async def password_page(ctx: Context) -> Response:
+    """Đổi mật khẩu: the user's own change (current password, the new one twice); the page an
+    administrator's reset sends the user to at their next login."""
+    forced = ctx.service.users().must_change(ctx.user.login)
+    if ctx.request.method == "GET":
+        return render(ctx, "password.html", forced=forced, done=ctx.request.query_params.get("xong") == "1")
+    form = await ctx.service.read_form(ctx.request)
+    fields = [str(form.get(name, "")) for name in ("current", "new", "again")]
+
+    def change() -> str:
+        with ctx.service.workspace.users() as users:
+            users.change_password(ctx.user.login, *fields)
+            return users.open_session(users.require(ctx.user.login))  # the others ended with the change
+
+    try:
+        key = await run_in_threadpool(change)
+    except InvalidInput as exc:
+        return render(ctx, "password.html", 422, forced=forced, error=message(exc), field=exc.field)
+    ctx.audit("user-passwd", ctx.user.login, "tự đổi trên trang Đổi mật khẩu")
+    response = RedirectResponse("/doi-mat-khau?xong=1", status_code=303)
+    session_cookie(response, key, secure=ctx.service.secure_cookies, max_age=SESSION_HOURS * 3600)
     return response

@@ -6,7 +6,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
 import office
-from docgen.errors import InvalidInput
+from docgen.errors import InvalidInput, RegisterError
 from docgen.kinds import find_kind
 from docgen.secrecy import LEVELS
 from web.auth import Context
@@ -17,6 +17,8 @@ STATUSES = {"issued": "Đã cấp số", "void": "Đã hủy", "signed": "Đã k
 
 
 async def register_page(ctx: Context) -> Response:
+    """The register, filtered; a filter that cannot be read lists nothing (never the whole register
+    under an error), and says so."""
     params = ctx.request.query_params
     kind_text, year_text, status = params.get("kind", ""), params.get("year", ""), params.get("status", "")
     error = ""
@@ -27,21 +29,33 @@ async def register_page(ctx: Context) -> Response:
         year = int_param(params, "year", "Năm")
     except InvalidInput as exc:
         year, error = None, error or message(exc)
-    rows = await run_in_threadpool(office.register_entries, ctx.service.workspace, ctx.viewer,
-                                   kind=kind.code if kind else None, year=year,
-                                   status=status if status in STATUSES else None)
-    return render(ctx, "register.html", 422 if error else 200, rows=rows, statuses=STATUSES, error=error,
+    rows = [] if error else await run_in_threadpool(office.register_entries, ctx.service.workspace, ctx.viewer,
+                                                    kind=kind.code if kind else None, year=year,
+                                                    status=status if status in STATUSES else None)
+    names = {user.login: user.name for user in ctx.service.users().all()}  # «người cấp số» by name
+    return render(ctx, "register.html", 422 if error else 200, rows=rows, statuses=STATUSES, error=error, names=names,
                   current={"kind": kind_text, "year": year_text, "status": status},
                   voided=next((r["symbol"] for r in rows if f"void-{r['id']}" == params.get("notice")
-                               and r["status"] == "void"), ""))
+                               and r["status"] == "void"), ""),
+                  reached={k: int(params[k]) for k in ("tep", "nv") if params.get(k, "").isdigit()})
 
 
 async def void(ctx: Context) -> Response:
+    """«Hủy số» asks first, on a page of its own (as locking a user does): the entry, its reason, and
+    what follows (its archived copies marked «đã hủy», its tasks closed); only then the void."""
     form = await ctx.service.read_form(ctx.request)
-    entry = office.void_entry(ctx.service.workspace, ctx.request.path_params["entry"],
-                              str(form.get("reason", "")), ctx.viewer)
+    entry_id, reason = ctx.request.path_params["entry"], str(form.get("reason", "")).strip()
+    if form.get("confirm") != "1" or not reason:
+        entry = office.register_entry(ctx.service.workspace, entry_id, ctx.viewer)
+        if entry["status"] == "void":
+            raise RegisterError(f"văn bản {entry['symbol']} đã bị hủy trước đó")
+        error = "" if reason else message(InvalidInput("cần ghi lý do hủy", field="Lý do"))
+        return render(ctx, "void_confirm.html", 422 if error else 200, entry=entry, reason=reason, error=error)
+    entry = office.void_entry(ctx.service.workspace, entry_id, reason, ctx.viewer)
     ctx.audit("void", entry["symbol"], entry["void_reason"], LEVELS.get(entry["secrecy"], 0))
-    return RedirectResponse(f"/so-dang-ky?notice=void-{entry['id']}", status_code=303)
+    reached = entry["reached"]
+    return RedirectResponse(f"/so-dang-ky?notice=void-{entry['id']}&tep={reached['files']}&nv={reached['tasks']}",
+                            status_code=303)
 
 
 async def entry_file(ctx: Context) -> Response:

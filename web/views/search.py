@@ -96,7 +96,8 @@ async def search_page(ctx: Context) -> Response:
     except InvalidInput as exc:
         request, error, status = SearchRequest(), message(exc), 422
     workspace = ctx.service.workspace
-    return render(ctx, "search.html", status, answer=answer, current=current, error=error,
+    used = [k for k in PARAMS if k not in ("q", "sort") and current[k]]  # the filters folded open when in use
+    return render(ctx, "search.html", status, answer=answer, current=current, error=error, used=used,
                   offset=request.offset, page=PAGE, link=lambda **c: query_with(current, **c),
                   localities=[loc.full_name for loc in workspace.gazetteer.all],
                   teams=sorted(workspace.gazetteer.teams), topics=list(workspace.taxonomy.by_slug.values()),
