@@ -234,14 +234,11 @@ class UserBook(Database):
     def change_password(self, login: str, current: str, new: str, again: str) -> None:
         """A user's own change: the current password, the new one twice. A wrong current password
         counts as a failed login (a session left open must not be a way to guess it)."""
-        row = self.conn.execute("SELECT password_hash FROM users WHERE login=? AND active=1", (login,)).fetchone()
         try:
-            ok = row is not None and not self._locked(login) and _HASHER.verify(row[0], current)
-        except (VerificationError, InvalidHashError):
-            ok = False
-        if not ok:
-            self._failed(login)
-            raise InvalidInput("mật khẩu hiện tại không đúng", field="Mật khẩu hiện tại")
+            self.authenticate(login, current)  # counted, and locked, as a login is
+        except LoginFailed as exc:
+            raise InvalidInput("mật khẩu hiện tại không đúng, hoặc tài khoản đang tạm khóa",
+                               field="Mật khẩu hiện tại") from exc
         if new != again:
             raise InvalidInput("hai lần nhập mật khẩu mới không giống nhau", field="Nhập lại mật khẩu mới")
         if new == current:
