@@ -154,7 +154,7 @@ async def compile_digest(ctx: Context) -> Response:
     try:
         made = await run_in_threadpool(lambda: office.compile_digest(
             workspace, week, ctx.viewer, issue_number=issue, want_pdf=True, out_file=out_file,
-            convert=ctx.service.convert(), again=again, viewer=ctx.viewer))
+            convert=ctx.service.convert(), again=again))
     except AlreadyIssued as exc:
         said = exc.reason.split("; muốn")[0]
         return await weekly_page(ctx, 409, f"{said}. Nếu cần thêm một số mới cho tuần này, đánh dấu «Cấp thêm "
