@@ -24,12 +24,29 @@ from docgen.secrecy import SECRECY
 
 URGENCY = ("KHẨN", "THƯỢNG KHẨN", "HỎA TỐC")
 
-# The fields each kind requires, beside ``subject``.
-REQUIRED = {"CV": ("to", "body"), "QĐ": ("bases", "articles"), "TB": ("body",), "BC": ("body",)}
+# The fields each kind's layout requires, beside ``subject`` (a Quy chế needs chapters or articles).
+REQUIRED = {"letter": ("to", "body"), "decision": ("bases", "articles"), "submission": ("to", "body"),
+            "minutes": ("body", "recorder", "signer"), "rules": (), "authored": ("body",), "plain": ("body",)}
 KNOWN_KEYS = {
     "subject", "to", "body", "bases", "proposer", "articles", "recipients",
-    "signer", "date", "secrecy", "urgency", "body_code",
+    "signer", "date", "secrecy", "urgency", "body_code", "author", "preamble", "chapters", "recorder",
 }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Article:
+    """``Điều N. title`` and its clauses (a Quy chế's, a Quy định's)."""
+
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """``Chương I`` and its name; a Quy chế without chapters has one with no title."""
+
+    title: str
+    articles: tuple[Article, ...]
 
 
 @dataclass(frozen=True)
@@ -49,6 +66,10 @@ class Document:
     urgency: str = ""
     source: str = ""
     notes: tuple[str, ...] = ()  # what a clerk should know before it is issued (a default taken…)
+    author: str = ""  # Nghị quyết, Kết luận, Chỉ thị: «của Ban Thường vụ Tỉnh ủy» under the kind's name
+    preamble: str = ""  # Quy chế, Quy định: the sentence that enacts it, after the căn cứ
+    chapters: tuple[Chapter, ...] = ()
+    recorder: Signer | None = None  # Biên bản: who kept the minutes (the left signature)
 
 
 # A trích yếu is one line or two of the header, not a paragraph; a date is today's or close to it.
@@ -132,16 +153,62 @@ def _choice(value: Any, field: str, source: str, allowed: tuple[str, ...]) -> st
     return text
 
 
-def _signer(value: Any, profile: Profile, issuer: Body, source: str) -> Signer:
+def _signer(value: Any, profile: Profile, issuer: Body, source: str, *, field: str = "signer",
+            title: str = "") -> Signer:
+    """A signer by key, or written out (``title`` is the default title: a Biên bản's chair, its recorder)."""
     if value is None:  # the body's default signer; ``_notes`` tells the clerk which one it was
         return profile.signer(issuer.signer, file=source)
     if isinstance(value, dict):
-        parts = {k: _text(value.get(k, ""), f"signer.{k}", source) for k in ("authority", "title", "name")}
+        parts = {k: _text(value.get(k, ""), f"{field}.{k}", source) for k in ("authority", "title", "name")}
+        parts["title"] = parts["title"] or title
         for key in ("title", "name"):
             if not parts[key]:
-                raise InvalidInput("thiếu giá trị", file=source, field=f"signer.{key}")
+                raise InvalidInput("thiếu giá trị", file=source, field=f"{field}.{key}")
         return Signer(parts["authority"].upper(), parts["title"].upper(), parts["name"])
-    return profile.signer(_text(value, "signer", source), file=source)
+    return profile.signer(_text(value, field, source), file=source)
+
+
+def _article(value: Any, field: str, source: str) -> Article:
+    if isinstance(value, dict):
+        unknown = [str(k) for k in value if k not in ("title", "body")]
+        if unknown:
+            raise InvalidInput(f"khóa không được hỗ trợ: «{unknown[0]}» (các khóa: title, body)", file=source,
+                               field=f"{field}.{unknown[0]}")
+        article = Article(_text(value.get("title", ""), f"{field}.title", source),
+                          _text(value.get("body", ""), f"{field}.body", source))
+    else:
+        article = Article("", _text(value, field, source))
+    if not article.title and not article.text:
+        raise InvalidInput("điều không có tên và nội dung", file=source, field=field)
+    return article
+
+
+def _articles(value: Any, field: str, source: str) -> tuple[Article, ...]:
+    items = value if isinstance(value, list) else [value]
+    if not items or value in (None, ""):
+        raise InvalidInput("thiếu các điều", file=source, field=field)
+    return tuple(_article(item, f"{field}[{i + 1}]", source) for i, item in enumerate(items))
+
+
+def _chapters(data: dict[str, Any], source: str) -> tuple[Chapter, ...]:
+    """A Quy chế's chapters (``chapters``: title and articles each), or its articles alone."""
+    if data.get("chapters") and data.get("articles"):
+        raise InvalidInput("ghi các điều trong từng chương (chapters) hoặc không chia chương (articles), không "
+                           "ghi cả hai", file=source, field="articles")
+    if data.get("articles"):
+        return (Chapter("", _articles(data["articles"], "articles", source)),)
+    chapters = data.get("chapters")
+    if not isinstance(chapters, list) or not chapters:
+        raise InvalidInput("Quy chế, Quy định cần các chương (chapters) hoặc các điều (articles)", file=source,
+                           field="chapters")
+    found = []
+    for i, chapter in enumerate(chapters, start=1):
+        field = f"chapters[{i}]"
+        if not isinstance(chapter, dict):
+            raise InvalidInput("mỗi chương có «title» và «articles»", file=source, field=field)
+        found.append(Chapter(_text(chapter.get("title", ""), f"{field}.title", source),
+                             _articles(chapter.get("articles"), f"{field}.articles", source)))
+    return tuple(found)
 
 
 def _guess(key: str) -> str:
@@ -155,7 +222,7 @@ def _check_keys(data: dict[str, Any], kind: Kind, source: str) -> None:
     if unknown:
         raise InvalidInput(f"khóa không được hỗ trợ: {'; '.join(_guess(key) for key in unknown)} "
                            f"(các khóa: {', '.join(sorted(KNOWN_KEYS))})", file=source, field=unknown[0])
-    for key in ("subject", *REQUIRED.get(kind.code, ())):
+    for key in ("subject", *REQUIRED.get(kind.layout, ())):
         value = data.get(key)
         if value is None or value == "" or value == []:
             raise InvalidInput(f"thiếu nội dung bắt buộc đối với {kind.name}", file=source, field=key)
@@ -208,8 +275,10 @@ def build_document(data: dict[str, Any], kind: Kind, profile: Profile, source: s
     issuer = profile.body(data.get("body_code") and _text(data["body_code"], "body_code", source),
                           file=source)
     get = data.get
-    signer = _signer(get("signer"), profile, issuer, source)
+    minutes = kind.layout == "minutes"
+    signer = _signer(get("signer"), profile, issuer, source, title="CHỦ TRÌ HỘI NGHỊ" if minutes else "")
     text = _text(get("body", ""), "body", source)
+    articles = _lines(get("articles", []), "articles", source) if kind.layout != "rules" else ()
     return Document(
         kind=kind,
         issuer=issuer,
@@ -220,12 +289,17 @@ def build_document(data: dict[str, Any], kind: Kind, profile: Profile, source: s
         text=text,
         bases=_lines(get("bases", []), "bases", source),
         proposer=_text(get("proposer", ""), "proposer", source),
-        articles=_lines(get("articles", []), "articles", source),
+        articles=articles,
         recipients=_lines(get("recipients", []), "recipients", source),
         secrecy=_choice(get("secrecy"), "secrecy", source, SECRECY) if get("secrecy") else "",
         urgency=_choice(get("urgency"), "urgency", source, URGENCY) if get("urgency") else "",
         source=source,
         notes=_notes(data, issuer, signer, text),
+        author=_text(get("author", ""), "author", source),
+        preamble=_text(get("preamble", ""), "preamble", source),
+        chapters=_chapters(data, source) if kind.layout == "rules" else (),
+        recorder=_signer(get("recorder"), profile, issuer, source, field="recorder",
+                         title="NGƯỜI GHI BIÊN BẢN") if minutes else None,
     )
 
 

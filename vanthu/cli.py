@@ -164,7 +164,7 @@ def _entry_line(entry: Entry) -> str:
 def register_list(kind: str | None, body: str | None, as_json: bool, home: Path | None) -> None:
     """Liệt kê các văn bản đã cấp số."""
     workspace = Workspace.locate(home)
-    kind_code = workspace.profile.kind_code(resolve_kind(kind)) if kind else None
+    kind_code = resolve_kind(kind).code if kind else None  # the kind's sequence, whatever it prints
     with workspace.register() as book:
         entries = book.entries(kind_code=kind_code, body_code=body)
     if as_json:
@@ -198,10 +198,9 @@ def register_start(kind: str, next_number: int, body: str | None, home: Path | N
     workspace = Workspace.locate(home)
     document_kind = resolve_kind(kind, field="LOẠI")
     issuer = workspace.profile.body(body)
-    code = workspace.profile.kind_code(document_kind)
     with workspace.register() as book:
-        book.set_start(issuer.code, code, next_number)
-    symbol = format_symbol(next_number, code, issuer.code)
+        book.set_start(issuer.code, document_kind.code, next_number)
+    symbol = format_symbol(next_number, workspace.profile.kind_code(document_kind), issuer.code)
     click.echo(f"Số tiếp theo của {document_kind.name} ({issuer.code}): {symbol}")
 
 
