@@ -19,6 +19,7 @@ from docgen.dates import short_date
 from docgen.documents import Document
 from docgen.errors import InvalidInput
 from docgen.files import write_new, write_replacing
+from docgen.kinds import Kind
 from docgen.pdf import convert_to_pdf
 from docgen.register import Entry, Register
 from docgen.rendering import Renderer, format_symbol, subject_line
@@ -64,9 +65,11 @@ def _same(data: bytes) -> bytes:
     return data
 
 
-def file_name(symbol: str) -> str:
-    """``1417-CV/TU`` → ``1417-CV-TU.docx``: the symbol, safe as a file name."""
-    return f"{symbol.replace('/', '-')}.docx"
+def file_name(symbol: str, kind: Kind | None = None, printed: str = "") -> str:
+    """``1417-CV/TU`` → ``1417-CV-TU.docx``: the symbol, safe as a file name. A kind printed with
+    another kind's code (a Quy định's ``QĐ`` by 05-HD/VPTW) adds its name: ``01-QĐ-TU-quy-dinh.docx``."""
+    suffix = f"-{kind.slug}" if kind is not None and printed and printed != kind.code else ""
+    return f"{symbol.replace('/', '-')}{suffix}.docx"
 
 
 def _issue_one(document: Document, register: Register, renderer: Renderer, out_dir: Path,
@@ -80,7 +83,7 @@ def _issue_one(document: Document, register: Register, renderer: Renderer, out_d
                               secrecy=document.secrecy, urgency=document.urgency,
                               guide=profile.guide.symbol) as entry:
             data = finish(renderer.render(document, entry.number, on))
-            path = out_dir / file_name(entry.symbol)
+            path = out_dir / file_name(entry.symbol, document.kind, kind_code)
             write_new(path, data)
             written = path
             entry.docx_path, entry.docx_sha256 = str(path), hashlib.sha256(data).hexdigest()

@@ -68,6 +68,8 @@ LAZY_COMMANDS = {
               'Sao lưu sổ đăng ký, danh mục, kho lưu trữ, báo cáo, chứng thư tin cậy vào THƯ_MỤC_SAO_LƯU.'),
     "restore": ("vanthu.backup_cli:restore_command",
                'Khôi phục một bản sao lưu vào thư mục trống --home, kiểm tra SHA-256 từng tệp, dựng lại chỉ mục.'),
+    "check-format": ("vanthu.format_cli:check_format_command",
+                     'Kiểm tra thể thức văn bản (DOCX hoặc PDF) theo hướng dẫn có hiệu lực vào ngày của văn bản.'),
     "digest": ("vanthu.digest_cli:digest",
               'Báo cáo tổng hợp tuần: báo cáo nhanh các tổ, văn bản trong tuần, nhiệm vụ đến hạn, quá hạn.'),
 }

@@ -1,0 +1,85 @@
+"""The format check of documents (``vanthu check-format``, the archive's document page, the drafting form's
+upload): a DOCX or a PDF, ours or another body's, against the guide in force on its date."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docgen.errors import InvalidInput
+from office.workspace import Workspace
+
+if TYPE_CHECKING:
+    from docgen.format_check import Report
+
+# A PDF's text is read by poppler within this many seconds (a scan's OCR has the archive's own limits).
+PDF_SECONDS = 60.0
+
+
+def check_format(workspace: Workspace, path: Path, today: date | None = None) -> Report:
+    """The format check of one file: its parts read from the DOCX (python-docx) or the PDF (poppler by
+    position; a scan's text by the archive's OCR reader), judged by ``docgen.format_check``."""
+    from docgen.format_check import check_layout
+    from docgen.layout_model import read_docx
+
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise InvalidInput("không tìm thấy tệp", file=path)
+    if suffix == ".docx":
+        layout = read_docx(path)
+    elif suffix == ".pdf":
+        layout = _pdf_layout(workspace, path)
+    else:
+        raise InvalidInput("chỉ kiểm tra được tệp DOCX hoặc PDF", file=path)
+    return check_layout(layout, workspace.profile, str(path), today or date.today())
+
+
+def _pdf_layout(workspace: Workspace, path: Path):
+    from archive.reading import MIN_TEXT_CHARS, Rejected, open_pdf, read_pdf, sniff, split_appearance
+    from docgen.layout_model import read_pdf as pdf_parts
+    from docgen.layout_model import run_pdftohtml, scan_layout
+
+    data = path.read_bytes()
+    try:
+        sniff(data)
+        pages = len(open_pdf(data).pages)
+    except Rejected as exc:
+        raise InvalidInput(exc.reason, file=path) from exc
+    xml = run_pdftohtml(path, min(PDF_SECONDS, workspace.limits.file_seconds))
+    layout = pdf_parts(xml)
+    own, appearance = split_appearance("\n".join(line.text for line in layout.lines))
+    if appearance:  # a visible signature's lines are the signature's, not the document's
+        layout = pdf_parts(xml, frozenset(appearance))
+    if len(own.strip()) < MIN_TEXT_CHARS * pages:  # no text of its own: what OCR reads, text alone
+        try:
+            content = read_pdf(data)
+        except Rejected as exc:
+            raise InvalidInput(exc.reason, file=path) from exc
+        layout = scan_layout(content.text, pages)
+    return layout
+
+
+def check_upload(workspace: Workspace, name: str, data: bytes) -> dict[str, Any]:
+    """The check of an uploaded file (the drafting form), in a temporary folder removed afterwards."""
+    import tempfile
+
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".docx", ".pdf"):
+        raise InvalidInput("chỉ kiểm tra được tệp DOCX hoặc PDF", field="file")
+    with tempfile.TemporaryDirectory(prefix=".check-", dir=workspace.root) as folder:
+        path = Path(folder) / f"tai-len{suffix}"
+        path.write_bytes(data)
+        report = check_format(workspace, path).as_dict()
+    return {**report, "file": Path(name).name}
+
+
+def archived_format(workspace: Workspace, record: dict[str, Any]) -> dict[str, Any] | None:
+    """The format check of an archived document's PDF (the Văn bản page); None when it cannot be read."""
+    path = (workspace.archive / record.get("path", "")).resolve()
+    if not path.is_relative_to(workspace.archive.resolve()) or not path.is_file():
+        return None
+    try:
+        return check_format(workspace, path).as_dict() | {"file": path.name}
+    except InvalidInput:
+        return None
