@@ -228,6 +228,39 @@ def _check_keys(data: dict[str, Any], kind: Kind, source: str) -> None:
             raise InvalidInput(f"thiếu nội dung bắt buộc đối với {kind.name}", file=source, field=key)
 
 
+def outline_chapters(text: str) -> list[dict[str, Any]]:
+    """A Quy chế typed in one box (the drafting form): ``Chương: name`` starts a chapter, ``Điều: name`` an
+    article, every other line is the article's text; the same mapping as a data file's ``chapters``."""
+    chapters: list[dict[str, Any]] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        head, _colon, rest = line.partition(":")
+        if head.casefold() == "chương":
+            chapters.append({"title": rest.strip(), "articles": []})
+        elif head.casefold() == "điều":
+            if not chapters:
+                chapters.append({"title": "", "articles": []})
+            chapters[-1]["articles"].append({"title": rest.strip(), "body": ""})
+        elif chapters and chapters[-1]["articles"]:
+            article = chapters[-1]["articles"][-1]
+            article["body"] = f"{article['body']}\n{line}" if article["body"] or line else ""
+    for chapter in chapters:
+        for article in chapter["articles"]:
+            article["body"] = article["body"].strip()
+    return chapters
+
+
+def outline_text(chapters: list[dict[str, Any]]) -> str:
+    """``outline_chapters`` backwards: what the form's box shows for saved chapters."""
+    lines = []
+    for chapter in chapters:
+        if chapter.get("title"):
+            lines.append(f"Chương: {chapter['title']}")
+        for article in chapter.get("articles", []):
+            lines += [f"Điều: {article.get('title', '')}", *str(article.get("body", "")).splitlines()]
+    return "\n".join(lines)
+
+
 def _notes(data: dict[str, Any], issuer: Body, signer: Signer, text: str) -> tuple[str, ...]:
     notes = []
     if data.get("signer") is None:

@@ -180,8 +180,10 @@ def document_page(workspace: Workspace, key: str, viewer: Viewer,
             except RegisterError:  # a number of an earlier term, or a register rebuilt without it
                 entry = None
     shown = next(item["n"] for item in files if item["id"] == record["id"])
+    from office.formats import archived_format
+
     return {"document": record, "files": files, "shown": shown, "cited": cited, "citing": citing, "tasks": tasks,
-            "register": entry}
+            "register": entry, "format": archived_format(workspace, record)}
 
 
 def document_file(workspace: Workspace, key: str, n: int | None, viewer: Viewer) -> tuple[Path, dict[str, Any]]:

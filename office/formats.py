@@ -17,9 +17,10 @@ if TYPE_CHECKING:
 PDF_SECONDS = 60.0
 
 
-def check_format(workspace: Workspace, path: Path, today: date | None = None) -> Report:
+def check_format(workspace: Workspace, path: Path, today: date | None = None, scan_text: str | None = None) -> Report:
     """The format check of one file: its parts read from the DOCX (python-docx) or the PDF (poppler by
-    position; a scan's text by the archive's OCR reader), judged by ``docgen.format_check``."""
+    position; a scan's text by the archive's OCR reader, or ``scan_text`` when it was read before),
+    judged by ``docgen.format_check``."""
     from docgen.format_check import check_layout
     from docgen.layout_model import read_docx
 
@@ -29,13 +30,13 @@ def check_format(workspace: Workspace, path: Path, today: date | None = None) ->
     if suffix == ".docx":
         layout = read_docx(path)
     elif suffix == ".pdf":
-        layout = _pdf_layout(workspace, path)
+        layout = _pdf_layout(workspace, path, scan_text)
     else:
         raise InvalidInput("chỉ kiểm tra được tệp DOCX hoặc PDF", file=path)
     return check_layout(layout, workspace.profile, str(path), today or date.today())
 
 
-def _pdf_layout(workspace: Workspace, path: Path):
+def _pdf_layout(workspace: Workspace, path: Path, scan_text: str | None):
     from archive.reading import MIN_TEXT_CHARS, Rejected, open_pdf, read_pdf, sniff, split_appearance
     from docgen.layout_model import read_pdf as pdf_parts
     from docgen.layout_model import run_pdftohtml, scan_layout
@@ -52,11 +53,12 @@ def _pdf_layout(workspace: Workspace, path: Path):
     if appearance:  # a visible signature's lines are the signature's, not the document's
         layout = pdf_parts(xml, frozenset(appearance))
     if len(own.strip()) < MIN_TEXT_CHARS * pages:  # no text of its own: what OCR reads, text alone
-        try:
-            content = read_pdf(data)
-        except Rejected as exc:
-            raise InvalidInput(exc.reason, file=path) from exc
-        layout = scan_layout(content.text, pages)
+        if scan_text is None:
+            try:
+                scan_text = read_pdf(data).text
+            except Rejected as exc:
+                raise InvalidInput(exc.reason, file=path) from exc
+        layout = scan_layout(scan_text, pages)
     return layout
 
 
@@ -70,16 +72,24 @@ def check_upload(workspace: Workspace, name: str, data: bytes) -> dict[str, Any]
     with tempfile.TemporaryDirectory(prefix=".check-", dir=workspace.root) as folder:
         path = Path(folder) / f"tai-len{suffix}"
         path.write_bytes(data)
-        report = check_format(workspace, path).as_dict()
-    return {**report, "file": Path(name).name}
+        report = check_format(workspace, path)
+    return report_json(report, Path(name).name)
+
+
+def report_json(report: Report, name: str) -> dict[str, Any]:
+    """A report as the pages show it: ``as_dict`` with the guide's full name."""
+    return report.as_dict() | {"file": name, "profile_name": report.guide.name if report.guide else ""}
 
 
 def archived_format(workspace: Workspace, record: dict[str, Any]) -> dict[str, Any] | None:
-    """The format check of an archived document's PDF (the Văn bản page); None when it cannot be read."""
+    """The format check of an archived document's PDF (the Văn bản page), a scan judged on the text the
+    archive read when it came in (no OCR again); None when the file cannot be read."""
+    from office.documents import _sidecar_text
+
     path = (workspace.archive / record.get("path", "")).resolve()
     if not path.is_relative_to(workspace.archive.resolve()) or not path.is_file():
         return None
     try:
-        return check_format(workspace, path).as_dict() | {"file": path.name}
+        return report_json(check_format(workspace, path, scan_text=_sidecar_text(workspace, record)), path.name)
     except InvalidInput:
         return None

@@ -21,8 +21,10 @@ from conftest import CONG_VAN, EXAMPLES
 from docx.shared import Mm, Pt
 from docx_reading import cell_texts, flag, paragraph_with, size_pt
 
+import office
 from docgen.kinds import generated_kinds
 from docgen.pdf import convert_to_pdf
+from docgen.secrecy import CONSOLE
 from office.formats import check_format
 from office.workspace import Workspace, init_workspace
 from vanthu.cli import cli
@@ -269,3 +271,33 @@ def test_real_documents_are_checked_without_error(issued):
     assert reports["hd-21-btctu-hanoi.pdf"].guide.symbol == "36-HD/VPTW"  # August 2025, the day by hand
     state = reports["nd-45-2026-cp.pdf"]  # the state's: said to be no Party document
     assert state.guide is None and "Nghị định 30/2020" in state.notes[0]
+
+
+def test_the_service_drafts_every_kind_and_checks_an_upload(office_ws, tmp_path):
+    from web_client import client
+
+    ids = office.find_document(office_ws, "01-CV/TU", CONSOLE)["id"]
+    with client(office_ws, "vt") as (c, csrf):
+        listed = c.get("/soan").text
+        for kind in generated_kinds():
+            assert f'href="/soan/{kind.slug}"' in listed, kind.slug
+        form = c.get("/soan/quy-che").text
+        assert "Các chương và điều" in form and "Hướng dẫn 05-HD/VPTW" in form
+        issued_page = c.post("/soan/quy-che", data={
+            "csrf": csrf, "action": "issue", "subject": "làm việc của Văn phòng", "bases": "Căn cứ Điều lệ Đảng",
+            "outline": "Chương: Quy định chung\nĐiều: Phạm vi\nQuy chế này quy định lề lối làm việc.\n"
+                       "Chương: Tổ chức thực hiện\nĐiều: Hiệu lực\nCó hiệu lực từ ngày ký."})
+        assert issued_page.status_code == 200, issued_page.text
+        assert "Đã cấp số 01-QC/TU" in issued_page.text and "Thể thức theo Hướng dẫn 05-HD/VPTW" in issued_page.text
+        faulty = tmp_path / "cong-van-xa.docx"
+        document = docx.Document(str(next(office_ws.out.glob("01-CV-TU.docx"))))
+        _set_text(paragraph_with(document, "Số 01"), "Số: 01-CV/TU")
+        document.save(str(faulty))
+        checked = c.post("/soan/kiem-tra-the-thuc", data={"csrf": csrf},
+                         files={"file": ("cong-van-xa.docx", faulty.read_bytes())})
+        assert checked.status_code == 200 and "1 điểm sai thể thức" in checked.text
+        assert "xóa dấu «:» sau chữ «Số»" in checked.text
+        refused = c.post("/soan/kiem-tra-the-thuc", files={"file": ("a.docx", faulty.read_bytes())})
+        assert refused.status_code == 403  # no CSRF token
+        page = c.get(f"/van-ban/{ids}").text
+        assert "<h2>Thể thức</h2>" in page and "đúng thể thức" in page
