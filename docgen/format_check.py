@@ -62,9 +62,15 @@ def _first_page(layout: Layout) -> list[Line]:
     return [line for line in layout.lines if line.page <= 1][:60]
 
 
+_STATE_SYMBOL = re.compile(r"\d+\s*/\s*(\d{4}\s*/\s*)?[A-ZĐ][A-Za-zĐđ]{0,4}\s*-\s*[A-ZĐ]")  # 970/QĐ-TTg
+
+
 def _is_state(layout: Layout) -> bool:
-    return any("cong hoa xa hoi chu nghia viet nam" in fold(line.text).replace("  ", " ")
-               for line in _first_page(layout))
+    """The state's motto, or a symbol written the state's way (``Số: 280/BC-UBND``)."""
+    text = " ".join(fold(line.text) for line in _first_page(layout))
+    squeezed = text.replace(" ", "")
+    return ("conghoaxahoichunghiavietnam" in squeezed or "doclap-tudo-hanhphuc" in squeezed
+            or any(_STATE_SYMBOL.search(line.text) for line in _first_page(layout) if "Số" in line.text))
 
 
 def _is_party(layout: Layout) -> bool:
@@ -476,6 +482,7 @@ def check_layout(layout: Layout, profile: Profile, file: str, today: date) -> Re
     report = Report(file, guide, date=day, kind=document_kind(layout))
     if layout.source == "scan":
         report.notes.append(SCAN_NOTE)
+    report.notes += layout.notes
     if day is None:
         report.notes.append(f"không đọc được ngày của văn bản: kiểm tra theo hướng dẫn đang có hiệu lực "
                             f"({guide.symbol})")

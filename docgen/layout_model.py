@@ -63,6 +63,7 @@ class Layout:
     pages: int = 1
     first_page_number: bool | None = None  # page 1 shows a number
     later_page_numbers: str | None = None  # "header", "footer", "" (none) or None (one page, unknown)
+    notes: list[str] = field(default_factory=list)  # what the reader could not read, said to the clerk
 
 
 def _clean(text: str) -> str:

@@ -57,6 +57,9 @@ def find_document(workspace: Workspace, key: str, viewer: Viewer) -> dict[str, A
 
     with workspace.catalog() as catalog:
         record["corrections"] = history(catalog, record["sha256"])
+    from office.formats import document_guide
+
+    record["guide"] = document_guide(workspace, record)
     return record
 
 

@@ -37,6 +37,7 @@ def check_format(workspace: Workspace, path: Path, today: date | None = None, sc
 
 
 def _pdf_layout(workspace: Workspace, path: Path, scan_text: str | None):
+    from archive.limits import LimitExceeded
     from archive.reading import MIN_TEXT_CHARS, Rejected, open_pdf, read_pdf, sniff, split_appearance
     from docgen.layout_model import read_pdf as pdf_parts
     from docgen.layout_model import run_pdftohtml, scan_layout
@@ -45,20 +46,22 @@ def _pdf_layout(workspace: Workspace, path: Path, scan_text: str | None):
     try:
         sniff(data)
         pages = len(open_pdf(data).pages)
-    except Rejected as exc:
-        raise InvalidInput(exc.reason, file=path) from exc
+    except (Rejected, LimitExceeded) as exc:
+        raise InvalidInput(getattr(exc, "reason", str(exc)), file=path) from exc
     xml = run_pdftohtml(path, min(PDF_SECONDS, workspace.limits.file_seconds))
     layout = pdf_parts(xml)
     own, appearance = split_appearance("\n".join(line.text for line in layout.lines))
     if appearance:  # a visible signature's lines are the signature's, not the document's
         layout = pdf_parts(xml, frozenset(appearance))
     if len(own.strip()) < MIN_TEXT_CHARS * pages:  # no text of its own: what OCR reads, text alone
+        note = ""
         if scan_text is None:
             try:
                 scan_text = read_pdf(data).text
-            except Rejected as exc:
-                raise InvalidInput(exc.reason, file=path) from exc
+            except (Rejected, LimitExceeded) as exc:  # the archive would quarantine it: say why, judge nothing
+                scan_text, note = "", f"không đọc được chữ của tệp: {getattr(exc, 'reason', exc)}"
         layout = scan_layout(scan_text, pages)
+        layout.notes += [note] if note else []
     return layout
 
 
@@ -93,3 +96,25 @@ def archived_format(workspace: Workspace, record: dict[str, Any]) -> dict[str, A
         return report_json(check_format(workspace, path, scan_text=_sidecar_text(workspace, record)), path.name)
     except InvalidInput:
         return None
+
+
+def document_guide(workspace: Workspace, record: dict[str, Any]) -> dict[str, str] | None:
+    """The format guide a document follows: the one its register entry records (issued by vanthu), else the
+    one in force on its date; None for a document with no date."""
+    from docgen.errors import RegisterError
+
+    if record.get("register"):
+        with workspace.register() as register:
+            try:
+                guide = register.find(record["register"]).guide
+            except RegisterError:
+                guide = ""
+        known = {g.symbol: g for g in workspace.profile.guides}
+        if guide in known:
+            return {"symbol": guide, "name": known[guide].name, "by": "sổ đăng ký"}
+    try:
+        day = date.fromisoformat(str(record.get("date") or ""))
+    except ValueError:
+        return None
+    found = workspace.profile.guide_on(day)
+    return {"symbol": found.symbol, "name": found.name, "by": "ngày văn bản"}
