@@ -46,11 +46,12 @@ class Report:
     notes: list[str] = field(default_factory=list)
     date: date | None = None
     kind: str = ""
+    judged: bool = True  # False: nothing of the file could be read, so nothing was judged
 
     def as_dict(self) -> dict[str, object]:
         return {"file": self.file, "profile": self.guide.symbol if self.guide else None,
                 "date": self.date.isoformat() if self.date else None, "kind": self.kind,
-                "deviations": [d.as_dict() for d in self.deviations], "notes": self.notes}
+                "deviations": [d.as_dict() for d in self.deviations], "notes": self.notes, "judged": self.judged}
 
 
 _DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
@@ -483,6 +484,10 @@ def check_layout(layout: Layout, profile: Profile, file: str, today: date) -> Re
     if layout.source == "scan":
         report.notes.append(SCAN_NOTE)
     report.notes += layout.notes
+    if not layout.lines:
+        report.notes.append("không đọc được chữ nào của văn bản: không kiểm tra được thể thức")
+        report.judged = False
+        return report
     if day is None:
         report.notes.append(f"không đọc được ngày của văn bản: kiểm tra theo hướng dẫn đang có hiệu lực "
                             f"({guide.symbol})")

@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 
 # A PDF's text is read by poppler within this many seconds (a scan's OCR has the archive's own limits).
 PDF_SECONDS = 60.0
+# Fewer characters a page than this (beside a visible signature's) is a scan: a receiving stamp's words, a
+# portal's note, not a document's text, which fills a page with a thousand or more.
+SCAN_CHARS = 150
 
 
 def check_format(workspace: Workspace, path: Path, today: date | None = None, scan_text: str | None = None) -> Report:
@@ -38,7 +41,7 @@ def check_format(workspace: Workspace, path: Path, today: date | None = None, sc
 
 def _pdf_layout(workspace: Workspace, path: Path, scan_text: str | None):
     from archive.limits import LimitExceeded
-    from archive.reading import MIN_TEXT_CHARS, Rejected, open_pdf, read_pdf, sniff, split_appearance
+    from archive.reading import Rejected, open_pdf, read_pdf, sniff, split_appearance
     from docgen.layout_model import read_pdf as pdf_parts
     from docgen.layout_model import run_pdftohtml, scan_layout
 
@@ -53,7 +56,7 @@ def _pdf_layout(workspace: Workspace, path: Path, scan_text: str | None):
     own, appearance = split_appearance("\n".join(line.text for line in layout.lines))
     if appearance:  # a visible signature's lines are the signature's, not the document's
         layout = pdf_parts(xml, frozenset(appearance))
-    if len(own.strip()) < MIN_TEXT_CHARS * pages:  # no text of its own: what OCR reads, text alone
+    if len(own.strip()) < SCAN_CHARS * pages:  # no text of its own (a stamp's at most): what OCR reads, text alone
         note = ""
         if scan_text is None:
             try:

@@ -19,7 +19,8 @@ def _describe(report) -> str:
         return "\n".join([f"{head}: {note}" for note in report.notes])
     dated = f", văn bản ngày {report.date:%d/%m/%Y}" if report.date else ""
     lines = [f"{head} ({report.guide.name}{dated}): "
-             + (f"{len(report.deviations)} điểm sai thể thức" if report.deviations else "đúng thể thức")]
+             + (f"{len(report.deviations)} điểm sai thể thức" if report.deviations
+                else "đúng thể thức" if report.judged else "không kiểm tra được")]
     lines += [f"  Lưu ý: {note}" for note in report.notes]
     lines += [f"  {n}. {d.where}: có «{d.found}», cần {d.want}. Cách sửa: {d.fix}. [{d.rule}]"
               for n, d in enumerate(report.deviations, start=1)]
