@@ -360,21 +360,22 @@ def read_pdf(xml: str, skip: frozenset[str] = frozenset()) -> Layout:
         return Layout("scan", pages=len(pages) or 1)
     numbers, lines = _page_numbers(lines, pages)
     layout.lines = lines
-    width, height = pages[0]
-    left, right = min(line.x0 for line in lines), max(line.x1 for line in lines)
-    middle = (left + right) / 2
+    width = pages[0][0]
+    middle = (min(line.x0 for line in lines) + max(line.x1 for line in lines)) / 2
     first = [line for line in lines if line.page == 1]
-    layout.margins_mm = {"top": round(min(line.top for line in first) / PT_PER_MM, 1)}
-    lowest = max(line.bottom for line in lines)
-    page_height = pages[max(line.page for line in lines) - 1][1]
-    layout.margins_mm["bottom_at_least"] = round((page_height - lowest) / PT_PER_MM, 1)
+    if first:
+        layout.margins_mm = {"top": round(min(line.top for line in first) / PT_PER_MM, 1)}
+    lowest = {}  # each page's room under its last line
+    for line in lines:
+        page_height = pages[line.page - 1][1] if line.page - 1 < len(pages) else 842.0
+        lowest[line.page] = min(lowest.get(line.page, page_height), page_height - line.bottom)
+    layout.margins_mm["bottom_at_least"] = round(min(lowest.values()) / PT_PER_MM, 1)
     layout.first_page_number = 1 in numbers
     layout.later_page_numbers = None if layout.pages < 2 else ("header" if numbers - {1} else "")
     rest = _pdf_header(layout, first, middle)
     rest += [line for line in lines if line.page > 1]
     _pdf_closing(layout, rest, middle)
     layout.margins_mm |= _side_margins(layout.body, width)
-    del height
     return layout
 
 
