@@ -112,7 +112,8 @@ def _describe(item: Issued) -> str:
 @home_option
 def new(kind: str, datafiles: tuple[Path, ...], draft: bool, want_pdf: bool,
         out_dir: Path | None, as_json: bool, home: Path | None, again: bool = False) -> None:
-    """Tạo văn bản LOẠI (cong-van, quyet-dinh, thong-bao) từ tệp dữ liệu YAML/JSON.
+    """Tạo văn bản LOẠI (cong-van, quyet-dinh, thong-bao, nghi-quyet, ket-luan, chi-thi, quy-che, quy-dinh,
+    huong-dan, ke-hoach, chuong-trinh, bao-cao, to-trinh, de-an, bien-ban, giay-moi) từ tệp dữ liệu YAML/JSON.
 
     Mỗi tệp dữ liệu cho một văn bản; nhiều tệp được cấp số theo thứ tự và
     chuyển PDF trong một lần chạy LibreOffice.
