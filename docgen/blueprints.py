@@ -2,9 +2,12 @@
 
 The templates are ordinary DOCX files a clerk may open and edit in Word or
 LibreOffice; this module is how the stock ones are made, so that a change of
-layout is a reviewed change of code (``make templates``) and the three
-templates share one header and one closing. Sizes, fonts, margins and spacing
-set here are only placeholders: rendering lays the workspace profile over them.
+layout is a reviewed change of code (``make templates``) and every kind's
+template shares one header and one closing. Each kind is laid out by the
+family of parts its ``Kind.layout`` names (a letter, a decision, rules with
+chapters, a submission, minutes, an authored or a plain document). Sizes, fonts,
+emphasis, margins and spacing set here are only placeholders: rendering lays the
+guide in force on the document's date over them.
 """
 
 from __future__ import annotations
@@ -34,19 +37,24 @@ STYLES: dict[str, tuple[str, bool, bool, bool, object]] = {
     "VT Kind Title": ("kind_title", True, False, False, CENTER),
     "VT Title Subject": ("title_subject", True, False, False, CENTER),
     "VT Title Rule": ("title_subject", False, False, False, CENTER),
-    "VT To": ("body", False, False, False, CENTER),
-    "VT To Item": ("body", False, False, False, LEFT),
+    "VT Kind Author": ("title_subject", True, False, False, CENTER),
+    "VT To": ("to", False, False, False, CENTER),
+    "VT To Item": ("to", False, False, False, LEFT),
     "VT Body": ("body", False, False, False, JUSTIFY),
     "VT Basis": ("body", False, True, False, JUSTIFY),
     "VT Decider": ("body", True, False, False, CENTER),
+    "VT Chapter": ("body", True, False, False, CENTER),
+    "VT Chapter Title": ("body", True, False, False, CENTER),
+    "VT Article": ("body", True, False, False, JUSTIFY),
     "VT Recipients Label": ("recipients_label", True, False, True, LEFT),
     "VT Recipients": ("recipients", False, False, False, LEFT),
     "VT Sign Authority": ("signer", True, False, False, CENTER),
-    "VT Sign Name": ("signer", True, False, False, CENTER),
+    "VT Sign Title": ("signer_title", True, False, False, CENTER),
+    "VT Sign Name": ("signer_name", True, False, False, CENTER),
     "VT Page Number": ("body", False, False, False, CENTER),
 }
 # Styles of running text: the profile's first-line indent and line spacing apply to these.
-BODY_STYLES = ("VT Body", "VT Basis")
+BODY_STYLES = ("VT Body", "VT Basis", "VT Article")
 
 HEADER_WIDTHS_MM = (72, 93)
 CLOSING_WIDTHS_MM = (80, 85)
@@ -66,6 +74,12 @@ def _add_styles(document: docx.document.Document) -> None:
         style.paragraph_format.alignment = align
     document.styles["VT Body"].paragraph_format.first_line_indent = Mm(10)
     document.styles["VT Basis"].paragraph_format.first_line_indent = Mm(10)
+    document.styles["VT Article"].paragraph_format.first_line_indent = Mm(10)
+    document.styles["VT Article"].paragraph_format.keep_with_next = True
+    for name in ("VT Chapter", "VT Chapter Title"):
+        document.styles[name].paragraph_format.keep_with_next = True
+    document.styles["VT Chapter"].paragraph_format.space_before = Pt(6)
+    document.styles["VT Chapter Title"].paragraph_format.space_after = Pt(6)
     document.styles["VT To Item"].paragraph_format.left_indent = Mm(35)
     document.styles["VT Kind Title"].paragraph_format.space_before = Pt(18)
     document.styles["VT Decider"].paragraph_format.space_before = Pt(6)
@@ -132,7 +146,7 @@ def _cell_lines(cell, lines: list[tuple[str, str]]) -> None:
     first._p.getparent().remove(first._p)
 
 
-def _header(document: docx.document.Document, kind_code: str) -> None:
+def _header(document: docx.document.Document, layout: str) -> None:
     left, right = _table(document, HEADER_WIDTHS_MM)
     left_lines = [
         ("", "{%p if issuer_parent %}"), ("VT Issuer Parent", "{{ issuer_parent }}"),
@@ -141,7 +155,7 @@ def _header(document: docx.document.Document, kind_code: str) -> None:
         ("VT Star", "*"),
         ("VT Symbol", "Số {{ number }}-{{ kind_code }}/{{ body_code }}"),
     ]
-    if kind_code == "CV":
+    if layout == "letter":
         left_lines.append(("VT Subject CV", "{{ subject_line }}"))
     for mark in ("secrecy", "urgency"):
         left_lines += [("", f"{{%p if {mark} %}}"), ("VT Mark", f"{{{{ {mark} }}}}"),
@@ -155,14 +169,16 @@ def _header(document: docx.document.Document, kind_code: str) -> None:
     ])
 
 
-def _kinh_gui(document: docx.document.Document) -> None:
+def _kinh_gui(document: docx.document.Document, label_text: str = "Kính gửi:") -> None:
+    """Kính gửi (a Công văn) or Kính trình (a Tờ trình): one addressee on the label's line, several
+    as a list under it."""
     _lines(document, [("", "{%p if to|length == 1 %}")])
     single = document.add_paragraph(style="VT To")
-    single.add_run("Kính gửi:").italic = True
+    single.add_run(label_text).italic = True
     single.add_run(" {{ to[0] }}")
     _lines(document, [("", "{%p else %}")])
     label = document.add_paragraph(style="VT To")
-    label.add_run("Kính gửi:").italic = True
+    label.add_run(label_text).italic = True
     _lines(document, [
         ("", "{%p for item in to %}"), ("VT To Item", "{{ item }}"), ("", "{%p endfor %}"),
     ])
@@ -171,21 +187,30 @@ def _kinh_gui(document: docx.document.Document) -> None:
     _lines(document, [("", "{%p endif %}")])
 
 
-def _title_block(document: docx.document.Document) -> None:
+def _title_block(document: docx.document.Document, layout: str) -> None:
+    lines = [("VT Kind Title", "{{ kind_title }}")]
+    if layout == "authored":  # KẾT LUẬN / CỦA BAN THƯỜNG VỤ TỈNH ỦY / về …
+        lines += [("", "{%p if author %}"), ("VT Kind Author", "{{ author }}"), ("", "{%p endif %}")]
+    _lines(document, [*lines, ("VT Title Subject", "{{ subject }}"), ("VT Title Rule", "-----")])
+
+
+def _bases(document: docx.document.Document) -> None:
     _lines(document, [
-        ("VT Kind Title", "{{ kind_title }}"),
-        ("VT Title Subject", "{{ subject }}"),
-        ("VT Title Rule", "-----"),
+        ("", "{%p for basis in bases %}"), ("VT Basis", "{{ basis }}"), ("", "{%p endfor %}"),
+        ("", "{%p if proposer %}"), ("VT Basis", "{{ proposer }}"), ("", "{%p endif %}"),
     ])
 
 
 def _decision_body(document: docx.document.Document) -> None:
-    _lines(document, [
-        ("", "{%p for basis in bases %}"), ("VT Basis", "{{ basis }}"), ("", "{%p endfor %}"),
-        ("", "{%p if proposer %}"), ("VT Basis", "{{ proposer }}"), ("", "{%p endif %}"),
-        ("VT Decider", "{{ decider }}"),
-        ("", "{{p articles }}"),
-    ])
+    _bases(document)
+    _lines(document, [("VT Decider", "{{ decider }}"), ("", "{{p articles }}")])
+
+
+def _rules_body(document: docx.document.Document) -> None:
+    """Căn cứ, the sentence that enacts the rules, then ``Chương I`` / its name / ``Điều 1. …``."""
+    _bases(document)
+    _lines(document, [("", "{%p if preamble %}"), ("VT Body", "{{ preamble }}"), ("", "{%p endif %}"),
+                      ("", "{{p chapters }}")])
 
 
 def _keep_together(paragraph, row) -> None:
@@ -205,29 +230,52 @@ def _closing(document: docx.document.Document) -> None:
         ("", "{%p for item in recipients %}"), ("VT Recipients", "{{ item }}"),
         ("", "{%p endfor %}"),
     ])
-    _cell_lines(right, [
+    _signature(right)
+
+
+def _signature(cell) -> None:
+    _cell_lines(cell, [
         ("", "{%p if authority %}"), ("VT Sign Authority", "{{ authority }}"), ("", "{%p endif %}"),
-        ("VT Sign Authority", "{{ signer_title }}"),
+        ("VT Sign Title", "{{ signer_title }}"),
         ("VT Sign Name", "{{ signer_name }}"),
     ])
 
 
+def _minutes_closing(document: docx.document.Document) -> None:
+    """A Biên bản's two signatures: who kept the minutes on the left, who chaired on the right."""
+    spacer = document.add_paragraph()
+    left, right = _table(document, CLOSING_WIDTHS_MM)
+    _keep_together(spacer, document.tables[-1].rows[0])
+    _cell_lines(left, [("VT Sign Title", "{{ recorder_title }}"), ("VT Sign Name", "{{ recorder_name }}")])
+    _signature(right)
+
+
 def build_template(kind_code: str) -> docx.document.Document:
-    """The stock template of a kind: ``CV``, ``QĐ``, ``TB`` or ``BC`` (laid out as ``TB``)."""
+    """The stock template of a kind (by its code), laid out by its family of parts."""
+    from docgen.kinds import find_kind
+
+    kind = find_kind(kind_code)
+    layout = kind.layout if kind else "plain"
     document = docx.Document()
     _add_styles(document)
     _set_up_page(document)
-    _header(document, kind_code)
-    if kind_code == "CV":
+    _header(document, layout)
+    if layout == "letter":
         _kinh_gui(document)
-        _lines(document, [("", "{{p body }}")])
     else:
-        _title_block(document)
-        if kind_code == "QĐ":
-            _decision_body(document)
-        else:
-            _lines(document, [("", "{{p body }}")])
-    _closing(document)
+        _title_block(document, layout)
+    if layout == "submission":
+        _kinh_gui(document, "Kính trình:")
+    if layout == "decision":
+        _decision_body(document)
+    elif layout == "rules":
+        _rules_body(document)
+    else:
+        _lines(document, [("", "{{p body }}")])
+    if layout == "minutes":
+        _minutes_closing(document)
+    else:
+        _closing(document)
     document.core_properties.author = "vanthu"
     document.core_properties.title = "{{ symbol }}"
     return document

@@ -22,12 +22,29 @@ from docgen.kinds import Kind
 from docgen.profile import Body, Profile, Signer
 from docgen.secrecy import SECRECY, URGENCY, canonical_mark
 
-# The fields each kind requires, beside ``subject``.
-REQUIRED = {"CV": ("to", "body"), "QĐ": ("bases", "articles"), "TB": ("body",), "BC": ("body",)}
+# The fields each kind's layout requires, beside ``subject`` (a Quy chế needs chapters or articles).
+REQUIRED = {"letter": ("to", "body"), "decision": ("bases", "articles"), "submission": ("to", "body"),
+            "minutes": ("body", "recorder", "signer"), "rules": (), "authored": ("body",), "plain": ("body",)}
 KNOWN_KEYS = {
     "subject", "to", "body", "bases", "proposer", "articles", "recipients",
-    "signer", "date", "secrecy", "urgency", "body_code",
+    "signer", "date", "secrecy", "urgency", "body_code", "author", "preamble", "chapters", "recorder",
 }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Article:
+    """``Điều N. title`` and its clauses (a Quy chế's, a Quy định's)."""
+
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """``Chương I`` and its name; a Quy chế without chapters has one with no title."""
+
+    title: str
+    articles: tuple[Article, ...]
 
 
 @dataclass(frozen=True)
@@ -47,6 +64,10 @@ class Document:
     urgency: str = ""
     source: str = ""
     notes: tuple[str, ...] = ()  # what a clerk should know before it is issued (a default taken…)
+    author: str = ""  # Nghị quyết, Kết luận, Chỉ thị: «của Ban Thường vụ Tỉnh ủy» under the kind's name
+    preamble: str = ""  # Quy chế, Quy định: the sentence that enacts it, after the căn cứ
+    chapters: tuple[Chapter, ...] = ()
+    recorder: Signer | None = None  # Biên bản: who kept the minutes (the left signature)
 
 
 # A trích yếu is one line or two of the header, not a paragraph; a date is today's or close to it.
@@ -122,16 +143,62 @@ def _lines(value: Any, field: str, source: str) -> tuple[str, ...]:
     return tuple(line for line in lines if line)
 
 
-def _signer(value: Any, profile: Profile, issuer: Body, source: str) -> Signer:
+def _signer(value: Any, profile: Profile, issuer: Body, source: str, *, field: str = "signer",
+            title: str = "") -> Signer:
+    """A signer by key, or written out (``title`` is the default title: a Biên bản's chair, its recorder)."""
     if value is None:  # the body's default signer; ``_notes`` tells the clerk which one it was
         return profile.signer(issuer.signer, file=source)
     if isinstance(value, dict):
-        parts = {k: _text(value.get(k, ""), f"signer.{k}", source) for k in ("authority", "title", "name")}
+        parts = {k: _text(value.get(k, ""), f"{field}.{k}", source) for k in ("authority", "title", "name")}
+        parts["title"] = parts["title"] or title
         for key in ("title", "name"):
             if not parts[key]:
-                raise InvalidInput("thiếu giá trị", file=source, field=f"signer.{key}")
+                raise InvalidInput("thiếu giá trị", file=source, field=f"{field}.{key}")
         return Signer(parts["authority"].upper(), parts["title"].upper(), parts["name"])
-    return profile.signer(_text(value, "signer", source), file=source)
+    return profile.signer(_text(value, field, source), file=source)
+
+
+def _article(value: Any, field: str, source: str) -> Article:
+    if isinstance(value, dict):
+        unknown = [str(k) for k in value if k not in ("title", "body")]
+        if unknown:
+            raise InvalidInput(f"khóa không được hỗ trợ: «{unknown[0]}» (các khóa: title, body)", file=source,
+                               field=f"{field}.{unknown[0]}")
+        article = Article(_text(value.get("title", ""), f"{field}.title", source),
+                          _text(value.get("body", ""), f"{field}.body", source))
+    else:
+        article = Article("", _text(value, field, source))
+    if not article.title and not article.text:
+        raise InvalidInput("điều không có tên và nội dung", file=source, field=field)
+    return article
+
+
+def _articles(value: Any, field: str, source: str) -> tuple[Article, ...]:
+    items = value if isinstance(value, list) else [value]
+    if not items or value in (None, ""):
+        raise InvalidInput("thiếu các điều", file=source, field=field)
+    return tuple(_article(item, f"{field}[{i + 1}]", source) for i, item in enumerate(items))
+
+
+def _chapters(data: dict[str, Any], source: str) -> tuple[Chapter, ...]:
+    """A Quy chế's chapters (``chapters``: title and articles each), or its articles alone."""
+    if data.get("chapters") and data.get("articles"):
+        raise InvalidInput("ghi các điều trong từng chương (chapters) hoặc không chia chương (articles), không "
+                           "ghi cả hai", file=source, field="articles")
+    if data.get("articles"):
+        return (Chapter("", _articles(data["articles"], "articles", source)),)
+    chapters = data.get("chapters")
+    if not isinstance(chapters, list) or not chapters:
+        raise InvalidInput("Quy chế, Quy định cần các chương (chapters) hoặc các điều (articles)", file=source,
+                           field="chapters")
+    found = []
+    for i, chapter in enumerate(chapters, start=1):
+        field = f"chapters[{i}]"
+        if not isinstance(chapter, dict):
+            raise InvalidInput("mỗi chương có «title» và «articles»", file=source, field=field)
+        found.append(Chapter(_text(chapter.get("title", ""), f"{field}.title", source),
+                             _articles(chapter.get("articles"), f"{field}.articles", source)))
+    return tuple(found)
 
 
 def _guess(key: str) -> str:
@@ -145,10 +212,43 @@ def _check_keys(data: dict[str, Any], kind: Kind, source: str) -> None:
     if unknown:
         raise InvalidInput(f"khóa không được hỗ trợ: {'; '.join(_guess(key) for key in unknown)} "
                            f"(các khóa: {', '.join(sorted(KNOWN_KEYS))})", file=source, field=unknown[0])
-    for key in ("subject", *REQUIRED.get(kind.code, ())):
+    for key in ("subject", *REQUIRED.get(kind.layout, ())):
         value = data.get(key)
         if value is None or value == "" or value == []:
             raise InvalidInput(f"thiếu nội dung bắt buộc đối với {kind.name}", file=source, field=key)
+
+
+def outline_chapters(text: str) -> list[dict[str, Any]]:
+    """A Quy chế typed in one box (the drafting form): ``Chương: name`` starts a chapter, ``Điều: name`` an
+    article, every other line is the article's text; the same mapping as a data file's ``chapters``."""
+    chapters: list[dict[str, Any]] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        head, _colon, rest = line.partition(":")
+        if head.casefold() == "chương":
+            chapters.append({"title": rest.strip(), "articles": []})
+        elif head.casefold() == "điều":
+            if not chapters:
+                chapters.append({"title": "", "articles": []})
+            chapters[-1]["articles"].append({"title": rest.strip(), "body": ""})
+        elif chapters and chapters[-1]["articles"]:
+            article = chapters[-1]["articles"][-1]
+            article["body"] = f"{article['body']}\n{line}" if article["body"] or line else ""
+    for chapter in chapters:
+        for article in chapter["articles"]:
+            article["body"] = article["body"].strip()
+    return chapters
+
+
+def outline_text(chapters: list[dict[str, Any]]) -> str:
+    """``outline_chapters`` backwards: what the form's box shows for saved chapters."""
+    lines = []
+    for chapter in chapters:
+        if chapter.get("title"):
+            lines.append(f"Chương: {chapter['title']}")
+        for article in chapter.get("articles", []):
+            lines += [f"Điều: {article.get('title', '')}", *str(article.get("body", "")).splitlines()]
+    return "\n".join(lines)
 
 
 def _notes(data: dict[str, Any], issuer: Body, signer: Signer, text: str) -> tuple[str, ...]:
@@ -198,8 +298,10 @@ def build_document(data: dict[str, Any], kind: Kind, profile: Profile, source: s
     issuer = profile.body(data.get("body_code") and _text(data["body_code"], "body_code", source),
                           file=source)
     get = data.get
-    signer = _signer(get("signer"), profile, issuer, source)
+    minutes = kind.layout == "minutes"
+    signer = _signer(get("signer"), profile, issuer, source, title="CHỦ TRÌ HỘI NGHỊ" if minutes else "")
     text = _text(get("body", ""), "body", source)
+    articles = _lines(get("articles", []), "articles", source) if kind.layout != "rules" else ()
     return Document(
         kind=kind,
         issuer=issuer,
@@ -210,12 +312,17 @@ def build_document(data: dict[str, Any], kind: Kind, profile: Profile, source: s
         text=text,
         bases=_lines(get("bases", []), "bases", source),
         proposer=_text(get("proposer", ""), "proposer", source),
-        articles=_lines(get("articles", []), "articles", source),
+        articles=articles,
         recipients=_lines(get("recipients", []), "recipients", source),
         secrecy=canonical_mark(get("secrecy"), SECRECY, "secrecy", source),
         urgency=canonical_mark(get("urgency"), URGENCY, "urgency", source),
         source=source,
         notes=_notes(data, issuer, signer, text),
+        author=_text(get("author", ""), "author", source),
+        preamble=_text(get("preamble", ""), "preamble", source),
+        chapters=_chapters(data, source) if kind.layout == "rules" else (),
+        recorder=_signer(get("recorder"), profile, issuer, source, field="recorder",
+                         title="NGƯỜI GHI BIÊN BẢN") if minutes else None,
     )
 
 

@@ -19,6 +19,7 @@ from docgen.dates import short_date
 from docgen.documents import Document
 from docgen.errors import InvalidInput
 from docgen.files import write_new, write_replacing
+from docgen.kinds import Kind
 from docgen.pdf import convert_to_pdf
 from docgen.register import Entry, Register
 from docgen.rendering import Renderer, format_symbol, subject_line
@@ -30,9 +31,11 @@ class Issued:
     document: Document
     date: date
     docx: Path
-    kind_code: str
+    kind_code: str  # as printed in the symbol by the guide of its date
     entry: Entry | None = None
     pdf: Path | None = None
+    guide: str = ""  # the guide it was laid out by (``05-HD/VPTW``)
+    guide_name: str = ""
 
     @property
     def symbol(self) -> str:
@@ -47,6 +50,7 @@ class Issued:
             "date": self.date.isoformat(),
             "docx": str(self.docx),
             "pdf": str(self.pdf) if self.pdf else None,
+            "guide": self.guide,
             "warnings": list(self.document.notes),
         }
 
@@ -62,21 +66,25 @@ def _same(data: bytes) -> bytes:
     return data
 
 
-def file_name(symbol: str) -> str:
-    """``1417-CV/TU`` → ``1417-CV-TU.docx``: the symbol, safe as a file name."""
-    return f"{symbol.replace('/', '-')}.docx"
+def file_name(symbol: str, kind: Kind | None = None, printed: str = "") -> str:
+    """``1417-CV/TU`` → ``1417-CV-TU.docx``: the symbol, safe as a file name. A kind printed with
+    another kind's code (a Quy định's ``QĐ`` by 05-HD/VPTW) adds its name: ``01-QĐ-TU-quy-dinh.docx``."""
+    suffix = f"-{kind.slug}" if kind is not None and printed and printed != kind.code else ""
+    return f"{symbol.replace('/', '-')}{suffix}.docx"
 
 
 def _issue_one(document: Document, register: Register, renderer: Renderer, out_dir: Path,
                on: date, finish: Finish) -> Issued:
-    kind_code = renderer.profile.kind_code(document.kind)
+    profile = renderer.profile.at(on)
+    kind_code = profile.kind_code(document.kind)
     written: Path | None = None
-    try:
-        with register.reserve(document.issuer.code, kind_code, on=on,
-                              subject=subject_line(document), signer=document.signer.name,
-                              secrecy=document.secrecy, urgency=document.urgency) as entry:
+    try:  # the kind's own sequence, whatever code the guide prints (Quy định: QĐi, then QĐ)
+        with register.reserve(document.issuer.code, document.kind.code, on=on, printed=kind_code,
+                              subject=subject_line(document, profile.text), signer=document.signer.name,
+                              secrecy=document.secrecy, urgency=document.urgency,
+                              guide=profile.guide.symbol) as entry:
             data = finish(renderer.render(document, entry.number, on))
-            path = out_dir / file_name(entry.symbol)
+            path = out_dir / file_name(entry.symbol, document.kind, kind_code)
             write_new(path, data)
             written = path
             entry.docx_path, entry.docx_sha256 = str(path), hashlib.sha256(data).hexdigest()
@@ -84,16 +92,17 @@ def _issue_one(document: Document, register: Register, renderer: Renderer, out_d
         if written:  # the number goes back to the register, so must the file
             written.unlink(missing_ok=True)
         raise
-    return Issued(document, on, path, kind_code, entry)
+    return Issued(document, on, path, kind_code, entry, guide=profile.guide.symbol, guide_name=profile.guide.name)
 
 
 def _draft_one(document: Document, renderer: Renderer, out_dir: Path, on: date, finish: Finish,
                name: str | None) -> Issued:
-    kind_code = renderer.profile.kind_code(document.kind)
+    profile = renderer.profile.at(on)
+    kind_code = profile.kind_code(document.kind)
     stem = Path(document.source).stem or "van-ban"
     path = out_dir / (name or f"du-thao-{kind_code}-{document.issuer.code}-{stem}.docx")
     write_replacing(path, finish(renderer.render(document, None, on)))
-    return Issued(document, on, path, kind_code)
+    return Issued(document, on, path, kind_code, guide=profile.guide.symbol, guide_name=profile.guide.name)
 
 
 def _earlier(entries: list[Entry], viewer: Viewer) -> str:
@@ -113,9 +122,10 @@ def refuse_repeats(documents: list[Document], register: Register, renderer: Rend
     earlier document above ``viewer``'s clearance is said to exist, and named by nothing."""
     seen: set[tuple[str, str, str, date]] = set()
     for document in documents:
-        kind_code, on = renderer.profile.kind_code(document.kind), document.date or today
-        key = (document.issuer.code, kind_code, " ".join(subject_line(document).split()).casefold(), on)
-        earlier = register.issued_like(document.issuer.code, kind_code, subject_line(document), on)
+        on = document.date or today
+        kind_code, subject = document.kind.code, subject_line(document, renderer.profile.at(on).text)
+        key = (document.issuer.code, kind_code, " ".join(subject.split()).casefold(), on)
+        earlier = register.issued_like(document.issuer.code, kind_code, subject, on)
         if earlier or key in seen:
             what = _earlier(earlier, viewer) if earlier else "một văn bản trước trong cùng lần chạy"
             raise AlreadyIssued(f"{what} có cùng loại ({document.kind.name}), trích yếu và ngày "

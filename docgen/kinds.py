@@ -1,7 +1,8 @@
-"""The kinds of Party documents and their codes (Quy định 399-QĐ/TW, Hướng dẫn 36-HD/VPTW).
+"""The kinds of Party documents and their codes (Quy định 399-QĐ/TW, Hướng dẫn 36-HD/VPTW and 05-HD/VPTW).
 
-The code of a Quy định differs between bodies (``QĐi`` or ``QĐ``), so the
-profile may override codes; everything else here is fixed by the rules.
+The printed code of a Quy định differs between guides (``QĐi`` by 36-HD, ``QĐ`` by 05-HD), so
+the profile may override codes; ``code`` here names the kind (and its sequence in the register).
+Each kind's ``layout`` says which parts it has (see ``docgen.blueprints``).
 """
 
 from __future__ import annotations
@@ -21,28 +22,40 @@ class Kind:
     template: str | None = None
 
     @property
+    def layout(self) -> str:
+        """The family of parts the kind is laid out with (``docgen.blueprints.LAYOUTS``)."""
+        return LAYOUTS.get(self.code, "plain")
+
+    @property
     def title(self) -> str:
         """The kind name as the title block writes it (``QUYẾT ĐỊNH``)."""
         return self.name.upper()
 
 
+# The parts of each kind (Hướng dẫn 05-HD/VPTW, Phần II): a Công văn has Kính gửi and no title; a Quyết
+# định căn cứ and articles; a Quy chế or Quy định căn cứ, chapters and articles; a Tờ trình Kính trình; a
+# Biên bản two signatures and no Nơi nhận; Nghị quyết, Kết luận, Chỉ thị name their author in the title.
+LAYOUTS = {"CV": "letter", "QĐ": "decision", "QC": "rules", "QĐi": "rules", "TTr": "submission",
+           "BB": "minutes", "NQ": "authored", "KL": "authored", "CT": "authored"}
+
 KINDS: tuple[Kind, ...] = (
-    Kind("NQ", "Nghị quyết", "nghi-quyet"),
+    Kind("NQ", "Nghị quyết", "nghi-quyet", "nghi_quyet.docx"),
     Kind("QĐ", "Quyết định", "quyet-dinh", "quyet_dinh.docx"),
-    Kind("CT", "Chỉ thị", "chi-thi"),
-    Kind("KL", "Kết luận", "ket-luan"),
-    Kind("QC", "Quy chế", "quy-che"),
-    Kind("QĐi", "Quy định", "quy-dinh"),
-    Kind("HD", "Hướng dẫn", "huong-dan"),
+    Kind("CT", "Chỉ thị", "chi-thi", "chi_thi.docx"),
+    Kind("KL", "Kết luận", "ket-luan", "ket_luan.docx"),
+    Kind("QC", "Quy chế", "quy-che", "quy_che.docx"),
+    Kind("QĐi", "Quy định", "quy-dinh", "quy_dinh.docx"),
+    Kind("HD", "Hướng dẫn", "huong-dan", "huong_dan.docx"),
     Kind("TT", "Thông tri", "thong-tri"),
     Kind("TB", "Thông báo", "thong-bao", "thong_bao.docx"),
     Kind("BC", "Báo cáo", "bao-cao", "bao_cao.docx"),
-    Kind("TTr", "Tờ trình", "to-trinh"),
-    Kind("CTr", "Chương trình", "chuong-trinh"),
-    Kind("KH", "Kế hoạch", "ke-hoach"),
-    Kind("ĐA", "Đề án", "de-an"),
+    Kind("TTr", "Tờ trình", "to-trinh", "to_trinh.docx"),
+    Kind("CTr", "Chương trình", "chuong-trinh", "chuong_trinh.docx"),
+    Kind("KH", "Kế hoạch", "ke-hoach", "ke_hoach.docx"),
+    Kind("ĐA", "Đề án", "de-an", "de_an.docx"),
     Kind("CV", "Công văn", "cong-van", "cong_van.docx"),
-    Kind("BB", "Biên bản", "bien-ban"),
+    Kind("BB", "Biên bản", "bien-ban", "bien_ban.docx"),
+    Kind("GM", "Giấy mời", "giay-moi", "giay_moi.docx"),
 )
 
 

@@ -1,7 +1,10 @@
 """The register of outgoing documents (sổ đăng ký văn bản đi), in SQLite.
 
 Each issuing body numbers each kind on its own, continuously within the
-Committee's term, never per year. A number is given inside one ``BEGIN
+Committee's term, never per year. An entry's ``kind_code`` names the kind's
+sequence (the kind's own code: a Quy định is ``QĐi``), while its ``symbol``
+is printed as the guide in force on its date writes it (``05-QĐ/TU`` for a
+Quy định by Hướng dẫn 05-HD/VPTW, whose Quyết định share the printed code). A number is given inside one ``BEGIN
 IMMEDIATE`` transaction that also records the entry, so two clerks (or eight
 processes) can never get the same number, and a failure before the commit
 gives the number back: nothing is skipped and nothing is spent.
@@ -47,6 +50,7 @@ CREATE TABLE IF NOT EXISTS entries (
     created_by TEXT NOT NULL,
     created_at TEXT NOT NULL,
     rebuilt_from TEXT NOT NULL DEFAULT '',
+    guide TEXT NOT NULL DEFAULT '',
     UNIQUE (term_start, body_code, kind_code, number)
 );
 CREATE TABLE IF NOT EXISTS starts (
@@ -82,6 +86,7 @@ class Entry:
     created_by: str = ""
     created_at: str = ""
     rebuilt_from: str = ""  # where a rebuilt entry was read back from (archive/…, out/…)
+    guide: str = ""  # the format guide it was laid out by (``05-HD/VPTW``)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -140,8 +145,9 @@ class Register(Database):
         self.issued_by = ""
         self.conn = connect(path, SCHEMA)
         columns = {row[1] for row in self.conn.execute("PRAGMA table_info(entries)")}
-        if "rebuilt_from" not in columns:  # a register made before entries could be rebuilt
-            self.conn.execute("ALTER TABLE entries ADD COLUMN rebuilt_from TEXT NOT NULL DEFAULT ''")
+        for column in ("rebuilt_from", "guide"):  # a register made before entries could be rebuilt, or dated
+            if column not in columns:
+                self.conn.execute(f"ALTER TABLE entries ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
 
 
     def _rows(self, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
@@ -164,8 +170,10 @@ class Register(Database):
 
     @contextmanager
     def reserve(self, body_code: str, kind_code: str, *, on: date, subject: str = "",
-                signer: str = "", secrecy: str = "", urgency: str = "") -> Iterator[Entry]:
-        """Hold the next number while the caller writes the document.
+                signer: str = "", secrecy: str = "", urgency: str = "", printed: str = "",
+                guide: str = "") -> Iterator[Entry]:
+        """Hold the next number of the kind ``kind_code`` while the caller writes the document; the
+        symbol carries ``printed`` (the code the guide writes, the kind's own when empty).
 
         The entry is committed when the block ends; if the block raises, the
         transaction rolls back and the number stays free.
@@ -174,9 +182,9 @@ class Register(Database):
         try:
             number = self._next_number(body_code, kind_code)
             entry = Entry(0, self.term_start, body_code, kind_code, number,
-                          format_symbol(number, kind_code, body_code), on.isoformat(), subject,
+                          format_symbol(number, printed or kind_code, body_code), on.isoformat(), subject,
                           signer, secrecy, urgency, created_by=self.issued_by or _current_user(),
-                          created_at=datetime.now().astimezone().isoformat(timespec="seconds"))
+                          created_at=datetime.now().astimezone().isoformat(timespec="seconds"), guide=guide)
             fields = {k: v for k, v in entry.as_dict().items() if k != "id"}
             cursor = self.conn.execute(
                 f"INSERT INTO entries ({', '.join(fields)}) VALUES ({', '.join('?' * len(fields))})",
@@ -244,9 +252,12 @@ class Register(Database):
             raise RegisterError(f"«{symbol}» không phải là số và ký hiệu (ví dụ: 1417-CV/TU)")
         number, kind, body = parsed
         rows = self._rows("SELECT * FROM entries WHERE term_start=? AND number=?", (self.term_start, number))
-        for row in rows:
-            if fold_code(row["kind_code"]) == kind and fold_code(row["body_code"]) == body:
-                return Entry(**dict(row))
+        found = [Entry(**dict(row)) for row in rows if (parse_symbol(row["symbol"]) or ())[1:] == (kind, body)]
+        if len(found) > 1:  # a Quyết định and a Quy định both printed QĐ
+            raise RegisterError(f"sổ đăng ký có {len(found)} văn bản cùng số {symbol} (các loại "
+                                f"{', '.join(e.kind_code for e in found)}); chọn văn bản trên trang Sổ đăng ký")
+        if found:
+            return found[0]
         raise RegisterError(f"sổ đăng ký không có văn bản số {symbol} trong nhiệm kỳ này")
 
     def void(self, symbol: str, reason: str) -> Entry:

@@ -6,7 +6,10 @@ and the digest want more, so a template is prepared once per profile: the
 profile is laid over its styles and page with python-docx, docxtpl's own
 ``patch_xml`` turns its parts into Jinja sources, and Jinja compiles them.
 A render is then one Jinja pass per part and one zip write, with docxtpl's
-tags, RichText and escaping rules unchanged.
+tags, RichText and escaping rules unchanged. A document is laid out by the
+guide in force on its date (``Profile.at``): a template is compiled once per
+guide, and the words the guide prescribes around the content (the Công văn's
+``V/v`` or ``Về việc``, the lists' punctuation, «Như trên» first) are set here.
 """
 
 from __future__ import annotations
@@ -28,10 +31,10 @@ from jinja2 import Environment, Template, TemplateError
 
 from docgen.blueprints import BODY_STYLES, STYLES
 from docgen.dates import long_date
-from docgen.documents import Document
+from docgen.documents import Chapter, Document
 from docgen.errors import InvalidInput
 from docgen.markup import Paragraph, parse_paragraphs
-from docgen.profile import Profile
+from docgen.profile import Profile, TextRules
 
 _RENDERED_PART = re.compile(r"^(word/(document|header\d*|footer\d*)\.xml|docProps/core\.xml)$")
 DRAFT_NUMBER = "    "
@@ -70,13 +73,20 @@ def _apply_styles(document: docx.document.Document, profile: Profile) -> None:
     typography = profile.typography
     document.styles["Normal"].font.size = Pt(typography.sizes["body"])
     for name, (size_key, *_rest) in STYLES.items():
-        if name in document.styles and size_key in typography.sizes:
-            document.styles[name].font.size = Pt(typography.sizes[size_key])
+        if name not in document.styles:
+            continue
+        font = document.styles[name].font
+        if size_key in typography.sizes:
+            font.size = Pt(typography.sizes[size_key])
+        if size_key in typography.emphasis:
+            words = typography.emphasis[size_key]
+            font.bold, font.italic, font.underline = ("bold" in words, "italic" in words, "underline" in words)
     for name in BODY_STYLES:
         if name in document.styles:
             fmt = document.styles[name].paragraph_format
             fmt.first_line_indent = Mm(typography.first_line_indent_mm)
-            fmt.line_spacing = typography.line_spacing
+            exact = typography.line_spacing_pt
+            fmt.line_spacing = Pt(exact) if exact else typography.line_spacing  # a Length is «exactly»
             fmt.space_after = Pt(typography.space_after_pt)
 
 
@@ -188,27 +198,79 @@ def _articles(document: Document, style_id: str) -> RichTextParagraph:
     return combined
 
 
-def _listed(items: tuple[str, ...] | list[str]) -> list[str]:
-    """``- A,`` … ``- Z.``: how Kính gửi and Nơi nhận lists are punctuated."""
+_ROMAN = ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+
+
+def roman(number: int) -> str:
+    """``Chương IV``: chapters are numbered in Roman numerals."""
+    out = ""
+    for value, letters in _ROMAN * 4:
+        while number >= value:
+            out, number = out + letters, number - value
+    return out
+
+
+def _plain(text: str, style_id: str) -> RichTextParagraph:
+    rich = RichTextParagraph()
+    rich.add(RichText(text), parastyle=style_id)
+    return rich
+
+
+def _style(ids: dict[str, str], name: str) -> str:
+    return ids.get(name, name.replace(" ", ""))
+
+
+def _chapters(chapters: tuple[Chapter, ...], ids: dict[str, str]) -> RichTextParagraph:
+    """``Chương I`` / its name in capitals / ``Điều 1. name`` / the clauses, articles numbered across
+    chapters (Hướng dẫn 05-HD/VPTW, 6.2.4)."""
+    combined, number = RichTextParagraph(), 0
+    for index, chapter in enumerate(chapters, start=1):
+        if chapter.title:
+            combined.xml += _plain(f"Chương {roman(index)}", _style(ids, "VT Chapter")).xml
+            combined.xml += _plain(chapter.title.upper(), _style(ids, "VT Chapter Title")).xml
+        for article in chapter.articles:
+            number += 1
+            head = f"Điều {number}. {article.title}".rstrip()
+            combined.xml += _plain(head, _style(ids, "VT Article")).xml
+            if article.text:
+                combined.xml += _rich(parse_paragraphs(article.text), _style(ids, "VT Body")).xml
+    return _keep_last(combined)
+
+
+def _listed(items: tuple[str, ...] | list[str], separator: str = ",") -> list[str]:
+    """``- A,`` … ``- Z.`` (or ``- A;`` by 05-HD/VPTW): how Kính gửi and Nơi nhận lists are punctuated."""
     cleaned = [item.removeprefix("- ").removeprefix("-").strip().rstrip(",;.") for item in items]
-    return [f"- {item}{'.' if i == len(cleaned) - 1 else ','}" for i, item in enumerate(cleaned)]
+    return [f"- {item}{'.' if i == len(cleaned) - 1 else separator}" for i, item in enumerate(cleaned)]
 
 
-def recipient_lines(document: Document) -> list[str]:
-    """Nơi nhận with the profile's ``Lưu …`` line last, added when missing."""
+def _is_nhu_tren(item: str) -> bool:
+    return item.removeprefix("- ").strip().rstrip(",;.").casefold() == "như trên"
+
+
+def recipient_lines(document: Document, text: TextRules | None = None) -> list[str]:
+    """Nơi nhận with the profile's ``Lưu …`` line last, added when missing; a Công văn's or a Tờ
+    trình's opens with «Như trên» where the guide says so."""
+    separator = text.list_separator if text else ","
     items = [r for r in document.recipients if not r.lstrip("- ").startswith("Lưu")]
     kept = [r for r in document.recipients if r.lstrip("- ").startswith("Lưu")]
-    return _listed(items + (kept or [document.issuer.archive]))
+    if text and text.nhu_tren_first and document.kind.layout in ("letter", "submission"):
+        items = ["Như trên", *(item for item in items if not _is_nhu_tren(item))]
+    return _listed(items + (kept or [document.issuer.archive]), separator)
 
 
-def _bases(document: Document) -> tuple[list[str], str]:
+def _bases(document: Document, text: TextRules | None = None) -> tuple[list[str], str]:
+    """The căn cứ lines, each ending ``;``, and the «Xét đề nghị…» line: the last of them ends as the
+    guide says (``,`` by 36-HD/VPTW, ``.`` by 05-HD/VPTW)."""
+    last = text.bases_last if text else ","
     lines = [f"- {b.removeprefix('- ').rstrip(',;.')};" for b in document.bases]
     proposer = document.proposer.rstrip(",;.")
     if proposer:
         proposer = proposer if proposer.startswith("Xét") else f"Xét đề nghị của {proposer}"
-        return lines, f"{proposer},"
+        if document.kind.layout == "rules":  # a Quy chế lists the proposal as its last căn cứ
+            return [*lines, f"- {proposer}{last}"], ""
+        return lines, f"{proposer}{last}"
     if lines:
-        lines[-1] = lines[-1][:-1] + ","
+        lines[-1] = lines[-1][:-1] + last
     return lines, ""
 
 
@@ -219,34 +281,57 @@ def no_lone_word(text: str) -> str:
     return f"{head}\u00a0{last}" if space and head and len(text.split()) > 2 else text
 
 
-def subject_line(document: Document) -> str:
-    """The trích yếu as printed: a Công văn's starts with ``V/v``."""
-    if document.kind.code != "CV" or document.subject.lower().startswith("v/v"):
+_CV_PREFIXES = ("v/v", "về việc")
+
+
+def subject_line(document: Document, text: TextRules | None = None) -> str:
+    """The trích yếu as printed: a Công văn's opens with the guide's words (``V/v`` by 36-HD/VPTW,
+    ``Về việc`` by 05-HD/VPTW), whichever of them the clerk typed."""
+    if document.kind.layout != "letter":
         return document.subject
-    return f"V/v {document.subject}"
+    prefix = text.cv_subject_prefix if text else "V/v"
+    subject = document.subject
+    for old in _CV_PREFIXES:
+        if subject.casefold().startswith(old) and (len(subject) == len(old) or not subject[len(old)].isalnum()):
+            subject = subject[len(old):].lstrip(" :")
+            break
+    return f"{prefix} {subject}".strip()
+
+
+def _author(document: Document) -> str:
+    """``CỦA BAN THƯỜNG VỤ TỈNH ỦY``: the author a Nghị quyết, Kết luận, Chỉ thị names in its title."""
+    if document.kind.layout != "authored":
+        return ""
+    author = document.author or f"của {document.issuer.decider}"
+    return author.upper()
 
 
 def build_context(template: CompiledTemplate, document: Document, profile: Profile,
                   number: int | None, on: date) -> dict[str, Any]:
     body_id = template.style_ids.get("VT Body", "VTBody")
-    issuer, signer = document.issuer, document.signer
+    issuer, signer, text = document.issuer, document.signer, profile.text
     kind_code = profile.kind_code(document.kind)
-    bases, proposer = _bases(document)
-    to = list(document.to) if len(document.to) == 1 else _listed(document.to)
+    bases, proposer = _bases(document, text)
+    to = list(document.to) if len(document.to) == 1 else _listed(document.to, text.list_separator)
+    recorder = document.recorder
     return {
         "issuer_parent": issuer.parent, "issuer_name": issuer.name,
         "number": format_number(number) if number else DRAFT_NUMBER,
         "kind_code": kind_code, "body_code": issuer.code,
         "symbol": format_symbol(number, kind_code, issuer.code),
-        "subject_line": no_lone_word(subject_line(document)), "subject": no_lone_word(document.subject),
+        "subject_line": no_lone_word(subject_line(document, text)), "subject": no_lone_word(document.subject),
         "secrecy": document.secrecy, "urgency": document.urgency,
         "place": profile.place, "date_text": long_date(on),
         "kind_title": document.kind.title, "to": to,
         "body": _keep_last(_rich(parse_paragraphs(document.text), body_id)),
         "bases": bases, "proposer": proposer, "decider": f"{issuer.decider} QUYẾT ĐỊNH",
         "articles": _keep_last(_articles(document, body_id)),
-        "recipients": recipient_lines(document),
+        "chapters": _chapters(document.chapters, template.style_ids), "preamble": document.preamble,
+        "author": _author(document),
+        "recipients": recipient_lines(document, text),
         "authority": signer.authority, "signer_title": signer.title, "signer_name": signer.name,
+        "recorder_title": recorder.title if recorder else "", "recorder_name": recorder.name if recorder else "",
+        "guide": profile.guide.symbol, "guide_name": profile.guide.name,
     }
 
 
@@ -258,18 +343,23 @@ class Renderer:
     template_dirs: tuple[Path, ...]
 
     def __post_init__(self) -> None:
-        self._compiled: dict[Path, CompiledTemplate] = {}
+        self._compiled: dict[tuple[Path, str], CompiledTemplate] = {}
 
-    def template_for(self, document: Document) -> CompiledTemplate:
+    def template_for(self, document: Document, profile: Profile | None = None) -> CompiledTemplate:
+        """The kind's template (the workspace's own first), compiled for the guide of ``profile``."""
+        profile = profile or self.profile
         name = str(document.kind.template)
         for folder in self.template_dirs:
             path = folder / name
             if path.is_file():
-                if path not in self._compiled:
-                    self._compiled[path] = CompiledTemplate(path, self.profile)
-                return self._compiled[path]
+                key = (path, profile.guide.key)
+                if key not in self._compiled:
+                    self._compiled[key] = CompiledTemplate(path, profile)
+                return self._compiled[key]
         raise InvalidInput(f"không tìm thấy mẫu {name}", field="kind")
 
     def render(self, document: Document, number: int | None, on: date) -> bytes:
-        template = self.template_for(document)
-        return template.render(build_context(template, document, self.profile, number, on))
+        """The DOCX of ``document`` dated ``on``, laid out by the guide in force that day."""
+        profile = self.profile.at(on)
+        template = self.template_for(document, profile)
+        return template.render(build_context(template, document, profile, number, on))

@@ -32,6 +32,7 @@ from office.documents import (
     search_archive,
 )
 from office.errors import Ambiguous, NotFound
+from office.formats import archived_format, check_format, check_upload
 from office.outgoing import (
     checked_marks,
     document_from_data,
@@ -58,12 +59,12 @@ from office.weekly import (
 )
 
 __all__ = [
-    "Ambiguous", "NotFound", "RegisterRebuilt", "ReportReceipt", "archive_uploads", "check_archive",
-    "check_databases", "checked_marks", "compile_digest", "correct_document", "current_week",
-    "digest_data", "document_conflicts", "document_file", "document_from_data", "document_page",
-    "document_places", "document_texts", "document_topics", "entry_file", "entry_pdf", "find_document",
-    "follow_void", "generated_kind", "issue", "opened_pipeline", "page_image", "preview_pdf", "rebuild_register",
-    "receive_report", "register_entries", "register_entry", "remove_report", "review_documents",
-    "search_archive", "select_tasks", "team_report", "void_entry", "void_number", "watch_inbox",
-    "week_status",
+    "Ambiguous", "NotFound", "RegisterRebuilt", "ReportReceipt", "archive_uploads", "archived_format",
+    "check_archive", "check_databases", "check_format", "check_upload", "checked_marks", "compile_digest",
+    "correct_document", "current_week", "digest_data", "document_conflicts", "document_file",
+    "document_from_data", "document_page", "document_places", "document_texts", "document_topics", "entry_file",
+    "entry_pdf", "find_document", "follow_void", "generated_kind", "issue", "opened_pipeline", "page_image",
+    "preview_pdf", "rebuild_register", "receive_report", "register_entries", "register_entry", "remove_report",
+    "review_documents", "search_archive", "select_tasks", "team_report", "void_entry", "void_number",
+    "watch_inbox", "week_status",
 ]

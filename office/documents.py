@@ -58,6 +58,9 @@ def find_document(workspace: Workspace, key: str, viewer: Viewer) -> dict[str, A
 
     with workspace.catalog() as catalog:
         record["corrections"] = history(catalog, record["sha256"])
+    from office.formats import document_guide
+
+    record["guide"] = document_guide(workspace, record)
     return record
 
 
@@ -198,8 +201,10 @@ def document_page(workspace: Workspace, key: str, viewer: Viewer,
             except RegisterError:  # a number of an earlier term, or a register rebuilt without it
                 entry = None
     shown = next(item["n"] for item in files if item["id"] == record["id"])
+    from office.formats import archived_format
+
     return {"document": record, "files": files, "shown": shown, "cited": cited, "citing": citing, "tasks": tasks,
-            "register": entry}
+            "register": entry, "format": archived_format(workspace, record)}
 
 
 def document_file(workspace: Workspace, key: str, n: int | None, viewer: Viewer) -> tuple[Path, dict[str, Any]]:

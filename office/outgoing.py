@@ -102,7 +102,7 @@ def register_entries(workspace: Workspace, viewer: Viewer, *, kind: str | None =
     """The register's entries ``viewer`` may read (a secret entry's subject is secret too)."""
     from docgen.kinds import resolve_kind
 
-    kind_code = workspace.profile.kind_code(resolve_kind(kind)) if kind else None
+    kind_code = resolve_kind(kind).code if kind else None  # the kind's sequence, whatever it prints
     with workspace.register() as book:
         entries = book.entries(kind_code=kind_code, body_code=body)
     rows = [e.as_dict() for e in entries if viewer.may_read({"secrecy": e.secrecy})]

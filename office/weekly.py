@@ -134,7 +134,7 @@ def _digest_issued_before(register: Any, document: Document, week: Week, viewer:
     from docgen.issuing import AlreadyIssued
     from docgen.rendering import subject_line
 
-    wanted = subject_line(document)
+    wanted = subject_line(document)  # a Báo cáo's trích yếu is its subject, whatever the guide
     earlier = [e for e in register.entries(kind_code="BC", body_code=document.issuer.code)
                if e.subject == wanted and e.status != "void"]
     if earlier:

@@ -382,6 +382,7 @@ def _libreoffice(sources: dict[str, bytes], work: Path, soffice: str) -> dict[st
 def _docgen_sources(work: Path) -> tuple[dict[str, bytes], dict[str, dict[str, str]]]:
     """vanthu's own DOCX (its templates, its profile) and what each says."""
     from docgen.documents import build_document
+    from docgen.rendering import subject_line
     from office.workspace import init_workspace
 
     workspace = init_workspace(work / "ws")
@@ -392,7 +393,7 @@ def _docgen_sources(work: Path) -> tuple[dict[str, bytes], dict[str, dict[str, s
         day = date(2026, 7, 15)
         sources[name] = workspace.renderer().render(document, number, day)
         symbol = f"{number:02d}-{kind.code}/{body}"
-        subject = f"V/v {data['subject']}" if code == "CV" else data["subject"]
+        subject = subject_line(document, workspace.profile.at(day).text)  # «Về việc …» by 05-HD/VPTW
         signer = data["signer"]
         expected[name] = {"symbol": symbol, "date": day.isoformat(), "kind": kind.code, "subject": subject,
                           "issuer": " ".join(TU), "signer": signer["name"], "signer_title": signer["title"]}

@@ -43,7 +43,7 @@ def test_signed_pdf_from_a_trusted_ca_is_archived_valid_with_its_metadata(archiv
     assert code == 0
     assert row["status"] == "archived" and row["signature"] == "valid"
     assert (row["symbol"], row["kind"], row["date"]) == ("01-CV/TU", "CV", "2026-06-03")
-    assert row["subject"] == "V/v kiểm tra tiến độ thu ngân sách"
+    assert row["subject"] == "Về việc kiểm tra tiến độ thu ngân sách"  # 03/6/2026: Hướng dẫn 05-HD/VPTW
     assert (row["signer"], row["signed_by"]) == ("Đặng Hồng Sỹ", "Đặng Hồng Sỹ")
     assert row["signed_at"][:4] == str(__import__("datetime").date.today().year)
     assert list(archive_ws.inbox.iterdir()) == []

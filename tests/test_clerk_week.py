@@ -115,7 +115,7 @@ def test_trich_yeu_has_no_lone_last_word_and_kinh_gui_stands_apart(run, datafile
     assert run("new", "cong-van", str(datafile({**CONG_VAN, "subject": subject}))).exit_code == 0
     document = docx.Document(str(workspace.out / "01-CV-TU.docx"))
     header = document.tables[0].rows[0].cells[0]
-    [line] = [p.text for p in header.paragraphs if p.text.startswith("V/v")]
+    [line] = [p.text for p in header.paragraphs if p.text.startswith("Về việc")]  # 03/6/2026: 05-HD/VPTW
     assert line.endswith("năm\u00a02026")
     paragraphs = [p for p in document.paragraphs]
     last_item = max(i for i, p in enumerate(paragraphs) if p.text.startswith("- Các Tổ theo dõi"))
@@ -274,7 +274,7 @@ def test_show_reads_as_people_write(archive_ws, issued, tmp_path):
     lines = _vanthu(archive_ws, "show", "01-CV/TU").output.splitlines()
     assert "Ngày: 03/06/2026" in lines and "Chữ ký số: không có" in lines
     at = lines.index("Nơi nhận:")
-    assert lines[at + 1:at + 4] == ["    - Thường trực Tỉnh ủy", "    - Như trên", "    - Lưu Văn phòng Tỉnh ủy, TH"]
+    assert lines[at + 1:at + 4] == ["    - Như trên", "    - Thường trực Tỉnh ủy", "    - Lưu Văn phòng Tỉnh ủy, TH"]
     assert lines.count("Kính gửi:") == 1 and not any(line.startswith("Nơi nhận: -") for line in lines)
 
 

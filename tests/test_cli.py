@@ -54,9 +54,9 @@ def test_new_prints_json_and_records_the_entry(run, datafile, workspace):
     printed = json.loads(result.output)
     assert "người ký mặc định của TU (khóa pbt-tt)" in printed.pop("warnings")[0]  # no signer: in the file
     assert printed == {"symbol": "01-CV/TU", "number": 1, "kind": "CV", "date": "2026-06-03",
-                       "docx": str(workspace.out / "01-CV-TU.docx"), "pdf": None}
+                       "docx": str(workspace.out / "01-CV-TU.docx"), "pdf": None, "guide": "05-HD/VPTW"}
     [entry] = json.loads(run("register", "list", "--json").output)
-    assert entry["subject"] == "V/v rà soát tiến độ giải phóng mặt bằng"
+    assert entry["subject"] == "Về việc rà soát tiến độ giải phóng mặt bằng" and entry["guide"] == "05-HD/VPTW"
     assert entry["signer"] == "Đặng Hồng Sỹ" and entry["status"] == "issued"
     assert len(entry["docx_sha256"]) == 64 and entry["docx_path"] == printed["docx"]
 
@@ -121,8 +121,8 @@ def test_one_bad_file_in_a_batch_stops_the_whole_batch(run, datafile, workspace)
 def test_missing_data_file_and_unknown_kind(run, datafile, tmp_path):
     result = run("new", "cong-van", str(tmp_path / "khong-co.yaml"))
     assert result.exit_code == 2 and "không tìm thấy tệp dữ liệu" in result.output
-    result = run("new", "nghi-quyet", str(datafile(CONG_VAN)))
-    assert result.exit_code == 2 and "cong-van (CV), quyet-dinh (QĐ), thong-bao (TB)" in result.output
+    result = run("new", "thong-tri", str(datafile(CONG_VAN)))
+    assert result.exit_code == 2 and "cong-van (CV)" in result.output and "giay-moi (GM)" in result.output
 
 
 def test_an_existing_output_file_is_not_overwritten_and_the_number_stays_free(run, datafile, workspace):
@@ -165,7 +165,7 @@ def test_a_broken_profile_names_the_file_and_the_key(run, workspace, datafile):
     workspace.config.write_text(text, "utf-8")
     result = run("new", "cong-van", str(datafile(CONG_VAN)))
     assert result.exit_code == 2
-    assert f"Tệp {workspace.config}, trường «page.margin_top_mm»" in result.output
+    assert f"Tệp {workspace.config}, trường «guides.hd36.page.margin_top_mm»" in result.output
 
 
 def test_help_is_in_vietnamese():

@@ -19,7 +19,7 @@ from conftest import CONG_VAN, EXAMPLES, add_settings
 from docgen.errors import ConversionFailed, VanthuError
 from docgen.pdf import UNOSERVER, WarmConverter, convert_to_pdf, group_members, preview_pdf
 
-SUBJECT_LINE = "V/v rà soát tiến độ"
+SUBJECT_LINE = "Về việc rà soát tiến độ"  # dated 03/6/2026: 05-HD/VPTW
 
 
 def pdftext(path: Path) -> str:
@@ -38,7 +38,7 @@ def test_pdf_carries_the_format_and_only_liberation_fonts(run, datafile):
     assert pdf.name == "01-CV-TU.pdf"
     text = pdftext(pdf)
     for expected in ("TỈNH ỦY LÂM ĐỒNG", "ĐẢNG CỘNG SẢN VIỆT NAM", "Số 01-CV/TU",
-                     "Lâm Đồng, ngày 03 tháng 6 năm 2026", "V/v rà soát tiến độ", "Kính gửi:",
+                     "Lâm Đồng, ngày 03 tháng 6 năm 2026", SUBJECT_LINE, "Kính gửi:",
                      "Nơi nhận:", "PHÓ BÍ THƯ THƯỜNG TRỰC", "Đặng Hồng Sỹ"):
         assert expected in text
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
@@ -68,7 +68,7 @@ def test_a_batch_starts_libreoffice_once(workspace, run, datafile, tmp_path):
     assert result.exit_code == 0, result.output
     pdfs = [Path(json.loads(line)["pdf"]) for line in result.output.splitlines()]
     assert [p.name for p in pdfs] == ["01-CV-TU.pdf", "02-CV-TU.pdf", "03-CV-TU.pdf"]
-    assert "V/v việc 2" in pdftext(pdfs[2])
+    assert "Về việc việc 2" in pdftext(pdfs[2])
     assert log.read_text().splitlines() == ["run"]
     assert not list(workspace.out.glob(".vanthu-*"))
 

@@ -67,6 +67,8 @@ LAZY_COMMANDS = {
               'Sao lưu sổ đăng ký, danh mục, kho lưu trữ, báo cáo, chứng thư tin cậy vào THƯ_MỤC_SAO_LƯU.'),
     "restore": ("vanthu.backup_cli:restore_command",
                'Khôi phục một bản sao lưu vào thư mục trống --home, kiểm tra SHA-256 từng tệp, dựng lại chỉ mục.'),
+    "check-format": ("vanthu.format_cli:check_format_command",
+                     'Kiểm tra thể thức văn bản (DOCX hoặc PDF) theo hướng dẫn có hiệu lực vào ngày của văn bản.'),
     "digest": ("vanthu.digest_cli:digest",
               'Báo cáo tổng hợp tuần: báo cáo nhanh các tổ, văn bản trong tuần, nhiệm vụ đến hạn, quá hạn.'),
 }
@@ -109,7 +111,8 @@ def _describe(item: Issued) -> str:
 @home_option
 def new(kind: str, datafiles: tuple[Path, ...], draft: bool, want_pdf: bool,
         out_dir: Path | None, as_json: bool, home: Path | None, again: bool = False) -> None:
-    """Tạo văn bản LOẠI (cong-van, quyet-dinh, thong-bao) từ tệp dữ liệu YAML/JSON.
+    """Tạo văn bản LOẠI (cong-van, quyet-dinh, thong-bao, nghi-quyet, ket-luan, chi-thi, quy-che, quy-dinh,
+    huong-dan, ke-hoach, chuong-trinh, bao-cao, to-trinh, de-an, bien-ban, giay-moi) từ tệp dữ liệu YAML/JSON.
 
     Mỗi tệp dữ liệu cho một văn bản; nhiều tệp được cấp số theo thứ tự và
     chuyển PDF trong một lần chạy LibreOffice.
@@ -201,10 +204,9 @@ def register_start(kind: str, next_number: int, body: str | None, home: Path | N
     workspace = Workspace.locate(home)
     document_kind = resolve_kind(kind, field="LOẠI")
     issuer = workspace.profile.body(body)
-    code = workspace.profile.kind_code(document_kind)
     with workspace.register() as book:
-        book.set_start(issuer.code, code, next_number)
-    symbol = format_symbol(next_number, code, issuer.code)
+        book.set_start(issuer.code, document_kind.code, next_number)
+    symbol = format_symbol(next_number, workspace.profile.kind_code(document_kind), issuer.code)
     click.echo(f"Số tiếp theo của {document_kind.name} ({issuer.code}): {symbol}")
 
 

@@ -169,6 +169,7 @@ def _route_table() -> list[Route | Mount]:
         Route("/van-ban/{key:path}/tep/{n:int}", page(documents.file, r.READ)),
         Route("/van-ban/{key:path}", page(documents.document_page, r.READ)),
         Route("/soan", page(drafts.drafts_page, r.DRAFT)),
+        Route("/soan/kiem-tra-the-thuc", page(drafts.check_upload, r.DRAFT), methods=["POST"]),
         Route("/soan/{kind}", page(drafts.draft_form, r.DRAFT), methods=["GET", "POST"]),
         Route("/so-dang-ky", page(register.register_page, r.REGISTER)),
         Route("/so-dang-ky/{entry:int}/huy", page(register.void, r.ISSUE), methods=["POST"]),

@@ -5,25 +5,32 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 from starlette.responses import RedirectResponse, Response
 
 import office
 from access import roles
+from docgen.documents import outline_chapters, outline_text
 from docgen.drafts import Draft
 from docgen.errors import InvalidInput
 from docgen.issuing import AlreadyIssued
+from docgen.kinds import generated_kinds
 from docgen.secrecy import LEVELS, SECRECY, URGENCY
 from web.auth import Context, Forbidden
 from web.pages import render
 
-FORM_KINDS = {"cong-van": "Công văn", "quyet-dinh": "Quyết định", "thong-bao": "Thông báo"}
+# Every kind vanthu generates, the three most used first.
+_FIRST = ("cong-van", "quyet-dinh", "thong-bao")
+FORM_KINDS = {kind.slug: kind.name for kind in sorted(
+    generated_kinds(), key=lambda k: _FIRST.index(k.slug) if k.slug in _FIRST else len(_FIRST))}
+LAYOUTS = {kind.slug: kind.layout for kind in generated_kinds()}
 LINES = ("to", "bases", "articles", "recipients")  # one item a line
-TEXTS = ("subject", "body", "proposer", "signer", "secrecy", "urgency", "date", "body_code")
+TEXTS = ("subject", "body", "proposer", "signer", "secrecy", "urgency", "date", "body_code", "author", "preamble")
 
 
 def data_from(form: FormData, kind: str) -> dict[str, Any]:
-    """The form's fields as a data file's mapping (empty fields left out, as a clerk would)."""
+    """The form's fields as a data file's mapping (empty fields left out, as a clerk would): a Quy chế's
+    outline becomes its chapters, a Biên bản's two names its recorder and its chair."""
     data: dict[str, Any] = {}
     for key in TEXTS:
         value = str(form.get(key, "")).strip()
@@ -33,6 +40,15 @@ def data_from(form: FormData, kind: str) -> dict[str, Any]:
         items = [line.strip() for line in str(form.get(key, "")).splitlines() if line.strip()]
         if items:
             data[key] = items
+    if LAYOUTS.get(kind) == "rules" and str(form.get("outline", "")).strip():
+        data.pop("articles", None)
+        data["chapters"] = outline_chapters(str(form["outline"]))
+    if LAYOUTS.get(kind) == "minutes":
+        for key, field in (("recorder", "recorder_name"), ("signer", "chair_name")):
+            name = str(form.get(field, "")).strip()
+            data.pop(key, None)
+            if name:
+                data[key] = {"name": name}
     return data
 
 
@@ -49,14 +65,46 @@ async def drafts_page(ctx: Context) -> Response:
     return render(ctx, "drafts.html", drafts=drafts, kinds=FORM_KINDS)
 
 
+def _shown(data: dict[str, Any]) -> dict[str, Any]:
+    """A data mapping as the form's fields show it."""
+    shown = {key: "\n".join(map(str, value)) if isinstance(value, list) else value for key, value in data.items()
+             if key not in ("chapters", "recorder", "signer")}
+    if data.get("chapters"):
+        shown["outline"] = outline_text(data["chapters"])
+    for key, field in (("recorder", "recorder_name"), ("signer", "chair_name")):
+        if isinstance(data.get(key), dict):
+            shown[field] = data[key].get("name", "")
+    if isinstance(data.get("signer"), str):
+        shown["signer"] = data["signer"]
+    return shown
+
+
 def _form_page(ctx: Context, kind: str, data: dict[str, Any], status: int = 200, **extra: Any) -> Response:
     profile = ctx.service.workspace.profile
-    shown = {key: "\n".join(value) if isinstance(value, list) else value for key, value in data.items()}
     bodies = [(code, " ".join(filter(None, (body.parent, body.name)))) for code, body in profile.bodies.items()]
-    return render(ctx, "draft_form.html", status, kind=kind, kind_name=FORM_KINDS[kind], data=shown,
-                  signers=sorted(profile.signers.items()), bodies=bodies, default_body=profile.default_body,
-                  secrecy=[m for m in SECRECY if LEVELS[m] <= ctx.viewer.clearance], urgency=URGENCY,
-                  action=str(extra.pop("action", "")), **extra)
+    return render(ctx, "draft_form.html", status, kind=kind, kind_name=FORM_KINDS[kind], data=_shown(data),
+                  layout=LAYOUTS[kind], signers=sorted(profile.signers.items()), bodies=bodies,
+                  default_body=profile.default_body, secrecy=[m for m in SECRECY if LEVELS[m] <= ctx.viewer.clearance],
+                  urgency=URGENCY, guide=profile.guide, action=str(extra.pop("action", "")), **extra)
+
+
+async def check_upload(ctx: Context) -> Response:
+    """«Kiểm tra thể thức»: a DOCX (or PDF) uploaded from the drafting page, checked before it is issued."""
+    form = await ctx.service.read_form(ctx.request)
+    upload = form.get("file")
+    report, error = None, ""
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        error = "chưa chọn tệp DOCX để kiểm tra"
+    else:
+        data = await upload.read()
+        try:
+            report = await run_in_threadpool(office.check_upload, ctx.service.workspace, upload.filename, data)
+        except InvalidInput as exc:
+            error = exc.reason
+    with ctx.service.workspace.drafts() as book:
+        drafts = book.readable(ctx.viewer)
+    return render(ctx, "drafts.html", 422 if error else 200, drafts=drafts, kinds=FORM_KINDS, report=report,
+                  checked=getattr(upload, "filename", ""), error=error)
 
 
 async def draft_form(ctx: Context) -> Response:

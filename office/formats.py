@@ -1,0 +1,123 @@
+"""The format check of documents (``vanthu check-format``, the archive's document page, the drafting form's
+upload): a DOCX or a PDF, ours or another body's, against the guide in force on its date."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docgen.errors import InvalidInput
+from office.workspace import Workspace
+
+if TYPE_CHECKING:
+    from docgen.format_check import Report
+
+# A PDF's text is read by poppler within this many seconds (a scan's OCR has the archive's own limits).
+PDF_SECONDS = 60.0
+# Fewer characters a page than this (beside a visible signature's) is a scan: a receiving stamp's words, a
+# portal's note, not a document's text, which fills a page with a thousand or more.
+SCAN_CHARS = 150
+
+
+def check_format(workspace: Workspace, path: Path, today: date | None = None, scan_text: str | None = None) -> Report:
+    """The format check of one file: its parts read from the DOCX (python-docx) or the PDF (poppler by
+    position; a scan's text by the archive's OCR reader, or ``scan_text`` when it was read before),
+    judged by ``docgen.format_check``."""
+    from docgen.format_check import check_layout
+    from docgen.layout_model import read_docx
+
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise InvalidInput("không tìm thấy tệp", file=path)
+    if suffix == ".docx":
+        layout = read_docx(path)
+    elif suffix == ".pdf":
+        layout = _pdf_layout(workspace, path, scan_text)
+    else:
+        raise InvalidInput("chỉ kiểm tra được tệp DOCX hoặc PDF", file=path)
+    return check_layout(layout, workspace.profile, str(path), today or date.today())
+
+
+def _pdf_layout(workspace: Workspace, path: Path, scan_text: str | None):
+    from archive.limits import LimitExceeded
+    from archive.reading import Rejected, open_pdf, read_pdf, sniff, split_appearance
+    from docgen.layout_model import read_pdf as pdf_parts
+    from docgen.layout_model import run_pdftohtml, scan_layout
+
+    data = path.read_bytes()
+    try:
+        sniff(data)
+        pages = len(open_pdf(data).pages)
+    except (Rejected, LimitExceeded) as exc:
+        raise InvalidInput(getattr(exc, "reason", str(exc)), file=path) from exc
+    xml = run_pdftohtml(path, min(PDF_SECONDS, workspace.limits.file_seconds))
+    layout = pdf_parts(xml)
+    own, appearance = split_appearance("\n".join(line.text for line in layout.lines))
+    if appearance:  # a visible signature's lines are the signature's, not the document's
+        layout = pdf_parts(xml, frozenset(appearance))
+    if len(own.strip()) < SCAN_CHARS * pages:  # no text of its own (a stamp's at most): what OCR reads, text alone
+        note = ""
+        if scan_text is None:
+            try:
+                scan_text = read_pdf(data).text
+            except (Rejected, LimitExceeded) as exc:  # the archive would quarantine it: say why, judge nothing
+                scan_text, note = "", f"không đọc được chữ của tệp: {getattr(exc, 'reason', exc)}"
+        layout = scan_layout(scan_text, pages)
+        layout.notes += [note] if note else []
+    return layout
+
+
+def check_upload(workspace: Workspace, name: str, data: bytes) -> dict[str, Any]:
+    """The check of an uploaded file (the drafting form), in a temporary folder removed afterwards."""
+    import tempfile
+
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".docx", ".pdf"):
+        raise InvalidInput("chỉ kiểm tra được tệp DOCX hoặc PDF", field="file")
+    with tempfile.TemporaryDirectory(prefix=".check-", dir=workspace.root) as folder:
+        path = Path(folder) / f"tai-len{suffix}"
+        path.write_bytes(data)
+        report = check_format(workspace, path)
+    return report_json(report, Path(name).name)
+
+
+def report_json(report: Report, name: str) -> dict[str, Any]:
+    """A report as the pages show it: ``as_dict`` with the guide's full name."""
+    return report.as_dict() | {"file": name, "profile_name": report.guide.name if report.guide else ""}
+
+
+def archived_format(workspace: Workspace, record: dict[str, Any]) -> dict[str, Any] | None:
+    """The format check of an archived document's PDF (the Văn bản page), a scan judged on the text the
+    archive read when it came in (no OCR again); None when the file cannot be read."""
+    from office.documents import _sidecar_text
+
+    path = (workspace.archive / record.get("path", "")).resolve()
+    if not path.is_relative_to(workspace.archive.resolve()) or not path.is_file():
+        return None
+    try:
+        return report_json(check_format(workspace, path, scan_text=_sidecar_text(workspace, record)), path.name)
+    except InvalidInput:
+        return None
+
+
+def document_guide(workspace: Workspace, record: dict[str, Any]) -> dict[str, str] | None:
+    """The format guide a document follows: the one its register entry records (issued by vanthu), else the
+    one in force on its date; None for a document with no date."""
+    from docgen.errors import RegisterError
+
+    if record.get("register"):
+        with workspace.register() as register:
+            try:
+                guide = register.find(record["register"]).guide
+            except RegisterError:
+                guide = ""
+        known = {g.symbol: g for g in workspace.profile.guides}
+        if guide in known:
+            return {"symbol": guide, "name": known[guide].name, "by": "sổ đăng ký"}
+    try:
+        day = date.fromisoformat(str(record.get("date") or ""))
+    except ValueError:
+        return None
+    found = workspace.profile.guide_on(day)
+    return {"symbol": found.symbol, "name": found.name, "by": "ngày văn bản"}
