@@ -30,10 +30,12 @@ def log_in(client: TestClient, login: str, password: str = PASSWORD) -> str:
 
 
 @contextmanager
-def client(workspace: Workspace, login: str | None = None, *,
-           search_processes: int = 0) -> Iterator[tuple[TestClient, str]]:
-    """A client (logged in as ``login`` if given) and its CSRF token."""
-    app = create_app(workspace, search_processes=search_processes)
+def client(workspace: Workspace, login: str | None = None, *, search_processes: int = 0,
+           warm_converter: bool = False) -> Iterator[tuple[TestClient, str]]:
+    """A client (logged in as ``login`` if given) and its CSRF token. LibreOffice is not kept warm
+    unless asked: a preview then starts its own, as ``vanthu pdf`` does, and the hundreds of clients
+    of the suite do not each start and stop one they never use."""
+    app = create_app(workspace, search_processes=search_processes, warm_converter=warm_converter)
     with TestClient(app, raise_server_exceptions=False, follow_redirects=True) as c:
         token = log_in(c, login) if login else ""
         if login:

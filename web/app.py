@@ -64,6 +64,7 @@ class Service:
     index: SearchIndex = field(init=False)
     converter: Any = None  # the warm LibreOffice, once started
     search_processes: int = 0  # 0: searches run in this process's threads (the tests)
+    warm_converter: bool = True  # False: previews and PDFs by a LibreOffice started for each (the tests)
     _searchers: SearchProcesses | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
     _local: threading.local = field(default_factory=threading.local)
@@ -119,7 +120,8 @@ class Service:
         return await run_in_threadpool(office.search_archive, self.workspace, request, viewer, self.index)
 
     def start(self) -> None:
-        self.converter = pages.start_converter(self.workspace)
+        if self.warm_converter:
+            self.converter = pages.start_converter(self.workspace)
         if self.search_processes > 0:
             self._searchers = SearchProcesses(self.workspace.root, self.search_processes)
             self._searchers.warm()
@@ -241,8 +243,9 @@ async def _on_error(request: Request, exc: Exception) -> Response:
 
 
 def create_app(workspace: Workspace, *, watch: bool = False, secure_cookies: bool = False,
-               search_processes: int = 0) -> Starlette:
-    service = Service(workspace, secure_cookies=secure_cookies, watch=watch, search_processes=search_processes)
+               search_processes: int = 0, warm_converter: bool = True) -> Starlette:
+    service = Service(workspace, secure_cookies=secure_cookies, watch=watch, search_processes=search_processes,
+                      warm_converter=warm_converter)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
