@@ -129,7 +129,8 @@ def test_behind_an_https_proxy_the_session_cookie_is_secure(office_ws):
 
     from web.app import create_app
 
-    with TestClient(create_app(office_ws, secure_cookies=True, warm_converter=False), base_url="https://testserver") as c:
+    app = create_app(office_ws, secure_cookies=True, warm_converter=False)
+    with TestClient(app, base_url="https://testserver") as c:
         form = c.get("/dang-nhap")
         c.follow_redirects = False
         response = c.post("/dang-nhap", data={"login": "vt", "password": PASSWORD, "csrf": csrf_of(form.text)})
