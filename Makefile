@@ -41,7 +41,7 @@ $(BIN)/vanthu: pyproject.toml
 # What pip does for an installed package: every command then starts from bytecode, even where
 # PYTHONDONTWRITEBYTECODE is set (an editable install is otherwise compiled again by every process).
 bytecode:
-	$(BIN)/python -m compileall -q vanthu office docgen archive indexer digest access web
+	$(BIN)/python -m compileall -q vanthu office docgen archive indexer digest incoming access web
 
 $(UNO_VENV)/bin/unoserver:
 	$(SYSTEM_PYTHON) -m venv --system-site-packages $(UNO_VENV)

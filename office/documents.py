@@ -34,7 +34,28 @@ def find_document(workspace: Workspace, key: str, viewer: Viewer) -> dict[str, A
     number and symbol. The fields are those of the file named by id, else of the document's best
     file; ``files`` lists all its files (those that disagree first), ``conflicts`` how many disagree,
     and ``secrecy`` is the strongest of its files'."""
-    from archive.documents import best_file, document_files, document_level
+    from archive.documents import document_files, document_level
+
+    records, record = document_records(workspace, key, viewer)
+    texts = document_texts(workspace, records) if len(records) > 1 else {}
+    record["files"] = document_files(records, texts)
+    record["conflicts"] = sum(bool(f["conflict"]) for f in record["files"])
+    record["secrecy"] = mark_name(document_level(records))
+    text = sidecar_text(workspace, record)
+    record["topics"] = document_topics(workspace, record, text)
+    record.update(document_places(workspace, record, text))
+    from archive.corrections import history
+
+    with workspace.catalog() as catalog:
+        record["corrections"] = history(catalog, record["sha256"])
+    return record
+
+
+def document_records(workspace: Workspace, key: str, viewer: Viewer) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The records of the files of the one document ``key`` names (by a file's id, or its number and
+    symbol) that ``viewer`` may read, and the record whose fields stand for it: the file named by id,
+    else the document's best file."""
+    from archive.documents import best_file
 
     with workspace.catalog() as catalog:
         documents = catalog.documents(key, viewer)
@@ -45,19 +66,7 @@ def find_document(workspace: Workspace, key: str, viewer: Viewer) -> dict[str, A
         raise Ambiguous(f"có {len(documents)} văn bản khớp «{key}»: {listed}; dùng mã")
     records = [{**row.record, "id": row.id, "path": row.path} for row in documents[0]]
     named = [r for r in records if r["id"].startswith(key.strip().lower())] if len(records) > 1 else []
-    record = dict(named[0] if len(named) == 1 else best_file(records))
-    texts = document_texts(workspace, records) if len(records) > 1 else {}
-    record["files"] = document_files(records, texts)
-    record["conflicts"] = sum(bool(f["conflict"]) for f in record["files"])
-    record["secrecy"] = mark_name(document_level(records))
-    text = _sidecar_text(workspace, record)
-    record["topics"] = document_topics(workspace, record, text)
-    record.update(document_places(workspace, record, text))
-    from archive.corrections import history
-
-    with workspace.catalog() as catalog:
-        record["corrections"] = history(catalog, record["sha256"])
-    return record
+    return records, dict(named[0] if len(named) == 1 else best_file(records))
 
 
 def document_texts(workspace: Workspace, records: list[dict[str, Any]]) -> dict[str, str]:
@@ -74,7 +83,7 @@ def document_texts(workspace: Workspace, records: list[dict[str, Any]]) -> dict[
     return texts
 
 
-def _sidecar_text(workspace: Workspace, record: dict[str, Any]) -> str:
+def sidecar_text(workspace: Workspace, record: dict[str, Any]) -> str:
     """The file's text from its sidecar; a lost sidecar gives none (the trích yếu still says something)."""
     from archive.store import ArchiveStore
     from indexer.indexing import read_sidecar
