@@ -131,6 +131,8 @@ def _table(book: Book, document: docx.document.Document) -> None:
 
 def docx_bytes(book: Book, font: str) -> bytes:
     document = docx.Document()
+    document.core_properties.author = " ".join(book.issuer)
+    document.core_properties.title = book.title
     _landscape(document)
     _font(document, font)
     _margins(book, document)

@@ -71,7 +71,7 @@ def incoming_table(rows: list[Incoming], profile: Profile, *, year: int, level: 
                 _period_lines(year, period, [r.number for r in rows]),
                 ["Ngày đến", "Số đến", "Tác giả", "Số, ký hiệu", "Ngày tháng", "Tên loại và trích yếu nội dung",
                  "Đơn vị hoặc người nhận", "Ngày chuyển", "Ký nhận", "Ghi chú"],
-                [23, 12, 36, 28, 23, 56, 28, 23, 15, 18], body, mark)
+                [23, 12, 34, 33, 23, 53, 28, 23, 15, 18], body, mark)
 
 
 def _progress(row: Incoming, today: date) -> str:
@@ -123,8 +123,7 @@ def outgoing_table(entries: list[dict[str, Any]], profile: Profile, *, year: int
         parts = [mark for mark in (entry["secrecy"], entry["urgency"]) if mark]
         if entry["status"] == "void":
             parts.append(f"Đã hủy: {entry['void_reason']}")
-        parts += [f"Trả lời văn bản đến số {r.number}/{r.year} ({r.symbol or r.issuer})"
-                  for r in answered.get(entry["symbol"], [])]
+        parts += [f"Trả lời văn bản đến số {r.number}/{r.year}" for r in answered.get(entry["symbol"], [])]
         return "; ".join(parts)
 
     def kept(entry: dict[str, Any]) -> str:
@@ -139,7 +138,7 @@ def outgoing_table(entries: list[dict[str, Any]], profile: Profile, *, year: int
     return Book("SỔ ĐĂNG KÝ VĂN BẢN ĐI", _issuer(profile), _period_lines(year, period, []),
                 ["Số, ký hiệu văn bản", "Ngày tháng văn bản", "Tên loại và trích yếu nội dung văn bản", "Người ký",
                  "Nơi nhận văn bản", "Đơn vị, người nhận bản lưu", "Số lượng bản", "Ngày chuyển", "Ký nhận",
-                 "Ghi chú"], [25, 23, 60, 28, 40, 26, 12, 17, 13, 18], body)
+                 "Ghi chú"], [25, 23, 56, 28, 40, 26, 14, 17, 12, 21], body)
 
 
 def shown(value: Cell | None) -> str:

@@ -61,6 +61,11 @@ def book_name(level: int) -> str:
     return f"sổ {mark_name(level)}" if level else "sổ thường"
 
 
+def book_slug(mark: str) -> str:
+    """A book in an address: ``mat``, ``toi-mat`` (the ordinary book has none)."""
+    return "-".join(fold(mark).split())
+
+
 @dataclass(frozen=True)
 class Ref:
     """A row as its ĐẾN stamp names it: số đến ``number`` of ``year`` in the book of ``level``."""
@@ -196,7 +201,7 @@ class Incoming:
         day = today or date.today()
         data = asdict(self)
         for private in ("id", "level", "sha256", "same_key", "recipient", "reply_symbol", "reply_id",
-                        "created_by", "created_at", "lead_login", "lead_team"):
+                        "created_by", "created_at", "lead_team"):
             del data[private]
         keys = ("number", "year", "received", "symbol", "issuer", "kind", "date", "subject", "secrecy",
                 "urgency", "to", "status")

@@ -160,8 +160,8 @@ def review_documents(workspace: Workspace, viewer: Viewer) -> list[dict[str, Any
 
 def document_page(workspace: Workspace, key: str, viewer: Viewer,
                   index: SearchIndex | None = None) -> dict[str, Any]:
-    """A document with what surrounds it: its files, what it cites and what cites it, its tasks
-    and its register entry, each of them what ``viewer`` may read only."""
+    """A document with what surrounds it: its files, what it cites and what cites it, its tasks,
+    its register entry and its place in the incoming register, each of them what ``viewer`` may read only."""
     from indexer.search import SearchRequest
 
     record = find_document(workspace, key, viewer)
@@ -189,8 +189,10 @@ def document_page(workspace: Workspace, key: str, viewer: Viewer,
             except RegisterError:  # a number of an earlier term, or a register rebuilt without it
                 entry = None
     shown = next(item["n"] for item in files if item["id"] == record["id"])
+    from office.incoming import document_incoming
+
     return {"document": record, "files": files, "shown": shown, "cited": cited, "citing": citing, "tasks": tasks,
-            "register": entry}
+            "register": entry, "incoming": document_incoming(workspace, record, viewer)}
 
 
 def document_file(workspace: Workspace, key: str, n: int | None, viewer: Viewer) -> tuple[Path, dict[str, Any]]:

@@ -22,6 +22,16 @@ if TYPE_CHECKING:
     from incoming.rows import Actor, Incoming, Ref
 
 
+def actor_for(user: Any) -> Actor:
+    """A service user as the register sees them: a clerk and a leader act on any document, a staff
+    member on those their unit leads only."""
+    from access.roles import INCOMING_DIRECT, INCOMING_REGISTER, may
+    from incoming.rows import Actor
+
+    return Actor(user.login, user.name, user.team,
+                 any_unit=may(user.role, INCOMING_REGISTER) or may(user.role, INCOMING_DIRECT))
+
+
 def _own_bodies(workspace: Workspace) -> set[str]:
     return set(workspace.profile.bodies)
 
@@ -345,3 +355,12 @@ def outgoing_book_file(workspace: Workspace, viewer: Viewer, *, year: int, fmt: 
     table = outgoing_table(entries, workspace.profile, year=year, period=(start, end), recipients=recipients,
                            answered=answered)
     return render(table, workspace.profile, fmt, lambda docx: _pdf_of(workspace, docx, convert))
+
+
+def lead_choices(workspace: Workspace) -> list[tuple[str, str]]:
+    """What a leader may name as the lead, for the direction form's suggestions: the teams, then the
+    active users who handle documents (their login, shown with their name)."""
+    choices = [(f"Tổ {team}", f"Tổ theo dõi địa bàn số {team}") for team in sorted(workspace.gazetteer.teams)]
+    with workspace.users() as users:
+        people = [u for u in users.all() if u.active and u.role in ("chuyen-vien", "van-thu", "lanh-dao")]
+    return choices + [(u.login, f"{u.name or u.login} ({u.login})") for u in people]

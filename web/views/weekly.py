@@ -15,6 +15,7 @@ from access import roles
 from docgen.dates import parse_date
 from docgen.errors import InvalidInput
 from docgen.secrecy import LEVELS
+from office.incoming import incoming_reminders
 from web.auth import Context, Forbidden
 from web.pages import message, render, saved_uploads, send_file
 
@@ -63,9 +64,10 @@ async def weekly_page(ctx: Context, status: int = 200, error: str = "", notice: 
     state = office.week_status(workspace, week)
     tasks = await run_in_threadpool(office.select_tasks, workspace, ctx.viewer, due_within=14)
     overdue = await run_in_threadpool(office.select_tasks, workspace, ctx.viewer, overdue=True)
+    incoming = await run_in_threadpool(incoming_reminders, workspace, ctx.viewer)
     teams = sorted(workspace.gazetteer.teams)
     sendable = [t for t in teams if may_report(ctx, t)]
-    return render(ctx, "weekly.html", status, week=week, state=state, tasks=tasks, overdue=overdue,
+    return render(ctx, "weekly.html", status, week=week, state=state, tasks=tasks, overdue=overdue, incoming=incoming,
                   sendable=sendable, error=error, notice=notice or ctx.request.query_params.get("notice", ""))
 
 
