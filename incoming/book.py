@@ -10,7 +10,6 @@ calendar year. Nothing is ever deleted; each change is a row of ``incoming_histo
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,9 +22,14 @@ from docgen.errors import InvalidInput, VanthuError
 from docgen.secrecy import Viewer
 from docgen.text import fold
 from incoming.arrivals import Arrival
-from incoming.rows import URGENT, Actor, Incoming, Ref, book_name, now_minute
+from incoming.rows import COLUMNS, URGENT, Actor, Incoming, Ref, book_name, now_minute
 
-SCHEMA = """
+# Urgent open rows first (handled the day they arrive), then the newest arrivals: the listing's order, kept
+# as an index so that a page of a long register reads its rows in order instead of sorting them all.
+_RANKS = " ".join(f"WHEN '{mark}' THEN {rank}" for rank, mark in enumerate(URGENT))
+_URGENT_FIRST = f"CASE WHEN status != 'done' THEN CASE urgency {_RANKS} ELSE 9 END ELSE 9 END"
+ORDER = f"{_URGENT_FIRST}, received DESC, level, number DESC"
+SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS incoming (
     id INTEGER PRIMARY KEY,
     year INTEGER NOT NULL,
@@ -70,6 +74,7 @@ CREATE TABLE IF NOT EXISTS incoming (
     UNIQUE (year, level, number)
 );
 CREATE INDEX IF NOT EXISTS incoming_doc ON incoming (doc_id);
+CREATE INDEX IF NOT EXISTS incoming_sha ON incoming (sha256);
 CREATE INDEX IF NOT EXISTS incoming_same ON incoming (same_key);
 CREATE INDEX IF NOT EXISTS incoming_reply ON incoming (reply_symbol);
 CREATE TABLE IF NOT EXISTS incoming_history (
@@ -81,6 +86,7 @@ CREATE TABLE IF NOT EXISTS incoming_history (
     detail TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS incoming_history_row ON incoming_history (incoming_id);
+CREATE INDEX IF NOT EXISTS incoming_order ON incoming ({ORDER});
 """
 
 
@@ -129,7 +135,7 @@ def _shown(moment: str) -> str:
 class IncomingBook(Database):
     def __init__(self, path: Path):
         self.conn = connect(path, SCHEMA)
-        self.conn.row_factory = sqlite3.Row
+        self.conn.create_function("folded", 1, lambda text: fold(text or ""), deterministic=True)
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -151,7 +157,8 @@ class IncomingBook(Database):
         """Rows of the same document: the same file, or the same number, symbol and issuer."""
         same = " OR same_key = ?" if arrival.same_key else ""
         values = (arrival.sha256, arrival.doc_id, *((arrival.same_key,) if arrival.same_key else ()))
-        rows = self.conn.execute(f"SELECT * FROM incoming WHERE sha256 = ? OR doc_id = ?{same} ORDER BY id", values)
+        rows = self.conn.execute(f"SELECT {COLUMNS} FROM incoming WHERE sha256 = ? OR doc_id = ?{same} ORDER BY id",
+                                 values)
         return [Incoming.from_row(row) for row in rows]
 
     def register(self, arrival: Arrival, level: int, *, received: str, who: str, recipient: str = "",
@@ -182,13 +189,14 @@ class IncomingBook(Database):
     # Reading
 
     def _by_id(self, row_id: int) -> Incoming:
-        return Incoming.from_row(self.conn.execute("SELECT * FROM incoming WHERE id = ?", (row_id,)).fetchone())
+        return Incoming.from_row(self.conn.execute(f"SELECT {COLUMNS} FROM incoming WHERE id = ?",
+                                                   (row_id,)).fetchone())
 
     def get(self, ref: Ref, viewer: Viewer) -> Incoming | None:
         """The row ``ref`` names, if ``viewer`` may read its book; a secret one does not exist otherwise."""
         if ref.level > viewer.clearance:
             return None
-        row = self.conn.execute("SELECT * FROM incoming WHERE year = ? AND level = ? AND number = ?",
+        row = self.conn.execute(f"SELECT {COLUMNS} FROM incoming WHERE year = ? AND level = ? AND number = ?",
                                 (ref.year, ref.level, ref.number)).fetchone()
         return Incoming.from_row(row) if row else None
 
@@ -197,7 +205,7 @@ class IncomingBook(Database):
         ids, keys = [i for i in doc_ids if i], [k for k in keys if k]
         marks = ", ".join("?" * len(ids)) or "''"
         same = ", ".join("?" * len(keys)) or "''"
-        rows = self.conn.execute(f"SELECT * FROM incoming WHERE level <= ? AND (doc_id IN ({marks}) OR "
+        rows = self.conn.execute(f"SELECT {COLUMNS} FROM incoming WHERE level <= ? AND (doc_id IN ({marks}) OR "
                                  f"same_key IN ({same})) ORDER BY id", (viewer.clearance, *ids, *keys))
         return [Incoming.from_row(row) for row in rows]
 
@@ -206,7 +214,7 @@ class IncomingBook(Database):
         wanted = [s for s in symbols if s]
         if not wanted:
             return []
-        rows = self.conn.execute(f"SELECT * FROM incoming WHERE level <= ? AND reply_symbol IN "
+        rows = self.conn.execute(f"SELECT {COLUMNS} FROM incoming WHERE level <= ? AND reply_symbol IN "
                                  f"({', '.join('?' * len(wanted))}) ORDER BY id", (viewer.clearance, *wanted))
         return [Incoming.from_row(row) for row in rows]
 
@@ -227,6 +235,10 @@ class IncomingBook(Database):
         if filters.mine is not None:
             clauses.append("((lead_login != '' AND lead_login = ?) OR (lead_team IS NOT NULL AND lead_team IS ?))")
             values += [filters.mine.login, filters.mine.team]
+        if filters.lead:  # as typed: «Tổ 11», a login, a unit's name with or without its accents
+            wanted = fold(filters.lead.strip())
+            clauses.append("(folded(lead) = ? OR lead_login = ? OR (lead_team IS NOT NULL AND 'to ' || lead_team = ?))")
+            values += [wanted, filters.lead.strip(), " ".join(wanted.split())]
         return " AND ".join(clauses), values
 
     def select(self, viewer: Viewer, filters: Filters, today: date | None = None) -> list[Incoming]:
@@ -234,16 +246,11 @@ class IncomingBook(Database):
         the newest arrivals first."""
         day = today or date.today()
         where, values = self._where(viewer, filters, day)
-        urgent = " ".join(f"WHEN '{mark}' THEN {rank}" for rank, mark in enumerate(URGENT))
-        order = (f"CASE WHEN status != 'done' THEN CASE urgency {urgent} ELSE 9 END ELSE 9 END, "
-                 "received DESC, level, number DESC")
-        query = f"SELECT * FROM incoming WHERE {where} ORDER BY {order}"
-        rows = [Incoming.from_row(row) for row in self.conn.execute(query, values)]
-        if filters.lead:
-            wanted = fold(filters.lead.strip())
-            rows = [r for r in rows if wanted in (fold(r.lead), r.lead_login) or wanted == f"to {r.lead_team}"]
-        end = None if filters.limit is None else filters.offset + filters.limit
-        return rows[filters.offset:end]
+        query = f"SELECT {COLUMNS} FROM incoming WHERE {where} ORDER BY {ORDER}"
+        if filters.limit is not None or filters.offset:
+            query += " LIMIT ? OFFSET ?"
+            values += [-1 if filters.limit is None else filters.limit, filters.offset]
+        return [Incoming.from_row(row) for row in self.conn.execute(query, values)]
 
     def counts(self, viewer: Viewer, year: int | None, today: date | None = None) -> dict[str, int]:
         """How many rows of each status ``viewer`` may read (the list's filters)."""
@@ -258,7 +265,7 @@ class IncomingBook(Database):
     def history(self, row: Incoming) -> list[dict[str, str]]:
         rows = self.conn.execute("SELECT at, who, action, detail FROM incoming_history WHERE incoming_id = ? "
                                  "ORDER BY id", (row.id,))
-        return [dict(item) for item in rows]
+        return [dict(zip(("at", "who", "action", "detail"), item, strict=True)) for item in rows]
 
     def years(self, viewer: Viewer) -> list[int]:
         return [r[0] for r in self.conn.execute("SELECT DISTINCT year FROM incoming WHERE level <= ? "

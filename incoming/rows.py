@@ -11,7 +11,7 @@ from __future__ import annotations
 import getpass
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
@@ -171,10 +171,11 @@ class Incoming:
     created_at: str = ""
 
     @classmethod
-    def from_row(cls, row: Any) -> Incoming:
-        data = dict(row)
-        data["supports"] = json.loads(data["supports"] or "[]")
-        return cls(**data)
+    def from_row(cls, values: tuple[Any, ...]) -> Incoming:
+        """A row read as ``SELECT {COLUMNS}`` gives it: the fields in their order, the supports as JSON."""
+        row = cls(*values)
+        row.supports = json.loads(row.supports) if row.supports != "[]" else []  # type: ignore[arg-type]
+        return row
 
     @property
     def ref(self) -> Ref:
@@ -182,8 +183,8 @@ class Incoming:
 
     @property
     def same_day(self) -> bool:
-        """An urgent document not yet settled: to be presented and handed over the day it arrives."""
-        return self.urgency in URGENT and self.status != "done"
+        """An urgent document not yet presented: to be directed and handed over the day it arrives."""
+        return self.urgency in URGENT and self.status == "registered"
 
     def days_overdue(self, today: date) -> int:
         """Days past the deadline of an open row (0 when on time, done, or without a deadline)."""
@@ -197,18 +198,24 @@ class Incoming:
         return (date.fromisoformat(self.due) - today).days
 
     def as_json(self, today: date | None = None) -> dict[str, Any]:
-        """The shape of ``vanthu incoming … --json`` and of ``/api/incoming``."""
+        """The shape of ``vanthu incoming … --json`` and of ``/api/incoming``: the issue's keys first."""
         day = today or date.today()
-        data = asdict(self)
-        for private in ("id", "level", "sha256", "same_key", "recipient", "reply_symbol", "reply_id",
-                        "created_by", "created_at", "lead_team"):
-            del data[private]
-        keys = ("number", "year", "received", "symbol", "issuer", "kind", "date", "subject", "secrecy",
-                "urgency", "to", "status")
-        shown = {"to": self.recipient or self.lead, **data}
-        return {**{key: shown[key] for key in keys},
-                **{key: value for key, value in shown.items() if key not in keys},
-                "book": mark_name(self.level), "reply": self.reply_symbol, "reply_doc": self.reply_id,
-                "lead_team": self.lead_team, "registered_by": self.created_by, "registered_at": self.created_at,
-                "same_day": self.same_day, "overdue": self.days_overdue(day) > 0,
-                "days_overdue": self.days_overdue(day), "days_left": self.days_left(day)}
+        late = self.days_overdue(day)
+        data = {"number": self.number, "year": self.year, "received": self.received, "symbol": self.symbol,
+                "issuer": self.issuer, "kind": self.kind, "date": self.date, "subject": self.subject,
+                "secrecy": self.secrecy, "urgency": self.urgency, "to": self.recipient or self.lead,
+                "status": self.status}
+        data.update({name: getattr(self, name) for name in _SHOWN})
+        data.update({"supports": list(self.supports), "book": mark_name(self.level), "reply": self.reply_symbol,
+                     "reply_doc": self.reply_id, "lead_team": self.lead_team, "registered_by": self.created_by,
+                     "registered_at": self.created_at, "same_day": self.same_day, "overdue": late > 0,
+                     "days_overdue": late, "days_left": self.days_left(day)})
+        return data
+
+
+# The fields shown as they are, after the issue's keys (the others are shown under their own names or not at all:
+# the database's id and the duplicate key count nothing a viewer should learn).
+_SHOWN = ("doc_id", "kind_name", "medium", "handed_at", "signed_for", "note", "lead", "lead_login", "due",
+          "due_proposed", "due_text", "direction", "directed_by", "directed_at", "progress", "done_at", "done_by",
+          "done_note")
+COLUMNS = ", ".join(f.name for f in fields(Incoming))

@@ -116,7 +116,8 @@ def registration_state(workspace: Workspace, record: dict[str, Any], viewer: Vie
         rows = book.of_documents([record["id"]], [key], viewer)
     waiting = pending(record)
     state = "registered" if rows else "pending" if waiting else "ready"
-    return {"state": state, "rows": [r.as_json() for r in rows], "pending": waiting}
+    missing = [name for name in ("symbol", "date", "issuer", "subject") if not record.get(name) and name not in waiting]
+    return {"state": state, "rows": [r.as_json() for r in rows], "pending": waiting, "missing": missing}
 
 
 def after_upload(workspace: Workspace, outcomes: list[Outcome], viewer: Viewer, actor: Actor | None) -> list[dict]:

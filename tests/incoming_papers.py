@@ -1,12 +1,16 @@
 """Documents other bodies send to the office, as their own software lays them out (fpdf2, with a
 text layer): a Công văn of a provincial body in the state layout of Nghị định 30/2020 (its issuer,
 number and ``V/v`` on the left, the national motto and the date on the right, the marks under the
-number), for the incoming register's tests and the demo. The content is written for vanthu."""
+number), for the incoming register's tests and the demo. The content is written for vanthu.
+
+``python tests/incoming_papers.py FOLDER`` writes the files of ``arrivals`` there (``make demo``)."""
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from pathlib import Path
 
 from fpdf import FPDF
 from state_scans import FONTS
@@ -71,3 +75,44 @@ def letter_pdf(letter: Letter) -> bytes:
               ("B" if index == 0 else "", "B"), (11 if index else 12, 13))
         y += 6.5
     return bytes(pdf.output())
+
+
+def arrivals(today: date) -> dict[str, bytes]:
+    """What arrives at the office, dated from ``today``: the province's People's Committee (HỎA TỐC, its
+    deadline five days ahead), the same document sent again as another file, a MẬT letter of a department,
+    and a Party board's Công văn in the Party layout (its deadline two days past)."""
+    from producers import Paper, fpdf_pdf
+
+    def day(offset: int) -> date:
+        return today + timedelta(days=offset)
+
+    def typed(offset: int) -> str:
+        return f"{day(offset):%d/%m/%Y}"
+
+    ubnd = Letter(["ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG"], "4521/UBND-VX", day(-6),
+                  ["V/v báo cáo tình hình chuẩn bị", "Tết Nguyên đán năm 2027"],
+                  ["Thực hiện chỉ đạo của Thường trực Tỉnh ủy, Ủy ban nhân dân tỉnh đề nghị Văn phòng Tỉnh ủy phối "
+                   "hợp tổng hợp tình hình chuẩn bị Tết ở các xã, phường, đặc khu.",
+                   f"Đề nghị gửi báo cáo về Ủy ban nhân dân tỉnh trước ngày {typed(5)} để tổng hợp."],
+                  marks=["HỎA TỐC"])
+    resent = Letter(ubnd.issuer, ubnd.number, ubnd.day, ubnd.subject,
+                    ["Ủy ban nhân dân tỉnh gửi lại văn bản qua hệ thống quản lý văn bản điều hành."], marks=["HỎA TỐC"])
+    secret = Letter(["ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG", "SỞ NỘI VỤ"], "812/SNV-TCBC", day(-4),
+                    ["V/v phương án sắp xếp tổ chức bộ máy", "khối cơ quan tham mưu"],
+                    ["Sở Nội vụ gửi phương án sắp xếp tổ chức bộ máy để Văn phòng Tỉnh ủy cho ý kiến."],
+                    marks=["MẬT"], authority=["GIÁM ĐỐC"], signer="Lê Thị Hạnh")
+    board = Paper("btgdv-cv", ["TỈNH ỦY LÂM ĐỒNG", "BAN TUYÊN GIÁO VÀ DÂN VẬN"], 318, "CV", "BTGDVTU", day(-30),
+                  ["Về việc báo cáo kết quả tuyên truyền", "chuyển đổi số cấp xã"], "PHÓ TRƯỞNG BAN",
+                  "Nguyễn Văn Thuỷ", "K/T TRƯỞNG BAN", to=["Văn phòng Tỉnh ủy"],
+                  text=["Ban Tuyên giáo và Dân vận Tỉnh ủy đề nghị Văn phòng Tỉnh ủy tổng hợp kết quả tuyên truyền "
+                        f"chuyển đổi số ở cấp xã, gửi báo cáo trước ngày {typed(-2)}."])
+    return {"ubnd-hoa-toc.pdf": letter_pdf(ubnd), "ubnd-gui-lai.pdf": letter_pdf(resent),
+            "so-noi-vu-mat.pdf": letter_pdf(secret), "btgdv-cong-van.pdf": fpdf_pdf(board)}
+
+
+if __name__ == "__main__":  # run as a script, its folder (tests/) is on the path for its imports
+    target = Path(sys.argv[1])
+    target.mkdir(parents=True, exist_ok=True)
+    for name, data in arrivals(date.today()).items():
+        (target / name).write_bytes(data)
+        print(f"{target / name}")

@@ -14,9 +14,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import SECRET_SUBJECT, add_settings
-from incoming_papers import Letter, letter_pdf
+from incoming_papers import Letter, arrivals, letter_pdf
 from openpyxl import load_workbook
-from producers import Paper, fpdf_pdf
 from web_client import client
 
 from docgen.secrecy import CONSOLE
@@ -36,28 +35,8 @@ def _typed(day: date) -> str:
     return f"{day:%d/%m/%Y}"
 
 
-# What arrives: the province's People's Committee (state layout, HỎA TỐC, a deadline five days ahead), a
-# Party board's Công văn (a deadline two days past), a MẬT letter, and the first one sent again as another file.
-LETTERS = {
-    "ubnd-hoa-toc": Letter(["ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG"], "4521/UBND-VX", _day(-6),
-                           ["V/v báo cáo tình hình chuẩn bị", "Tết Nguyên đán năm 2027"],
-                           ["Thực hiện chỉ đạo của Thường trực Tỉnh ủy, Ủy ban nhân dân tỉnh đề nghị Văn phòng Tỉnh "
-                            "ủy phối hợp tổng hợp tình hình chuẩn bị Tết ở các xã, phường, đặc khu.",
-                            f"Đề nghị gửi báo cáo về Ủy ban nhân dân tỉnh trước ngày {_typed(_day(5))} để tổng hợp."],
-                           marks=["HỎA TỐC"]),
-    "so-noi-vu-mat": Letter(["ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG", "SỞ NỘI VỤ"], "812/SNV-TCBC", _day(-4),
-                            ["V/v phương án sắp xếp tổ chức bộ máy", "khối cơ quan tham mưu"],
-                            ["Sở Nội vụ gửi phương án sắp xếp tổ chức bộ máy để Văn phòng Tỉnh ủy cho ý kiến."],
-                            marks=["MẬT"], authority=["GIÁM ĐỐC"], signer="Lê Thị Hạnh"),
-}
-RESENT = Letter(["ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG"], "4521/UBND-VX", _day(-6),
-                ["V/v báo cáo tình hình chuẩn bị", "Tết Nguyên đán năm 2027"],
-                ["Ủy ban nhân dân tỉnh gửi lại văn bản qua hệ thống quản lý văn bản điều hành."], marks=["HỎA TỐC"])
-BOARD = Paper("btgdv-cv", ["TỈNH ỦY LÂM ĐỒNG", "BAN TUYÊN GIÁO VÀ DÂN VẬN"], 318, "CV", "BTGDVTU", _day(-30),
-              ["Về việc báo cáo kết quả tuyên truyền", "chuyển đổi số cấp xã"], "PHÓ TRƯỞNG BAN", "Nguyễn Văn Thuỷ",
-              "K/T TRƯỞNG BAN", to=["Văn phòng Tỉnh ủy"],
-              text=["Ban Tuyên giáo và Dân vận Tỉnh ủy đề nghị Văn phòng Tỉnh ủy tổng hợp kết quả tuyên truyền "
-                    f"chuyển đổi số ở cấp xã, gửi báo cáo trước ngày {_typed(_day(-2))}."])
+ARRIVALS = arrivals(TODAY)  # the files other bodies sent (tests/incoming_papers.py)
+BOARD_PDF = ARRIVALS["btgdv-cong-van.pdf"]
 
 
 def vanthu(workspace: Workspace, *args: str):
@@ -76,10 +55,8 @@ def arrived(office_template: Path, tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("incoming") / "ws"
     shutil.copytree(office_template, root)
     inbox = root / "inbox"
-    for name, letter in LETTERS.items():
-        (inbox / f"{name}.pdf").write_bytes(letter_pdf(letter))
-    (inbox / "ubnd-gui-lai.pdf").write_bytes(letter_pdf(RESENT))
-    (inbox / "btgdv.pdf").write_bytes(fpdf_pdf(BOARD))
+    for name, data in ARRIVALS.items():
+        (inbox / name).write_bytes(data)
     result = CliRunner().invoke(cli, ["ingest", str(inbox), "--json", "--home", str(root)])
     assert result.exit_code == 0, result.output
     assert {json.loads(line)["status"] for line in result.output.splitlines()} == {"archived"}
@@ -244,7 +221,8 @@ def test_a_proposed_value_waits_for_the_clerk_at_registration(ws):
     with client(ws, "vt") as (c, csrf):
         form = c.get(f"/van-ban/{key}").text
         assert "Vào sổ văn bản đến" in form and 'value="9734/BTC-TCDT"' in form
-        sent = c.post("/van-ban-den", data={"csrf": csrf, "key": key, "symbol": "9734/BTC-TCDT", "secrecy": ""})
+        sent = c.post("/van-ban-den", data={"csrf": csrf, "key": key, "symbol": "9734/BTC-TCDT", "secrecy": "thuong",
+                                             "date": "", "issuer": "BỘ TÀI CHÍNH"})
     assert sent.status_code == 200 and "Đã vào sổ văn bản đến" in sent.text
     record = ok_json(ws, "show", key)
     assert record["symbol"] == "9734/BTC-TCDT" and record["needs_review"] == ["signer"]
@@ -266,7 +244,7 @@ def test_one_click_after_upload_and_the_setting_that_registers_every_upload(ws):
         config.write("incoming_auto_register = true\n")
     with client(Workspace(ws.root), "vt") as (c, csrf):  # the service reads its settings when it starts
         auto = c.post("/api/archive", headers={"X-CSRF-Token": csrf}, files={"file": (
-            "btgdv.pdf", fpdf_pdf(BOARD), "application/pdf")})
+            "btgdv.pdf", BOARD_PDF, "application/pdf")})
     place = auto.json()[0]["incoming"]
     assert place["state"] == "registered" and place["auto"] and place["rows"][0]["number"] == 2
 

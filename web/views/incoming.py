@@ -25,6 +25,7 @@ from web.pages import incoming_url, message, query_with, render
 from web.views.search import _date, int_param
 
 PAGE = 50
+API_PAGE = 100  # rows of one GET /api/incoming unless ``limit`` asks for more (at most 1000); ``offset`` pages on
 TABS = {"": "Tất cả", "cho-chi-dao": "Chưa có ý kiến chỉ đạo", "dang-giai-quyet": "Đang giải quyết",
         "qua-han": "Quá hạn", "da-xong": "Đã xong"}
 MEDIA = {"pdf": "application/pdf", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -94,7 +95,9 @@ async def register(ctx: Context) -> Response:
     shows are confirmed by sending them."""
     form = await ctx.service.read_form(ctx.request)
     fields = {name: str(form.get(name, "")) for name in (*REGISTER_FIELDS, "key", "received", "to", "note")}
-    values = {name: fields[name] for name in REGISTER_FIELDS if form.get(name) is not None}
+    # The form's «thuong» is the mark «none» (an empty field there means «not chosen»), as on the correction form.
+    values = {name: "" if fields[name] == "thuong" else fields[name] for name in REGISTER_FIELDS
+              if form.get(name) is not None}
     workspace = ctx.service.workspace
     if not fields["key"].strip():
         raise InvalidInput("chọn văn bản lưu trữ để vào sổ", field="key")
@@ -217,7 +220,7 @@ async def api_list(ctx: Context) -> Response:
                       due_within=int_param(params, "due_within", "Đến hạn trong số ngày", api=True),
                       lead=params.get("lead") or None,
                       mine=actor_of(ctx) if params.get("mine") in ("1", "true") else None,
-                      limit=int_param(params, "limit", "Số dòng", api=True),
+                      limit=min(int_param(params, "limit", "Số dòng", API_PAGE, api=True) or API_PAGE, 1000),
                       offset=int_param(params, "offset", "Vị trí bắt đầu", 0, api=True) or 0)
     return JSONResponse(await run_in_threadpool(registry.incoming_list, ctx.service.workspace, ctx.viewer, filters))
 
