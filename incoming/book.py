@@ -34,6 +34,7 @@ CREATE TABLE IF NOT EXISTS incoming (
     id INTEGER PRIMARY KEY,
     year INTEGER NOT NULL,
     level INTEGER NOT NULL DEFAULT 0,
+    shown_level INTEGER NOT NULL DEFAULT 0,
     number INTEGER NOT NULL CHECK (number > 0),
     received TEXT NOT NULL,
     doc_id TEXT NOT NULL DEFAULT '',
@@ -177,7 +178,7 @@ class IncomingBook(Database):
                 note = "; ".join(part for part in (note, f"vào sổ lại, trùng số đến {listed}") if part)
             number = 1 + (self.conn.execute("SELECT MAX(number) FROM incoming WHERE year = ? AND level = ?",
                                             (year, level)).fetchone()[0] or 0)
-            values = {**{k: v for k, v in vars(arrival).items()}, "year": year, "level": level, "number": number,
+            values = {**vars(arrival), "year": year, "level": level, "shown_level": level, "number": number,
                       "received": received, "recipient": recipient, "note": note, "created_by": who,
                       "created_at": now_minute()}
             cursor = self.conn.execute(f"INSERT INTO incoming ({', '.join(values)}) VALUES "
@@ -196,8 +197,8 @@ class IncomingBook(Database):
         """The row ``ref`` names, if ``viewer`` may read its book; a secret one does not exist otherwise."""
         if ref.level > viewer.clearance:
             return None
-        row = self.conn.execute(f"SELECT {COLUMNS} FROM incoming WHERE year = ? AND level = ? AND number = ?",
-                                (ref.year, ref.level, ref.number)).fetchone()
+        row = self.conn.execute(f"SELECT {COLUMNS} FROM incoming WHERE year = ? AND level = ? AND number = ? "
+                                "AND shown_level <= ?", (ref.year, ref.level, ref.number, viewer.clearance)).fetchone()
         return Incoming.from_row(row) if row else None
 
     def of_documents(self, doc_ids: list[str], keys: list[str], viewer: Viewer) -> list[Incoming]:
@@ -205,7 +206,7 @@ class IncomingBook(Database):
         ids, keys = [i for i in doc_ids if i], [k for k in keys if k]
         marks = ", ".join("?" * len(ids)) or "''"
         same = ", ".join("?" * len(keys)) or "''"
-        rows = self.conn.execute(f"SELECT {COLUMNS} FROM incoming WHERE level <= ? AND (doc_id IN ({marks}) OR "
+        rows = self.conn.execute(f"SELECT {COLUMNS} FROM incoming WHERE shown_level <= ? AND (doc_id IN ({marks}) OR "
                                  f"same_key IN ({same})) ORDER BY id", (viewer.clearance, *ids, *keys))
         return [Incoming.from_row(row) for row in rows]
 
@@ -214,12 +215,12 @@ class IncomingBook(Database):
         wanted = [s for s in symbols if s]
         if not wanted:
             return []
-        rows = self.conn.execute(f"SELECT {COLUMNS} FROM incoming WHERE level <= ? AND reply_symbol IN "
+        rows = self.conn.execute(f"SELECT {COLUMNS} FROM incoming WHERE shown_level <= ? AND reply_symbol IN "
                                  f"({', '.join('?' * len(wanted))}) ORDER BY id", (viewer.clearance, *wanted))
         return [Incoming.from_row(row) for row in rows]
 
     def _where(self, viewer: Viewer, filters: Filters, today: date) -> tuple[str, list[Any]]:
-        clauses, values = ["level <= ?"], [viewer.clearance]
+        clauses, values = ["shown_level <= ?"], [viewer.clearance]
         if filters.year:
             clauses.append("year = ?")
             values.append(filters.year)
@@ -268,8 +269,18 @@ class IncomingBook(Database):
         return [dict(zip(("at", "who", "action", "detail"), item, strict=True)) for item in rows]
 
     def years(self, viewer: Viewer) -> list[int]:
-        return [r[0] for r in self.conn.execute("SELECT DISTINCT year FROM incoming WHERE level <= ? "
+        return [r[0] for r in self.conn.execute("SELECT DISTINCT year FROM incoming WHERE shown_level <= ? "
                                                 "ORDER BY year DESC", (viewer.clearance,))]
+
+    def reclassified(self, doc_ids: list[str], key: str, level: int, mark: str) -> int:
+        """A registered document whose mark a clerk corrected: its rows keep their book and number (a number
+        given is never moved), but are shown only to who may read the higher of their book and their mark."""
+        ids = [i for i in doc_ids if i]
+        marks = ", ".join("?" * len(ids)) or "''"
+        with self._transaction():
+            return self.conn.execute(
+                f"UPDATE incoming SET secrecy = ?, shown_level = MAX(level, ?) WHERE doc_id IN ({marks})"
+                + (" OR same_key = ?" if key else ""), (mark, level, *ids, *([key] if key else []))).rowcount
 
     # Following up
 

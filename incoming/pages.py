@@ -117,12 +117,11 @@ def _table(book: Book, document: docx.document.Document) -> None:
         _write(table.rows[1].cells[index], f"({index + 1})", center=True)
     _repeat(table.rows[0])
     _repeat(table.rows[1])
-    narrow = {i for i, width in enumerate(book.widths_mm) if width < 24}  # numbers and dates: centred
     for values in book.rows:
         row = table.add_row()
         _keep_whole(row)
         for index, value in enumerate(values):
-            _write(row.cells[index], shown(value), center=index in narrow)
+            _write(row.cells[index], shown(value), center=index in book.centred)
     for column, grid, width in zip(table.columns, table._tbl.tblGrid.gridCol_lst, book.widths_mm, strict=True):
         grid.w = Mm(width)  # LibreOffice lays a table out by its grid
         for cell in column.cells:

@@ -32,6 +32,7 @@ class Book:
     widths_mm: list[float]
     rows: list[list[Cell]]
     mark: str = ""  # the secrecy of a secret book, printed on every page
+    centred: tuple[int, ...] = ()  # the columns of numbers and dates, centred as the paper book writes them
 
 
 def _issuer(profile: Profile) -> tuple[str, ...]:
@@ -71,7 +72,7 @@ def incoming_table(rows: list[Incoming], profile: Profile, *, year: int, level: 
                 _period_lines(year, period, [r.number for r in rows]),
                 ["Ngày đến", "Số đến", "Tác giả", "Số, ký hiệu", "Ngày tháng", "Tên loại và trích yếu nội dung",
                  "Đơn vị hoặc người nhận", "Ngày chuyển", "Ký nhận", "Ghi chú"],
-                [23, 12, 34, 33, 23, 53, 28, 23, 15, 18], body, mark)
+                [23, 12, 34, 33, 23, 53, 28, 23, 15, 18], body, mark, (0, 1, 4, 7))
 
 
 def _progress(row: Incoming, today: date) -> str:
@@ -110,7 +111,7 @@ def follow_up_table(rows: list[Incoming], profile: Profile, *, year: int, level:
                 _period_lines(year, period, [r.number for r in rows]),
                 ["Số đến", "Tên loại, số, ký hiệu, ngày tháng và cơ quan ban hành văn bản", "Đơn vị hoặc người nhận",
                  "Thời hạn giải quyết", "Tiến độ giải quyết", "Số, ký hiệu văn bản trả lời", "Ghi chú"],
-                [14, 72, 40, 23, 51, 28, 34], body, mark)
+                [14, 72, 40, 23, 51, 28, 34], body, mark, (0, 3))
 
 
 def outgoing_table(entries: list[dict[str, Any]], profile: Profile, *, year: int, period: tuple[date, date],
@@ -138,7 +139,7 @@ def outgoing_table(entries: list[dict[str, Any]], profile: Profile, *, year: int
     return Book("SỔ ĐĂNG KÝ VĂN BẢN ĐI", _issuer(profile), _period_lines(year, period, []),
                 ["Số, ký hiệu văn bản", "Ngày tháng văn bản", "Tên loại và trích yếu nội dung văn bản", "Người ký",
                  "Nơi nhận văn bản", "Đơn vị, người nhận bản lưu", "Số lượng bản", "Ngày chuyển", "Ký nhận",
-                 "Ghi chú"], [25, 23, 56, 28, 40, 26, 14, 17, 12, 21], body)
+                 "Ghi chú"], [25, 23, 56, 28, 40, 26, 14, 17, 12, 21], body, centred=(1, 6, 7))
 
 
 def shown(value: Cell | None) -> str:

@@ -131,7 +131,8 @@ class Incoming:
 
     id: int  # the database's, never shown: across books it would count the secret ones
     year: int
-    level: int
+    level: int  # the book: 0 the ordinary one, else the mark's level
+    shown_level: int  # who may see the row: its book's level, or its document's, if a clerk raised its mark since
     number: int
     received: str  # ISO, to the minute when known
     doc_id: str = ""

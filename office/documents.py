@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docgen.errors import RegisterError
-from docgen.secrecy import Viewer, mark_name
+from docgen.secrecy import CONSOLE, Viewer, mark_name
 from office.errors import Ambiguous, NotFound
 from office.workspace import Workspace
 
@@ -134,6 +134,10 @@ def correct_document(workspace: Workspace, key: str, edit: Any, viewer: Viewer,
         updater = workspace.index_updater(catalog, warn)
         updater.queue(record)
         updater.flush()
+    if "secrecy" in edit.values or "secrecy" in edit.confirm:  # the incoming register follows the new mark
+        from office.incoming import follow_reclassification
+
+        follow_reclassification(workspace, document_records(workspace, rows[0].id, CONSOLE)[0])
     return find_document(workspace, rows[0].id, viewer)
 
 

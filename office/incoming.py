@@ -100,6 +100,20 @@ def _register(workspace: Workspace, records: list[dict[str, Any]], record: dict[
                              note=note.strip(), again=again)
 
 
+def follow_reclassification(workspace: Workspace, records: list[dict[str, Any]]) -> None:
+    """The archive's mark of a document changed (``vanthu edit --secrecy``): its rows in the register are
+    hidden as it now is from those who may not read it."""
+    from archive.documents import document_level
+    from docgen.secrecy import mark_name
+    from incoming.arrivals import same_key
+
+    record = records[0]
+    level = document_level(records)
+    key = same_key(record.get("symbol", ""), record.get("issuer", ""), record.get("date", ""))
+    with workspace.incoming_book() as book:
+        book.reclassified([r["id"] for r in records], key, level, mark_name(level))
+
+
 def registration_state(workspace: Workspace, record: dict[str, Any], viewer: Viewer,
                        book: IncomingBook | None = None) -> dict[str, Any]:
     """Whether an archived document can go into the register: ``own`` (an outgoing document),

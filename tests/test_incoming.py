@@ -139,6 +139,11 @@ def test_a_secret_document_has_its_own_book_and_does_not_exist_for_staff(ws):
         sheet = c.get(f"/van-ban-den/so.xlsx?nam={secret['year']}&so=mat")
     assert shown.status_code == 200 and "phương án sắp xếp tổ chức bộ máy" in shown.text
     assert sheet.status_code == 200 and "812/SNV-TCBC" in _sheet_text(sheet.content)
+    raised = vanthu(ws, "edit", "318-CV/BTGDVTU", "--secrecy", "MẬT", "--note", "đóng dấu mật trên bản giấy")
+    assert raised.exit_code == 0, raised.output
+    with client(ws, "cv") as (c, _):  # reclassified: the row keeps its number, and is hidden as its document is
+        assert c.get("/api/incoming").json() == [] and c.get(f"/van-ban-den/{plain['year']}/1").status_code == 404
+    assert ok_json(ws, "incoming", "show", f"1/{plain['year']}")["secrecy"] == "MẬT"
 
 
 def _sheet_text(data: bytes) -> str:

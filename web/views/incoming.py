@@ -77,6 +77,8 @@ async def incoming_page(ctx: Context) -> Response:
 async def incoming_row_page(ctx: Context, status: int = 200, error: str = "", form: dict | None = None) -> Response:
     workspace = ctx.service.workspace
     row = await run_in_threadpool(registry.incoming_row, workspace, _page_ref(ctx), ctx.viewer)
+    if row["secrecy"]:
+        ctx.audit("view-secret", f"số đến {row['number']}/{row['year']}", row["secrecy"], LEVELS[row["secrecy"]])
     actor = actor_of(ctx)
     leads = bool((row["lead_login"] and row["lead_login"] == actor.login)
                  or (row["lead_team"] is not None and row["lead_team"] == actor.team))
