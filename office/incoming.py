@@ -309,17 +309,9 @@ def document_incoming(workspace: Workspace, record: dict[str, Any], viewer: View
 
 
 def _pdf_of(workspace: Workspace, docx: bytes, convert: Callable | None) -> bytes:
-    import tempfile
-    from pathlib import Path
+    from office.outgoing import docx_to_pdf
 
-    from docgen.pdf import convert_to_pdf
-
-    with tempfile.TemporaryDirectory(prefix=".so-", dir=workspace.root) as folder:
-        source = Path(folder) / "so.docx"
-        source.write_bytes(docx)
-        settings = workspace.settings
-        [pdf] = convert([source]) if convert else convert_to_pdf([source], settings.soffice, settings.pdf_timeout)
-        return pdf.read_bytes()
+    return docx_to_pdf(workspace, docx, "so.docx", convert)
 
 
 def _period(year: int, date_from: date | None, date_to: date | None) -> tuple[date, date]:
