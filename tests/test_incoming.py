@@ -331,3 +331,15 @@ def test_the_console_and_the_api_give_the_same_rows(ws):
         api = c.get("/api/incoming").json()
     assert api == ok_json(ws, "incoming", "list") and {r["book"] for r in api} == {"", "MẬT"}
     assert CONSOLE.clearance >= 1
+
+
+def test_the_register_pages_print_their_books_for_those_who_keep_them(ws):
+    ok_json(ws, "incoming", "add", "318-CV/BTGDVTU")
+    with client(ws, "ld") as (c, _):
+        register = c.get("/so-dang-ky").text
+        sheet = c.get(f"/so-dang-ky/so.xlsx?nam={TODAY.year}")
+        books = c.get("/van-ban-den").text
+    assert f'href="/so-dang-ky/so.pdf?nam={TODAY.year}"' in register and sheet.status_code == 200
+    assert "SỔ ĐĂNG KÝ VĂN BẢN ĐI" in _sheet_text(sheet.content)
+    assert sheet.headers["content-disposition"] == f'attachment; filename="so-dang-ky-van-ban-di-{TODAY.year}.xlsx"'
+    assert f"/van-ban-den/so.pdf?nam={TODAY.year}&amp;theo-doi=1" in books

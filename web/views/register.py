@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
@@ -31,6 +33,7 @@ async def register_page(ctx: Context) -> Response:
                                    kind=kind.code if kind else None, year=year,
                                    status=status if status in STATUSES else None)
     return render(ctx, "register.html", 422 if error else 200, rows=rows, statuses=STATUSES, error=error,
+                  book_year=year or date.today().year,
                   current={"kind": kind_text, "year": year_text, "status": status},
                   voided=next((r["symbol"] for r in rows if f"void-{r['id']}" == params.get("notice")
                                and r["status"] == "void"), ""))
