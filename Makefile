@@ -16,6 +16,8 @@ UNOSERVER := unoserver>=3.7,<4
 DEMO := demo
 DEMO_PASSWORD := vanthu-demo
 PORT ?= 8080
+# Keys of the JSON line on stdin, joined by "/": $(PICK) number year → 15/2026
+PICK := $(BIN)/python -c 'import json, sys; r = json.loads(sys.stdin.readline()); print("/".join(str(r[k]) for k in sys.argv[1:]))'
 
 .PHONY: demo demo-office serve test lint bench screenshots templates system venv clean bytecode
 
@@ -41,7 +43,7 @@ $(BIN)/vanthu: pyproject.toml
 # What pip does for an installed package: every command then starts from bytecode, even where
 # PYTHONDONTWRITEBYTECODE is set (an editable install is otherwise compiled again by every process).
 bytecode:
-	$(BIN)/python -m compileall -q vanthu office docgen archive indexer digest access web
+	$(BIN)/python -m compileall -q vanthu office docgen archive indexer digest incoming access web
 
 $(UNO_VENV)/bin/unoserver:
 	$(SYSTEM_PYTHON) -m venv --system-site-packages $(UNO_VENV)
@@ -81,6 +83,21 @@ demo-office: system venv
 	echo $(DEMO_PASSWORD) | $(BIN)/vanthu user add quantri --role quan-tri --name "Phạm Quốc Huy" \
 	  --clearance "TUYỆT MẬT" --password-stdin --home $(DEMO)
 	$(BIN)/vanthu user list --home $(DEMO)
+	$(BIN)/python tests/incoming_papers.py $(DEMO)/van-ban-den
+	$(BIN)/vanthu ingest $(DEMO)/van-ban-den --json --home $(DEMO) > $(DEMO)/out/van-ban-den.jsonl
+	ref=$$($(BIN)/vanthu incoming add 318-CV/BTGDVTU --received "$$(date -d '5 days ago' '+%d/%m/%Y 08:30')" \
+	  --json --home $(DEMO) | $(PICK) number year) && \
+	$(BIN)/vanthu incoming direct $$ref --lead "Tổ 11" --support "Ban Tổ chức Tỉnh ủy" \
+	  --note "Giao Tổ 11 chủ trì tham mưu báo cáo." --home $(DEMO)
+	ref=$$($(BIN)/vanthu incoming add "$$(grep ubnd-hoa-toc $(DEMO)/out/van-ban-den.jsonl | $(PICK) id)" \
+	  --json --home $(DEMO) | $(PICK) number year) && \
+	$(BIN)/vanthu incoming direct $$ref --lead chuyenvien --note "Khẩn trương tổng hợp, báo cáo Thường trực." \
+	  --home $(DEMO)
+	@echo "Cùng văn bản, gửi lại bằng tệp khác: vanthu từ chối, nêu số đến đã có, không tốn số:"
+	-$(BIN)/vanthu incoming add "$$(grep ubnd-gui-lai $(DEMO)/out/van-ban-den.jsonl | $(PICK) id)" --home $(DEMO)
+	$(BIN)/vanthu incoming add 812/SNV-TCBC --received "$$(date -d '3 days ago' '+%d/%m/%Y 14:10')" --home $(DEMO)
+	$(BIN)/vanthu incoming list --overdue --home $(DEMO)
+	$(BIN)/vanthu incoming book --year "$$(date +%Y)" --pdf $(DEMO)/out/so-van-ban-den.pdf --home $(DEMO)
 
 serve: venv
 	@echo ""
@@ -111,6 +128,7 @@ bench: system venv bytecode
 	$(BIN)/python bench/bench_ocr.py 3
 	$(BIN)/python bench/bench_fidelity.py
 	$(BIN)/python bench/bench_format.py
+	$(BIN)/python bench/bench_incoming.py 10000 40
 
 templates: venv
 	$(BIN)/python -m docgen.blueprints

@@ -17,12 +17,15 @@ DIGEST = "digest"  # compile the weekly digest
 TASKS_EDIT = "tasks-edit"  # mark tasks done, correct their deadlines
 ADMIN = "admin"  # users, tokens
 AUDIT = "audit"  # read the audit log (of what one's clearance allows)
+INCOMING_REGISTER = "incoming-register"  # register incoming documents, print the books
+INCOMING_DIRECT = "incoming-direct"  # record the leader's direction of an incoming document
+INCOMING_HANDLE = "incoming-handle"  # record progress and close an incoming document (staff: their unit's)
 
 ROLES: dict[str, tuple[str, frozenset[str]]] = {
     "van-thu": ("Văn thư", frozenset({READ, DRAFT, ISSUE, REGISTER, ARCHIVE, REPORT_ANY, DIGEST,
-                                      TASKS_EDIT})),
-    "chuyen-vien": ("Chuyên viên", frozenset({READ, DRAFT, REPORT_OWN})),
-    "lanh-dao": ("Lãnh đạo", frozenset({READ, REGISTER, DIGEST, AUDIT})),
+                                      TASKS_EDIT, INCOMING_REGISTER, INCOMING_HANDLE})),
+    "chuyen-vien": ("Chuyên viên", frozenset({READ, DRAFT, REPORT_OWN, INCOMING_HANDLE})),
+    "lanh-dao": ("Lãnh đạo", frozenset({READ, REGISTER, DIGEST, AUDIT, INCOMING_DIRECT, INCOMING_HANDLE})),
     "quan-tri": ("Quản trị", frozenset({ADMIN, AUDIT})),
 }
 

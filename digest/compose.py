@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -51,6 +51,8 @@ class Sources:
     gazetteer: Gazetteer
     taxonomy: Taxonomy
     viewer: Viewer  # the digest lists only what its reader may read
+    # The incoming documents past or near their deadline (office/incoming.py), as this viewer may read them.
+    incoming: dict[str, Any] = field(default_factory=lambda: {"days": 0, "overdue": [], "due_soon": []})
 
 
 def subject_of(week: Week) -> str:
@@ -106,7 +108,9 @@ def collect(week: Week, src: Sources) -> dict[str, Any]:
         "week": week.label, "start": week.start.isoformat(), "end": week.deadline.isoformat(),
         # The digest is as secret as the most secret thing it lists: its reader's clearance decides what
         # it holds, and the mark it carries decides who may read it afterwards.
-        "secrecy": mark_name(max([*levels, *(t.secrecy for t in overdue)], default=0)),
+        "secrecy": mark_name(max([*levels, *(t.secrecy for t in overdue),
+                                  *(LEVELS[r["secrecy"]] for r in src.incoming["overdue"] + src.incoming["due_soon"])],
+                                 default=0)),
         "documents": documents,
         "summary": {"total": len(documents),
                     "by_kind": dict(Counter(d["kind_name"] for d in documents).most_common()),
@@ -114,6 +118,7 @@ def collect(week: Week, src: Sources) -> dict[str, Any]:
                                              for t in d["topics"]).most_common())},
         "teams": teams,
         "overdue": [t.as_dict(src.gazetteer, today) for t in overdue],
+        "incoming": src.incoming,
     }
 
 
@@ -306,6 +311,19 @@ def _team(out: _Writer, team: dict[str, Any]) -> None:
         out.paragraph(f"Không có {', '.join(absent)} liên quan trong tuần.")
 
 
+def _incoming(out: _Writer, incoming: dict[str, Any]) -> None:
+    """Beside the conclusions' tasks, the incoming documents whose answer is late or near."""
+    out.heading("V. VĂN BẢN ĐẾN QUÁ HẠN, ĐẾN HẠN GIẢI QUYẾT")
+    rows = [*incoming.get("overdue", []), *incoming.get("due_soon", [])]
+    if not rows:
+        out.paragraph("Không có văn bản đến quá hạn hoặc đến hạn giải quyết.")
+        return
+    out.table(["Số đến", "Văn bản", "Chủ trì", "Hạn", "Tình trạng"],
+              [[f"{r['number']}/{r['year']}", f"{r['symbol']} của {r['issuer']}: {r['subject']}", r["lead"],
+                short_date(date.fromisoformat(r["due"])),
+                f"quá hạn {r['days_overdue']} ngày" if r["overdue"] else f"còn {r['days_left']} ngày"] for r in rows])
+
+
 def fill(rendered: bytes, data: dict[str, Any]) -> bytes:
     """Write the digest's sections into a rendered Báo cáo: the teams at a glance, the week's
     documents, each team's section, the overdue tasks."""
@@ -324,6 +342,7 @@ def fill(rendered: bytes, data: dict[str, Any]) -> bytes:
                    for t in data["overdue"]])
     else:
         out.paragraph("Không có nhiệm vụ quá hạn.")
+    _incoming(out, data.get("incoming") or {})
     out.finish()
     buffer = io.BytesIO()
     document.save(buffer)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docgen.errors import RegisterError
-from docgen.secrecy import Viewer, mark_name
+from docgen.secrecy import CONSOLE, Viewer, mark_name
 from office.errors import Ambiguous, NotFound
 from office.workspace import Workspace
 
@@ -35,23 +35,14 @@ def find_document(workspace: Workspace, key: str, viewer: Viewer) -> dict[str, A
     number and symbol. The fields are those of the file named by id, else of the document's best
     file; ``files`` lists all its files (those that disagree first), ``conflicts`` how many disagree,
     and ``secrecy`` is the strongest of its files'."""
-    from archive.documents import best_file, document_files, document_level
+    from archive.documents import document_files, document_level
 
-    with workspace.catalog() as catalog:
-        documents = catalog.documents(key, viewer)
-    if not documents:
-        raise NotFound(f"kho lưu trữ không có văn bản «{key}»")
-    if len(documents) > 1:
-        listed = ", ".join(f"{rows[0].symbol or rows[0].id} [{rows[0].id}]" for rows in documents)
-        raise Ambiguous(f"có {len(documents)} văn bản khớp «{key}»: {listed}; dùng mã")
-    records = [{**row.record, "id": row.id, "path": row.path} for row in documents[0]]
-    named = [r for r in records if r["id"].startswith(key.strip().lower())] if len(records) > 1 else []
-    record = dict(named[0] if len(named) == 1 else best_file(records))
+    records, record = document_records(workspace, key, viewer)
     texts = document_texts(workspace, records) if len(records) > 1 else {}
     record["files"] = document_files(records, texts)
     record["conflicts"] = sum(bool(f["conflict"]) for f in record["files"])
     record["secrecy"] = mark_name(document_level(records))
-    text = _sidecar_text(workspace, record)
+    text = sidecar_text(workspace, record)
     record["topics"] = document_topics(workspace, record, text)
     record.update(document_places(workspace, record, text))
     from archive.corrections import history
@@ -62,6 +53,24 @@ def find_document(workspace: Workspace, key: str, viewer: Viewer) -> dict[str, A
 
     record["guide"] = document_guide(workspace, record)
     return record
+
+
+def document_records(workspace: Workspace, key: str, viewer: Viewer) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The records of the files of the one document ``key`` names (by a file's id, or its number and
+    symbol) that ``viewer`` may read, and the record whose fields stand for it: the file named by id,
+    else the document's best file."""
+    from archive.documents import best_file
+
+    with workspace.catalog() as catalog:
+        documents = catalog.documents(key, viewer)
+    if not documents:
+        raise NotFound(f"kho lưu trữ không có văn bản «{key}»")
+    if len(documents) > 1:
+        listed = ", ".join(f"{rows[0].symbol or rows[0].id} [{rows[0].id}]" for rows in documents)
+        raise Ambiguous(f"có {len(documents)} văn bản khớp «{key}»: {listed}; dùng mã")
+    records = [{**row.record, "id": row.id, "path": row.path} for row in documents[0]]
+    named = [r for r in records if r["id"].startswith(key.strip().lower())] if len(records) > 1 else []
+    return records, dict(named[0] if len(named) == 1 else best_file(records))
 
 
 def document_texts(workspace: Workspace, records: list[dict[str, Any]]) -> dict[str, str]:
@@ -78,7 +87,7 @@ def document_texts(workspace: Workspace, records: list[dict[str, Any]]) -> dict[
     return texts
 
 
-def _sidecar_text(workspace: Workspace, record: dict[str, Any]) -> str:
+def sidecar_text(workspace: Workspace, record: dict[str, Any]) -> str:
     """The file's text from its sidecar; a lost sidecar gives none (the trích yếu still says something)."""
     from archive.store import ArchiveStore
     from indexer.indexing import read_sidecar
@@ -135,6 +144,10 @@ def correct_document(workspace: Workspace, key: str, edit: Any, viewer: Viewer,
         updater = workspace.index_updater(catalog, warn)
         updater.queue(record)
         updater.flush()
+    if "secrecy" in edit.values or "secrecy" in edit.confirm:  # the incoming register follows the new mark
+        from office.incoming import follow_reclassification
+
+        follow_reclassification(workspace, document_records(workspace, rows[0].id, CONSOLE)[0])
     return find_document(workspace, rows[0].id, viewer)
 
 
@@ -172,8 +185,8 @@ def review_documents(workspace: Workspace, viewer: Viewer) -> list[dict[str, Any
 
 def document_page(workspace: Workspace, key: str, viewer: Viewer,
                   index: SearchIndex | None = None) -> dict[str, Any]:
-    """A document with what surrounds it: its files, what it cites and what cites it, its tasks
-    and its register entry, each of them what ``viewer`` may read only."""
+    """A document with what surrounds it: its files, what it cites and what cites it, its tasks,
+    its register entry and its place in the incoming register, each of them what ``viewer`` may read only."""
     from indexer.search import SearchRequest
 
     record = find_document(workspace, key, viewer)
@@ -202,9 +215,11 @@ def document_page(workspace: Workspace, key: str, viewer: Viewer,
                 entry = None
     shown = next(item["n"] for item in files if item["id"] == record["id"])
     from office.formats import archived_format
+    from office.incoming import document_incoming
 
     return {"document": record, "files": files, "shown": shown, "cited": cited, "citing": citing, "tasks": tasks,
-            "register": entry, "format": archived_format(workspace, record)}
+            "register": entry, "format": archived_format(workspace, record),
+            "incoming": document_incoming(workspace, record, viewer)}
 
 
 def document_file(workspace: Workspace, key: str, n: int | None, viewer: Viewer) -> tuple[Path, dict[str, Any]]:

@@ -83,13 +83,19 @@ def generated_kind(value: str):
 
 def preview_pdf(workspace: Workspace, document: Document, convert: Converter | None = None) -> bytes:
     """The PDF of a document as it will print, without a number and without spending one."""
+    data = workspace.renderer().render(document, None, document.date or date.today())
+    return docx_to_pdf(workspace, data, "du-thao.docx", convert)
+
+
+def docx_to_pdf(workspace: Workspace, data: bytes, name: str, convert: Converter | None = None) -> bytes:
+    """The PDF of a DOCX held in memory (a preview, a printed register), converted in a temporary folder
+    of the workspace by the warm converter if given, else by a LibreOffice started for it."""
     import tempfile
 
     from docgen.pdf import convert_to_pdf
 
-    data = workspace.renderer().render(document, None, document.date or date.today())
-    with tempfile.TemporaryDirectory(prefix=".preview-", dir=workspace.root) as folder:
-        source = Path(folder) / "du-thao.docx"
+    with tempfile.TemporaryDirectory(prefix=".pdf-", dir=workspace.root) as folder:
+        source = Path(folder) / name
         source.write_bytes(data)
         settings = workspace.settings
         [pdf] = convert([source]) if convert else convert_to_pdf([source], settings.soffice, settings.pdf_timeout)

@@ -63,6 +63,12 @@ class Settings:
     report_max_mb: int = _setting(20, "Kích thước tối đa (MB) của một tệp báo cáo nhanh (YAML, DOCX, PDF).")
     report_max_inflated_mb: int = _setting(
         100, "Tổng dung lượng tối đa (MB) sau khi giải nén của một tệp báo cáo DOCX.")
+    incoming_auto_register: bool = _setting(
+        False, "Tự động vào sổ văn bản đến mỗi văn bản tải lên dịch vụ web (trừ văn bản đi của cơ quan và văn "
+               "bản còn trường chờ xác nhận).")
+    incoming_due_soon_days: int = _setting(
+        7, "Văn bản đến còn bấy nhiêu ngày nữa đến hạn giải quyết thì được nhắc (trang chủ, Báo cáo tuần, "
+           "báo cáo tổng hợp).")
     report_max_ratio: float = _setting(
         100.0, "Tỉ lệ nén tối đa của một tệp báo cáo DOCX (dung lượng giải nén / dung lượng tệp).")
 

@@ -108,10 +108,12 @@ def digest_data(workspace: Workspace, week: Week, viewer: Viewer) -> dict[str, A
     """The JSON of ``vanthu digest --json``: what ``viewer`` may read of the week."""
     from archive.store import ArchiveStore
     from digest.compose import Sources, collect
+    from office.incoming import incoming_reminders
 
+    incoming = incoming_reminders(workspace, viewer, today=week.deadline.date())
     with workspace.catalog() as catalog, workspace.task_book() as book:
         return collect(week, Sources(catalog, ArchiveStore(workspace.archive), workspace.report_book(),
-                                     book, workspace.gazetteer, workspace.taxonomy, viewer))
+                                     book, workspace.gazetteer, workspace.taxonomy, viewer, incoming))
 
 
 def _digest_document(workspace: Workspace, week: Week, secrecy: str = "") -> Document:

@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # the heavy modules are imported by the methods that need the
     from docgen.register import Register
     from docgen.rendering import Renderer
     from docgen.secrecy import Viewer
+    from incoming.book import IncomingBook
     from indexer.engine import SearchIndex
     from indexer.gazetteer import Gazetteer
     from indexer.indexing import IndexUpdater
@@ -146,6 +147,11 @@ class Workspace:
         from digest.tasks import TaskBook
 
         return TaskBook(self.register_path, self.gazetteer)
+
+    def incoming_book(self) -> IncomingBook:
+        from incoming.book import IncomingBook
+
+        return IncomingBook(self.register_path)
 
     def report_book(self) -> ReportBook:
         from digest.reports import ReportBook, UploadLimits

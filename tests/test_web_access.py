@@ -139,3 +139,90 @@ def test_searches_in_the_search_processes_keep_the_secret_from_a_viewer_without_
     assert everything["total"] == 2 and SECRET_SUBJECT not in str(everything)
     assert SECRET_SUBJECT not in page
     assert [hit["symbol"] for hit in clerk["hits"]] == ["02-CV/TU"] and clerk["hits"][0]["secrecy"] == "MẬT"
+
+
+@pytest.fixture(scope="module")
+def incoming_office(office_template, tmp_path_factory):
+    """The office with two documents of other bodies registered: one ordinary, one MẬT (its own book)."""
+    import shutil
+    from datetime import date, timedelta
+
+    from click.testing import CliRunner
+    from conftest import add_settings
+    from incoming_papers import Letter, letter_pdf
+
+    from office.workspace import Workspace
+    from vanthu.cli import cli
+
+    root = tmp_path_factory.mktemp("incoming-access") / "ws"
+    shutil.copytree(office_template, root)
+    day = date.today() - timedelta(days=3)
+    letters = {"thuong.pdf": Letter(["ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG"], "4600/UBND-TH", day,
+                                    ["V/v góp ý dự thảo kế hoạch năm 2027"], ["Đề nghị góp ý dự thảo kế hoạch."]),
+               "mat.pdf": Letter(["CÔNG AN TỈNH LÂM ĐỒNG"], "95/CAT-PV", day, ["V/v tình hình an ninh biên giới"],
+                                 ["Công an tỉnh thông báo tình hình an ninh khu vực biên giới."], marks=["MẬT"])}
+    for name, letter in letters.items():
+        (root / "inbox" / name).write_bytes(letter_pdf(letter))
+    add_settings(Workspace(root), unoserver=str(root / "no-unoserver"))  # cold PDFs: no warm start per client
+    for args in (["ingest", str(root / "inbox")], ["incoming", "add", "4600/UBND-TH"],
+                 ["incoming", "add", "95/CAT-PV"]):
+        result = CliRunner().invoke(cli, [*args, "--home", str(root)])
+        assert result.exit_code == 0, result.output
+    return root
+
+
+INCOMING_PAGES = [("/van-ban-den", READERS), ("/van-ban-den/{year}/1", READERS),
+                  ("/van-ban-den/so.xlsx?nam={year}", {"vt", "ld"}), ("/so-dang-ky/so.xlsx?nam={year}", {"vt", "ld"}),
+                  ("/api/incoming", READERS), ("/api/incoming/1?year={year}", READERS)]
+# State changes sent without what they need: the role is refused first (403), else the input (422); nothing changes.
+INCOMING_CHANGES = [("/van-ban-den", {"vt"}), ("/van-ban-den/{year}/1/chi-dao", {"ld"}),
+                    ("/van-ban-den/{year}/1/xong", {"vt", "cv", "ld"}), ("/api/incoming", {"vt"}),
+                    ("/api/incoming/1/direction?year={year}", {"ld"}), ("/api/incoming/1/done?year={year}",
+                                                                         {"vt", "cv", "ld"})]
+
+
+@pytest.mark.parametrize("login", ROLES)
+def test_every_incoming_route_checks_the_login_and_the_role(incoming_office, tmp_path, login):
+    import shutil
+    from datetime import date
+
+    from office.workspace import Workspace
+
+    root = tmp_path / "ws"
+    shutil.copytree(incoming_office, root)
+    workspace, year = Workspace(root), date.today().year
+    with client(workspace, login) as (c, csrf):
+        c.follow_redirects = False
+        for path, allowed in INCOMING_PAGES:
+            url = path.format(year=year)
+            assert c.get(url).status_code == _expected(login, url, allowed), (login, url)
+        for path, allowed in INCOMING_CHANGES:
+            url = path.format(year=year)
+            response = (c.post(url, json={}, headers={"X-CSRF-Token": csrf}) if url.startswith("/api/")
+                        else c.post(url, data={"csrf": csrf}))
+            expected = _expected(login, url, allowed)
+            assert response.status_code == (422 if expected == 200 else expected), (login, url, response.status_code)
+    from incoming.book import Filters
+
+    with workspace.incoming_book() as book:  # the refused changes changed nothing
+        assert [row.status for row in book.select(CONSOLE, Filters())] == ["registered", "registered"]
+
+
+def test_a_secret_incoming_document_does_not_exist_for_a_viewer_without_clearance(incoming_office):
+    from datetime import date
+
+    from office.workspace import Workspace
+
+    workspace, year = Workspace(incoming_office), date.today().year
+    with client(workspace, "cv") as (c, _):
+        for path in (f"/van-ban-den/{year}/1?so=mat", f"/api/incoming/1?year={year}&book=MẬT"):
+            assert c.get(path).status_code == 404, path
+        for path in ("/van-ban-den", "/api/incoming", "/", "/bao-cao-tuan", "/van-ban-den?trang-thai=cho-chi-dao"):
+            body = c.get(path).text
+            for secret in ("95/CAT-PV", "an ninh biên giới", "Sổ MẬT"):
+                assert secret not in body, (path, secret)
+        counts = c.get("/van-ban-den").text
+    assert "Chưa có ý kiến chỉ đạo <span class=\"count\">(1)</span>" in counts
+    with client(workspace, "ld") as (c, _):
+        assert "an ninh biên giới" in c.get(f"/van-ban-den/{year}/1?so=mat").text
+        assert "Chưa có ý kiến chỉ đạo <span class=\"count\">(2)</span>" in c.get("/van-ban-den").text

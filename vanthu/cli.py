@@ -17,7 +17,7 @@ from docgen.kinds import resolve_kind
 from office import generated_kind
 from office.workspace import Workspace, init_workspace
 from vanthu import messages
-from vanthu.options import LazyGroup, VanthuGroup, home_option, json_option, print_json, viewer_option
+from vanthu.options import LazyGroup, home_option, json_option, print_json, viewer_option
 
 if TYPE_CHECKING:  # python-docx and the templates are imported by the commands that use them
     from docgen.issuing import Issued
@@ -69,6 +69,8 @@ LAZY_COMMANDS = {
                'Khôi phục một bản sao lưu vào thư mục trống --home, kiểm tra SHA-256 từng tệp, dựng lại chỉ mục.'),
     "check-format": ("vanthu.format_cli:check_format_command",
                      'Kiểm tra thể thức văn bản (DOCX hoặc PDF) theo hướng dẫn có hiệu lực vào ngày của văn bản.'),
+    "incoming": ("vanthu.incoming_cli:incoming",
+                 'Sổ đăng ký văn bản đến: vào sổ, ý kiến chỉ đạo, theo dõi giải quyết, in sổ.'),
     "digest": ("vanthu.digest_cli:digest",
               'Báo cáo tổng hợp tuần: báo cáo nhanh các tổ, văn bản trong tuần, nhiệm vụ đến hạn, quá hạn.'),
 }
@@ -143,7 +145,8 @@ def pdf_command(symbol: str, home: Path | None) -> None:
     click.echo(f"PDF: {office.entry_pdf(Workspace.locate(home), symbol)}")
 
 
-@cli.group(cls=VanthuGroup)
+@cli.group(cls=LazyGroup, lazy={"book": ("vanthu.incoming_cli:register_book",
+                                         "In Sổ đăng ký văn bản đi của một năm, khổ A4 ngang (PDF hoặc Excel).")})
 def register() -> None:
     """Sổ đăng ký văn bản đi: xem, hủy số, nối tiếp sổ cũ."""
 

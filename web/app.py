@@ -47,7 +47,7 @@ from web.limits import (
     secured,
 )
 from web.searching import SearchProcesses
-from web.views import admin, archive, audit, documents, drafts, login, register, review, search, weekly
+from web.views import admin, archive, audit, documents, drafts, incoming, login, register, review, search, weekly
 
 HERE = Path(__file__).resolve().parent
 log = logging.getLogger("vanthu.web")
@@ -174,6 +174,14 @@ def _route_table() -> list[Route | Mount]:
         Route("/soan/kiem-tra-the-thuc", page(drafts.check_upload, r.DRAFT), methods=["POST"]),
         Route("/soan/{kind}", page(drafts.draft_form, r.DRAFT), methods=["GET", "POST"]),
         Route("/so-dang-ky", page(register.register_page, r.REGISTER)),
+        Route("/so-dang-ky/so.{fmt}", page(incoming.outgoing_book, r.REGISTER)),
+        Route("/van-ban-den", page(incoming.incoming_page, r.READ)),
+        Route("/van-ban-den", page(incoming.register, r.INCOMING_REGISTER), methods=["POST"]),
+        Route("/van-ban-den/so.{fmt}", page(incoming.book_file, r.REGISTER)),
+        Route("/van-ban-den/{year:int}/{n:int}", page(incoming.incoming_row_page, r.READ)),
+        Route("/van-ban-den/{year:int}/{n:int}/chi-dao", page(incoming.direct, r.INCOMING_DIRECT), methods=["POST"]),
+        Route("/van-ban-den/{year:int}/{n:int}/tien-do", page(incoming.progress, r.INCOMING_HANDLE), methods=["POST"]),
+        Route("/van-ban-den/{year:int}/{n:int}/xong", page(incoming.done, r.INCOMING_HANDLE), methods=["POST"]),
         Route("/so-dang-ky/{entry:int}/huy", page(register.void, r.ISSUE), methods=["POST"]),
         Route("/so-dang-ky/{entry:int}/{fmt}", page(register.entry_file, r.REGISTER)),
         Route("/luu-tru", page(archive.archive_page, r.ARCHIVE), methods=["GET", "POST"]),
@@ -197,6 +205,12 @@ def _route_table() -> list[Route | Mount]:
         Route("/api/tasks", call(api.tasks, r.READ)),
         Route("/api/reports", call(api.report, (r.REPORT_OWN, r.REPORT_ANY)), methods=["POST"]),
         Route("/api/digest", call(api.digest, r.DIGEST)),
+        Route("/api/incoming", call(incoming.api_list, r.READ)),
+        Route("/api/incoming", call(incoming.api_register, r.INCOMING_REGISTER), methods=["POST"]),
+        Route("/api/incoming/{n}", call(incoming.api_row, r.READ)),
+        Route("/api/incoming/{n}/direction", call(incoming.api_direct, r.INCOMING_DIRECT), methods=["POST"]),
+        Route("/api/incoming/{n}/done", call(incoming.api_done, r.INCOMING_HANDLE), methods=["POST"]),
+        Route("/api/incoming/{n}/progress", call(incoming.api_progress, r.INCOMING_HANDLE), methods=["POST"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
 

@@ -96,12 +96,20 @@ def week_words(week: Any) -> str:
             f"đến {end:%H:%M} ngày {end:%d/%m/%Y})")
 
 
+def incoming_url(row: dict[str, Any]) -> str:
+    """The page of an incoming register's row (``/van-ban-den/2026/15``, a secret book's ``?so=mat``)."""
+    from incoming.rows import book_slug
+
+    book = f"?so={book_slug(row['book'])}" if row.get("book") else ""
+    return f"/van-ban-den/{row['year']}/{row['number']}{book}"
+
+
 def make_templates(folder: Path) -> Jinja2Templates:
     templates = Jinja2Templates(directory=folder)  # autoescape on: no user text is markup
     templates.env.filters.update(marked=marked, day=day, signature=lambda s: SIGNATURE_WORDS.get(s or "", s),
                                  level=lambda mark: LEVELS.get(mark or "", 0),
                                  mark=mark_name, role=role_name, hit_href=hit_href, week_words=week_words,
-                                 report_href=report_href,
+                                 report_href=report_href, incoming_url=incoming_url,
                                  urlquote=lambda v: quote(str(v), safe=""))
     templates.env.globals.update(roles=ROLES)
     return templates

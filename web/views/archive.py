@@ -9,10 +9,13 @@ from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
 import office
+from access import roles
 from docgen.errors import InvalidInput
 from docgen.secrecy import level_of
+from office import incoming as office_incoming
 from web.auth import Context
 from web.pages import message, render, saved_uploads
+from web.views.incoming import actor_of
 
 if TYPE_CHECKING:
     from archive.pipeline import Outcome
@@ -26,9 +29,11 @@ def upload_outcomes(ctx: Context, uploads: list[UploadFile]) -> list[dict]:
     warnings: list[str] = []
     with saved_uploads(workspace, uploads, ctx.service.upload_limit) as paths:
         outcomes = office.archive_uploads(workspace, paths, warnings.append)
+    clerk = actor_of(ctx) if ctx.may(roles.INCOMING_REGISTER) else None  # a setting may register them at once
+    places = office_incoming.after_upload(workspace, outcomes, ctx.viewer, clerk)
     results = []
-    for upload, outcome in zip(uploads, outcomes, strict=True):
-        results.append({**_told(ctx, outcome), "file": upload.filename or ""})
+    for upload, outcome, place in zip(uploads, outcomes, places, strict=True):
+        results.append({**_told(ctx, outcome), "file": upload.filename or "", "incoming": place})
         ctx.audit("upload", upload.filename or "",
                   f"{STATUS_WORDS.get(outcome.status, outcome.status)} {outcome.record.get('symbol', '')}".strip(),
                   level_of(outcome.record) if outcome.record else 0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
@@ -34,6 +36,7 @@ async def register_page(ctx: Context) -> Response:
                                                     status=status if status in STATUSES else None)
     names = {user.login: user.name for user in ctx.service.users().all()}  # «người cấp số» by name
     return render(ctx, "register.html", 422 if error else 200, rows=rows, statuses=STATUSES, error=error, names=names,
+                  book_year=year or date.today().year,
                   current={"kind": kind_text, "year": year_text, "status": status},
                   voided=next((r["symbol"] for r in rows if f"void-{r['id']}" == params.get("notice")
                                and r["status"] == "void"), ""),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
 from starlette.responses import RedirectResponse, Response
 
@@ -11,6 +12,7 @@ from access import roles
 from docgen.dates import parse_date
 from docgen.errors import InvalidInput
 from indexer.search import SearchRequest
+from office.incoming import actor_for, start_panel
 from web.auth import MAX_NUMBER, Context
 from web.pages import message, query_with, render
 
@@ -97,7 +99,9 @@ async def search_page(ctx: Context) -> Response:
         request, error, status = SearchRequest(), message(exc), 422
     workspace = ctx.service.workspace
     used = [k for k in PARAMS if k not in ("q", "sort") and current[k]]  # the filters folded open when in use
-    return render(ctx, "search.html", status, answer=answer, current=current, error=error, used=used,
+    panel = await run_in_threadpool(start_panel, workspace, ctx.viewer, actor_for(ctx.user),
+                                    directs=ctx.may(roles.INCOMING_DIRECT))
+    return render(ctx, "search.html", status, answer=answer, current=current, error=error, used=used, incoming=panel,
                   offset=request.offset, page=PAGE, link=lambda **c: query_with(current, **c),
                   localities=[loc.full_name for loc in workspace.gazetteer.all],
                   teams=sorted(workspace.gazetteer.teams), topics=list(workspace.taxonomy.by_slug.values()),

@@ -16,6 +16,7 @@ from docgen.dates import parse_date, parse_moment
 from docgen.errors import InvalidInput
 from docgen.issuing import AlreadyIssued
 from docgen.secrecy import LEVELS, SECRECY, canonical_mark, level_of
+from office.incoming import incoming_reminders
 from web.auth import Context, Forbidden
 from web.pages import message, render, saved_uploads, send_file
 
@@ -75,10 +76,11 @@ async def weekly_page(ctx: Context, status: int = 200, error: str = "", notice: 
     tasks = await run_in_threadpool(office.select_tasks, workspace, ctx.viewer, due_within=14)
     overdue = await run_in_threadpool(office.select_tasks, workspace, ctx.viewer, overdue=True)
     done = await run_in_threadpool(office.select_tasks, workspace, ctx.viewer, done=True)
+    incoming = await run_in_threadpool(incoming_reminders, workspace, ctx.viewer)
     teams = sorted(workspace.gazetteer.teams)
     sendable = [t for t in teams if may_report(ctx, t)]
     return render(ctx, "weekly.html", status, week=week, state=state, tasks=tasks, overdue=overdue, done=done[:50],
-                  secrecy_marks=SECRECY,
+                  incoming=incoming, secrecy_marks=SECRECY,
                   sendable=sendable, error=error, notice=notice or ctx.request.query_params.get("notice", ""),
                   repeat=repeat, task_id=ctx.request.query_params.get("nv", ""))
 

@@ -1,0 +1,373 @@
+"""The incoming register's work for both shells: registering an archived document, the leader's
+direction, the handler's progress and close, the listings and reminders, the printed books
+(``vanthu incoming``/``register book``, the Văn bản đến pages). The rules live in ``incoming/``;
+here they meet the workspace: the archive, the users, the outgoing register."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from docgen.errors import InvalidInput, RegisterError
+from docgen.secrecy import Viewer
+from office.documents import document_records, sidecar_text
+from office.errors import NotFound
+from office.workspace import Workspace
+
+if TYPE_CHECKING:
+    from archive.pipeline import Outcome
+    from incoming.book import Filters, IncomingBook
+    from incoming.rows import Actor, Incoming, Ref
+
+
+def actor_for(user: Any) -> Actor:
+    """A service user as the register sees them: a clerk and a leader act on any document, a staff
+    member on those their unit leads only."""
+    from access.roles import INCOMING_DIRECT, INCOMING_REGISTER, may
+    from incoming.rows import Actor
+
+    return Actor(user.login, user.name, user.team,
+                 any_unit=may(user.role, INCOMING_REGISTER) or may(user.role, INCOMING_DIRECT))
+
+
+def _own_bodies(workspace: Workspace) -> set[str]:
+    return set(workspace.profile.bodies)
+
+
+def _confirmations(record: dict[str, Any], values: dict[str, str], confirm: list[str]) -> tuple[dict, list]:
+    """What the clerk changes at registration: values that differ from what was read (or settle a
+    proposal), and proposals confirmed as read."""
+    from incoming.arrivals import REGISTER_FIELDS, pending
+    from incoming.rows import URGENT
+
+    waiting = pending(record)
+    current = {name: str(record.get(name) or "") for name in REGISTER_FIELDS}
+    current["urgency"] = next((m for m in record.get("marks") or [] if m in URGENT), "")
+    changed = {name: value.strip() for name, value in values.items()
+               if name in REGISTER_FIELDS and (name in waiting or value.strip() != current[name])}
+    return changed, [name for name in confirm if name in waiting and name not in changed]
+
+
+def register_incoming(workspace: Workspace, key: str, viewer: Viewer, actor: Actor, *, received: str | None = None,
+                      to: str = "", note: str = "", again: bool = False, values: dict[str, str] | None = None,
+                      confirm: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
+    """Register the archived document ``key`` names: its next số đến, its values as read. A value
+    the reader only proposes must be confirmed (``confirm``) or given (``values``) here, and goes
+    into the archive's record as a correction; a document registered before is refused."""
+    from archive.corrections import Edit
+    from incoming.arrivals import describe_pending, is_own, pending
+
+    moment = _received(received)
+    records, record = document_records(workspace, key, viewer)
+    if is_own(record, _own_bodies(workspace)):
+        raise InvalidInput(f"văn bản {record.get('symbol') or record['id']} là văn bản đi của cơ quan (sổ đăng ký "
+                           "văn bản đi); không vào sổ văn bản đến", field="KEY")
+    changed, confirmed = _confirmations(record, values or {}, list(confirm))
+    waiting = {k: v for k, v in pending(record).items() if k not in changed and k not in confirmed}
+    if waiting:
+        raise InvalidInput(f"văn bản {record.get('symbol') or record['id']} còn giá trị chờ xác nhận: "
+                           f"{describe_pending(waiting)}. Xác nhận (--confirm TRƯỜNG) hoặc ghi giá trị đúng "
+                           "(--symbol, --date …) khi vào sổ", field="--confirm")
+    if changed or confirmed:
+        from office.documents import correct_document
+
+        correct_document(workspace, record["id"], Edit(changed, confirmed, actor.login, "khi vào sổ văn bản đến"),
+                         viewer)
+        records, record = document_records(workspace, record["id"], viewer)
+    row = _register(workspace, records, record, moment, actor, to=to, note=note, again=again)
+    return row.as_json()
+
+
+def _received(value: str | None) -> str:
+    from incoming.arrivals import parse_received
+
+    return parse_received(value)
+
+
+def _register(workspace: Workspace, records: list[dict[str, Any]], record: dict[str, Any], moment: str,
+              actor: Actor, *, to: str, note: str, again: bool) -> Incoming:
+    from archive.documents import document_level
+    from incoming.arrivals import arrival_of
+
+    if record.get("date") and moment[:10] < record["date"]:
+        raise InvalidInput(f"ngày đến {moment[:10]} trước ngày của văn bản ({record['date']})", field="--received")
+    level = document_level(records)
+    arrival = arrival_of(record, level, sidecar_text(workspace, record), moment)
+    with workspace.incoming_book() as book:
+        return book.register(arrival, level, received=moment, who=actor.label, recipient=to.strip(),
+                             note=note.strip(), again=again)
+
+
+def follow_reclassification(workspace: Workspace, records: list[dict[str, Any]]) -> None:
+    """The archive's mark of a document changed (``vanthu edit --secrecy``): its rows in the register are
+    hidden as it now is from those who may not read it."""
+    from archive.documents import document_level
+    from docgen.secrecy import mark_name
+    from incoming.arrivals import same_key
+
+    record = records[0]
+    level = document_level(records)
+    key = same_key(record.get("symbol", ""), record.get("issuer", ""), record.get("date", ""))
+    with workspace.incoming_book() as book:
+        book.reclassified([r["id"] for r in records], key, level, mark_name(level))
+
+
+def registration_state(workspace: Workspace, record: dict[str, Any], viewer: Viewer,
+                       book: IncomingBook | None = None) -> dict[str, Any]:
+    """Whether an archived document can go into the register: ``own`` (an outgoing document),
+    ``registered`` (with its rows), ``pending`` (the values to confirm first) or ``ready``."""
+    from incoming.arrivals import is_own, pending, same_key
+
+    if is_own(record, _own_bodies(workspace)):
+        return {"state": "own", "rows": []}
+    key = same_key(record.get("symbol", ""), record.get("issuer", ""), record.get("date", ""))
+    if book is None:
+        with workspace.incoming_book() as opened:
+            rows = opened.of_documents([record["id"]], [key], viewer)
+    else:
+        rows = book.of_documents([record["id"]], [key], viewer)
+    waiting = pending(record)
+    state = "registered" if rows else "pending" if waiting else "ready"
+    missing = [name for name in ("symbol", "date", "issuer", "subject") if not record.get(name) and name not in waiting]
+    return {"state": state, "rows": [r.as_json() for r in rows], "pending": waiting, "missing": missing}
+
+
+def after_upload(workspace: Workspace, outcomes: list[Outcome], viewer: Viewer, actor: Actor | None) -> list[dict]:
+    """Each archived upload's place in the register; with ``incoming_auto_register`` (and a clerk
+    uploading), each one ready is registered at once, received now."""
+    states = []
+    for outcome in outcomes:
+        record = outcome.record if outcome.status in ("archived", "duplicate") and outcome.record else None
+        if record is None or not viewer.may_read(record):
+            states.append({"state": ""})
+            continue
+        state = registration_state(workspace, {**record, "path": record.get("path", "")}, viewer)
+        if state["state"] == "ready" and actor is not None and workspace.settings.incoming_auto_register:
+            state = {"state": "registered", "rows": [register_incoming(workspace, record["id"], viewer, actor)],
+                     "auto": True}
+        states.append(state)
+    return states
+
+
+def _row(book: IncomingBook, ref: Ref, viewer: Viewer) -> Incoming:
+    row = book.get(ref, viewer)
+    if row is None:
+        raise NotFound(f"sổ văn bản đến không có {ref}")
+    return row
+
+
+def incoming_row(workspace: Workspace, ref: Ref, viewer: Viewer, today: date | None = None) -> dict[str, Any]:
+    """One row with its history (``vanthu incoming show --json``, the incoming document's page)."""
+    with workspace.incoming_book() as book:
+        row = _row(book, ref, viewer)
+        return {**row.as_json(today), "history": book.history(row)}
+
+
+_TEAM = re.compile(r"^\s*tổ\s+(?:theo dõi địa bàn\s+)?(?:số\s+)?0*(\d{1,2})\s*$", re.IGNORECASE)
+
+
+def _lead_of(workspace: Workspace, text: str, row: Incoming) -> tuple[str, str, int | None]:
+    """The lead as typed: ``Tổ 11`` (its staff handle it), a user's login (that person), or a unit
+    named in words (followed by the clerk)."""
+    team = _TEAM.match(text)
+    if team:
+        number = int(team[1])
+        if number not in workspace.gazetteer.teams:
+            raise InvalidInput(f"không có Tổ {number} (có: {', '.join(map(str, sorted(workspace.gazetteer.teams)))})",
+                               field="--lead")
+        return f"Tổ {number}", "", number
+    with workspace.users() as users:
+        user = users.get(text.strip().lower())
+    if user is None or not user.active:
+        return text.strip(), "", None
+    if row.level > user.clearance:
+        raise InvalidInput(f"{user.name or user.login} không được xem văn bản {row.secrecy}; chọn người khác chủ trì",
+                           field="--lead")
+    return user.name or user.login, user.login, None
+
+
+def direct_incoming(workspace: Workspace, ref: Ref, viewer: Viewer, actor: Actor, *, lead: str,
+                    supports: list[str] | tuple[str, ...] = (), due: str | None = None, note: str = "",
+                    use_proposed_due: bool = True) -> dict[str, Any]:
+    """The leader's direction; without ``due``, the deadline the text sets (if it sets one)."""
+    from incoming.book import Direction
+
+    with workspace.incoming_book() as book:
+        row = _row(book, ref, viewer)
+        name, login, team = _lead_of(workspace, lead, row)
+        chosen = _due(due) if due else row.due or (row.due_proposed if use_proposed_due else "")
+        if not due and chosen and chosen < row.received[:10]:  # the text's deadline passed before it arrived
+            chosen = ""
+        direction = Direction(name, login, team, tuple(dict.fromkeys(s.strip() for s in supports if s.strip())),
+                              chosen, note)
+        return book.direct(row, direction, actor).as_json()
+
+
+def _due(value: str) -> str:
+    from docgen.dates import parse_date
+
+    try:
+        return parse_date(value).isoformat()
+    except ValueError as exc:
+        raise InvalidInput(str(exc), field="--due") from exc
+
+
+def incoming_progress(workspace: Workspace, ref: Ref, viewer: Viewer, actor: Actor, note: str) -> dict[str, Any]:
+    with workspace.incoming_book() as book:
+        return book.record_progress(_row(book, ref, viewer), note, actor).as_json()
+
+
+def _reply_of(workspace: Workspace, symbol: str, viewer: Viewer) -> tuple[str, str]:
+    """The outgoing answer named by ``symbol``: in the register (not void), or archived as the office's
+    own; its symbol as the register writes it and the archived document's id, if archived."""
+    from incoming.arrivals import is_own
+    from office.errors import Ambiguous
+
+    with workspace.register() as register:
+        try:
+            entry = register.find(symbol)
+        except RegisterError:
+            entry = None
+    if entry is not None and entry.status == "void":
+        raise InvalidInput(f"văn bản {entry.symbol} đã bị hủy ({entry.void_reason})", field="--reply")
+    if entry is not None and not viewer.may_read({"secrecy": entry.secrecy}):
+        entry = None
+    try:
+        _records, record = document_records(workspace, entry.symbol if entry else symbol, viewer)
+    except (NotFound, Ambiguous):
+        record = None
+    if record is not None and not is_own(record, _own_bodies(workspace)):
+        record = None
+    if entry is None and record is None:
+        raise InvalidInput(f"sổ đăng ký văn bản đi không có văn bản «{symbol}»", field="--reply")
+    return (entry.symbol if entry else record["symbol"]), (record["id"] if record else "")
+
+
+def close_incoming(workspace: Workspace, ref: Ref, viewer: Viewer, actor: Actor, *, reply: str | None = None,
+                   note: str = "") -> dict[str, Any]:
+    """Close a row: answered by the outgoing document ``reply`` (both then name each other), or,
+    without one, kept for information with ``note``."""
+    symbol, doc_id = _reply_of(workspace, reply, viewer) if reply else ("", "")
+    with workspace.incoming_book() as book:
+        return book.finish(_row(book, ref, viewer), actor, reply=symbol, reply_id=doc_id, note=note).as_json()
+
+
+def incoming_list(workspace: Workspace, viewer: Viewer, filters: Filters | None = None,
+                  today: date | None = None) -> list[dict[str, Any]]:
+    """The JSON of ``vanthu incoming list`` and ``GET /api/incoming``."""
+    from incoming.book import Filters
+
+    with workspace.incoming_book() as book:
+        rows = book.select(viewer, filters or Filters(), today)
+    return [row.as_json(today) for row in rows]
+
+
+def incoming_counts(workspace: Workspace, viewer: Viewer, year: int | None, today: date | None = None) -> dict:
+    with workspace.incoming_book() as book:
+        return book.counts(viewer, year, today) | {"years": book.years(viewer)}
+
+
+def incoming_reminders(workspace: Workspace, viewer: Viewer, *, today: date | None = None,
+                       mine: Actor | None = None) -> dict[str, Any]:
+    """The open rows past their deadline and those due within ``incoming_due_soon_days``."""
+    from incoming.book import Filters
+
+    days = workspace.settings.incoming_due_soon_days
+    day = today or date.today()
+    with workspace.incoming_book() as book:
+        overdue = book.select(viewer, Filters(overdue=True, mine=mine), day)
+        soon = book.select(viewer, Filters(due_within=days, mine=mine), day)
+    by_due = sorted(overdue, key=lambda r: (r.due, r.number)), sorted(soon, key=lambda r: (r.due, r.number))
+    return {"days": days, "overdue": [r.as_json(day) for r in by_due[0]],
+            "due_soon": [r.as_json(day) for r in by_due[1]]}
+
+
+def start_panel(workspace: Workspace, viewer: Viewer, actor: Actor, *, directs: bool) -> dict[str, Any]:
+    """What the start page shows of the register: the open rows the user's unit leads (late first),
+    and to a leader, how many wait for a direction."""
+    from incoming.book import Filters
+
+    with workspace.incoming_book() as book:
+        mine = [r for r in book.select(viewer, Filters(mine=actor)) if r.status != "done"]
+        waiting = book.counts(viewer, None)["registered"] if directs else 0
+    today = date.today()
+    mine.sort(key=lambda r: (-r.days_overdue(today), r.due or "9999", r.number))
+    return {"mine": [r.as_json(today) for r in mine], "waiting": waiting,
+            "days": workspace.settings.incoming_due_soon_days}
+
+
+def document_incoming(workspace: Workspace, record: dict[str, Any], viewer: Viewer) -> dict[str, Any]:
+    """An archived document's place in the incoming register, for its page: its registrations (or
+    whether it can be registered), and the incoming documents it answers."""
+    with workspace.incoming_book() as book:
+        state = registration_state(workspace, record, viewer, book)
+        symbols = [record.get("symbol", ""), record.get("register", "")]
+        answers = [r.as_json() for r in book.answered_by(symbols, viewer)] if state["state"] == "own" else []
+    return {**state, "answers": answers}
+
+
+def _pdf_of(workspace: Workspace, docx: bytes, convert: Callable | None) -> bytes:
+    from office.outgoing import docx_to_pdf
+
+    return docx_to_pdf(workspace, docx, "so.docx", convert)
+
+
+def _period(year: int, date_from: date | None, date_to: date | None) -> tuple[date, date]:
+    start, end = date_from or date(year, 1, 1), date_to or date(year, 12, 31)
+    if start.year != year or end.year != year or start > end:
+        raise InvalidInput(f"khoảng ngày phải nằm trong năm {year} (từ ngày không sau đến ngày)", field="--from")
+    return start, end
+
+
+def incoming_book_file(workspace: Workspace, viewer: Viewer, *, year: int, fmt: str, level: int = 0,
+                       follow_up: bool = False, date_from: date | None = None, date_to: date | None = None,
+                       convert: Callable | None = None) -> bytes:
+    """The Sổ đăng ký văn bản đến (or with ``follow_up`` the Sổ theo dõi giải quyết văn bản đến) of one
+    year and one book, as PDF or XLSX: the rows ``viewer`` may read, in số đến order."""
+    from incoming.book import Filters
+    from incoming.printing import follow_up_table, incoming_table, render
+
+    if level > viewer.clearance:
+        raise NotFound("không có sổ này")
+    start, end = _period(year, date_from, date_to)
+    with workspace.incoming_book() as book:
+        rows = [r for r in book.select(viewer, Filters(year=year))
+                if r.level == level and start.isoformat() <= r.received[:10] <= end.isoformat()]
+    rows.sort(key=lambda r: r.number)
+    make = follow_up_table if follow_up else incoming_table
+    table = make(rows, workspace.profile, year=year, level=level, period=(start, end))
+    return render(table, workspace.profile, fmt, lambda docx: _pdf_of(workspace, docx, convert))
+
+
+def outgoing_book_file(workspace: Workspace, viewer: Viewer, *, year: int, fmt: str, kind: str | None = None,
+                       body: str | None = None, date_from: date | None = None, date_to: date | None = None,
+                       convert: Callable | None = None) -> bytes:
+    """The Sổ đăng ký văn bản đi of one year, as PDF or XLSX: the entries ``viewer`` may read, with
+    the recipients of those archived and the incoming documents each one answers."""
+    from incoming.printing import outgoing_table, render
+    from office.outgoing import register_entries
+
+    start, end = _period(year, date_from, date_to)
+    entries = [e for e in register_entries(workspace, viewer, kind=kind, body=body, year=year)
+               if start.isoformat() <= e["date"] <= end.isoformat()]
+    entries.sort(key=lambda e: (e["date"], e["kind_code"], e["number"]))
+    with workspace.catalog() as catalog:
+        recipients = {row.symbol: row.record.get("recipients") or [] for row in catalog.readable(viewer) if row.symbol}
+    with workspace.incoming_book() as book:
+        answered = {}
+        for row in book.answered_by([e["symbol"] for e in entries], viewer):
+            answered.setdefault(row.reply_symbol, []).append(row)
+    table = outgoing_table(entries, workspace.profile, year=year, period=(start, end), recipients=recipients,
+                           answered=answered)
+    return render(table, workspace.profile, fmt, lambda docx: _pdf_of(workspace, docx, convert))
+
+
+def lead_choices(workspace: Workspace) -> list[tuple[str, str]]:
+    """What a leader may name as the lead, for the direction form's suggestions: the teams, then the
+    active users who handle documents (their login, shown with their name)."""
+    choices = [(f"Tổ {team}", f"Tổ theo dõi địa bàn số {team}") for team in sorted(workspace.gazetteer.teams)]
+    with workspace.users() as users:
+        people = [u for u in users.all() if u.active and u.role in ("chuyen-vien", "van-thu", "lanh-dao")]
+    return choices + [(u.login, f"{u.name or u.login} ({u.login})") for u in people]

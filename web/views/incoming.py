@@ -1,0 +1,273 @@
+"""Văn bản đến: the register with its filters, an incoming document's page (its direction, handling
+and history), registering from the archive, the printed books, and the JSON routes of the register."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+import office
+from access import roles
+from archive.corrections import LABELS
+from docgen.errors import InvalidInput
+from docgen.secrecy import LEVELS, SECRECY
+from incoming.arrivals import REGISTER_FIELDS
+from incoming.book import Filters, NotHandler
+from incoming.printing import file_stem
+from incoming.rows import ACTIONS, STATUSES, Actor, Ref, book_level, book_slug, parse_ref, parse_status
+from office import incoming as registry
+from web.auth import Context, Forbidden
+from web.pages import incoming_url, message, query_with, render
+from web.views.search import _date, int_param
+
+PAGE = 50
+API_PAGE = 100  # rows of one GET /api/incoming unless ``limit`` asks for more (at most 1000); ``offset`` pages on
+TABS = {"": "Tất cả", "cho-chi-dao": "Chưa có ý kiến chỉ đạo", "dang-giai-quyet": "Đang giải quyết",
+        "qua-han": "Quá hạn", "da-xong": "Đã xong"}
+MEDIA = {"pdf": "application/pdf", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def actor_of(ctx: Context) -> Actor:
+    return registry.actor_for(ctx.user)
+
+
+def _page_ref(ctx: Context) -> Ref:
+    params = ctx.request.path_params
+    return Ref(params["year"], book_level(ctx.request.query_params.get("so")), params["n"])
+
+
+async def _handled(ctx: Context, call: Any) -> Any:
+    """A library call in a thread; a staff member acting on another unit's document is refused (403)."""
+    try:
+        return await run_in_threadpool(call)
+    except NotHandler as exc:
+        raise Forbidden(str(exc)) from exc
+
+
+# Pages
+
+async def incoming_page(ctx: Context) -> Response:
+    params = ctx.request.query_params
+    tab = params.get("trang-thai", "") if params.get("trang-thai", "") in TABS else ""
+    error, status = "", 200
+    try:
+        year = int_param(params, "nam", "Năm")
+        offset = int_param(params, "tu", "Vị trí", 0) or 0
+    except InvalidInput as exc:
+        year, offset, error, status = None, 0, message(exc), 422
+    mine = params.get("cua-toi") == "1"
+    filters = Filters(year=year, status=parse_status(tab) if tab else None, lead=params.get("chu-tri") or None,
+                      mine=actor_of(ctx) if mine else None, limit=PAGE + 1, offset=offset)
+    workspace = ctx.service.workspace
+    rows = await run_in_threadpool(registry.incoming_list, workspace, ctx.viewer, filters)
+    counts = await run_in_threadpool(registry.incoming_counts, workspace, ctx.viewer, year)
+    current = {"trang-thai": tab, "nam": params.get("nam", ""), "chu-tri": params.get("chu-tri", ""),
+               "cua-toi": "1" if mine else ""}
+    books = ["", *(mark for mark in SECRECY if LEVELS[mark] <= ctx.viewer.clearance)]
+    return render(ctx, "incoming.html", status, rows=rows[:PAGE], more=len(rows) > PAGE, offset=offset, page=PAGE,
+                  counts=counts, tabs=TABS, current=current, error=error, books=books,
+                  statuses=STATUSES, link=lambda changes: query_with(current, **changes),
+                  book_slug=book_slug, this_year=year or date.today().year)
+
+
+async def incoming_row_page(ctx: Context, status: int = 200, error: str = "", form: dict | None = None) -> Response:
+    workspace = ctx.service.workspace
+    row = await run_in_threadpool(registry.incoming_row, workspace, _page_ref(ctx), ctx.viewer)
+    if row["secrecy"]:
+        ctx.audit("view-secret", f"số đến {row['number']}/{row['year']}", row["secrecy"], LEVELS[row["secrecy"]])
+    actor = actor_of(ctx)
+    leads = bool((row["lead_login"] and row["lead_login"] == actor.login)
+                 or (row["lead_team"] is not None and row["lead_team"] == actor.team))
+    handles = ctx.may(roles.INCOMING_HANDLE) and (actor.any_unit or leads)
+    choices = await run_in_threadpool(registry.lead_choices, workspace) if ctx.may(roles.INCOMING_DIRECT) else []
+    url = incoming_url(row)
+    due_default = row["due"] or (row["due_proposed"] if row["due_proposed"] >= row["received"][:10] else "")
+    return render(ctx, "incoming_row.html", status, row=row, statuses=STATUSES, base=url.split("?")[0],
+                  so=url[len(url.split("?")[0]):], error=error, actions=ACTIONS, due_default=due_default,
+                  form=form or {}, handles=handles, choices=choices,
+                  notice=ctx.request.query_params.get("notice", ""))
+
+
+async def register(ctx: Context) -> Response:
+    """Vào sổ from the archive page's one click or the document page's form: the proposals the form
+    shows are confirmed by sending them."""
+    form = await ctx.service.read_form(ctx.request)
+    fields = {name: str(form.get(name, "")) for name in (*REGISTER_FIELDS, "key", "received", "to", "note")}
+    # The form's «thuong» is the mark «none» (an empty field there means «not chosen»), as on the correction form.
+    values = {name: "" if fields[name] == "thuong" else fields[name] for name in REGISTER_FIELDS
+              if form.get(name) is not None}
+    workspace = ctx.service.workspace
+    if not fields["key"].strip():
+        raise InvalidInput("chọn văn bản lưu trữ để vào sổ", field="key")
+    try:
+        row = await run_in_threadpool(lambda: registry.register_incoming(
+            workspace, fields["key"], ctx.viewer, actor_of(ctx), received=fields["received"] or None,
+            to=fields["to"], note=fields["note"], again=form.get("again") == "1", values=values))
+    except InvalidInput as exc:
+        page = await run_in_threadpool(office.document_page, workspace, fields["key"], ctx.viewer,
+                                       ctx.service.index)
+        return render(ctx, "document.html", 422, labels=LABELS, errors={}, form={}, incoming_error=message(exc),
+                      incoming_form=fields, **page)
+    ctx.audit("incoming", f"số đến {row['number']}/{row['year']}", row["symbol"], LEVELS.get(row["secrecy"], 0))
+    return RedirectResponse(incoming_url(row) + ("&" if row["book"] else "?") + "notice=vao-so", status_code=303)
+
+
+async def _change(ctx: Context, call: Any, action: str, notice: str) -> Response:
+    try:
+        row = await _handled(ctx, call)
+    except InvalidInput as exc:
+        form = await ctx.service.read_form(ctx.request)
+        return await incoming_row_page(ctx, 422, message(exc), {k: str(v) for k, v in form.items() if k != "csrf"})
+    ctx.audit(action, f"số đến {row['number']}/{row['year']}", row["symbol"], LEVELS.get(row["secrecy"], 0))
+    return RedirectResponse(incoming_url(row) + ("&" if row["book"] else "?") + f"notice={notice}", status_code=303)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.replace(";", "\n").splitlines() if line.strip()]
+
+
+async def direct(ctx: Context) -> Response:
+    form = await ctx.service.read_form(ctx.request)
+    workspace, ref = ctx.service.workspace, _page_ref(ctx)
+    return await _change(ctx, lambda: registry.direct_incoming(
+        workspace, ref, ctx.viewer, actor_of(ctx), lead=str(form.get("lead", "")),
+        supports=_lines(str(form.get("supports", ""))), due=str(form.get("due", "")).strip() or None,
+        note=str(form.get("note", "")), use_proposed_due=False), "incoming-direct", "chi-dao")
+
+
+async def progress(ctx: Context) -> Response:
+    form = await ctx.service.read_form(ctx.request)
+    workspace, ref = ctx.service.workspace, _page_ref(ctx)
+    return await _change(ctx, lambda: registry.incoming_progress(
+        workspace, ref, ctx.viewer, actor_of(ctx), str(form.get("progress", ""))), "incoming-progress", "tien-do")
+
+
+async def done(ctx: Context) -> Response:
+    form = await ctx.service.read_form(ctx.request)
+    workspace, ref = ctx.service.workspace, _page_ref(ctx)
+    reply = "" if form.get("no_reply") == "1" else str(form.get("reply", "")).strip()
+    if not reply and form.get("no_reply") != "1":
+        return await incoming_row_page(ctx, 422, message(InvalidInput(
+            "ghi số, ký hiệu văn bản trả lời, hoặc chọn «Không cần trả lời»", field="Văn bản trả lời")))
+    return await _change(ctx, lambda: registry.close_incoming(
+        workspace, ref, ctx.viewer, actor_of(ctx), reply=reply or None, note=str(form.get("done_note", ""))),
+        "incoming-done", "xong")
+
+
+def _book_response(data: bytes, stem: str, fmt: str) -> Response:
+    disposition = "inline" if fmt == "pdf" else "attachment"
+    return Response(data, media_type=MEDIA[fmt],
+                    headers={"Content-Disposition": f'{disposition}; filename="{stem}.{fmt}"'})
+
+
+def _book_period(ctx: Context) -> tuple[int, date | None, date | None]:
+    params = ctx.request.query_params
+    year = int_param(params, "nam", "Năm", date.today().year) or date.today().year
+    return year, _date(params, "tu", "Từ ngày"), _date(params, "den", "Đến ngày")
+
+
+async def book_file(ctx: Context) -> Response:
+    """«In sổ», «Tải Excel»: the incoming register's books (``theo-doi=1``: the follow-up book)."""
+    fmt = ctx.request.path_params["fmt"]
+    if fmt not in MEDIA:
+        raise office.NotFound("không có định dạng này")
+    year, start, end = _book_period(ctx)
+    level, follow_up = book_level(ctx.request.query_params.get("so")), ctx.request.query_params.get("theo-doi") == "1"
+    data = await run_in_threadpool(lambda: registry.incoming_book_file(
+        ctx.service.workspace, ctx.viewer, year=year, fmt=fmt, level=level, follow_up=follow_up, date_from=start,
+        date_to=end, convert=ctx.service.convert()))
+    title = "so theo doi giai quyet van ban den" if follow_up else "so dang ky van ban den"
+    ctx.audit("download", f"{title} {year}", fmt, level)
+    return _book_response(data, file_stem(title + (f" {book_slug(SECRECY[level - 1])}" if level else ""), year), fmt)
+
+
+async def outgoing_book(ctx: Context) -> Response:
+    fmt = ctx.request.path_params["fmt"]
+    if fmt not in MEDIA:
+        raise office.NotFound("không có định dạng này")
+    year, start, end = _book_period(ctx)
+    data = await run_in_threadpool(lambda: registry.outgoing_book_file(
+        ctx.service.workspace, ctx.viewer, year=year, fmt=fmt, date_from=start, date_to=end,
+        convert=ctx.service.convert()))
+    ctx.audit("download", f"sổ đăng ký văn bản đi {year}", fmt)
+    return _book_response(data, file_stem("so dang ky van ban di", year), fmt)
+
+
+# JSON routes: the shapes of ``vanthu incoming … --json``
+
+async def _body(ctx: Context) -> dict[str, Any]:
+    try:
+        data = json.loads(await ctx.request.body() or b"{}")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidInput("thân yêu cầu phải là JSON", field="body") from exc
+    if not isinstance(data, dict):
+        raise InvalidInput("thân yêu cầu phải là một đối tượng JSON", field="body")
+    return data
+
+
+def _api_ref(ctx: Context) -> Ref:
+    params = ctx.request.query_params
+    year = int_param(params, "year", "Năm", api=True)
+    return parse_ref(ctx.request.path_params["n"], year=year, level=book_level(params.get("book")))
+
+
+async def api_list(ctx: Context) -> Response:
+    params = ctx.request.query_params
+    filters = Filters(year=int_param(params, "year", "Năm", api=True), status=parse_status(params.get("status")),
+                      overdue=params.get("overdue") in ("1", "true"),
+                      due_within=int_param(params, "due_within", "Đến hạn trong số ngày", api=True),
+                      lead=params.get("lead") or None,
+                      mine=actor_of(ctx) if params.get("mine") in ("1", "true") else None,
+                      limit=min(int_param(params, "limit", "Số dòng", API_PAGE, api=True) or API_PAGE, 1000),
+                      offset=int_param(params, "offset", "Vị trí bắt đầu", 0, api=True) or 0)
+    return JSONResponse(await run_in_threadpool(registry.incoming_list, ctx.service.workspace, ctx.viewer, filters))
+
+
+async def api_register(ctx: Context) -> Response:
+    data = await _body(ctx)
+    row = await run_in_threadpool(lambda: registry.register_incoming(
+        ctx.service.workspace, str(data.get("key", "")), ctx.viewer, actor_of(ctx),
+        received=data.get("received") or None, to=str(data.get("to", "")), note=str(data.get("note", "")),
+        again=data.get("again") is True, values={k: str(v) for k, v in (data.get("values") or {}).items()},
+        confirm=[str(name) for name in data.get("confirm") or []]))
+    ctx.audit("incoming", f"số đến {row['number']}/{row['year']}", row["symbol"], LEVELS.get(row["secrecy"], 0))
+    return JSONResponse(row, status_code=201)
+
+
+async def api_row(ctx: Context) -> Response:
+    return JSONResponse(await run_in_threadpool(registry.incoming_row, ctx.service.workspace, _api_ref(ctx),
+                                                ctx.viewer))
+
+
+async def api_direct(ctx: Context) -> Response:
+    data, ref = await _body(ctx), _api_ref(ctx)
+    supports = data.get("support") or []
+    row = await _handled(ctx, lambda: registry.direct_incoming(
+        ctx.service.workspace, ref, ctx.viewer, actor_of(ctx), lead=str(data.get("lead", "")),
+        supports=[str(s) for s in (supports if isinstance(supports, list) else [supports])],
+        due=str(data["due"]) if data.get("due") else None, note=str(data.get("note", ""))))
+    ctx.audit("incoming-direct", f"số đến {row['number']}/{row['year']}", row["symbol"], LEVELS.get(row["secrecy"], 0))
+    return JSONResponse(row)
+
+
+async def api_done(ctx: Context) -> Response:
+    data, ref = await _body(ctx), _api_ref(ctx)
+    reply = str(data.get("reply") or "").strip()
+    if bool(reply) == (data.get("no_reply") is True):
+        raise InvalidInput("chọn một: «reply» (số, ký hiệu văn bản trả lời) hoặc «no_reply»: true với «note»",
+                           field="reply")
+    row = await _handled(ctx, lambda: registry.close_incoming(
+        ctx.service.workspace, ref, ctx.viewer, actor_of(ctx), reply=reply or None, note=str(data.get("note", ""))))
+    ctx.audit("incoming-done", f"số đến {row['number']}/{row['year']}", row["symbol"], LEVELS.get(row["secrecy"], 0))
+    return JSONResponse(row)
+
+
+async def api_progress(ctx: Context) -> Response:
+    data, ref = await _body(ctx), _api_ref(ctx)
+    row = await _handled(ctx, lambda: registry.incoming_progress(
+        ctx.service.workspace, ref, ctx.viewer, actor_of(ctx), str(data.get("note", ""))))
+    return JSONResponse(row)
