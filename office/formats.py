@@ -90,13 +90,13 @@ def report_json(report: Report, name: str) -> dict[str, Any]:
 def archived_format(workspace: Workspace, record: dict[str, Any]) -> dict[str, Any] | None:
     """The format check of an archived document's PDF (the Văn bản page), a scan judged on the text the
     archive read when it came in (no OCR again); None when the file cannot be read."""
-    from office.documents import _sidecar_text
+    from office.documents import sidecar_text
 
     path = (workspace.archive / record.get("path", "")).resolve()
     if not path.is_relative_to(workspace.archive.resolve()) or not path.is_file():
         return None
     try:
-        return report_json(check_format(workspace, path, scan_text=_sidecar_text(workspace, record)), path.name)
+        return report_json(check_format(workspace, path, scan_text=sidecar_text(workspace, record)), path.name)
     except InvalidInput:
         return None
 
