@@ -19,7 +19,7 @@ from typing import Any
 
 from docgen.database import Database, connect
 from docgen.errors import InvalidInput, VanthuError
-from docgen.secrecy import Viewer
+from docgen.secrecy import CONSOLE, Viewer
 from docgen.text import fold
 from incoming.arrivals import Arrival
 from incoming.rows import COLUMNS, URGENT, Actor, Incoming, Ref, book_name, now_minute
@@ -163,18 +163,23 @@ class IncomingBook(Database):
         return [Incoming.from_row(row) for row in rows]
 
     def register(self, arrival: Arrival, level: int, *, received: str, who: str, recipient: str = "",
-                 note: str = "", again: bool = False) -> Incoming:
-        """The next số đến of the book of ``level`` in the year ``received`` falls in, and the row."""
+                 note: str = "", again: bool = False, viewer: Viewer = CONSOLE) -> Incoming:
+        """The next số đến of the book of ``level`` in the year ``received`` falls in, and the row. A
+        document registered before is refused naming its số đến, unless it stands in a book above
+        ``viewer``'s clearance: then the refusal says it exists and names nothing."""
         year = int(received[:4])
         with self._transaction():
             before = self.earlier(arrival)
             if before and not again:
-                listed = ", ".join(f"{row.number}/{row.year}" for row in before)
+                shown = [row for row in before if row.shown_level <= viewer.clearance]
+                said = (f"số đến {', '.join(f'{row.number}/{row.year}' for row in shown)}" if shown
+                        else "trong một sổ mật mà bạn không được xem")
                 raise AlreadyRegistered(
-                    f"văn bản {arrival.symbol or arrival.doc_id} đã vào sổ văn bản đến, số đến {listed}; chưa cấp "
+                    f"văn bản {arrival.symbol or arrival.doc_id} đã vào sổ văn bản đến, {said}; chưa cấp "
                     "số mới. Muốn vào sổ lần nữa, dùng --again", field="KEY")
-            if before:
-                listed = ", ".join(f"{row.number}/{row.year}" for row in before)
+            shown = [row for row in before if row.shown_level <= level]  # the note is as secret as its row
+            if shown:
+                listed = ", ".join(f"{row.number}/{row.year}" for row in shown)
                 note = "; ".join(part for part in (note, f"vào sổ lại, trùng số đến {listed}") if part)
             number = 1 + (self.conn.execute("SELECT MAX(number) FROM incoming WHERE year = ? AND level = ?",
                                             (year, level)).fetchone()[0] or 0)

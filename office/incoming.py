@@ -76,7 +76,7 @@ def register_incoming(workspace: Workspace, key: str, viewer: Viewer, actor: Act
         correct_document(workspace, record["id"], Edit(changed, confirmed, actor.login, "khi vào sổ văn bản đến"),
                          viewer)
         records, record = document_records(workspace, record["id"], viewer)
-    row = _register(workspace, records, record, moment, actor, to=to, note=note, again=again)
+    row = _register(workspace, records, record, moment, actor, viewer, to=to, note=note, again=again)
     return row.as_json()
 
 
@@ -87,7 +87,7 @@ def _received(value: str | None) -> str:
 
 
 def _register(workspace: Workspace, records: list[dict[str, Any]], record: dict[str, Any], moment: str,
-              actor: Actor, *, to: str, note: str, again: bool) -> Incoming:
+              actor: Actor, viewer: Viewer, *, to: str, note: str, again: bool) -> Incoming:
     from archive.documents import document_level
     from incoming.arrivals import arrival_of
 
@@ -97,7 +97,7 @@ def _register(workspace: Workspace, records: list[dict[str, Any]], record: dict[
     arrival = arrival_of(record, level, sidecar_text(workspace, record), moment)
     with workspace.incoming_book() as book:
         return book.register(arrival, level, received=moment, who=actor.label, recipient=to.strip(),
-                             note=note.strip(), again=again)
+                             note=note.strip(), again=again, viewer=viewer)
 
 
 def follow_reclassification(workspace: Workspace, records: list[dict[str, Any]]) -> None:
