@@ -20,6 +20,8 @@ from pdf_factory import sign_pdf
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from serving import served
 
+# What a page shows after a conversion by LibreOffice may take more than expect's 5 s on a busy machine.
+expect.set_options(timeout=30_000)
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -143,7 +145,8 @@ def test_a_clerk_drafts_previews_issues_and_downloads_a_cong_van(server, page, t
     page.wait_for_timeout(2000)  # the browser's PDF viewer draws the page
     looked_at(page, "soan-van-ban", tmp_path)
     page.get_by_role("button", name="Cấp số và phát hành").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Đã cấp số 03-CV/TU")
+    # numbering, rendering and the PDF by LibreOffice: seconds on a busy machine, more than expect's default 5
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Đã cấp số 03-CV/TU", timeout=60_000)
     with page.expect_download() as download:
         page.get_by_role("link", name="Tải PDF").click()
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
