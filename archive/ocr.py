@@ -9,17 +9,25 @@ wide gap between them, so that the two columns stay two lines.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import Path
 from statistics import median
 
+import numpy as np
+from PIL import Image, ImageFilter
+
+from archive import digits
+
 RENDER_DPI = 300
+# A pixel this much redder than it is green or blue is a seal's ink, not the text's.
+SEAL_RED = 60
 # A gap wider than this many line heights between two words is the gap between two columns.
 COLUMN_GAP = 3.0
 
@@ -112,27 +120,87 @@ def lines_of(tsv: str) -> list[list[Word]]:
     return lines
 
 
-def _page_image(pdf: Path, page: int, work: Path, deadline: float) -> Path:
-    """The scan itself when the page is one image (as scanners write it: no other drawing, and no
-    signature appearance to misread), else the page rendered."""
-    _run(["pdfimages", "-png", "-f", str(page), "-l", str(page), str(pdf), str(work / "img")], deadline, page)
-    images = sorted(work.glob("img-*.png"))
-    if len(images) == 1:
-        return images[0]
-    image = work / "page"
-    _run(["pdftoppm", "-r", str(RENDER_DPI), "-gray", "-png", "-singlefile", "-f", str(page),
-          "-l", str(page), str(pdf), str(image)], deadline, page)
+def _render(pdf: Path, page: int, work: Path, deadline: float, dpi: int) -> Path:
+    """The page drawn as its paper shows, without what signing tools stamped over it (their boxes, seals
+    and words are annotations: ``-hide-annotations``), in colour so that a red seal can be told from ink."""
+    image = work / f"page-{dpi}"
+    _run(["pdftoppm", "-r", str(dpi), "-png", "-hide-annotations", "-singlefile", "-f", str(page), "-l", str(page),
+          str(pdf), str(image)], deadline, page)
     return image.with_suffix(".png")
 
 
-def read_page(pdf: Path, page: int, seconds: float) -> OcrPage:
-    """Page ``page`` (from 1) of ``pdf`` read in Vietnamese, within ``seconds``."""
+def _clean(path: Path, scale: float = 1.0) -> Image.Image:
+    """The page as Tesseract reads it best: a red seal's ink taken out (it covers the signer's title and
+    the issuer's last letters), grey, upscaled where the scan is coarse, specks of one pixel smoothed."""
+    rgb = np.asarray(Image.open(path).convert("RGB")).astype(np.int16)
+    red = (rgb[..., 0] - np.maximum(rgb[..., 1], rgb[..., 2])) > SEAL_RED
+    grey = (0.299 * rgb[..., 0] + 0.587 * rgb[..., 1] + 0.114 * rgb[..., 2]).astype(np.uint8)
+    grey[red] = 255
+    image = Image.fromarray(grey).filter(ImageFilter.MedianFilter(3))
+    if scale != 1.0:
+        image = image.resize((round(image.width * scale), round(image.height * scale)), Image.BICUBIC)
+    return image
+
+
+def _tesseract(image: Image.Image, work: Path, name: str, deadline: float, page: int,
+               options: tuple[str, ...] = (), language: str = "vie") -> str:
+    path = work / f"{name}.png"
+    image.save(path)
+    return _run(["tesseract", str(path), "stdout", "-l", language, *options, "tsv"], deadline, page).decode(
+        "utf-8", "replace")
+
+
+def _placed(words: list[Word], x: int, y: int, scale: float, block: int) -> list[Word]:
+    """Words read in a crop (upscaled ``scale`` times) put back in the page's pixels, their blocks apart."""
+    return [replace(w, left=x + round(w.left / scale), top=y + round(w.top / scale), width=round(w.width / scale),
+                    height=round(w.height / scale), block=block + w.block, line=block * 1000 + w.line)
+            for w in words]
+
+
+def _header_read(page: Image.Image, words: list[Word], work: Path, deadline: float, number: int) -> list[Word]:
+    """The page's words, the header's number and day read again by a digits pass (``archive/digits.py``)."""
+    options = ("--psm", "7", "-c", f"tessedit_char_whitelist={digits.ALLOWED}")
+    # English's model: trained on far more digits than the Vietnamese one, it reads handwritten ones better.
+    language = "eng" if "eng" in languages() else "vie"
+    return digits.reread(page, words, lambda crop, name: _words_of(_tesseract(
+        crop, work, name, deadline, number, options, language)))
+
+
+@functools.cache
+def languages() -> frozenset[str]:
+    """Tesseract's installed languages."""
+    try:
+        done = subprocess.run(["tesseract", "--list-langs"], capture_output=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return frozenset()
+    return frozenset(done.stdout.decode("utf-8", "replace").split()[1:] if done.returncode == 0 else ())
+
+
+def _words_of(tsv: str) -> list[Word]:
+    return [word for _, word in _words(tsv)]
+
+
+def _lines(words: list[Word]) -> list[list[Word]]:
+    grouped: dict[int, list[Word]] = {}
+    for word in words:
+        grouped.setdefault(word.line, []).append(word)
+    lines: list[list[Word]] = []
+    for line in grouped.values():
+        lines += _split_columns(sorted(line, key=lambda w: w.left))
+    return lines
+
+
+def read_page(pdf: Path, page: int, seconds: float, *, header: bool = False) -> OcrPage:
+    """Page ``page`` (from 1) of ``pdf`` read in Vietnamese, within ``seconds``; ``header``: the page carries
+    the document's header (its first page), read again zone by zone."""
     started = time.monotonic()
     deadline = started + seconds
     with tempfile.TemporaryDirectory(prefix="vanthu-ocr-") as work:
-        image = _page_image(pdf, page, Path(work), deadline)
-        tsv = _run(["tesseract", str(image), "stdout", "-l", "vie", "tsv"], deadline, page)
-    return OcrPage(page, lines_of(tsv.decode("utf-8", "replace")), time.monotonic() - started)
+        image = _clean(_render(pdf, page, Path(work), deadline, RENDER_DPI))
+        words = _words_of(_tesseract(image, Path(work), "page", deadline, page))
+        if header:
+            words = _header_read(image, words, Path(work), deadline, page)
+    return OcrPage(page, _lines(words), time.monotonic() - started)
 
 
 def page_png(pdf: Path, page: int, dpi: int = 100, seconds: float = 30.0) -> bytes:

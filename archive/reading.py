@@ -289,7 +289,7 @@ def _ocr_pages(data: bytes, numbers: list[int]) -> tuple[dict[int, ocr.OcrPage],
         for number in numbers:
             ask_more_time(limits.ocr_page_seconds)
             try:
-                read[number] = ocr.read_page(source, number, limits.ocr_page_seconds)
+                read[number] = ocr.read_page(source, number, limits.ocr_page_seconds, header=number == 1)
             except ocr.OcrFailed as failed:
                 warnings.append(failed.reason if "thời gian" not in failed.reason
                                 else limits.too_slow_ocr(number))

@@ -25,8 +25,9 @@ _NUCLEUS = ("uyeu|uyen|uyet|oai|oay|oeo|uay|uya|uoi|uou|ieu|yeu|uye|uyu|ay|au|ai
 _CODA = "ch|ng|nh|c|m|n|p|t|i|y|o|u"
 _SYLLABLE = re.compile(rf"(?:{_ONSET})?(?:{_NUCLEUS})(?:{_CODA})?")
 _WORD = re.compile(r"[^\W\d_]+")
-# Letters Vietnamese writes: Latin with its diacritics (the Latin-1 and Latin Extended Additional blocks).
-_VIETNAMESE = re.compile(r"[A-Za-zÀ-ỹĐđƯưƠơĂăÂâÊêÔô]")
+# Letters Vietnamese writes: Latin with its diacritics (Latin-1, Latin Extended-A for Đ Ă Ĩ Ũ, Ơ and Ư,
+# Latin Extended Additional for the rest), not the Cyrillic or Greek a wrong map gives.
+_VIETNAMESE = re.compile(r"[A-Za-z\u00c0-\u017f\u01a0\u01a1\u01af\u01b0\u1ea0-\u1ef9]")
 # Under this many words a page says too little to judge (a title page, a signature page).
 MIN_WORDS = 30
 # A layer is broken with more than this share of characters Vietnamese does not write …
