@@ -73,8 +73,8 @@ def symbol_key(number: str | int, kind: str, body: str) -> str:
 
 def state_symbol_key(number: str, year: str | None, code: str, body: str) -> str:
     """``970/QĐ-TTg``, ``970/qd-ttg`` → ``970/qd-ttg``."""
-    middle = f"{year}/" if year else ""
-    return f"{int(number)}/{middle}{fold_syllable(code)}-{fold_syllable(re.sub(r'\s+', '', body))}"
+    middle, bodies = (f"{year}/" if year else ""), "".join(body.split())  # a joint symbol's bodies, spaced or not
+    return f"{int(number)}/{middle}{fold_syllable(code)}-{fold_syllable(bodies)}"
 
 
 def _keys(text: str) -> list[str]:

@@ -128,8 +128,8 @@ def test_a_signature_box_above_a_two_line_issuer_is_not_the_documents_and_a_stam
     doc = replace(UBND, title="THÔNG BÁO", code="/TB-UBND", number="11", day="8", month=1, year=2025,
                   subject=["Kết luận của Chủ tịch Ủy ban nhân dân tỉnh", "tại cuộc họp giao ban tháng 01"])
     pdf = state_pdf(doc, blanks=True, letters={"Ư": "Ƣ", "ư": "ƣ"})
-    pdf = sign_pdf(pdf, centre, ca, "So", box=(64, 682, 82, 700), stamp="11")  # over «Số: ___ /TB-UBND»
-    pdf = sign_pdf(pdf, centre, ca, "Ngay", box=(412, 682, 426, 700), stamp="08")
+    pdf = sign_pdf(pdf, centre, ca, "So", box=(117, 671, 139, 688), stamp="11")  # in «Số: ___ /TB-UBND»
+    pdf = sign_pdf(pdf, centre, ca, "Ngay", box=(396, 671, 416, 688), stamp="08")
     box = "Ký bởi: TRUNG TÂM CÔNG BÁO VÀ TIN HỌC\nCơ quan: ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG\nThời gian ký: 09.01.2025"
     pdf = sign_pdf(pdf, centre, ca, "Box", box=(60, 760, 330, 800), stamp=box)
     content = read_pdf(pdf)
