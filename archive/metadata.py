@@ -283,7 +283,7 @@ _ENACTING = ("bo truong", "chu tich", "thu tuong", "chinh phu", "giam doc", "ban
 
 def _enacting(line: str, meta: Metadata) -> bool:
     low = fold(line)
-    return low.startswith(_ENACTING) or bool(meta.issuer) and low in fold(meta.issuer)
+    return low.startswith(_ENACTING) or (bool(meta.issuer) and low in fold(meta.issuer))
 
 
 def _unbracketed(text: str) -> str:

@@ -31,6 +31,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
+from archive.limits import MB, Limits, nesting
 from docgen.kinds import find_kind, find_state_kind
 from docgen.text import canonical
 from office.workspace import init_workspace
@@ -176,6 +177,43 @@ def report(done: list[tuple[dict, dict, float]]) -> None:
         print(f"    {line}")
 
 
+def _largest_stream(data: bytes) -> float:
+    """The largest stream of the file once decoded, in MB (what ``stream_mb`` bounds)."""
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError, PdfReadError
+
+    reader, largest = PdfReader(io.BytesIO(data), strict=False), 0
+    for number in range(1, int(reader.trailer.get("/Size", 0))):
+        try:
+            obj = reader.get_object(number)
+            if hasattr(obj, "get_data"):
+                largest = max(largest, len(obj.get_data()))
+        except (PdfReadError, DependencyError, ValueError, KeyError, TypeError, AttributeError, NotImplementedError):
+            continue  # a measurement: an object pypdf cannot decode is skipped
+    return largest / MB
+
+
+def limits_report(folder: Path, done: list[tuple[dict, dict, float]]) -> None:
+    """Each limit beside the most the real files came to: how far ordinary files stay from it."""
+    limits = Limits()
+    files = [(folder / truth["file"]).read_bytes() for truth, _, _ in done]
+    deepest = max(nesting(data) for data in files)
+    pages = max(int(record.get("pages") or 0) for _, record, _ in done)
+    size = max(len(data) for data in files) / MB
+    stream = max(_largest_stream(data) for data in files)
+    slowest = max(took for _, _, took in done)
+    ocr_page = max((record.get("ocr_seconds") or 0) / max(int(record.get("pages") or 1), 1) for _, record, _ in done)
+    print("limits against the real set (the most any real file came to, and the limit):")
+    for label, real, limit in (("object nesting", deepest, limits.depth), ("pages", pages, limits.pages),
+                               ("file MB", size, limits.file_mb),
+                               ("largest decoded stream MB", stream, limits.stream_mb),
+                               ("seconds per file (OCR time added per page)", slowest, limits.file_seconds),
+                               ("OCR seconds per page", ocr_page, limits.ocr_page_seconds)):
+        print(f"  {label:<44} {real:8.1f} of {limit:>6g} ({real / limit:6.1%})")
+
+
 def main(folder: Path) -> None:
     truth_file = folder / "truth.json"
     if not truth_file.is_file():
@@ -183,7 +221,9 @@ def main(folder: Path) -> None:
         return
     truths = json.loads(truth_file.read_text(encoding="utf-8"))
     started = time.monotonic()
-    report(archive_all(folder, truths))
+    done = archive_all(folder, truths)
+    report(done)
+    limits_report(folder, done)
     print(f"({time.monotonic() - started:.0f} s)")
 
 

@@ -48,7 +48,7 @@ def _record(workspace: Workspace, key: str) -> dict:
     return json.loads(result.output)
 
 
-def shown(record: dict, name: str) -> str:
+def _value(record: dict, name: str) -> str:
     """What a clerk is shown for a field: the fact, or (``cần xác nhận``) the proposal."""
     return record[name] or record["proposed"].get(name, {}).get("value", "")
 
@@ -59,10 +59,10 @@ def test_a_state_quyet_dinh_is_read_and_its_number_waits_for_a_clerk(state_ws, s
     assert record["ocr"] is True and record["no_text"] is False
     assert (workspace.archive / record["path"]).read_bytes() == scans["qd-ttg"]
     # every value OCR reads but the kind (its title's closed vocabulary) waits for a clerk
-    assert record["issuer"] == "" and shown(record, "issuer") == "THỦ TƯỚNG CHÍNH PHỦ" and record["layout"] == "state"
+    assert record["issuer"] == "" and _value(record, "issuer") == "THỦ TƯỚNG CHÍNH PHỦ" and record["layout"] == "state"
     assert record["kind"] == "QĐ" and record["kind_name"] == "Quyết định"
-    assert shown(record, "subject").startswith("Phê duyệt Chương trình hành động quốc gia")
-    assert record["signer"] == "" and shown(record, "authority") == "KT. THỦ TƯỚNG"
+    assert _value(record, "subject").startswith("Phê duyệt Chương trình hành động quốc gia")
+    assert record["signer"] == "" and _value(record, "authority") == "KT. THỦ TƯỚNG"
     assert "HỎA TỐC" in record["marks"]
     # the handwritten number is never a fact, whatever OCR made of it
     assert record["symbol"] == "" and "symbol" in record["needs_review"]
@@ -80,8 +80,8 @@ def test_a_state_quyet_dinh_is_read_and_its_number_waits_for_a_clerk(state_ws, s
 def test_a_state_cong_van_is_read_with_its_trich_yeu(state_ws):
     workspace, rows = state_ws
     record = _record(workspace, rows["cv-btc"]["id"])
-    assert shown(record, "issuer") == "BỘ TÀI CHÍNH" and record["kind"] == "CV"
-    assert shown(record, "subject").startswith("V/v hướng dẫn xuất cấp gạo dự trữ quốc gia")
+    assert _value(record, "issuer") == "BỘ TÀI CHÍNH" and record["kind"] == "CV"
+    assert _value(record, "subject").startswith("V/v hướng dẫn xuất cấp gạo dự trữ quốc gia")
     assert record["to"] == ["Ủy ban nhân dân tỉnh Lâm Đồng"]
     assert record["symbol"] == "" and record["proposed"]["symbol"]["value"].endswith("/BTC-TCDT")
     assert record["signer"] in ("Nguyễn Đức Chi", "")  # OCR's «Chỉ» is at most a proposal
@@ -244,7 +244,7 @@ def test_a_scanned_party_document_is_read_and_a_confirmed_number_links_the_regis
     code, [row] = ingest_inbox(archive_ws)
     assert code == 0 and "cần xác nhận" not in row.get("symbol", "")
     record = _record(archive_ws, row["id"])
-    assert record["ocr"] is True and record["kind"] == "CV" and shown(record, "issuer") == "TỈNH ỦY LÂM ĐỒNG"
+    assert record["ocr"] is True and record["kind"] == "CV" and _value(record, "issuer") == "TỈNH ỦY LÂM ĐỒNG"
     assert "tiến độ thu ngân sách" in (record["subject"] or record["proposed"]["subject"]["value"])
     assert record["symbol"] == "" and record["proposed"]["symbol"]["value"] == "01-CV/TU"
     assert record["register"] == ""  # a proposal files nothing
