@@ -3,8 +3,8 @@
 On the state's scans the number (``Số: 981 /QĐ-TTg``) and the day (``ngày 14 tháng 9``) are written by
 hand in blanks left for them, and the page's own reading takes them for letters or runs them into their
 label (``Số:384``, ``ngày44``). Their place is known from the printed words around them: after ``Số:``
-and before the ``/`` of the symbol, after ``ngày`` and before ``tháng``. That box is cut out, enlarged
-and read as one line of digits alone; what it reads replaces the words between. It stays a proposal
+and before the ``/`` of the symbol, after ``ngày`` and before ``tháng``. That box is cut out and read
+as one line of digits alone; what it reads replaces the words between. It stays a proposal
 like every value OCR reads (``archive/proposals.py``).
 """
 
@@ -23,20 +23,45 @@ if TYPE_CHECKING:
     from archive.ocr import Word
 
 ALLOWED = "0123456789"
-SCALE = 3
+# The box is read at the render's own size (300 dpi, already half as large again as a 200 dpi scan):
+# enlarged more, the handwritten digits grow past the height Tesseract reads best (``981`` read ``3``).
+SCALE = 1
 HEADER = 0.3  # the header stands in the top of its page
+RULE_INK, RULE_SHARE = 128, 0.5  # a row of the box this much dark is a rule, not a digit
 # The number's label as OCR reads it (``Số:``, ``S6:``, ``Sô``), and the day's (``ngày``).
 _NUMBER_LABEL = re.compile(r"^s[o6][:;.,]?", re.IGNORECASE)
 _DAY_LABEL = re.compile(r"^ngay", re.IGNORECASE)
-_SYMBOL_REST = re.compile(r"^[/|l1\-–]?[A-ZĐÐ]")  # ``/QĐ-TTg``, ``-HD/TU`` (its slash read or lost)
+# What follows the number: the state's ``/QĐ-TTg`` (its slash read or lost), the Party's ``-HD/TU``.
+_SYMBOL_REST = re.compile(r"^(?:[/|l1]?[A-ZĐÐ][A-Za-zĐđÐ]{0,7}[-–]|[-–][A-ZĐÐ])")
+_RUN_ON = re.compile(r"^([^/]+)(/[A-ZĐÐ][A-Za-zĐđÐ]{0,7}[-–].*)$")  # ``384/QĐ-TTg`` read as one word
 Reader = Callable[["Image.Image", str], list["Word"]]
 
 
-def _by_line(words: list[Word]) -> dict[int, list[Word]]:
-    lines: dict[int, list[Word]] = {}
-    for word in words:
-        lines.setdefault(word.line, []).append(word)
-    return {key: sorted(line, key=lambda w: w.left) for key, line in lines.items()}
+def _rows(words: list[Word]) -> list[list[Word]]:
+    """Words in rows by where they stand (a text layer may put a label and its blank's neighbour on two
+    lines of its own), top to bottom, each left to right."""
+    rows: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: w.top + w.height / 2):
+        middle = word.top + word.height / 2
+        if rows and rows[-1][0].top <= middle <= rows[-1][0].top + rows[-1][0].height:
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    return [sorted(row, key=lambda w: w.left) for row in rows]
+
+
+def _split_run_on(row: list[Word]) -> list[Word]:
+    """A symbol OCR ran into the number before it (``Z@o/QĐ-TTg``) as two words, cut where its slash is."""
+    split = []
+    for word in row:
+        match = _RUN_ON.match(word.text)
+        if not match:
+            split.append(word)
+            continue
+        cut = round(word.width * len(match[1]) / len(word.text))
+        split += [replace(word, text=match[1], width=cut), replace(word, text=match[2], left=word.left + cut,
+                                                                    width=word.width - cut)]
+    return split
 
 
 def _label_end(word: Word, label: re.Pattern[str]) -> int | None:
@@ -59,13 +84,24 @@ def _blank(line: list[Word], label: re.Pattern[str], after: Callable[[Word], boo
     return None
 
 
+def _without_rules(crop: Image.Image) -> Image.Image:
+    """The box without the rules that cross it (the line under the motto, a dotted blank): rows mostly ink."""
+    import numpy as np
+    from PIL import Image as Pillow
+
+    pixels = np.asarray(crop.convert("L")).copy()
+    pixels[(pixels < RULE_INK).mean(axis=1) > RULE_SHARE] = 255
+    return Pillow.fromarray(pixels)
+
+
 def _read_box(page: Image.Image, line: list[Word], x0: int, x1: int, name: str, read: Reader) -> Word | None:
     height = max(w.height for w in line)
     top, bottom = min(w.top for w in line) - height, max(w.top + w.height for w in line) + height // 4
     if x1 - x0 < height // 2:
         return None
-    crop = page.crop((max(0, x0), max(0, top), x1, min(page.height, bottom)))
-    crop = crop.resize((crop.width * SCALE, crop.height * SCALE))
+    crop = _without_rules(page.crop((max(0, x0), max(0, top), x1, min(page.height, bottom))))
+    if SCALE != 1:
+        crop = crop.resize((crop.width * SCALE, crop.height * SCALE))
     found = [w for w in read(crop, name) if w.text.isdigit()]
     if not found:
         return None
@@ -85,20 +121,21 @@ def _replace(line: list[Word], index: int, x1: int, digits: Word, label: re.Patt
 def reread(page: Image.Image, words: list[Word], read: Reader) -> list[Word]:
     """``words`` with the header's number and day blanks read again as digits, where they are found: the
     first of each in the top of the page (the body's ``số``/``ngày`` are printed, and are the body's)."""
-    lines = _by_line(words)
+    rows = _rows(words)
     passes = [(_NUMBER_LABEL, lambda w: bool(_SYMBOL_REST.match(w.text)), 5),
               (_DAY_LABEL, lambda w: fold(w.text).startswith("thang"), 2)]
-    for key, line in sorted(lines.items(), key=lambda item: min(w.top for w in item[1])):
-        if min(w.top for w in line) > page.height * HEADER:
+    for at, row in enumerate(rows):
+        if row[0].top > page.height * HEADER:
             break
+        row = _split_run_on(row)
         for label, after, limit in list(passes):
-            blank = _blank(line, label, after)
+            blank = _blank(row, label, after)
             if blank is None:
                 continue
             passes.remove((label, after, limit))
             start, end, index = blank
-            digits = _read_box(page, line, start, end, f"digits-{key}-{limit}", read)
+            digits = _read_box(page, row, start, end, f"digits-{at}-{limit}", read)
             if digits is not None and len(digits.text) <= limit:
-                line = _replace(line, index, end, digits, label)
-        lines[key] = line
-    return [word for line in lines.values() for word in line]
+                row = _replace(row, index, end, digits, label)
+        rows[at] = row
+    return [word for row in rows for word in row]

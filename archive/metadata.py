@@ -251,8 +251,8 @@ def _issuer(lines: list[str], meta: Metadata) -> None:
         rest = _without_specks(_without_party(line).strip(" *"))
         if rest in _TITLES or fold(rest) in _FOLDED_TITLES:
             return
-        if rest and is_upper_words(rest) and fold(rest) not in _FOLDED_MARKS:
-            found.append(rest)
+        if sum(ch.isalpha() for ch in rest) >= 3 and is_upper_words(rest) and fold(rest) not in _FOLDED_MARKS:
+            found.append(rest)  # two letters alone (``TP``) are a hand's initials by the header, not a body
 
 
 def _title_kind(lines: list[str], state: bool) -> tuple[int, Kind | None]:
@@ -286,6 +286,12 @@ def _enacting(line: str, meta: Metadata) -> bool:
     return low.startswith(_ENACTING) or (bool(meta.issuer) and low in fold(meta.issuer))
 
 
+def _capitals(line: str) -> bool:
+    """A line mostly in capitals (``tổng CÔNG THÔNG TIN ĐIỆN TỬ``: a stamp OCR ran into a subject's line)."""
+    words = [w for w in line.split(" ") if sum(ch.isalpha() for ch in w) >= 2]
+    return bool(words) and sum(is_upper_words(w) for w in words) * 2 > len(words)
+
+
 def _unbracketed(text: str) -> str:
     """A subject printed in parentheses under the title (``(V/v Tăng cường …)``) without them."""
     if not text.startswith("("):
@@ -306,7 +312,7 @@ def _subject_from(lines: list[str], start: int, meta: Metadata) -> str:
     for line in lines[start + 1:start + 6]:
         if taken[0].startswith("(") and taken[-1].endswith(")"):
             break
-        if not _continues(line, taken[-1]) or is_upper_words(line) != upper or (upper and _enacting(line, meta)):
+        if not _continues(line, taken[-1]) or _capitals(line) != upper or (upper and _enacting(line, meta)):
             break
         taken.append(line)
     return _unbracketed(" ".join(taken).strip())

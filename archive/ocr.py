@@ -19,13 +19,16 @@ from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import Path
 from statistics import median
-
-import numpy as np
-from PIL import Image, ImageFilter
+from typing import TYPE_CHECKING
 
 from archive import digits
 
+if TYPE_CHECKING:  # numpy and Pillow are imported where a page is read: a worker that reads no scan maps neither
+    from PIL import Image
+
 RENDER_DPI = 300
+# An image this wide, as a share of its page, is the scan of the page.
+COVERS = 0.8
 # A pixel this much redder than it is green or blue is a seal's ink, not the text's.
 SEAL_RED = 60
 # A gap wider than this many line heights between two words is the gap between two columns.
@@ -120,25 +123,49 @@ def lines_of(tsv: str) -> list[list[Word]]:
     return lines
 
 
-def _render(pdf: Path, page: int, work: Path, deadline: float, dpi: int) -> Path:
+def _render(pdf: Path, page: int, work: Path, deadline: float, dpi: int, *, stamps: bool = False) -> Path:
     """The page drawn as its paper shows, without what signing tools stamped over it (their boxes, seals
-    and words are annotations: ``-hide-annotations``), in colour so that a red seal can be told from ink."""
+    and words are annotations: ``-hide-annotations``) unless ``stamps``, in colour so that a red seal can
+    be told from ink."""
     image = work / f"page-{dpi}"
-    _run(["pdftoppm", "-r", str(dpi), "-png", "-hide-annotations", "-singlefile", "-f", str(page), "-l", str(page),
+    hide = [] if stamps else ["-hide-annotations"]
+    _run(["pdftoppm", "-r", str(dpi), "-png", *hide, "-singlefile", "-f", str(page), "-l", str(page),
           str(pdf), str(image)], deadline, page)
     return image.with_suffix(".png")
+
+
+def _scan_image(pdf: Path, page: int, work: Path, deadline: float, width: float) -> tuple[Path, float] | None:
+    """The scan itself and its resolution, when the page draws one image covering it (as scanners write it):
+    what the scanner saw, without what was drawn over it since (a portal's box, its words, a stamp)."""
+    listing = _run(["pdfimages", "-list", "-f", str(page), "-l", str(page), str(pdf)], deadline, page)
+    best: tuple[int, int, float] | None = None
+    for row in listing.decode("utf-8", "replace").splitlines()[2:]:
+        cells = row.split()
+        if len(cells) < 14 or cells[2] != "image" or not cells[12].replace(".", "").isdigit():
+            continue
+        number, pixels, ppi = int(cells[1]), int(cells[3]) * int(cells[4]), float(cells[12])
+        if ppi and int(cells[3]) / ppi * 72 >= COVERS * width and (best is None or pixels > best[1]):
+            best = (number, pixels, ppi)
+    if best is None:
+        return None
+    _run(["pdfimages", "-png", "-f", str(page), "-l", str(page), str(pdf), str(work / "img")], deadline, page)
+    image = work / f"img-{best[0]:03d}.png"
+    return (image, best[2]) if image.exists() else None
 
 
 def _clean(path: Path, scale: float = 1.0) -> Image.Image:
     """The page as Tesseract reads it best: a red seal's ink taken out (it covers the signer's title and
     the issuer's last letters), grey, upscaled where the scan is coarse, specks of one pixel smoothed."""
+    import numpy as np
+    from PIL import Image, ImageFilter
+
     rgb = np.asarray(Image.open(path).convert("RGB")).astype(np.int16)
     red = (rgb[..., 0] - np.maximum(rgb[..., 1], rgb[..., 2])) > SEAL_RED
     grey = (0.299 * rgb[..., 0] + 0.587 * rgb[..., 1] + 0.114 * rgb[..., 2]).astype(np.uint8)
     grey[red] = 255
     image = Image.fromarray(grey).filter(ImageFilter.MedianFilter(3))
     if scale != 1.0:
-        image = image.resize((round(image.width * scale), round(image.height * scale)), Image.BICUBIC)
+        image = image.resize((round(image.width * scale), round(image.height * scale)), Image.Resampling.BICUBIC)
     return image
 
 
@@ -190,17 +217,37 @@ def _lines(words: list[Word]) -> list[list[Word]]:
     return lines
 
 
-def read_page(pdf: Path, page: int, seconds: float, *, header: bool = False) -> OcrPage:
+def _page_image(pdf: Path, page: int, work: Path, deadline: float, width: float) -> Image.Image:
+    """The page as OCR reads it, at ``RENDER_DPI``: the scan's own image (enlarged to it), else the page drawn."""
+    scan = _scan_image(pdf, page, work, deadline, width) if width else None
+    if scan is not None:
+        return _clean(scan[0], RENDER_DPI / scan[1] if scan[1] < RENDER_DPI else 1.0)
+    return _clean(_render(pdf, page, work, deadline, RENDER_DPI))
+
+
+def read_page(pdf: Path, page: int, seconds: float, *, header: bool = False, width: float = 0.0) -> OcrPage:
     """Page ``page`` (from 1) of ``pdf`` read in Vietnamese, within ``seconds``; ``header``: the page carries
-    the document's header (its first page), read again zone by zone."""
+    the document's header (its first page), whose number and day are read again by a digits pass;
+    ``width``: the page's, in points (to tell a scan covering it)."""
     started = time.monotonic()
     deadline = started + seconds
     with tempfile.TemporaryDirectory(prefix="vanthu-ocr-") as work:
-        image = _clean(_render(pdf, page, Path(work), deadline, RENDER_DPI))
+        image = _page_image(pdf, page, Path(work), deadline, width)
         words = _words_of(_tesseract(image, Path(work), "page", deadline, page))
         if header:
             words = _header_read(image, words, Path(work), deadline, page)
     return OcrPage(page, _lines(words), time.monotonic() - started)
+
+
+def stamped_digits(pdf: Path, page: int, words: list[Word], seconds: float) -> list[Word]:
+    """The number and the day that a signing step stamped as pictures into their blanks (a signature field
+    drawing an image: no text of its own), read by the digits pass on the page rendered with its stamps.
+    ``words``: the page's own words, in the pixels of a render at ``RENDER_DPI``; gives the digits read."""
+    deadline = time.monotonic() + seconds
+    with tempfile.TemporaryDirectory(prefix="vanthu-ocr-") as work:
+        image = _clean(_render(pdf, page, Path(work), deadline, RENDER_DPI, stamps=True))
+        read = _header_read(image, words, Path(work), deadline, page)
+    return [word for word in read if word.text.isdigit() and word not in words]
 
 
 def page_png(pdf: Path, page: int, dpi: int = 100, seconds: float = 30.0) -> bytes:

@@ -79,12 +79,14 @@ def inconsistent(meta: Metadata, name: str, today: date | None = None) -> str:
     return ""
 
 
-def judge(meta: Metadata, lines: list[list[Word]], limits: Limits) -> dict[str, Any]:
+def judge(meta: Metadata, lines: list[list[Word]], limits: Limits,
+          only: tuple[str, ...] = REVIEWED) -> dict[str, Any]:
     """The record keys of a scan's fields: ``confidence``, ``proposed`` and ``needs_review``;
-    ``meta`` keeps its facts only (a proposed field is emptied there)."""
+    ``meta`` keeps its facts only (a proposed field is emptied there). ``only``: the fields OCR read,
+    where the rest of the page has a text layer of its own (a number stamped as a picture)."""
     read = _word_tokens(lines)
     confidence, proposed = {}, {}
-    for name in REVIEWED:
+    for name in only:
         value = getattr(meta, name)
         if not value:
             continue
@@ -100,7 +102,7 @@ def judge(meta: Metadata, lines: list[list[Word]], limits: Limits) -> dict[str, 
     if "symbol" in proposed:
         proposed["symbol"]["number"] = meta.number
         meta.number = None
-    if not strongest_mark(meta.marks):  # OCR may have missed the stamp: MẬT until a clerk says
+    if only == REVIEWED and not strongest_mark(meta.marks):  # OCR may have missed the stamp: MẬT until a clerk says
         proposed["secrecy"] = {"value": "", "confidence": 0.0, "reason": "bản quét: chưa xác định độ mật"}
     return {"confidence": confidence, "proposed": proposed, "needs_review": list(proposed)}
 

@@ -21,7 +21,7 @@ from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 from pypdf.generic import ArrayObject
 
-from archive import layout, ocr, textlayer
+from archive import digits, layout, ocr, textlayer
 from archive.limits import LimitExceeded, ask_more_time, check_depth, current, page_deadline
 from docgen.text import fold, nfc
 
@@ -226,7 +226,40 @@ def _separate(words: list[layout.Word], own: list[layout.Word], boxes: list[Rect
     return kept
 
 
-def layer_texts(reader: PdfReader, data: bytes) -> tuple[list[str], list[str]] | None:
+@dataclass
+class Layer:
+    """The text layer read by position: each page's text without what its signature fields draw, the lines
+    those fields draw, and the digits OCR read in fields that stamped a number as a picture."""
+
+    texts: list[str]
+    appearance: list[str]
+    stamped: list[ocr.Word] = field(default_factory=list)
+
+
+def _stamped(data: bytes, reader: PdfReader, words: list[layout.Word], boxes: list[Rect]) -> list[layout.Word]:
+    """The number and the day that the signing step stamped as pictures in the first page's header (its
+    signature fields there draw no word), read by OCR's digits pass: ``Số -HD/BTCTU`` reads ``Số 21 -HD/BTCTU``."""
+    top = float(reader.pages[0].mediabox.height) * digits.HEADER
+    pictures = [box for box in boxes if box[1] < top and not any(_inside(w, box) for w in words)]
+    if not pictures or not (current().ocr and ocr.available()):
+        return []
+    scale = ocr.RENDER_DPI / 72
+    pixels = [ocr.Word(w.text, 100.0, round(w.x0 * scale), round(w.y0 * scale), round((w.x1 - w.x0) * scale),
+                       round((w.y1 - w.y0) * scale), w.block, w.line) for w in words]
+    ask_more_time(current().ocr_page_seconds)
+    with tempfile.NamedTemporaryFile(prefix="vanthu-stamp-", suffix=".pdf") as source:
+        source.write(data)
+        source.flush()
+        try:
+            read = ocr.stamped_digits(Path(source.name), 1, pixels, current().ocr_page_seconds)
+        except ocr.OcrFailed:
+            return []
+    found = [layout.Word(w.text, w.left / scale, w.top / scale, (w.left + w.width) / scale,
+                         (w.top + w.height) / scale, w.line, w.block) for w in read]
+    return [w for w in found if any(w.x0 < box[2] and box[0] < w.x1 for box in pictures)]
+
+
+def layer_texts(reader: PdfReader, data: bytes) -> Layer | None:
     """Every page's text by position without what its signature fields draw (a portal's box,
     ``Ký bởi: … Thời gian ký: …``, its seal's words), and the lines those fields draw; None when
     poppler cannot read the file."""
@@ -236,15 +269,20 @@ def layer_texts(reader: PdfReader, data: bytes) -> tuple[list[str], list[str]] |
     words = _poppler_words(data, pages)
     if words is None:
         return None
-    boxes = {n: b for n, b in signature_boxes(reader).items()
-             if any(_inside(w, box) for w in words[n] for box in b)}
-    appearance: list[str] = []
+    every = signature_boxes(reader)
+    boxes = {n: b for n, b in every.items() if any(_inside(w, box) for w in words[n] for box in b)}
+    layer = Layer([], [])
     if boxes:
         numbers = sorted(boxes)
         own = _poppler_words(_without_annotations(reader, numbers), len(numbers)) or [[] for _ in numbers]
         for number, page_own in zip(numbers, own, strict=True):
-            words[number] = _separate(words[number], page_own, boxes[number], appearance)
-    return [_lines_of(page) for page in words], appearance
+            words[number] = _separate(words[number], page_own, boxes[number], layer.appearance)
+    if 0 in every:
+        stamped = _stamped(data, reader, words[0], every[0])
+        words[0] = words[0] + stamped
+        layer.stamped = [ocr.Word(w.text, 0.0, 0, 0, 1, 1) for w in stamped]
+    layer.texts = [_lines_of(page) for page in words]
+    return layer
 
 
 def extract_text(reader: PdfReader) -> str:
@@ -280,7 +318,14 @@ def _has_image(page: PageObject) -> bool:
         return False
 
 
-def _ocr_pages(data: bytes, numbers: list[int]) -> tuple[dict[int, ocr.OcrPage], list[str]]:
+def _width(page: PageObject) -> float:
+    try:
+        return float(page.mediabox.width)
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return 0.0
+
+
+def _ocr_pages(data: bytes, numbers: list[int], widths: list[float]) -> tuple[dict[int, ocr.OcrPage], list[str]]:
     """The pages ``numbers`` read by OCR, each within its time; a page that fails is named, not fatal."""
     limits, read, warnings = current(), {}, []
     with tempfile.TemporaryDirectory(prefix="vanthu-ocr-") as work:
@@ -289,7 +334,8 @@ def _ocr_pages(data: bytes, numbers: list[int]) -> tuple[dict[int, ocr.OcrPage],
         for number in numbers:
             ask_more_time(limits.ocr_page_seconds)
             try:
-                read[number] = ocr.read_page(source, number, limits.ocr_page_seconds, header=number == 1)
+                read[number] = ocr.read_page(source, number, limits.ocr_page_seconds, header=number == 1,
+                                             width=widths[number - 1])
             except ocr.OcrFailed as failed:
                 warnings.append(failed.reason if "thời gian" not in failed.reason
                                 else limits.too_slow_ocr(number))
@@ -316,14 +362,16 @@ def read_pdf(data: bytes) -> PdfContent:
     check_depth(data)
     reader = open_pdf(data)
     _decode_contents(reader)
-    texts, appearance = layer_texts(reader, data) or (page_texts(reader), [])
+    layer = layer_texts(reader, data) or Layer(page_texts(reader), [])
+    texts, appearance = layer.texts, layer.appearance
     for index, text in enumerate(texts):
         texts[index], taken = split_appearance(text)
         appearance += taken
     scans, warnings = _to_ocr(texts, reader)
     content = PdfContent(len(reader.pages), "", no_text=False, appearance=appearance, warnings=warnings)
+    content.ocr_lines = [layer.stamped] if layer.stamped else []
     if scans and current().ocr and ocr.available():
-        read, failed = _ocr_pages(data, scans)
+        read, failed = _ocr_pages(data, scans, [_width(page) for page in reader.pages])
         content.warnings += failed
         for number, page in read.items():
             texts[number - 1] = "\n".join(layout.page_lines(layout.ocr_words(page.lines)))
