@@ -55,7 +55,7 @@ def _split_run_on(row: list[Word]) -> list[Word]:
     split = []
     for word in row:
         match = _RUN_ON.match(word.text)
-        if not match:
+        if not match or match[1].isdigit():  # a number read as printed (``1039/QĐ-UBND``) stands as it is
             split.append(word)
             continue
         cut = round(word.width * len(match[1]) / len(word.text))
@@ -118,6 +118,18 @@ def _replace(line: list[Word], index: int, x1: int, digits: Word, label: re.Patt
     return [*line[:index], kept, digits, *(w for w in line[index + 1:] if w.left >= x1)]
 
 
+def _read_as_number(row: list[Word], index: int, end: int, label: re.Pattern[str]) -> Word | None:
+    """The number the page's own reading put alone in the blank (``Số: 1039 /QĐ-UBND``, ``97 34``), as one word."""
+    match = label.match(fold(row[index].text))
+    inside = row[index].text[match.end():] if match else ""
+    words = [w for w in row[index + 1:] if w.left < end]
+    between = inside + "".join(w.text for w in words)
+    if not between.isdigit():
+        return None
+    first = words[0] if words else row[index]
+    return replace(first, text=between, conf=min(w.conf for w in words or [first]))
+
+
 def reread(page: Image.Image, words: list[Word], read: Reader) -> list[Word]:
     """``words`` with the header's number and day blanks read again as digits, where they are found: the
     first of each in the top of the page (the body's ``số``/``ngày`` are printed, and are the body's)."""
@@ -134,7 +146,8 @@ def reread(page: Image.Image, words: list[Word], read: Reader) -> list[Word]:
                 continue
             passes.remove((label, after, limit))
             start, end, index = blank
-            digits = _read_box(page, row, start, end, f"digits-{at}-{limit}", read)
+            digits = _read_as_number(row, index, end, label)  # printed, or read as a number: it stands
+            digits = digits or _read_box(page, row, start, end, f"digits-{at}-{limit}", read)
             if digits is not None and len(digits.text) <= limit:
                 row = _replace(row, index, end, digits, label)
         rows[at] = row

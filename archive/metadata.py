@@ -495,7 +495,8 @@ def _clean(line: str) -> str:
     """OCR's stray marks at the ends of a line (``“PHÓ THỦ TƯỚNG``), its Ð for Đ, its slips in the
     layout's fixed words."""
     line = re.sub(r"^[~–—]\s", "- ", line.replace("Ð", "Đ"))
-    line = re.sub(r"^V\s*[/⁄∕|\\]\s*[vy]?\s", "V/v ", line)  # ``V⁄ kiểm tra``, ``V/ kiểm tra``
+    line = re.sub(r"/+", "/", re.sub(r"[⁄∕]", "/", line))  # OCR's fraction slashes, doubled (``/⁄QĐ-TTg``)
+    line = re.sub(r"^V\s*[/|\\.]\s*[vy]?\s", "V/v ", line)  # ``V⁄ kiểm tra``, ``V/ kiểm tra``, ``V.v …``
     return _fixed_words(line.strip(_OCR_NOISE + " "))
 
 
