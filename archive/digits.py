@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
+from statistics import median
 from typing import TYPE_CHECKING
 
 from docgen.text import fold
@@ -27,6 +28,7 @@ ALLOWED = "0123456789"
 # enlarged more, the handwritten digits grow past the height Tesseract reads best (``981`` read ``3``).
 SCALE = 1
 HEADER = 0.3  # the header stands in the top of its page
+LEFT_OVER = 0.4  # the hand starts the number over the label's colon, as often as not
 RULE_INK, RULE_SHARE = 128, 0.5  # a row of the box this much dark is a rule, not a digit
 # The number's label as OCR reads it (``Số:``, ``S6:``, ``Sô``), and the day's (``ngày``).
 _NUMBER_LABEL = re.compile(r"^s[o6][:;.,]?", re.IGNORECASE)
@@ -95,18 +97,21 @@ def _without_rules(crop: Image.Image) -> Image.Image:
 
 
 def _read_box(page: Image.Image, line: list[Word], x0: int, x1: int, name: str, read: Reader) -> Word | None:
-    height = max(w.height for w in line)
-    top, bottom = min(w.top for w in line) - height, max(w.top + w.height for w in line) + height // 4
-    if x1 - x0 < height // 2:
+    """The digits in the blank from ``x0`` to ``x1``, the box a little wider to the left, where the hand
+    starts over the label's colon."""
+    height = round(median(w.height for w in line))  # the printed words': a handwritten one may be tall
+    top, bottom = min(w.top for w in line) - height // 2, max(w.top + w.height for w in line) + height // 4
+    start = max(0, x0 - round(height * LEFT_OVER))
+    if x1 - start < height // 2:
         return None
-    crop = _without_rules(page.crop((max(0, x0), max(0, top), x1, min(page.height, bottom))))
+    crop = _without_rules(page.crop((start, max(0, top), x1, min(page.height, bottom))))
     if SCALE != 1:
         crop = crop.resize((crop.width * SCALE, crop.height * SCALE))
     found = [w for w in read(crop, name) if w.text.isdigit()]
     if not found:
         return None
     text = "".join(w.text for w in found)
-    return replace(line[0], text=text, conf=min(w.conf for w in found), left=x0, top=top, width=x1 - x0,
+    return replace(line[0], text=text, conf=min(w.conf for w in found), left=start, top=top, width=x1 - start,
                    height=bottom - top)
 
 
