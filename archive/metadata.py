@@ -469,7 +469,12 @@ def _cites(text: str, meta: Metadata) -> None:
 # ``nắm 2030``) is put right, as no other word folds the same in that place.
 _FIXED = ("ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN", "THỦ TƯỚNG CHÍNH PHỦ", "CHÍNH PHỦ", "PHÓ THỦ TƯỚNG",
           "THỦ TƯỚNG", "BỘ TRƯỞNG", "THỨ TRƯỞNG", "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "TỈNH", "QUYẾT ĐỊNH",
-          "Nơi nhận", "Kính gửi")
+          "Nơi nhận", "Kính gửi",
+          # the header's and the signing block's titles: one spelling each (``TRƯỜNG ĐẠI HỌC`` is a school,
+          # ``HIỆU TRƯỞNG`` its head, told apart by their neighbours)
+          "QUỐC GIA", "THÀNH PHỐ", "HỒ CHÍ MINH", "TRƯỜNG ĐẠI HỌC", "ĐẠI HỌC", "HIỆU TRƯỞNG", "CỤC TRƯỞNG",
+          "PHÓ TRƯỞNG BAN", "TRƯỞNG BAN", "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "CHÁNH VĂN PHÒNG", "VĂN PHÒNG",
+          "TRUNG ƯƠNG", "ỦY BAN", "CÔNG THƯƠNG", "TÀI CHÍNH")
 _FIXED_RULES = [(re.compile(r"(?<!\w)" + re.escape(fold(phrase)) + r"(?!\w)"), phrase)
                 for phrase in sorted(_FIXED, key=len, reverse=True)]
 _NUMBERED = re.compile(r"(?<!\w)(ngay|thang|nam)(\s+\d)")
@@ -497,6 +502,7 @@ def _clean(line: str) -> str:
     line = re.sub(r"^[~–—]\s", "- ", line.replace("Ð", "Đ"))
     line = re.sub(r"/+", "/", re.sub(r"[⁄∕]", "/", line))  # OCR's fraction slashes, doubled (``/⁄QĐ-TTg``)
     line = re.sub(r"^V\s*[/|\\.]\s*[vy]?\s", "V/v ", line)  # ``V⁄ kiểm tra``, ``V/ kiểm tra``, ``V.v …``
+    line = re.sub(r"^(?:V?[ÈèÉéẺẻ]|[Vv][àáảạèéẻẽẹ])\s+việc\s", "Về việc ", line)  # ``È việc``, ``và việc``
     return _fixed_words(line.strip(_OCR_NOISE + " "))
 
 
