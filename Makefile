@@ -110,6 +110,7 @@ bench: system venv bytecode
 	$(BIN)/python bench/bench_curve.py 10000 15
 	$(BIN)/python bench/bench_ocr.py 3
 	$(BIN)/python bench/bench_fidelity.py
+	$(BIN)/python bench/bench_real.py
 
 templates: venv
 	$(BIN)/python -m docgen.blueprints
