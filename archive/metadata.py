@@ -501,6 +501,7 @@ def _clean(line: str) -> str:
     layout's fixed words."""
     line = re.sub(r"^[~–—]\s", "- ", line.replace("Ð", "Đ"))
     line = re.sub(r"/+", "/", re.sub(r"[⁄∕]", "/", line))  # OCR's fraction slashes, doubled (``/⁄QĐ-TTg``)
+    line = re.sub(r"^S[ỐỔÓÔOốổóôỏ6](?=\s*[:;.]?\s*\d)", "Số", line)  # ``SỐ 1775-CV/TU``, ``Só: 1114/…``
     line = re.sub(r"^V\s*[/|\\.]\s*[vy]?\s", "V/v ", line)  # ``V⁄ kiểm tra``, ``V/ kiểm tra``, ``V.v …``
     line = re.sub(r"^(?:V?[ÈÉẺ]|V[àáảạèéẻẽẹ])\s+việc\s", "Về việc ", line)  # ``È việc``, ``Vẻ việc``
     return _fixed_words(line.strip(_OCR_NOISE + " "))
