@@ -24,11 +24,10 @@ if TYPE_CHECKING:
     from archive.ocr import Word
 
 ALLOWED = "0123456789"
-# The box is read at the render's own size (300 dpi, already half as large again as a 200 dpi scan):
-# enlarged more, the handwritten digits grow past the height Tesseract reads best (``981`` read ``3``).
-SCALE = 1
+# The box is read as at 300 dpi (a 200 dpi scan's enlarged half as large again): enlarged more, the
+# handwritten digits grow past the height Tesseract reads best (``981`` read ``3`` at 900 dpi).
+DPI = 300
 HEADER = 0.3  # the header stands in the top of its page
-LEFT_OVER = 0.4  # the hand starts the number over the label's colon, as often as not
 RULE_INK, RULE_SHARE = 128, 0.5  # a row of the box this much dark is a rule, not a digit
 # The number's label as OCR reads it (``Số:``, ``S6:``, ``Sô``), and the day's (``ngày``).
 _NUMBER_LABEL = re.compile(r"^s[o6][:;.,]?", re.IGNORECASE)
@@ -96,17 +95,18 @@ def _without_rules(crop: Image.Image) -> Image.Image:
     return Pillow.fromarray(pixels)
 
 
-def _read_box(page: Image.Image, line: list[Word], x0: int, x1: int, name: str, read: Reader) -> Word | None:
-    """The digits in the blank from ``x0`` to ``x1``, the box a little wider to the left, where the hand
-    starts over the label's colon."""
+def _read_box(page: Image.Image, line: list[Word], x0: int, x1: int, name: str, read: Reader,
+              scale: float) -> Word | None:
+    """The digits in the blank from ``x0`` to ``x1`` (not wider: the label's ``ố`` or colon, cut into, reads
+    as a digit, ``621`` for ``21``)."""
     height = round(median(w.height for w in line))  # the printed words': a handwritten one may be tall
     top, bottom = min(w.top for w in line) - height // 2, max(w.top + w.height for w in line) + height // 4
-    start = max(0, x0 - round(height * LEFT_OVER))
+    start = max(0, x0)
     if x1 - start < height // 2:
         return None
     crop = _without_rules(page.crop((start, max(0, top), x1, min(page.height, bottom))))
-    if SCALE != 1:
-        crop = crop.resize((crop.width * SCALE, crop.height * SCALE))
+    if scale > 1:
+        crop = crop.resize((round(crop.width * scale), round(crop.height * scale)))
     found = [w for w in read(crop, name) if w.text.isdigit()]
     if not found:
         return None
@@ -135,9 +135,10 @@ def _read_as_number(row: list[Word], index: int, end: int, label: re.Pattern[str
     return replace(first, text=between, conf=min(w.conf for w in words or [first]))
 
 
-def reread(page: Image.Image, words: list[Word], read: Reader) -> list[Word]:
+def reread(page: Image.Image, words: list[Word], read: Reader, dpi: float = DPI) -> list[Word]:
     """``words`` with the header's number and day blanks read again as digits, where they are found: the
-    first of each in the top of the page (the body's ``số``/``ngày`` are printed, and are the body's)."""
+    first of each in the top of the page (the body's ``số``/``ngày`` are printed, and are the body's).
+    ``dpi``: the page image's resolution."""
     rows = _rows(words)
     passes = [(_NUMBER_LABEL, lambda w: bool(_SYMBOL_REST.match(w.text)), 5),
               (_DAY_LABEL, lambda w: fold(w.text).startswith("thang"), 2)]
@@ -152,7 +153,7 @@ def reread(page: Image.Image, words: list[Word], read: Reader) -> list[Word]:
             passes.remove((label, after, limit))
             start, end, index = blank
             digits = _read_as_number(row, index, end, label)  # printed, or read as a number: it stands
-            digits = digits or _read_box(page, row, start, end, f"digits-{at}-{limit}", read)
+            digits = digits or _read_box(page, row, start, end, f"digits-{at}-{limit}", read, DPI / dpi)
             if digits is not None and len(digits.text) <= limit:
                 row = _replace(row, index, end, digits, label)
         rows[at] = row

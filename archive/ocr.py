@@ -184,13 +184,14 @@ def _placed(words: list[Word], x: int, y: int, scale: float, block: int) -> list
             for w in words]
 
 
-def _header_read(page: Image.Image, words: list[Word], work: Path, deadline: float, number: int) -> list[Word]:
+def _header_read(page: Image.Image, words: list[Word], work: Path, deadline: float, number: int,
+                 dpi: float = RENDER_DPI) -> list[Word]:
     """The page's words, the header's number and day read again by a digits pass (``archive/digits.py``)."""
     options = ("--psm", "7", "-c", f"tessedit_char_whitelist={digits.ALLOWED}")
     # English's model: trained on far more digits than the Vietnamese one, it reads handwritten ones better.
     language = "eng" if "eng" in languages() else "vie"
     return digits.reread(page, words, lambda crop, name: _words_of(_tesseract(
-        crop, work, name, deadline, number, options, language)))
+        crop, work, name, deadline, number, options, language)), dpi)
 
 
 @functools.cache
@@ -217,12 +218,14 @@ def _lines(words: list[Word]) -> list[list[Word]]:
     return lines
 
 
-def _page_image(pdf: Path, page: int, work: Path, deadline: float, width: float) -> Image.Image:
-    """The page as OCR reads it, at ``RENDER_DPI``: the scan's own image (enlarged to it), else the page drawn."""
+def _page_image(pdf: Path, page: int, work: Path, deadline: float, width: float) -> tuple[Image.Image, float]:
+    """The page as OCR reads it, and its resolution: the scan's own image at its own (enlarged, a blurred
+    1-bit scan loses the spaces between its words: ``TỈNHỦYLÂM``; the digits pass enlarges its box
+    instead), else the page drawn at ``RENDER_DPI``."""
     scan = _scan_image(pdf, page, work, deadline, width) if width else None
     if scan is not None:
-        return _clean(scan[0], RENDER_DPI / scan[1] if scan[1] < RENDER_DPI else 1.0)
-    return _clean(_render(pdf, page, work, deadline, RENDER_DPI))
+        return _clean(scan[0]), scan[1]
+    return _clean(_render(pdf, page, work, deadline, RENDER_DPI)), RENDER_DPI
 
 
 def read_page(pdf: Path, page: int, seconds: float, *, header: bool = False, width: float = 0.0) -> OcrPage:
@@ -232,10 +235,10 @@ def read_page(pdf: Path, page: int, seconds: float, *, header: bool = False, wid
     started = time.monotonic()
     deadline = started + seconds
     with tempfile.TemporaryDirectory(prefix="vanthu-ocr-") as work:
-        image = _page_image(pdf, page, Path(work), deadline, width)
+        image, dpi = _page_image(pdf, page, Path(work), deadline, width)
         words = _words_of(_tesseract(image, Path(work), "page", deadline, page))
         if header:
-            words = _header_read(image, words, Path(work), deadline, page)
+            words = _header_read(image, words, Path(work), deadline, page, dpi)
     return OcrPage(page, _lines(words), time.monotonic() - started)
 
 
