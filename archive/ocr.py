@@ -112,17 +112,6 @@ def _split_columns(line: list[Word]) -> list[list[Word]]:
     return parts
 
 
-def lines_of(tsv: str) -> list[list[Word]]:
-    """Tesseract's lines in its reading order, each column of a shared line on its own."""
-    grouped: dict[tuple[int, int, int], list[Word]] = {}
-    for key, word in _words(tsv):
-        grouped.setdefault(key, []).append(word)
-    lines: list[list[Word]] = []
-    for line in grouped.values():
-        lines += _split_columns(line)
-    return lines
-
-
 def _render(pdf: Path, page: int, work: Path, deadline: float, dpi: int, *, stamps: bool = False) -> Path:
     """The page drawn as its paper shows, without what signing tools stamped over it (their boxes, seals
     and words are annotations: ``-hide-annotations``) unless ``stamps``, in colour so that a red seal can
