@@ -413,6 +413,31 @@ def _closing(lines: list[str]) -> list[str]:
     return lines[-40:]
 
 
+def _name_in(line: str) -> str:
+    """The signer's name on its line, OCR's marks before it left out (``- "Trương Thanh Hoài``); or ``""``.
+    A list's item (``- Văn Phòng``) is no name."""
+    if re.match(r"[-–+•]\s*\w", line):
+        return ""
+    words = line.split(" ")
+    for start in range(min(3, len(words))):
+        rest = " ".join(words[start:]).lstrip("-–—\"'“”‘’.,:;|~_ ")
+        if _looks_like_name(rest):
+            return rest
+        if any(ch.isalpha() for ch in words[start]) and start == 0 and _title_case(words[0]):
+            break
+    return ""
+
+
+def _title_under(lines: list[str]) -> str:
+    """The signer's title: the first line under the authority that ends in a title's capitals (``THỨ TRƯỞNG``),
+    a letter OCR read from a seal or a signature (``Đ``) passed over."""
+    for line in lines:
+        title = _trailing_capitals(line)
+        if sum(ch.isalpha() for ch in title) >= 3:
+            return title
+    return ""
+
+
 def _signer(lines: list[str], meta: Metadata) -> None:
     """The authority lines (``TM. ỦY BAN NHÂN DÂN``, ``KT. CHỦ TỊCH``: every level, in order), the title
     under the last, and the name under them; a head signing in his own name has a title (``TRƯỞNG BAN``)
@@ -423,19 +448,18 @@ def _signer(lines: list[str], meta: Metadata) -> None:
         if match:
             levels.append(f"{match[1]} {_leading_capitals(match[2].strip())}")
             last = index
-        elif levels and _looks_like_name(line):
+        elif levels and _name_in(line):
             meta.authority = " ".join(levels)
-            meta.signer_title = _trailing_capitals(block[last + 1]) if last + 1 < index else ""
-            meta.signer = line
+            meta.signer_title = _title_under(block[last + 1:index])
+            meta.signer = _name_in(line)
             return
     if levels:
         meta.authority = " ".join(levels)
-        if last + 1 < len(block):
-            meta.signer_title = _trailing_capitals(block[last + 1])
+        meta.signer_title = _title_under(block[last + 1:last + 4])
     tail = block[-15:] if not levels else block[last + 1:]
     for at in range(len(tail) - 1, -1, -1):
-        if _looks_like_name(tail[at]):
-            meta.signer = tail[at]
+        if _name_in(tail[at]):
+            meta.signer = _name_in(tail[at])
             if not meta.authority:
                 meta.signer_title = _title_above(tail[:at])
             return
