@@ -128,10 +128,23 @@ def _document_lines(lines: list[str], meta: Metadata) -> list[str]:
             meta.received.append(line)
             continue
         stamp = 0
-        line = _without_motto(line)
+        line = _without_stamp_head(_without_motto(line), meta) if len(kept) < 30 else _without_motto(line)
         if line:
             kept.append(line)
     return kept
+
+
+# The heading of the portal's ``ĐẾN`` stamp (``CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ``), however OCR slips it
+# (``CÔNG. THÔNG TÍN mà TỦ CHÍNH PHỦ``), where OCR runs it into the title's line beside it.
+_STAMP_HEADING = re.compile(r"^\W*c\w{0,2}ng\W+th\w{0,2}ng\W+t\w{0,2}n\W+(?:\S+\W+){0,3}?ch\w{0,2}nh\W+ph\w?\b\W*")
+
+
+def _without_stamp_head(line: str, meta: Metadata) -> str:
+    match = _STAMP_HEADING.match(fold_keep(line))
+    if not match:
+        return line
+    meta.received.append(line[:match.end()].strip())
+    return line[match.end():].strip()
 
 
 _TYPED_STATE = re.compile(r"^(?:số\s*:?\s*)?0*(\d{1,5})\s*/\s*(?:(\d{4})\s*/\s*)?([^\W\d_]+)\s*-\s*(\S+)$",
@@ -307,6 +320,8 @@ def _unbracketed(text: str) -> str:
 def _subject_from(lines: list[str], start: int, meta: Metadata) -> str:
     """The subject's lines from ``start``: in the case of its first (a subject in capitals stays in
     capitals), to where the body, the enacting line or the closing parenthesis comes."""
+    if is_upper_words(lines[start]) and _enacting(lines[start], meta):
+        return ""  # the line that names who enacts (``THỦ TƯỚNG CHÍNH PHỦ``), under a title read elsewhere
     taken = [lines[start]]
     upper = is_upper_words(lines[start])
     for line in lines[start + 1:start + 6]:

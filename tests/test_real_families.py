@@ -164,3 +164,16 @@ def test_a_symbol_a_clerk_corrects_is_searchable_at_once(archive_ws):
     for query in ("981/QĐ-TTg", "981/qd-ttg"):
         found = vanthu(archive_ws, "search", query, "--json")
         assert found.exit_code == 0 and row["id"] in [hit["id"] for hit in json.loads(found.output)["hits"]]
+
+
+def test_ocr_runs_a_stamp_into_the_title_and_marks_before_the_name_and_neither_is_read():
+    """The portal's ``ĐẾN`` stamp beside the subject (``CÔNG. THÔNG TÍN mà TỦ CHÍNH PHỦ Quy định …``),
+    quote marks before the signer's name, a seal's letter under the authority: none is the document's."""
+    text = ("ỦY BAN NHÂN DÂN\nTỈNH LÂM ĐỒNG\nSố: 3 /2025/QĐ-UBND\nLâm Đồng, ngày 1 tháng 7 năm 2025\nQUYẾT ĐỊNH\n"
+            "CÔNG. THÔNG TÍN mà TỦ CHÍNH PHỦ Quy định chức năng, nhiệm vụ của Sở Công Thương\n"
+            "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG\n" + BODY + "Nơi nhận:\n- Như Điều 3;\n- Lưu: VT.\n"
+            "KT. CHỦ TỊCH\ny Đ\nPHÓ CHỦ TỊCH\n- \"Trần Duy Đông\n")
+    meta = read_metadata(text, ocr=True)
+    assert meta.subject == "Quy định chức năng, nhiệm vụ của Sở Công Thương"
+    assert any("CHÍNH PHỦ" in line for line in meta.received)
+    assert (meta.authority, meta.signer_title, meta.signer) == ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trần Duy Đông")
