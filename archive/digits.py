@@ -129,7 +129,7 @@ def _read_as_number(row: list[Word], index: int, end: int, label: re.Pattern[str
     inside = row[index].text[match.end():] if match else ""
     words = [w for w in row[index + 1:] if w.left < end]
     between = inside + "".join(w.text for w in words)
-    if not between.isdigit():
+    if not (between.isascii() and between.isdigit()):
         return None
     first = words[0] if words else row[index]
     return replace(first, text=between, conf=min(w.conf for w in words or [first]))
@@ -140,8 +140,8 @@ def reread(page: Image.Image, words: list[Word], read: Reader, dpi: float = DPI)
     first of each in the top of the page (the body's ``số``/``ngày`` are printed, and are the body's).
     ``dpi``: the page image's resolution."""
     rows = _rows(words)
-    passes = [(_NUMBER_LABEL, lambda w: bool(_SYMBOL_REST.match(w.text)), 5),
-              (_DAY_LABEL, lambda w: fold(w.text).startswith("thang"), 2)]
+    passes = [(_NUMBER_LABEL, lambda w: bool(_SYMBOL_REST.match(w.text)), 99_999),
+              (_DAY_LABEL, lambda w: fold(w.text).startswith("thang"), 31)]
     for at, row in enumerate(rows):
         if row[0].top > page.height * HEADER:
             break
@@ -153,8 +153,9 @@ def reread(page: Image.Image, words: list[Word], read: Reader, dpi: float = DPI)
             passes.remove((label, after, limit))
             start, end, index = blank
             digits = _read_as_number(row, index, end, label)  # printed, or read as a number: it stands
-            digits = digits or _read_box(page, row, start, end, f"digits-{at}-{limit}", read, DPI / dpi)
-            if digits is not None and len(digits.text) <= limit:
+            if digits is None or not 0 < int(digits.text) <= limit:  # unless it cannot be (a day «44»)
+                digits = _read_box(page, row, start, end, f"digits-{at}-{limit}", read, DPI / dpi)
+            if digits is not None and 0 < int(digits.text) <= limit:
                 row = _replace(row, index, end, digits, label)
         rows[at] = row
     return [word for row in rows for word in row]
