@@ -254,11 +254,15 @@ def _without_specks(line: str) -> str:
     return " ".join(words)
 
 
+_NUMBER_LABEL = re.compile(r"Số\s*:?\s*\S*\s*[/-]\s*[A-ZĐ]")
+
+
 def _issuer(lines: list[str], meta: Metadata) -> None:
     """The capitals above the ``*`` or the number, the party title taken out, each line kept."""
     found = []
     for line in lines[:12]:
-        if NUMBER_LINE.match(line) or STATE_NUMBER_LINE.match(line) or line == "*" or PLACE_DATE.search(line):
+        if (NUMBER_LINE.match(line) or STATE_NUMBER_LINE.match(line) or line == "*" or PLACE_DATE.search(line)
+                or _NUMBER_LABEL.match(line)):  # the number's line, its number unreadable (``Số: 2d /CT-CS``)
             meta.issuer = " ".join(found)
             return
         rest = _without_specks(_without_party(line).strip(" *"))
@@ -541,7 +545,7 @@ def _clean(line: str) -> str:
     line = re.sub(r"^[~–—]\s", "- ", line.replace("Ð", "Đ"))
     line = re.sub(r"/+", "/", re.sub(r"[⁄∕]", "/", line))  # OCR's fraction slashes, doubled (``/⁄QĐ-TTg``)
     line = re.sub(r"^S[ỐỔÓÔOốổóôỏ6](?=\s*[:;.]?\s*\d)", "Số", line)  # ``SỐ 1775-CV/TU``, ``Só: 1114/…``
-    line = re.sub(r"^V\s*[/|\\.]\s*[vy]?\s", "V/v ", line)  # ``V⁄ kiểm tra``, ``V/ kiểm tra``, ``V.v …``
+    line = re.sub(r"^V\s*[/|\\.]\s*[vyV]?\s", "V/v ", line)  # ``V⁄ kiểm tra``, ``V/ kiểm tra``, ``V.v …``
     line = re.sub(r"^(?:V?[ÈÉẺ]|V[àáảạèéẻẽẹ])\s+việc\s", "Về việc ", line)  # ``È việc``, ``Vẻ việc``
     return _fixed_words(line.strip(_OCR_NOISE + " "))
 
