@@ -129,6 +129,7 @@ bench: system venv bytecode
 	$(BIN)/python bench/bench_fidelity.py
 	$(BIN)/python bench/bench_format.py
 	$(BIN)/python bench/bench_incoming.py 10000 40
+	$(BIN)/python bench/bench_real.py
 
 templates: venv
 	$(BIN)/python -m docgen.blueprints

@@ -22,15 +22,16 @@ from docgen.text import canonical, fold, fold_keep, is_upper_words, nfc
 
 PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
 _LETTER = r"A-Za-zÀ-ỹĐđ"
+# The Party's symbol: ``Số 06-HD/TW``, ``Số 38 - HD/BTCTW``, a joint one ``Số 01-HD/BTCTW-BTGTW``.
 SYMBOL = re.compile(
-    rf"\b(\d{{1,5}})\s*-\s*([{_LETTER}]{{1,4}})\s*/\s*([A-ZĐ]{{1,8}}(?:-[A-ZĐ]{{1,8}})?)(?![{_LETTER}])"
+    rf"\b(\d{{1,5}})\s*-\s*([{_LETTER}]{{1,4}})\s*/\s*([A-ZĐ]{{1,8}}(?:-[A-ZĐ]{{1,8}})*)(?![{_LETTER}])"
 )
 NUMBER_LINE = re.compile(rf"Số\s*:?\s*{SYMBOL.pattern}")
 _WORD = r"[^\W\d_]+"
 PLACE_DATE = re.compile(
     rf"((?:{_WORD} ){{0,3}}{_WORD}),\s*ngày\s+(\d{{1,2}})\s+tháng\s+(\d{{1,2}})\s+năm\s+(\d{{4}})"
 )
-AUTHORITY = re.compile(rf"(?<!\w)(T/M|T/L|K/T|TM\.|TL\.|KT\.)\s*((?:{_WORD} ?)+)")
+AUTHORITY = re.compile(rf"(?<!\w)(T/M|T/L|K/T|TM\.|TL\.|KT\.|TUQ\.)\s*((?:{_WORD} ?)+)")
 _KIND_NAMES = "|".join(sorted((k.name for k in KINDS), key=len, reverse=True))
 CITATION = re.compile(
     rf"({_KIND_NAMES})\s+số\s+{SYMBOL.pattern}(?:\s*,?\s*ngày\s+(\d{{1,2}})/(\d{{1,2}})/(\d{{4}}))?",
@@ -41,12 +42,14 @@ _FOLDED_MARKS = {fold(mark): mark for mark in _MARKS}
 _TITLES = {k.title: k for k in KINDS}
 # Titles as OCR reads them too (``QUYÉT ĐỊNH``): compared folded; the Party's kind wins a shared title.
 _FOLDED_TITLES = {fold(k.title): k for k in STATE_KINDS} | {fold(k.title): k for k in KINDS}
-# The state's symbol: ``Số: 970/QĐ-TTg``, ``Số: 30/2020/NĐ-CP``, a Công văn's ``Số: 9734/BTC-TCDT``.
-_CODE = r"[A-ZĐ][A-Za-zĐđ]{0,6}"
+_STATE_TITLES = {fold(k.title): k for k in STATE_KINDS}
+# The state's symbol: ``Số: 970/QĐ-TTg``, ``Số: 3 /2025/QĐ-UBND``, a Công văn's ``Số: 9734/BTC-TCDT``, a joint
+# one naming every body (``Số: 24/HDLN-BCA-BQP-BYT-BCT-BTC-VKSNDTC-TANDTC``).
+_CODE = r"[A-ZĐ][A-Za-zĐđ]{0,7}"
 STATE_SYMBOL = re.compile(
-    rf"(\d{{1,5}})\s*/\s*(?:(\d{{4}})\s*/\s*)?({_CODE})\s*-\s*({_CODE}\d?(?:\s*-\s*{_CODE}\d?)?)(?![{_LETTER}])"
+    rf"(\d{{1,5}})\s*/\s*(?:(\d{{4}})\s*/\s*)?({_CODE})\s*-\s*({_CODE}\d?(?:\s*-\s*{_CODE}\d?)*)(?![{_LETTER}])"
 )
-STATE_NUMBER_LINE = re.compile(rf"(?<!\w)S[ốôóo]\s*:\s*{STATE_SYMBOL.pattern}")
+STATE_NUMBER_LINE = re.compile(rf"(?<!\w)S[ốôóo]\s*:?\s*{STATE_SYMBOL.pattern}")
 _MOTTO = (re.compile(r"c[o0]ng\s*h[o0]a\s+x[a]\s+h[o0]i\s+chu\s+ngh[i1]a\s+v[i1]et\s+nam"),
           re.compile(r"d[o0]c\s*l[a]p\s*[-–—]\s*t[u]\s*d[o0]\s*[-–—]\s*h[a]nh\s*ph[u]c"))
 _STAMP_HEAD = ("den", "cong van den", "van ban den")
@@ -54,7 +57,7 @@ _STAMP_LINES = ("so", "ngay", "gio", "chuyen", "luu ho so", "ky hieu")
 _OCR_NOISE = "“”\"'‘’|«»`~_"
 _SENTENCE_END = (".", ":", ";")
 _BODY_START = ("- ", "Căn cứ", "Kính gửi", "Nơi nhận", "Điều ", "Hôm nay", "Thực hiện", "Xét ",
-               "Sau khi", "Qua ", "Theo ", "Để ")
+               "Sau khi", "Qua ", "Theo ", "Để ", "Hiện nay", "Vừa qua", "Thời gian qua", "Nhằm ", "Trong thời gian")
 # A date line however OCR slipped its day (``Hà Nội, ngày Ì “tháng 9 năm 2024``): never a subject's.
 _DATE_WORDS = re.compile(r"\bngay\b.*\bthang\b.*\bnam \d{4}")
 _DAY_START = re.compile(r"Ngày \d")  # ``Ngày 10/11/2026, …`` opens a body; ``Ngày Quốc khánh`` does not
@@ -125,10 +128,23 @@ def _document_lines(lines: list[str], meta: Metadata) -> list[str]:
             meta.received.append(line)
             continue
         stamp = 0
-        line = _without_motto(line)
+        line = _without_stamp_head(_without_motto(line), meta) if len(kept) < 30 else _without_motto(line)
         if line:
             kept.append(line)
     return kept
+
+
+# The heading of the portal's ``ĐẾN`` stamp (``CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ``), however OCR slips it
+# (``CÔNG. THÔNG TÍN mà TỦ CHÍNH PHỦ``), where OCR runs it into the title's line beside it.
+_STAMP_HEADING = re.compile(r"^\W*c\w{0,2}ng\W+th\w{0,2}ng\W+t\w{0,2}n\W+(?:\S+\W+){0,3}?ch\w{0,2}nh\W+ph\w?\b\W*")
+
+
+def _without_stamp_head(line: str, meta: Metadata) -> str:
+    match = _STAMP_HEADING.match(fold_keep(line))
+    if not match:
+        return line
+    meta.received.append(line[:match.end()].strip())
+    return line[match.end():].strip()
 
 
 _TYPED_STATE = re.compile(r"^(?:số\s*:?\s*)?0*(\d{1,5})\s*/\s*(?:(\d{4})\s*/\s*)?([^\W\d_]+)\s*-\s*(\S+)$",
@@ -145,17 +161,22 @@ def state_symbol_key(text: str) -> str | None:
     return f"{int(match[1])}/{year}{fold(match[3])}-{fold(body)}"
 
 
+def printed_symbol(match: re.Match[str], first: int = 1) -> str:
+    """The symbol as printed, from its number on, each run of spaces one space (``3 /2025/QĐ-UBND``):
+    stored so, compared and searched without its spaces."""
+    return re.sub(r"\s+", " ", match.string[match.start(first):match.end()]).strip()
+
+
 def _state_symbol(text: str, meta: Metadata) -> None:
     """``Số: 970/QĐ-TTg`` kept as printed; a code that is no state kind is a Công văn's body."""
     match = STATE_NUMBER_LINE.search(text)
     if not match:
         return
-    number, year, code, body = match[1], match[2], match[3], re.sub(r"\s+", "", match[4])
+    number, code, body = match[1], match[3], re.sub(r"\s+", "", match[4])
     kind = find_state_kind(code) if code != "CV" else None
     meta.layout, meta.number = "state", int(number)
     meta.kind, meta.body_code = (kind.code, body) if kind else ("CV", f"{code}-{body}")
-    middle = f"{year}/" if year else ""
-    meta.symbol = f"{number}/{middle}{code}-{body}"
+    meta.symbol = printed_symbol(match)
 
 
 # OCR's slips in a kind code's letters (``GV`` for ``CV``): put right only where that gives a known kind.
@@ -169,10 +190,13 @@ def _symbol(text: str, meta: Metadata, *, ocr: bool = False) -> None:
     number, code, body = int(match[1]), match[2], match[3]
     meta.number, meta.body_code = number, body
     kind = find_kind(code)
+    printed = printed_symbol(match)
     if kind is None and ocr:
         kind = find_kind(code.translate(_CODE_SLIPS))
+        if kind is not None:  # OCR's slip put right in the symbol too
+            printed = printed.replace(code, kind.code, 1)
     meta.kind = kind.code if kind else code
-    meta.symbol = f"{number:02d}-{meta.kind}/{body}"
+    meta.symbol = printed
 
 
 FOLDED_DATE = re.compile(
@@ -215,26 +239,49 @@ def _date(text: str, meta: Metadata, *, ocr: bool = False) -> None:
     meta.place = " ".join(words)
 
 
+def _capital_word(word: str) -> bool:
+    """A word of a header in capitals (``CHÍNH``, ``TP.HCM``, ``ĐẢNG,``), not an OCR speck (``T1-P7``, ``Ỉ``)."""
+    bare = word.strip(".,;:")
+    return len(bare) >= 2 and is_upper_words(bare) and all(ch.isalpha() or ch in ".&" for ch in bare)
+
+
+def _without_specks(line: str) -> str:
+    """The line without the marks OCR read beside a block (``T1-P7 THỦ TƯỚNG``, ``, 7T TÍÝ}T ”. J THỦ``):
+    the words before its first word in capitals, and its tokens with no letter."""
+    words = [word for word in line.split(" ") if any(ch.isalnum() for ch in word)]
+    while words and not _capital_word(words[0]):
+        words.pop(0)
+    return " ".join(words)
+
+
+_NUMBER_LABEL = re.compile(r"Số\s*:?\s*\S*\s*[/-]\s*[A-ZĐ]")
+
+
 def _issuer(lines: list[str], meta: Metadata) -> None:
-    """The capitals above the ``*`` or the number, the party title taken out."""
+    """The capitals above the ``*`` or the number, the party title taken out, each line kept."""
     found = []
     for line in lines[:12]:
-        if NUMBER_LINE.match(line) or STATE_NUMBER_LINE.match(line) or line == "*" or PLACE_DATE.search(line):
+        if (NUMBER_LINE.match(line) or STATE_NUMBER_LINE.match(line) or line == "*" or PLACE_DATE.search(line)
+                or _NUMBER_LABEL.match(line)):  # the number's line, its number unreadable (``Số: 2d /CT-CS``)
             meta.issuer = " ".join(found)
             return
-        rest = _without_party(line).strip(" *")
+        rest = _without_specks(_without_party(line).strip(" *"))
         if rest in _TITLES or fold(rest) in _FOLDED_TITLES:
             return
-        if rest and is_upper_words(rest) and fold(rest) not in _FOLDED_MARKS:
-            found.append(rest)
+        if sum(ch.isalpha() for ch in rest) >= 3 and is_upper_words(rest) and fold(rest) not in _FOLDED_MARKS:
+            found.append(rest)  # two letters alone (``TP``) are a hand's initials by the header, not a body
 
 
-def _title_kind(lines: list[str]) -> tuple[int, Kind | None]:
+def _title_kind(lines: list[str], state: bool) -> tuple[int, Kind | None]:
+    """The title line (``QUYẾT ĐỊNH``, ``THÔNG TƯ LIÊN TỊCH``; as OCR reads it, ``QUYÉT ĐỊNH``, specks before
+    it left out) and its kind, the state's in a state layout."""
+    titles = _STATE_TITLES if state else _FOLDED_TITLES
     for index, line in enumerate(lines[:40]):
-        if line in _TITLES:
+        if line in _TITLES and not state:
             return index, _TITLES[line]
-        if fold(line) in _FOLDED_TITLES:
-            return index, _FOLDED_TITLES[fold(line)]
+        for text in (line, _without_specks(line)):
+            if fold(text) in titles:
+                return index, titles[fold(text)]
     return -1, None
 
 
@@ -246,26 +293,65 @@ def _continues(line: str, previous: str) -> bool:
     return line[0].islower() or line[0].isdigit() or len(line) < 75
 
 
-def _subject_from(lines: list[str], start: int) -> str:
+# The line under a state document's subject that names who enacts it (``BỘ TRƯỞNG BỘ XÂY DỰNG``): not the subject's.
+_ENACTING = ("bo truong", "chu tich", "thu tuong", "chinh phu", "giam doc", "ban chap hanh", "ban thuong vu",
+             "ban bi thu", "bo chinh tri", "hoi dong nhan dan", "uy ban nhan dan", "hieu truong", "cuc truong")
+
+
+def _enacting(line: str, meta: Metadata) -> bool:
+    low = fold(line)
+    return low.startswith(_ENACTING) or (bool(meta.issuer) and low in fold(meta.issuer))
+
+
+def _capitals(line: str) -> bool:
+    """A line mostly in capitals (``tổng CÔNG THÔNG TIN ĐIỆN TỬ``: a stamp OCR ran into a subject's line)."""
+    words = [w for w in line.split(" ") if sum(ch.isalpha() for ch in w) >= 2]
+    return bool(words) and sum(is_upper_words(w) for w in words) * 2 > len(words)
+
+
+def _unbracketed(text: str) -> str:
+    """A subject printed in parentheses under the title (``(V/v Tăng cường …)``) without them."""
+    if not text.startswith("("):
+        return text
+    depth = 0
+    for at, ch in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth == 0:
+            return text[1:at].strip()
+    return text[1:].strip()
+
+
+def _subject_from(lines: list[str], start: int, meta: Metadata) -> str:
+    """The subject's lines from ``start``: in the case of its first (a subject in capitals stays in
+    capitals), to where the body, the enacting line or the closing parenthesis comes."""
+    if is_upper_words(lines[start]) and _enacting(lines[start], meta):
+        return ""  # the line that names who enacts (``THỦ TƯỚNG CHÍNH PHỦ``), under a title read elsewhere
     taken = [lines[start]]
-    for line in lines[start + 1:start + 5]:
-        if not _continues(line, taken[-1]) or is_upper_words(line):
+    upper = is_upper_words(lines[start])
+    for line in lines[start + 1:start + 6]:
+        if taken[0].startswith("(") and taken[-1].endswith(")"):
+            break
+        if not _continues(line, taken[-1]) or _capitals(line) != upper or (upper and _enacting(line, meta)):
             break
         taken.append(line)
-    return " ".join(taken).strip()
+    return _unbracketed(" ".join(taken).strip())
 
 
 def _subject(lines: list[str], meta: Metadata) -> None:
-    """A Công văn's ``V/v …`` (or ``Về việc …`` before any title), else the lines under the title."""
-    index, kind = _title_kind(lines)
+    """A Công văn's ``V/v …`` (or ``Về việc …`` before any title), else the lines under the title. The kind is
+    the title's (a Quy định may carry the code QĐ); a document with no title and a ``V/v`` is a Công văn."""
+    index, kind = _title_kind(lines, meta.layout == "state")
+    if kind is not None:
+        meta.kind = kind.code
     for at, line in enumerate(lines[:30]):
-        if line.lower().startswith("v/v") or (line.startswith("Về việc ") and (kind is None or at < index)):
-            meta.subject = _subject_from(lines, at)
+        bare = line.lstrip("(")
+        if bare.lower().startswith("v/v") or (bare.startswith("Về việc ") and (kind is None or at < index)):
+            meta.subject = _subject_from(lines, at, meta)
+            if kind is None or at < index:
+                meta.kind = "CV"
             return
     if kind is not None and index + 1 < len(lines):
-        meta.subject = _subject_from(lines, index + 1)
-        if not meta.kind:
-            meta.kind = kind.code
+        meta.subject = _subject_from(lines, index + 1, meta)
 
 
 def _listed_after(lines: list[str], label: str, *, same_line: bool) -> list[str]:
@@ -337,20 +423,62 @@ def _leading_capitals(text: str) -> str:
     return " ".join(taken)
 
 
-def _signer(lines: list[str], meta: Metadata) -> None:
-    """The authority line (``K/T TRƯỞNG BAN``) and the title under it, and the name at the end; a head
-    signing in his own name has a title (``TRƯỞNG BAN``) and no authority."""
-    for index in range(len(lines) - 1, -1, -1):
-        match = AUTHORITY.search(lines[index])
-        if match:
-            meta.authority = f"{match[1]} {_leading_capitals(match[2].strip())}"
-            if index + 1 < len(lines):
-                meta.signer_title = _trailing_capitals(lines[index + 1])
+def _closing(lines: list[str]) -> list[str]:
+    """The lines of the signing block: around the first ``Nơi nhận:`` past the header (the forms of an
+    appendix that follow carry their own, unsigned), else the end of the text."""
+    for at, line in enumerate(lines):
+        if at > 5 and line.startswith("Nơi nhận"):
+            return lines[max(0, at - 12):at + 60]
+    return lines[-40:]
+
+
+def _name_in(line: str) -> str:
+    """The signer's name on its line, OCR's marks before it left out (``- "Trương Thanh Hoài``); or ``""``.
+    A list's item (``- Văn Phòng``) is no name."""
+    if re.match(r"[-–+•]\s*\w", line):
+        return ""
+    words = line.split(" ")
+    for start in range(min(3, len(words))):
+        rest = " ".join(words[start:]).lstrip("-–—\"'“”‘’.,:;|~_ ")
+        if _looks_like_name(rest):
+            return rest
+        if any(ch.isalpha() for ch in words[start]) and start == 0 and _title_case(words[0]):
             break
-    tail = lines[-15:]
+    return ""
+
+
+def _title_under(lines: list[str]) -> str:
+    """The signer's title: the first line under the authority that ends in a title's capitals (``THỨ TRƯỞNG``),
+    a letter OCR read from a seal or a signature (``Đ``) passed over."""
+    for line in lines:
+        title = _trailing_capitals(line)
+        if sum(ch.isalpha() for ch in title) >= 3:
+            return title
+    return ""
+
+
+def _signer(lines: list[str], meta: Metadata) -> None:
+    """The authority lines (``TM. ỦY BAN NHÂN DÂN``, ``KT. CHỦ TỊCH``: every level, in order), the title
+    under the last, and the name under them; a head signing in his own name has a title (``TRƯỞNG BAN``)
+    and no authority."""
+    block, levels, last = _closing(lines), [], -1
+    for index, line in enumerate(block):
+        match = AUTHORITY.search(line)
+        if match:
+            levels.append(f"{match[1]} {_leading_capitals(match[2].strip())}")
+            last = index
+        elif levels and _name_in(line):
+            meta.authority = " ".join(levels)
+            meta.signer_title = _title_under(block[last + 1:index])
+            meta.signer = _name_in(line)
+            return
+    if levels:
+        meta.authority = " ".join(levels)
+        meta.signer_title = _title_under(block[last + 1:last + 4])
+    tail = block[-15:] if not levels else block[last + 1:]
     for at in range(len(tail) - 1, -1, -1):
-        if _looks_like_name(tail[at]):
-            meta.signer = tail[at]
+        if _name_in(tail[at]):
+            meta.signer = _name_in(tail[at])
             if not meta.authority:
                 meta.signer_title = _title_above(tail[:at])
             return
@@ -384,7 +512,12 @@ def _cites(text: str, meta: Metadata) -> None:
 # ``nắm 2030``) is put right, as no other word folds the same in that place.
 _FIXED = ("ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN", "THỦ TƯỚNG CHÍNH PHỦ", "CHÍNH PHỦ", "PHÓ THỦ TƯỚNG",
           "THỦ TƯỚNG", "BỘ TRƯỞNG", "THỨ TRƯỞNG", "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "TỈNH", "QUYẾT ĐỊNH",
-          "Nơi nhận", "Kính gửi")
+          "Nơi nhận", "Kính gửi",
+          # the header's and the signing block's titles: one spelling each (``TRƯỜNG ĐẠI HỌC`` is a school,
+          # ``HIỆU TRƯỞNG`` its head, told apart by their neighbours)
+          "QUỐC GIA", "THÀNH PHỐ", "HỒ CHÍ MINH", "TRƯỜNG ĐẠI HỌC", "ĐẠI HỌC", "HIỆU TRƯỞNG", "CỤC TRƯỞNG",
+          "PHÓ TRƯỞNG BAN", "TRƯỞNG BAN", "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "CHÁNH VĂN PHÒNG", "VĂN PHÒNG",
+          "TRUNG ƯƠNG", "ỦY BAN", "CÔNG THƯƠNG", "TÀI CHÍNH")
 _FIXED_RULES = [(re.compile(r"(?<!\w)" + re.escape(fold(phrase)) + r"(?!\w)"), phrase)
                 for phrase in sorted(_FIXED, key=len, reverse=True)]
 _NUMBERED = re.compile(r"(?<!\w)(ngay|thang|nam)(\s+\d)")
@@ -410,7 +543,10 @@ def _clean(line: str) -> str:
     """OCR's stray marks at the ends of a line (``“PHÓ THỦ TƯỚNG``), its Ð for Đ, its slips in the
     layout's fixed words."""
     line = re.sub(r"^[~–—]\s", "- ", line.replace("Ð", "Đ"))
-    line = re.sub(r"^V\s*[/⁄∕|\\]\s*[vy]?\s", "V/v ", line)  # ``V⁄ kiểm tra``, ``V/ kiểm tra``
+    line = re.sub(r"/+", "/", re.sub(r"[⁄∕]", "/", line))  # OCR's fraction slashes, doubled (``/⁄QĐ-TTg``)
+    line = re.sub(r"^S[ỐỔÓÔOốổóôỏ6](?=\s*[:;.]?\s*\d)", "Số", line)  # ``SỐ 1775-CV/TU``, ``Só: 1114/…``
+    line = re.sub(r"^V\s*[/|\\.]\s*[vyV]?\s", "V/v ", line)  # ``V⁄ kiểm tra``, ``V/ kiểm tra``, ``V.v …``
+    line = re.sub(r"^(?:V?[ÈÉẺ]|V[àáảạèéẻẽẹ])\s+việc\s", "Về việc ", line)  # ``È việc``, ``Vẻ việc``
     return _fixed_words(line.strip(_OCR_NOISE + " "))
 
 

@@ -9,17 +9,28 @@ wide gap between them, so that the two columns stay two lines.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import Path
 from statistics import median
+from typing import TYPE_CHECKING
+
+from archive import digits
+
+if TYPE_CHECKING:  # numpy and Pillow are imported where a page is read: a worker that reads no scan maps neither
+    from PIL import Image
 
 RENDER_DPI = 300
+# An image this wide, as a share of its page, is the scan of the page.
+COVERS = 0.8
+# A pixel this much redder than it is green or blue is a seal's ink, not the text's.
+SEAL_RED = 60
 # A gap wider than this many line heights between two words is the gap between two columns.
 COLUMN_GAP = 3.0
 
@@ -101,38 +112,134 @@ def _split_columns(line: list[Word]) -> list[list[Word]]:
     return parts
 
 
-def lines_of(tsv: str) -> list[list[Word]]:
-    """Tesseract's lines in its reading order, each column of a shared line on its own."""
-    grouped: dict[tuple[int, int, int], list[Word]] = {}
-    for key, word in _words(tsv):
-        grouped.setdefault(key, []).append(word)
-    lines: list[list[Word]] = []
-    for line in grouped.values():
-        lines += _split_columns(line)
-    return lines
-
-
-def _page_image(pdf: Path, page: int, work: Path, deadline: float) -> Path:
-    """The scan itself when the page is one image (as scanners write it: no other drawing, and no
-    signature appearance to misread), else the page rendered."""
-    _run(["pdfimages", "-png", "-f", str(page), "-l", str(page), str(pdf), str(work / "img")], deadline, page)
-    images = sorted(work.glob("img-*.png"))
-    if len(images) == 1:
-        return images[0]
-    image = work / "page"
-    _run(["pdftoppm", "-r", str(RENDER_DPI), "-gray", "-png", "-singlefile", "-f", str(page),
-          "-l", str(page), str(pdf), str(image)], deadline, page)
+def _render(pdf: Path, page: int, work: Path, deadline: float, dpi: int, *, stamps: bool = False) -> Path:
+    """The page drawn as its paper shows, without what signing tools stamped over it (their boxes, seals
+    and words are annotations: ``-hide-annotations``) unless ``stamps``, in colour so that a red seal can
+    be told from ink."""
+    image = work / f"page-{dpi}"
+    hide = [] if stamps else ["-hide-annotations"]
+    _run(["pdftoppm", "-r", str(dpi), "-png", *hide, "-singlefile", "-f", str(page), "-l", str(page),
+          str(pdf), str(image)], deadline, page)
     return image.with_suffix(".png")
 
 
-def read_page(pdf: Path, page: int, seconds: float) -> OcrPage:
-    """Page ``page`` (from 1) of ``pdf`` read in Vietnamese, within ``seconds``."""
+def _scan_image(pdf: Path, page: int, work: Path, deadline: float, width: float) -> tuple[Path, float] | None:
+    """The scan itself and its resolution, when the page draws one image covering it (as scanners write it):
+    what the scanner saw, without what was drawn over it since (a portal's box, its words, a stamp)."""
+    listing = _run(["pdfimages", "-list", "-f", str(page), "-l", str(page), str(pdf)], deadline, page)
+    best: tuple[int, int, float] | None = None
+    for row in listing.decode("utf-8", "replace").splitlines()[2:]:
+        cells = row.split()
+        if len(cells) < 14 or cells[2] != "image" or not cells[12].replace(".", "").isdigit():
+            continue
+        number, pixels, ppi = int(cells[1]), int(cells[3]) * int(cells[4]), float(cells[12])
+        if ppi and int(cells[3]) / ppi * 72 >= COVERS * width and (best is None or pixels > best[1]):
+            best = (number, pixels, ppi)
+    if best is None:
+        return None
+    _run(["pdfimages", "-png", "-f", str(page), "-l", str(page), str(pdf), str(work / "img")], deadline, page)
+    image = work / f"img-{best[0]:03d}.png"
+    return (image, best[2]) if image.exists() else None
+
+
+def _clean(path: Path, scale: float = 1.0) -> Image.Image:
+    """The page as Tesseract reads it best: a red seal's ink taken out (it covers the signer's title and
+    the issuer's last letters), grey, upscaled where the scan is coarse."""
+    import numpy as np
+    from PIL import Image
+
+    rgb = np.asarray(Image.open(path).convert("RGB")).astype(np.int16)
+    red = (rgb[..., 0] - np.maximum(rgb[..., 1], rgb[..., 2])) > SEAL_RED
+    grey = (0.299 * rgb[..., 0] + 0.587 * rgb[..., 1] + 0.114 * rgb[..., 2]).astype(np.uint8)
+    grey[red] = 255
+    image = Image.fromarray(grey)  # no median filter: on a 1-bit scan it rubs out the diacritics (``hồ`` for ``hỗ``)
+    if scale != 1.0:
+        image = image.resize((round(image.width * scale), round(image.height * scale)), Image.Resampling.BICUBIC)
+    return image
+
+
+def _tesseract(image: Image.Image, work: Path, name: str, deadline: float, page: int,
+               options: tuple[str, ...] = (), language: str = "vie") -> str:
+    path = work / f"{name}.png"
+    image.save(path)
+    return _run(["tesseract", str(path), "stdout", "-l", language, *options, "tsv"], deadline, page).decode(
+        "utf-8", "replace")
+
+
+def _placed(words: list[Word], x: int, y: int, scale: float, block: int) -> list[Word]:
+    """Words read in a crop (upscaled ``scale`` times) put back in the page's pixels, their blocks apart."""
+    return [replace(w, left=x + round(w.left / scale), top=y + round(w.top / scale), width=round(w.width / scale),
+                    height=round(w.height / scale), block=block + w.block, line=block * 1000 + w.line)
+            for w in words]
+
+
+def _header_read(page: Image.Image, words: list[Word], work: Path, deadline: float, number: int,
+                 dpi: float = RENDER_DPI) -> list[Word]:
+    """The page's words, the header's number and day read again by a digits pass (``archive/digits.py``)."""
+    options = ("--psm", "7", "-c", f"tessedit_char_whitelist={digits.ALLOWED}")
+    # English's model: trained on far more digits than the Vietnamese one, it reads handwritten ones better.
+    language = "eng" if "eng" in languages() else "vie"
+    return digits.reread(page, words, lambda crop, name: _words_of(_tesseract(
+        crop, work, name, deadline, number, options, language)), dpi)
+
+
+@functools.cache
+def languages() -> frozenset[str]:
+    """Tesseract's installed languages."""
+    try:
+        done = subprocess.run(["tesseract", "--list-langs"], capture_output=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return frozenset()
+    return frozenset(done.stdout.decode("utf-8", "replace").split()[1:] if done.returncode == 0 else ())
+
+
+def _words_of(tsv: str) -> list[Word]:
+    return [word for _, word in _words(tsv)]
+
+
+def _lines(words: list[Word]) -> list[list[Word]]:
+    grouped: dict[int, list[Word]] = {}
+    for word in words:
+        grouped.setdefault(word.line, []).append(word)
+    lines: list[list[Word]] = []
+    for line in grouped.values():
+        lines += _split_columns(sorted(line, key=lambda w: w.left))
+    return lines
+
+
+def _page_image(pdf: Path, page: int, work: Path, deadline: float, width: float) -> tuple[Image.Image, float]:
+    """The page as OCR reads it, and its resolution: the scan's own image at its own (enlarged, a blurred
+    1-bit scan loses the spaces between its words: ``TỈNHỦYLÂM``; the digits pass enlarges its box
+    instead), else the page drawn at ``RENDER_DPI``."""
+    scan = _scan_image(pdf, page, work, deadline, width) if width else None
+    if scan is not None:
+        return _clean(scan[0]), scan[1]
+    return _clean(_render(pdf, page, work, deadline, RENDER_DPI)), RENDER_DPI
+
+
+def read_page(pdf: Path, page: int, seconds: float, *, header: bool = False, width: float = 0.0) -> OcrPage:
+    """Page ``page`` (from 1) of ``pdf`` read in Vietnamese, within ``seconds``; ``header``: the page carries
+    the document's header (its first page), whose number and day are read again by a digits pass;
+    ``width``: the page's, in points (to tell a scan covering it)."""
     started = time.monotonic()
     deadline = started + seconds
     with tempfile.TemporaryDirectory(prefix="vanthu-ocr-") as work:
-        image = _page_image(pdf, page, Path(work), deadline)
-        tsv = _run(["tesseract", str(image), "stdout", "-l", "vie", "tsv"], deadline, page)
-    return OcrPage(page, lines_of(tsv.decode("utf-8", "replace")), time.monotonic() - started)
+        image, dpi = _page_image(pdf, page, Path(work), deadline, width)
+        words = _words_of(_tesseract(image, Path(work), "page", deadline, page))
+        if header:
+            words = _header_read(image, words, Path(work), deadline, page, dpi)
+    return OcrPage(page, _lines(words), time.monotonic() - started)
+
+
+def stamped_digits(pdf: Path, page: int, words: list[Word], seconds: float) -> list[Word]:
+    """The number and the day that a signing step stamped as pictures into their blanks (a signature field
+    drawing an image: no text of its own), read by the digits pass on the page rendered with its stamps.
+    ``words``: the page's own words, in the pixels of a render at ``RENDER_DPI``; gives the digits read."""
+    deadline = time.monotonic() + seconds
+    with tempfile.TemporaryDirectory(prefix="vanthu-ocr-") as work:
+        image = _clean(_render(pdf, page, Path(work), deadline, RENDER_DPI, stamps=True))
+        read = _header_read(image, words, Path(work), deadline, page)
+    return [word for word in read if word.text.isdigit() and word not in words]
 
 
 def page_png(pdf: Path, page: int, dpi: int = 100, seconds: float = 30.0) -> bytes:

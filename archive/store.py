@@ -60,7 +60,7 @@ def _sidecar_sha(path: Path) -> str:
 def relative_target(record: dict[str, Any]) -> Path:
     year = (record.get("date") or record["archived_at"])[:4]
     kind = record.get("kind") or UNKNOWN_KIND
-    stem = record.get("symbol", "").replace("/", "-") or record["id"]
+    stem = "".join(record.get("symbol", "").split()).replace("/", "-") or record["id"]  # printed «3 /2025/…»
     return Path(year) / kind / f"{stem}__{record['sha256'][:12]}.pdf"
 
 

@@ -111,6 +111,11 @@ STATE_KINDS: tuple[Kind, ...] = (
     Kind("GNP", "Giấy nghỉ phép", "giay-nghi-phep"), Kind("PG", "Phiếu gửi", "phieu-gui"),
     Kind("PC", "Phiếu chuyển", "phieu-chuyen"), Kind("PB", "Phiếu báo", "phieu-bao"),
     Kind("CV", "Công văn", "cong-van"),
+    # Joint documents of several bodies (Luật Ban hành văn bản quy phạm pháp luật; the ministries' joint
+    # guidance): their symbols name every body (``24/HDLN-BCA-BQP-BYT``).
+    Kind("TTLT", "Thông tư liên tịch", "thong-tu-lien-tich"),
+    Kind("NQLT", "Nghị quyết liên tịch", "nghi-quyet-lien-tich"),
+    Kind("HDLN", "Hướng dẫn liên ngành", "huong-dan-lien-nganh"),
 )
 _STATE_BY_CODE = {k.code: k for k in STATE_KINDS} | {_key(k.code): k for k in STATE_KINDS}
 

@@ -22,13 +22,13 @@ from docgen.text import canonical
 
 _SYLLABLE = re.compile(r"\w+")
 _SYMBOL = re.compile(
-    r"(?<![\w/-])(\d{1,5})\s*-\s*([^\W\d_]{1,4})\s*/\s*([^\W\d_]{1,8}(?:-[^\W\d_]{1,8})?)(?![\w/])"
+    r"(?<![\w/-])(\d{1,5})\s*-\s*([^\W\d_]{1,4})\s*/\s*([^\W\d_]{1,8}(?:-[^\W\d_]{1,8})*)(?![\w/])"
 )
 
 # The state's symbols (Nghị định 30): ``970/QĐ-TTg``, ``30/2020/NĐ-CP``, ``9734/BTC-TCDT``.
 _STATE_SYMBOL = re.compile(
     r"(?<![\w/-])(\d{1,5})\s*/\s*(?:(\d{4})\s*/\s*)?([^\W\d_]{1,6})\s*-\s*"
-    r"([^\W\d_]{1,8}\d?(?:-[^\W\d_]{1,8}\d?)?)(?![\w/])"
+    r"([^\W\d_]{1,8}\d?(?:\s*-\s*[^\W\d_]{1,8}\d?)*)(?![\w/])"
 )
 
 
@@ -73,8 +73,8 @@ def symbol_key(number: str | int, kind: str, body: str) -> str:
 
 def state_symbol_key(number: str, year: str | None, code: str, body: str) -> str:
     """``970/QĐ-TTg``, ``970/qd-ttg`` → ``970/qd-ttg``."""
-    middle = f"{year}/" if year else ""
-    return f"{int(number)}/{middle}{fold_syllable(code)}-{fold_syllable(body)}"
+    middle, bodies = (f"{year}/" if year else ""), "".join(body.split())  # a joint symbol's bodies, spaced or not
+    return f"{int(number)}/{middle}{fold_syllable(code)}-{fold_syllable(bodies)}"
 
 
 def _keys(text: str) -> list[str]:

@@ -16,11 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from archive.documents import best_file, document_key, document_level
-from archive.metadata import SYMBOL
 from archive.store import SIDECAR, ArchiveStore, load_sidecar
 from docgen.secrecy import level_of
 from docgen.text import OCR_SLIPS
-from indexer.analyzer import symbol_key, symbols_in
+from indexer.analyzer import symbols_in
 from indexer.engine import IndexUnavailable, SearchIndex
 from indexer.gazetteer import Gazetteer
 from indexer.topics import Taxonomy, TopicScore
@@ -45,10 +44,8 @@ def index_document(record: dict[str, Any], gazetteer: Gazetteer, taxonomy: Taxon
     subject = record.get("subject", "")
     everything = f"{subject}\n{record.get('text', '')}"
     found = gazetteer.find(everything, slips=slips(record))
-    keys = symbols_in(everything)
-    own = SYMBOL.fullmatch(record.get("symbol", ""))
-    if own:
-        keys.insert(0, symbol_key(*own.groups()))
+    # Its own symbol first, whichever form (a clerk's correction is in no text OCR read), then those cited.
+    keys = symbols_in(record.get("symbol") or "") + symbols_in(everything)
     return {
         "id": record["id"], "group": document_key(record), "symbol": record.get("symbol", ""),
         "subject": subject,

@@ -13,9 +13,12 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.generic import NameObject, StreamObject, TextStringObject
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign import signers, timestamps
+from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.sign import fields, signers, timestamps
+from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 
@@ -110,9 +113,13 @@ def make_tsa(ca: Identity, common_name: str = "Máy chủ cấp dấu thời gia
 
 
 def sign_pdf(data: bytes, signer: Identity, ca: Identity, field: str = "Signature1", *,
-             tsa: Identity | None = None, stamped_at: dt.datetime | None = None) -> bytes:
+             tsa: Identity | None = None, stamped_at: dt.datetime | None = None,
+             box: tuple[float, float, float, float] | None = None, stamp: str = "") -> bytes:
     """One more signature, in ``field``: sign again with another field for a second signature.
-    With ``tsa``, the signature carries a timestamp token from it (made offline, at ``stamped_at``)."""
+    With ``tsa``, the signature carries a timestamp token from it (made offline, at ``stamped_at``).
+    With ``box`` (x0, y0, x1, y1 in points from the bottom left of page 1), the signature is visible
+    there, drawing ``stamp``: a portal's box (``Ký bởi: …``), or the number the signing step stamps
+    into the blank left for it (``11``)."""
     cert, key = _asn1(signer)
     root = asn1_x509.Certificate.load(ca.der)
     simple = signers.SimpleSigner(cert, key, SimpleCertificateStore.from_certs([cert, root]))
@@ -122,9 +129,16 @@ def sign_pdf(data: bytes, signer: Identity, ca: Identity, field: str = "Signatur
         timestamper = timestamps.DummyTimeStamper(tsa_cert, tsa_key, SimpleCertificateStore.from_certs([root]),
                                                   fixed_dt=stamped_at)
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
-    out = signers.sign_pdf(writer, signers.PdfSignatureMetadata(field_name=field), signer=simple,
-                           timestamper=timestamper)
-    return out.getvalue()
+    if box is None:
+        out = signers.sign_pdf(writer, signers.PdfSignatureMetadata(field_name=field), signer=simple,
+                               timestamper=timestamper)
+        return out.getvalue()
+    font = GlyphAccumulatorFactory("/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf")
+    style = TextStampStyle(stamp_text=stamp, border_width=0, text_box_style=TextBoxStyle(font=font, font_size=7))
+    pdf_signer = signers.PdfSigner(signers.PdfSignatureMetadata(field_name=field), signer=simple,
+                                   timestamper=timestamper, stamp_style=style,
+                                   new_field_spec=fields.SigFieldSpec(sig_field_name=field, box=box))
+    return pdf_signer.sign_pdf(writer).getvalue()
 
 
 def tamper(data: bytes) -> bytes:

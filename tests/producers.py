@@ -471,3 +471,80 @@ def right(producer: str, name: str, want: str, got: str) -> bool:
     if producer != "scan" or name in EXACT_ON_SCANS:
         return got == want
     return similarity(got, want) >= SIMILAR
+
+
+def state_pdf(doc, *, blanks: bool = False, letters: dict[str, str] | None = None) -> bytes:
+    """A state document (``tests/state_scans.py``'s ``StateDocument``) typeset born-digital, as a ministry's
+    or a province's word processor prints it: two-line issuer over a rule, motto, ``Số: …`` and the date,
+    title, subject, body, ``Nơi nhận`` beside the signing levels. ``blanks``: the number and the day left
+    blank, for the signing step to stamp (``pdf_factory.sign_pdf(…, box=…)``); ``letters`` replaces
+    characters as a font's own encoding would print them (``{"Ư": "Ƣ"}``)."""
+    pdf = FPDF(format="A4", unit="pt")
+    for style, suffix in (("", "Regular"), ("B", "Bold"), ("I", "Italic")):
+        pdf.add_font("Serif", style, str(FONTS / f"LiberationSerif-{suffix}.ttf"))
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    table = str.maketrans(letters or {})
+
+    def line(x: float, width: float, y: float, text: str, style: str = "", size: float = 13, align: str = "C"):
+        pdf.set_font("Serif", style, size)
+        pdf.set_xy(x, y)
+        pdf.cell(width, size + 2, text.translate(table), align=align)
+
+    left, right = (40, 220), (250, 320)
+    y = 110
+    for index, text in enumerate(doc.issuer):
+        line(*left, y, text, "B" if index == len(doc.issuer) - 1 else "")
+        y += 16
+    line(*right, 110, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "B")
+    line(*right, 126, "Độc lập - Tự do - Hạnh phúc", "B")
+    number, day = ("       ", "      ") if blanks else (doc.number, doc.day)
+    line(*left, y + 14, f"Số: {number}{doc.code}")
+    line(*right, y + 14, f"{doc.place}, ngày {day} tháng {doc.month} năm {doc.year}", "I")
+    y += 40
+    if not doc.title:
+        for text in doc.subject:
+            line(*left, y, text, size=12)
+            y += 14
+    else:
+        line(40, 515, y + 10, doc.title, "B", 14)
+        y += 28
+        for text in doc.subject:
+            line(40, 515, y, text, "B")
+            y += 16
+    y += 24
+    for text in doc.body:
+        line(60, 495, y, text, align="L")
+        y += 18
+    y += 16
+    line(40, 200, y, "Nơi nhận:", "B", 11, "L")
+    for offset, text in enumerate(doc.recipients, start=1):
+        line(40, 200, y + offset * 13, text, size=10, align="L")
+    for offset, text in enumerate(doc.authority):
+        line(300, 250, y + offset * 16, text, "B")
+    line(300, 250, y + 110, doc.signer, "B")
+    return bytes(pdf.output())
+
+
+def wrong_tounicode(pdf: bytes) -> bytes:
+    """The PDF as a rewriting tool leaves it when it pairs a font with another font's ToUnicode map: the
+    page renders as before, its text layer reads every letter beyond ASCII as another (``Kết`` → ``KӃt``)."""
+    import re
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject
+
+    def shifted(match: re.Match[bytes]) -> bytes:  # a letter beyond ASCII → a Cyrillic one
+        code = int(match[2], 16)
+        return match[1] + b"<%04X>" % (0x400 + (code & 0xFF) if code > 0x7F else code)
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    for page in writer.pages:
+        for font in page["/Resources"]["/Font"].values():
+            cmap = font.get_object()["/ToUnicode"].get_object()
+            data = re.sub(rb"(<[0-9A-Fa-f]{4}> ?)<([0-9A-Fa-f]{4})>", shifted, cmap.get_data())
+            cmap.set_data(data)
+            font.get_object()[NameObject("/ToUnicode")] = cmap.indirect_reference or cmap
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
