@@ -28,6 +28,7 @@ import mmap
 import os
 import struct
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -109,6 +110,7 @@ def _position_in(positions: np.ndarray, low: np.ndarray, end: np.ndarray, target
     return (low < end) & (positions[np.minimum(low, last)] == target)
 
 
+@lru_cache(maxsize=1 << 16)
 def term_hash(field: str, text: str) -> int:
     """A term's key in the copy: 64 bits of a hash of its field and text (among a million terms, the
     chance that two share a key is about one in thirty million)."""
