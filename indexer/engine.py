@@ -195,6 +195,7 @@ FILTER_FIELDS = ("secrecy", "signature", *FACET_FIELDS)
 POSITIONAL = ("body",)  # the fields whose positions are kept, for phrases
 # The phrase checks kept per segment, in documents (4 bytes each) at most: a few megabytes.
 PHRASE_CACHE = 1 << 21
+STORED_KEPT = 4096  # documents whose stored fields a segment keeps once read
 PARALLEL_FROM = 5000  # documents in segments lacking a copy: from this many, one process per core
 COPIED = frozenset((*TERM_FIELDS, *FILTER_FIELDS))
 RECIPE = f"all/{','.join(TERM_FIELDS)}/{','.join(FILTER_FIELDS)}/{','.join(POSITIONAL)}"
@@ -387,9 +388,10 @@ class _Leaf:
         self._masks: dict[Any, np.ndarray] = {}
         self._phrases: dict[Any, np.ndarray] = {}
         self._frequencies: dict[tuple[str, str], np.ndarray] = {}
+        self._documents: dict[int, dict[str, Any]] = {}
         self._facets: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
         if before is not None and before.segment_id == self.segment_id:
-            self._rare, self._facets = before._rare, before._facets
+            self._rare, self._facets, self._documents = before._rare, before._facets, before._documents
             if np.array_equal(before.alive, self.alive):
                 self._masks, self._phrases = before._masks, before._phrases
                 self._frequencies = before._frequencies
@@ -397,7 +399,16 @@ class _Leaf:
         self.counts = np.bincount(self.bucket, minlength=LEVELS + 1)[:LEVELS]
 
     def forget(self) -> None:
-        self._rare, self._masks, self._phrases, self._frequencies = {}, {}, {}, {}
+        self._rare, self._masks, self._phrases, self._frequencies, self._documents = {}, {}, {}, {}, {}
+
+    def stored(self, docnum: int) -> dict[str, Any]:
+        """A document's stored fields (a compressed pickle in Whoosh's file), kept once read: a
+        segment never changes, and the same hits are shown page after page, to colleagues too."""
+        if docnum not in self._documents:
+            if len(self._documents) >= STORED_KEPT:
+                self._documents.clear()
+            self._documents[docnum] = self.reader._perdoc.stored_fields(docnum)
+        return dict(self._documents[docnum])
 
     def _buckets(self) -> np.ndarray:
         """Each document's secrecy level; deleted documents, and any without a level, in a bucket
@@ -777,7 +788,7 @@ class SearchIndex:
         """A document's stored fields, read from its segment (Whoosh's reader would also check each
         field's name against the schema: a quarter of the time)."""
         leaf = self._leaves[bisect_right(self._offsets, docnum) - 1]
-        return leaf.reader._perdoc.stored_fields(docnum - leaf.offset)
+        return leaf.stored(docnum - leaf.offset)
 
     def _idf(self, query: Query) -> dict[tuple[str, str], float]:
         """Each required term's idf, its counts over the live documents of the viewer's levels only
