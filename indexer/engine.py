@@ -15,6 +15,7 @@ import pickle
 import shutil
 import struct
 import threading
+import time
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -399,7 +400,9 @@ class _Leaf:
         self.counts = np.bincount(self.bucket, minlength=LEVELS + 1)[:LEVELS]
 
     def forget(self) -> None:
-        self._rare, self._masks, self._phrases, self._frequencies, self._documents = {}, {}, {}, {}, {}
+        """Drop what queries left, but the masks of the clearances alone (``SearchIndex.warm``)."""
+        self._masks = {key: mask for key, mask in self._masks.items() if key[1:] == ((), None, None)}
+        self._rare, self._phrases, self._frequencies, self._documents = {}, {}, {}, {}
 
     def stored(self, docnum: int) -> dict[str, Any]:
         """A document's stored fields (a compressed pickle in Whoosh's file), kept once read: a
@@ -572,6 +575,7 @@ class SearchIndex:
         self._leaves: list[_Leaf] = []  # the kept reader's segments, as numpy arrays
         self._arrays: dict[str, SegmentArrays] = {}  # by segment id; a segment never changes
         self._offsets: list[int] = []  # where each leaf's documents start
+        self._stamp = 0  # the folder's time when the kept reader's generation was last checked
         self._order = np.zeros(0, np.int64)  # each document's key among equal hits: day, then tie key
         self._lock = threading.Lock()  # one kept reader, shared by the service's threads
         self.vectorised = True  # False: Whoosh's own collectors count and rank (the reference)
@@ -684,10 +688,15 @@ class SearchIndex:
         """The kept reader, or a new one once the index changed (Whoosh's table-of-contents
         generation). A reader, not a Whoosh searcher: the numpy path needs the segments, the
         document frequencies and the stored fields only, and a searcher would bring Whoosh's query
-        objects and collectors into every process (tens of milliseconds of imports for the CLI)."""
+        objects and collectors into every process (tens of milliseconds of imports for the CLI).
+        Whoosh finds the generation by listing the folder; a commit writes a new table of contents
+        there, which changes the folder's time, so the listing is done only when that time moved."""
         before = {leaf.segment_id: leaf for leaf in self._leaves}
-        if self._reader is not None and self._index.latest_generation() != self._reader.generation():
+        stamp = os.stat(self.folder).st_mtime_ns  # (coarse: within two seconds of it, listed anyway)
+        if (self._reader is not None and (stamp != self._stamp or time.time_ns() - stamp < 2 * 10 ** 9)
+                and self._index.latest_generation() != self._reader.generation()):
             self.close()
+        self._stamp = stamp
         if self._reader is None:
             self._index = self._open()
             self._reader = self._index.reader()
@@ -713,8 +722,9 @@ class SearchIndex:
                     leaf.allowed(Query(levels=list(allowed)))
 
     def forget_queries(self) -> None:
-        """Drop what earlier queries left behind (filter masks, phrase checks, term statistics, rare
-        terms read): the next query costs what an unseen one does (the benchmark's "unseen" runs)."""
+        """Drop what earlier queries left behind (filter masks, phrase checks, term statistics, stored
+        fields read): the next query costs what an unseen one does (the benchmark's "unseen" runs).
+        The masks of the clearances alone are kept: the service's processes make them as they start."""
         with self._lock:
             for leaf in self._leaves:
                 leaf.forget()
