@@ -1,23 +1,34 @@
-"""Benchmark of search: index a synthetic archive, run a fixed mix of queries, compare with FTS5.
+"""Benchmark of search: vanthu, tantivy and FTS5 side by side, on the same corpus, at the same moment.
 
-Run with ``make bench`` (10,000 documents) or ``python bench/bench_search.py 100000``;
-``--workspace DIR`` keeps the indexed archive in DIR and reuses it on the next run (a
-100,000-document rebuild takes minutes). Prints figures; asserts nothing. Query times are
-the engine's (query built, index searched, total counted, top 20 fetched); FTS5 does the
-same work: MATCH, count and top 20. Both are timed *warm*, as the long-running service
-runs them: each query once untimed, then REPEATS timed runs; the first run of each query
-in the process (a rare term read from Whoosh, the filter mask built) is printed apart.
-Then: whether each total equals FTS5's count, a fresh process's search (index opened
-included), ``vanthu search`` and ``vanthu --help`` as a clerk starts them (from bytecode,
-as an installed package is), the numpy copy's size, the memory of the process and the
-ranking quality set (bench/quality.py).
+``python bench/bench_search.py [N] [--workspace DIR] [--runs R] [--unseen U] [--fts5-runs F]``
+(``make bench``: 10,000 documents). ``--workspace DIR`` keeps the corpus, the three indexes and their
+build figures in DIR and reuses them (a 100,000-document build takes minutes); ``--runs 0`` builds
+only; ``--fts5-runs`` gives FTS5 fewer runs (at 100,000 documents its answer with facets takes a
+large part of a second: 200 runs of 42 queries would take most of an hour). The corpus is ``bench/corpus.py``'s, about
+10% of it secret; every query is asked by a viewer without clearance, and every engine answers what
+the search page asks (``bench/search_engines.py``): the exact total, the top 20 with their stored
+fields, and the facet counts.
+
+What it measures, every engine in the same run:
+- **warm**: each query once untimed, then R runs (200) per query and engine, interleaved query by
+  query (the engines' turns rotate every round), p50 and p95 per query type;
+- **unseen**: U runs (30) per query and engine, each after the engine's caches of earlier queries
+  were dropped (vanthu's filter masks, phrase checks, term statistics and rare terms read; a new
+  tantivy searcher; a new SQLite connection), the operating system's page cache kept warm for all;
+- **cold**: each query in a new process (interpreter start, imports, index opened, answered), and
+  ``vanthu search`` as typed at a terminal;
+- the checks that the engines answer alike: every total equal, the same dates in the same order in
+  the top 20 of every listing, every facet count equal;
+- each index's size, build time and peak memory (RSS), and each engine's RSS after the query mix;
+- the load average with every figure (the machine is shared: interleaving keeps the comparison fair).
+Ranking quality follows (``bench/quality.py``).
 """
 
 from __future__ import annotations
 
+import json
 import os
-import resource
-import sqlite3
+import re
 import statistics
 import subprocess
 import sys
@@ -27,21 +38,21 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import corpus_records, write_corpus
-from quality import report as quality_report
+from corpus import corpus_records
+from search_engines import ENGINES, FTS5, Answer, Tantivy, documents, resolver
 
-from archive.store import ArchiveStore
-from docgen.secrecy import CONSOLE
-from indexer.analyzer import fold_syllable, syllables
-from indexer.indexing import rebuild
-from indexer.search import SearchRequest, build_query
-from office.workspace import Workspace, init_workspace
+from docgen.secrecy import Viewer
+from indexer.search import SearchRequest
 
-REPEATS = 5
-PACKAGES = ("vanthu", "docgen", "archive", "indexer", "digest", "access", "web")
+FIRST = corpus_records(30)
+VIEWER = Viewer("staff", 0)  # cleared for ordinary documents only: ~10% of the corpus is hidden
+RUNS, UNSEEN = 200, 30
+PACKAGES = ("vanthu", "office", "docgen", "archive", "indexer", "digest", "access", "web")
 QUERIES = {
     "term": [SearchRequest("giải ngân"), SearchRequest("bồi thường"), SearchRequest("du khách"),
              SearchRequest("trạm y tế"), SearchRequest("nợ đọng"), SearchRequest("cà phê")],
+    "rare": [SearchRequest("kè chống sạt lở"), SearchRequest("chợ trung tâm"), SearchRequest("trạm bơm"),
+             SearchRequest("cầu dân sinh"), SearchRequest("hồ chứa nước"), SearchRequest("đường vành đai")],
     "phrase": [SearchRequest('"giải phóng mặt bằng"'), SearchRequest('"đầu tư công"'),
                SearchRequest('"Tổ theo dõi địa bàn"'), SearchRequest('"thu ngân sách nhà nước"'),
                SearchRequest('"chuyển đổi số"'), SearchRequest('"trách nhiệm người đứng đầu"')],
@@ -56,231 +67,285 @@ QUERIES = {
                  SearchRequest("du lịch", kind="KL")],
     "listing": [SearchRequest("", locality="Đắk Song"), SearchRequest("", team=3),
                 SearchRequest("", kind="TB"), SearchRequest("", locality="Phú Quý"),
-                SearchRequest("", team=7), SearchRequest("", kind="KL")],
+                SearchRequest("", team=7), SearchRequest("")],
+    # The symbols of three of the corpus's first documents (one hit each), and three symbols they cite
+    # (a few hits in 10,000): the first records are the same whatever the corpus's size.
+    "symbol": [SearchRequest(r["symbol"]) for r in FIRST[1:30:10]]
+              + [SearchRequest("Kết luận " + re.search(r"Kết luận số (\S+),", r["text"]).group(1))
+                 for r in FIRST[5:30:10]],
 }
 
 
-def fts_fold(text: str) -> str:
-    """FTS5's remove_diacritics does not fold đ; do it by hand, as the issue says."""
-    return text.replace("đ", "d").replace("Đ", "D")
+def load() -> str:
+    return "/".join(f"{value:.1f}" for value in os.getloadavg())
 
 
-def _codes(workspace, text: str) -> str:
-    return "," + ",".join(loc.code for loc in workspace.gazetteer.find(text)) + ","
+def p95(values: list[float]) -> float:
+    """The 95th percentile, the nearest rank (of 200 samples: the 190th)."""
+    ordered = sorted(values)
+    return ordered[max(0, -(-len(ordered) * 95 // 100) - 1)]
 
 
-def build_fts(path: Path, workspace, records: list[dict]) -> float:
-    conn = sqlite3.connect(path)
-    conn.execute("CREATE VIRTUAL TABLE docs USING fts5(body, localities UNINDEXED, kind UNINDEXED, "
-                 "tokenize = 'unicode61 remove_diacritics 2')")
+def child(arguments: list[str]) -> tuple[str, float, float]:
+    """Run this file in a new process; its output, wall time and peak RSS (MB, its own processes')."""
     started = time.perf_counter()
-    with conn:
-        conn.executemany("INSERT INTO docs (rowid, body, localities, kind) VALUES (?, ?, ?, ?)", (
-            (i, fts_fold(f"{r['subject']}\n{r['text']}"),
-             _codes(workspace, f"{r['subject']}\n{r['text']}"),
-             r["kind"]) for i, r in enumerate(records)))
-    elapsed = time.perf_counter() - started
-    conn.close()
-    return len(records) / elapsed
+    process = subprocess.Popen([sys.executable, __file__, *arguments], stdout=subprocess.PIPE, text=True)
+    out = process.stdout.read() if process.stdout else ""
+    _, status, usage = os.wait4(process.pid, 0)
+    if os.waitstatus_to_exitcode(status):
+        raise SystemExit(f"{arguments} failed")
+    return out, time.perf_counter() - started, usage.ru_maxrss / 1024
 
 
-def fts_sql(request: SearchRequest, workspace) -> tuple[str, list]:
-    text = request.text
-    quoted = text.startswith('"')
-    words = [fold_syllable(s) for s in syllables(text)]
-    match = '"' + " ".join(words) + '"' if quoted else " AND ".join(words)
-    where, params = (["docs MATCH ?"], [match]) if words else (["1"], [])
-    codes: list[str] = []
-    if request.locality:
-        codes = [workspace.gazetteer.resolve(request.locality).code]
-    if request.team is not None:
-        codes = [loc.code for loc in workspace.gazetteer.team_localities(request.team)]
-    if codes:
-        where.append("(" + " OR ".join("localities LIKE ?" for _ in codes) + ")")
-        params += [f"%,{code},%" for code in codes]
-    if request.kind:
-        where.append("kind = ?")
-        params.append(request.kind)
-    return " AND ".join(where), params
+def build_one(engine: str, root: Path, count: int) -> None:
+    """In a child process: build one engine's index from the corpus."""
+    if engine == "vanthu":
+        from corpus import write_corpus
+
+        from archive.store import ArchiveStore
+        from indexer.indexing import rebuild
+        from office.workspace import init_workspace
+
+        workspace = init_workspace(root)
+        write_corpus(workspace.archive, count)
+        started = time.perf_counter()
+        with workspace.catalog() as catalog:
+            rebuild(ArchiveStore(workspace.archive), workspace.index, catalog, workspace.gazetteer,
+                    workspace.taxonomy)
+        print(time.perf_counter() - started)
+    elif engine == "analysis":
+        started = time.perf_counter()
+        sum(1 for _ in documents(root))
+        print(time.perf_counter() - started)
+    else:
+        started = time.perf_counter()
+        (Tantivy if engine == "tantivy" else FTS5).build(root)
+        print(time.perf_counter() - started)
 
 
-def fts_totals(path: Path, workspace) -> dict[str, int]:
-    conn = sqlite3.connect(path)
-    totals = {}
-    for requests in QUERIES.values():
-        for request in requests:
-            where, params = fts_sql(request, workspace)
-            count = conn.execute(f"SELECT count(*) FROM docs WHERE {where}", params).fetchone()[0]
-            totals[_label(request)] = count
-    conn.close()
-    return totals
+def size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.is_dir() else path.stat().st_size
 
 
-def _label(request: SearchRequest) -> str:
-    return request.text + str(request.locality or request.team or request.kind or "")
+def builds(root: Path, count: int) -> dict:
+    """Each index built (or as a run left it), with its build time, peak RSS and size."""
+    record = root / "builds.json"
+    figures = json.loads(record.read_text()) if record.is_file() else {}
+    steps = {"vanthu": root / "index", "analysis": root / "documents.jsonl", "tantivy": root / "tantivy",
+             "FTS5": root / "fts5.sqlite3"}
+    for name, path in steps.items():
+        if name not in figures or not path.exists():
+            out, wall, rss = child(["--build", name, str(root), str(count)])
+            figures[name] = {"seconds": float(out.split()[-1]), "wall": wall, "rss": rss, "load": load()}
+            record.write_text(json.dumps(figures, indent=1))
+        figures[name]["bytes"] = size(path)
+    return figures
 
 
-def time_fts(path: Path, workspace) -> dict[str, list[float]]:
-    conn = sqlite3.connect(path)
-    timings: dict[str, list[float]] = {}
-    for kind, requests in QUERIES.items():
-        for repeat in range(REPEATS + 1):
-            for request in requests:
-                where, params = fts_sql(request, workspace)
-                started = time.perf_counter()
-                conn.execute(f"SELECT count(*) FROM docs WHERE {where}", params).fetchone()
-                order = "rank" if request.text else "rowid DESC"  # a listing: newest first
-                top = f"SELECT rowid FROM docs WHERE {where} ORDER BY {order} LIMIT 20"
-                conn.execute(top, params).fetchall()
-                if repeat:  # the first run of each query warms SQLite's page cache
-                    timings.setdefault(kind, []).append(time.perf_counter() - started)
-    conn.close()
-    return timings
+def agree(answers: dict[str, Answer], request: SearchRequest) -> list[str]:
+    """What differs between the engines' answers: totals, listing dates, facet counts."""
+    problems: list[str] = []
+    first, want = next(iter(answers.items()))
+    for name, got in answers.items():
+        if got.total != want.total:
+            problems.append(f"total {name} {got.total} ≠ {first} {want.total}")
+        if not request.text and got.dates != want.dates:
+            problems.append(f"listing dates {name} ≠ {first}")
+        for facet, counts in want.facets.items():
+            if {k: v for k, v in got.facets.get(facet, {}).items() if v} != counts:
+                problems.append(f"facet {facet} {name} ≠ {first}")
+    return problems
 
 
-def time_vanthu(workspace) -> tuple[dict[str, list[float]], dict[str, list[float]], dict[str, int]]:
-    """Warm timings per type, the first run of each query apart (in a new searcher), the totals."""
-    index = workspace.search_index()
-    timings: dict[str, list[float]] = {}
-    first: dict[str, list[float]] = {}
-    totals: dict[str, int] = {}
-    for kind, requests in QUERIES.items():
-        for repeat in range(REPEATS + 1):
-            for request in requests:
-                started = time.perf_counter()
-                query, parsed = build_query(request, workspace.gazetteer, workspace.taxonomy, CONSOLE)
-                hits = index.search(query, limit=20, by_date=parsed.empty)
-                (timings if repeat else first).setdefault(kind, []).append(time.perf_counter() - started)
-                totals[_label(request)] = hits.total
-    index.close()
-    return timings, first, totals
+def check(engines: dict) -> int:
+    mismatches = 0
+    for group in QUERIES.values():
+        for request in group:
+            problems = agree({name: engine.answer(request, VIEWER) for name, engine in engines.items()}, request)
+            for problem in problems:
+                print(f"    MISMATCH {request.text!r} {request.locality or request.team or request.kind or ''}: "
+                      f"{problem}")
+            mismatches += len(problems)
+    return mismatches
 
 
-FRESH = """
-import sys, time
-started = time.perf_counter()
-from docgen.secrecy import CONSOLE
-from indexer.search import SearchRequest, build_query
-from office.workspace import Workspace
-workspace = Workspace.locate(__import__("pathlib").Path(sys.argv[1]))
-request = SearchRequest(**eval(sys.argv[2]))
-imported, cpu = time.perf_counter(), time.process_time()
-query, parsed = build_query(request, workspace.gazetteer, workspace.taxonomy, CONSOLE)
-hits = workspace.search_index().search(query, limit=20, by_date=parsed.empty)
-print(imported - started, time.perf_counter() - imported, time.process_time() - cpu)
+def timed(engines: dict, runs: int, unseen: bool, fewer: dict[str, int]) -> dict[str, dict[str, list[float]]]:
+    """Per engine and query type, every run's time; the engines' turns rotate every round (an engine
+    given ``fewer`` runs takes its turns in the first rounds only)."""
+    times: dict[str, dict[str, list[float]]] = {name: {kind: [] for kind in QUERIES} for name in engines}
+    order = list(engines)
+    for kind, group in QUERIES.items():
+        for request in group:
+            for engine in engines.values():
+                engine.answer(request, VIEWER)
+            for round_ in range(runs):
+                for name in order[round_ % len(order):] + order[:round_ % len(order)]:
+                    if round_ >= fewer.get(name, runs):
+                        continue
+                    engine = engines[name]
+                    if unseen:
+                        engine.forget()
+                    started = time.perf_counter()
+                    engine.answer(request, VIEWER)
+                    times[name][kind].append(time.perf_counter() - started)
+    return times
+
+
+COLD = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from corpus import corpus_records
+from search_engines import ENGINES
+name, root, fields, codes = sys.argv[2], __import__("pathlib").Path(sys.argv[3]), eval(sys.argv[4]), eval(sys.argv[5])
+if name == "vanthu":
+    from docgen.secrecy import Viewer
+    from indexer.search import SearchRequest
+    request, viewer = SearchRequest(**fields), Viewer("staff", 0)
+else:  # nothing of vanthu's but the analyzer: the filters come as locality codes
+    from types import SimpleNamespace
+    request, viewer = SimpleNamespace(**fields), SimpleNamespace(levels=[0])
+ENGINES[name](root, lambda request: codes).answer(request, viewer)
 """
 
 
-def time_fresh(workspace) -> tuple[list[float], list[float], list[float]]:
-    """Each query in a new process: imports apart, then index opened, query built, searched (wall
-    time, and CPU time: on a shared machine the wall time counts the other processes' turns too)."""
-    imports, searches, cpus = [], [], []
-    for requests in QUERIES.values():
-        for request in requests:
-            fields = {"text": request.text, "locality": request.locality, "team": request.team,
-                      "kind": request.kind}
-            done = subprocess.run([sys.executable, "-c", FRESH, str(workspace.root), repr(fields)],
-                                  capture_output=True, text=True, check=True)
-            a, b, c = map(float, done.stdout.split())
-            imports.append(a)
-            searches.append(b)
-            cpus.append(c)
-    return imports, searches, cpus
+def cold(root: Path) -> dict[str, list[float]]:
+    """Each query in a new process per engine, the engines in turn: wall time from the process's
+    start (interpreter, imports, index opened, answered) to its end."""
+    times: dict[str, list[float]] = {name: [] for name in ENGINES}
+    resolve = resolver(root)
+    for group in QUERIES.values():
+        for request in group:
+            fields = vars(request)
+            for name in ENGINES:
+                started = time.perf_counter()
+                subprocess.run([sys.executable, "-c", COLD, str(Path(__file__).parent), name, str(root),
+                                repr(fields), repr(resolve(request))], check=True, capture_output=True)
+                times[name].append(time.perf_counter() - started)
+    return times
 
 
-def time_commands(workspace, runs: int = 5) -> dict[str, list[float]]:
-    """Wall time of the commands as typed at a terminal, process start included, from bytecode as pip
-    leaves an installed package (an editable install where PYTHONDONTWRITEBYTECODE is set would
-    compile every module of vanthu in every process: about 0.1 s more)."""
+def commands(root: Path, runs: int = 15) -> dict[str, list[float]]:
+    """``vanthu search`` and ``vanthu --help`` as typed at a terminal, from bytecode as pip leaves an
+    installed package (where PYTHONDONTWRITEBYTECODE is set an editable install would compile vanthu's
+    modules in every process)."""
     project = Path(__file__).resolve().parent.parent
     subprocess.run([sys.executable, "-m", "compileall", "-q", *(str(project / p) for p in PACKAGES)],
                    capture_output=True, check=True)
     vanthu = str(Path(sys.executable).with_name("vanthu"))
-    commands = {"vanthu --help": [vanthu, "--help"],
-                "vanthu search": [vanthu, "search", "giải phóng mặt bằng", "--home", str(workspace.root)]}
-    timings: dict[str, list[float]] = {}
-    for name, command in commands.items():
-        for _ in range(runs):
+    typed = {"vanthu --help": [vanthu, "--help"],
+             "vanthu search": [vanthu, "search", "giải phóng mặt bằng", "--home", str(root)]}
+    times: dict[str, list[float]] = {name: [] for name in typed}
+    for _ in range(runs):
+        for name, command in typed.items():
             started = time.perf_counter()
             subprocess.run(command, capture_output=True, check=True)
-            timings.setdefault(name, []).append(time.perf_counter() - started)
-    return timings
+            times[name].append(time.perf_counter() - started)
+    return times
 
 
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, round(len(ordered) * 0.95) - 1)]
+MIX = """
+import json, resource, sys
+sys.path.insert(0, sys.argv[1])
+from corpus import corpus_records
+from search_engines import ENGINES
+from types import SimpleNamespace
+name, root, asked = sys.argv[2], __import__("pathlib").Path(sys.argv[3]), json.load(sys.stdin)
+codes = {}
+engine = ENGINES[name](root, lambda request: codes[request.text, request.locality, request.team])
+if name == "vanthu":
+    from docgen.secrecy import Viewer
+    from indexer.search import SearchRequest
+    make, viewer = SearchRequest, Viewer("staff", 0)
+else:
+    make, viewer = lambda **fields: SimpleNamespace(**fields), SimpleNamespace(levels=[0])
+for fields, found in asked:
+    codes[fields["text"], fields["locality"], fields["team"]] = found
+    engine.answer(make(**fields), viewer)
+# the peak of this process's own memory (ru_maxrss would keep that of the process it was forked from)
+print(next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM")) / 1024)
+"""
 
 
-def extras(fts: Path, workspace, records: list[dict], totals: dict[str, int]) -> None:
-    """Exactness, size, memory, a fresh process, the commands at a terminal, ranking quality."""
-    expected = fts_totals(fts, workspace)
-    equal = sum(totals[label] == count for label, count in expected.items())
-    print(f"  totals equal to FTS5's count: {equal} of {len(expected)}"
-          + "".join(f"\n    {label}: {totals[label]} vs {count}" for label, count in expected.items()
-                    if totals[label] != count))
-    disk = sum(p.stat().st_size for p in workspace.index.glob("*.vanthu-postings"))
-    whoosh = sum(p.stat().st_size for p in workspace.index.iterdir()) - disk
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"  index: Whoosh {whoosh / 2**20:.0f} MB, numpy copy {disk / 2**20:.0f} MB; "
-          f"bench process peak RSS {rss:.0f} MB")
-    imports, searches, cpus = time_fresh(workspace)
-    print(f"  fresh process: search p50 {statistics.median(searches) * 1000:.0f} ms "
-          f"p95 {p95(searches) * 1000:.0f} ms (index opened, query built, searched; CPU time p50 "
-          f"{statistics.median(cpus) * 1000:.0f} ms p95 {p95(cpus) * 1000:.0f} ms); "
-          f"imports p50 {statistics.median(imports) * 1000:.0f} ms; load average {os.getloadavg()[0]:.1f}")
-    for name, values in time_commands(workspace).items():
-        print(f"  {name:<14} wall p50 {statistics.median(values):.2f} s, best {min(values):.2f} s; "
-              f"load average {os.getloadavg()[0]:.1f}")
-    quality_report(workspace, records)
+def memory(root: Path) -> dict[str, float]:
+    """Each engine's peak RSS (MB) in a process that answered every query once (importing, as in a
+    cold process, nothing of vanthu's but the analyzer for tantivy and FTS5)."""
+    resolve = resolver(root)
+    asked = json.dumps([(vars(r), resolve(r)) for group in QUERIES.values() for r in group], default=str)
+    return {name: float(subprocess.run([sys.executable, "-c", MIX, str(Path(__file__).parent), name, str(root)],
+                                       input=asked, check=True, capture_output=True, text=True).stdout)
+            for name in ENGINES}
 
 
-def prepared(root: Path, count: int) -> tuple[object, list[dict]]:
-    """The indexed archive at ``root``: built (and its rebuild timed) unless a run left it there."""
-    if (root / "index").is_dir():
-        print(f"{count} documents: the archive and its index as a run left them in {root}")
-        workspace, records = Workspace(root), corpus_records(count)
-        if not (root / "fts.sqlite3").is_file():
-            build_fts(root / "fts.sqlite3", workspace, records)
-        return workspace, records
-    workspace = init_workspace(root)
-    records = write_corpus(workspace.archive, count)
-    catalog = workspace.catalog()
-    started = time.perf_counter()
-    rebuild(ArchiveStore(workspace.archive), workspace.index, catalog, workspace.gazetteer,
-            workspace.taxonomy)
-    elapsed = time.perf_counter() - started
-    catalog.close()
-    fts_rate = build_fts(root / "fts.sqlite3", workspace, records)
-    print(f"{count} documents: vanthu index rebuild {count / elapsed:.0f} docs/s "
-          f"({elapsed:.0f} s, load average {os.getloadavg()[0]:.1f}), FTS5 insert {fts_rate:.0f} docs/s")
-    return workspace, records
+def ms(values: list[float], share: float | None = None) -> str:
+    return f"{(p95(values) if share else statistics.median(values)) * 1000:.2f}"
 
 
-def run(root: Path, count: int) -> None:
-    workspace, records = prepared(root, count)
-    print(f"  load average {os.getloadavg()[0]:.1f} before the queries")
-    ours, first, totals = time_vanthu(workspace)
-    theirs = time_fts(root / "fts.sqlite3", workspace)
+def table(warm: dict, unseen: dict) -> None:
+    names = list(warm)
+    print("  query type | " + " | ".join(f"{n} warm p50/p95 | {n} unseen p50/p95" for n in names))
     for kind in QUERIES:
-        a50, a95 = statistics.median(ours[kind]) * 1000, p95(ours[kind]) * 1000
-        b50, b95 = statistics.median(theirs[kind]) * 1000, p95(theirs[kind]) * 1000
-        print(f"  {kind:<10} vanthu p50 {a50:6.1f} ms p95 {a95:6.1f} ms | FTS5 p50 {b50:6.1f} ms "
-              f"p95 {b95:6.1f} ms | p95 ratio {a95 / b95:4.2f}x | first run max {max(first[kind]) * 1000:5.1f} ms")
-    print(f"  hits per query: {min(totals.values())}…{max(totals.values())}; "
-          f"load average {os.getloadavg()[0]:.1f} after the queries")
-    extras(root / "fts.sqlite3", workspace, records, totals)
+        cells = [f"{ms(warm[n][kind])} / {ms(warm[n][kind], 95)} | {ms(unseen[n][kind])} / "
+                 f"{ms(unseen[n][kind], 95)}" for n in names]
+        print(f"  {kind:<10} | " + " | ".join(cells))
+    for mode, figures in (("warm", warm), ("unseen", unseen)):
+        behind = [f"{kind} {p95(figures['vanthu'][kind]) / p95(figures['tantivy'][kind]):.2f}×"
+                  for kind in QUERIES]
+        print(f"  vanthu p95 / tantivy p95, {mode}: " + ", ".join(behind))
+
+
+def run(root: Path, count: int, runs: int, unseen_runs: int, chosen: list[str], fts5_runs: int) -> None:
+    from quality import report as quality_report
+
+    from office.workspace import Workspace
+
+    print(f"{count} documents in {root}; load average {load()}")
+    for name, figures in builds(root, count).items():
+        print(f"  build {name:<8} {figures['seconds']:7.1f} s (wall {figures['wall']:.1f} s), peak RSS "
+              f"{figures['rss']:6.0f} MB, size {figures['bytes'] / 2**20:7.1f} MiB; load {figures['load']}")
+    if not runs:
+        return  # --runs 0: the builds only
+    engines = {name: ENGINES[name](root) for name in chosen}
+    print(f"  engines agree on every query: {check(engines)} mismatches; load {load()}")
+    fewer = {"FTS5": fts5_runs} if fts5_runs < runs else {}
+    warm = timed(engines, runs, unseen=False, fewer=fewer)
+    print(f"  warm: {runs} runs per query and engine{f' ({fts5_runs} for FTS5)' if fewer else ''}; "
+          f"load {load()}")
+    unseen = timed(engines, unseen_runs, unseen=True, fewer={k: min(v, unseen_runs) for k, v in fewer.items()})
+    print(f"  unseen: {unseen_runs} runs per query and engine; load {load()}")
+    table(warm, unseen)
+    started = load()
+    for name, values in cold(root).items():
+        print(f"  cold process {name:<8} p50 {ms(values)} ms, p95 {ms(values, 95)} ms")
+    for name, values in commands(root).items():
+        print(f"  {name:<14} p50 {ms(values)} ms, p95 {ms(values, 95)} ms, best {min(values) * 1000:.0f} ms")
+    print(f"  (cold runs: load {started} before, {load()} after)")
+    print("  peak RSS after the query mix: " + ", ".join(f"{n} {v:.0f} MB" for n, v in memory(root).items()))
+    (root / f"results-{count}.json").write_text(json.dumps({"warm": warm, "unseen": unseen, "load": load()}))
+    quality_report(Workspace(root), corpus_records(count))
 
 
 def main(argv: list[str]) -> None:
-    keep = argv.index("--workspace") if "--workspace" in argv else None
-    numbers = [a for i, a in enumerate(argv) if keep is None or i not in (keep, keep + 1)]
+    if argv and argv[0] == "--build":
+        build_one(argv[1], Path(argv[2]), int(argv[3]))
+        return
+    options = {"--workspace": None, "--runs": str(RUNS), "--unseen": str(UNSEEN), "--engines": ",".join(ENGINES),
+               "--fts5-runs": None}
+    numbers = []
+    arguments = iter(argv)
+    for argument in arguments:
+        if argument in options:
+            options[argument] = next(arguments)
+        else:
+            numbers.append(argument)
     count = int(numbers[0]) if numbers else 10_000
-    if keep is not None:
-        run(Path(argv[keep + 1]), count)
+    runs, unseen = int(options["--runs"] or RUNS), int(options["--unseen"] or UNSEEN)
+    chosen = [name for name in ENGINES if name in (options["--engines"] or "").split(",")]
+    fts5 = int(options["--fts5-runs"] or runs)
+    if options["--workspace"]:
+        run(Path(options["--workspace"]), count, runs, unseen, chosen, fts5)
         return
     with tempfile.TemporaryDirectory() as tmp:
-        run(Path(tmp) / "ws", count)
+        run(Path(tmp) / "ws", count, runs, unseen, chosen, fts5)
 
 
 if __name__ == "__main__":

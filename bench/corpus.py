@@ -4,6 +4,8 @@ Sentences are written for the benchmark (none come from a real document); each
 document names a few real localities of the gazetteer, cites other documents
 and mixes the topics the teams follow, so that syllable frequencies look like
 the real thing: a few very common (``tỉnh``, ``ủy``, ``các``), most rare.
+About one document in ten is secret (7% MẬT, 2% TỐI MẬT, 1% TUYỆT MẬT), chosen by
+its hash, so that the rest of the corpus is the same as without them.
 """
 
 from __future__ import annotations
@@ -137,9 +139,15 @@ def make_record(index: int, rng: random.Random, pool: list, start: date) -> dict
     sha = hashlib.sha256(f"{index}:{text}".encode()).hexdigest()
     symbol = f"{index + 1:02d}-{kind}/TU"
     return {"id": sha[:12], "sha256": sha, "symbol": symbol, "kind": kind, "body_code": "TU",
+            "secrecy": _secrecy(sha),
             "date": day.isoformat(), "subject": subject, "signer": rng.choice(SIGNERS),
             "signature": "valid", "text": text,
             "path": f"{day.year}/{kind}/{symbol.replace('/', '-')}__{sha[:12]}.pdf"}
+
+
+def _secrecy(sha: str) -> str:
+    share = int(sha[:8], 16) % 100
+    return "MẬT" if share < 7 else "TỐI MẬT" if share < 9 else "TUYỆT MẬT" if share < 10 else ""
 
 
 def corpus_records(count: int, seed: int = 2026) -> list[dict]:

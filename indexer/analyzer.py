@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
 from docgen.text import canonical
@@ -92,6 +93,28 @@ def symbols_in(text: str) -> list[str]:
 def split_symbols(query: str) -> tuple[list[str], str]:
     """The symbols typed in a query, and the rest of it."""
     return _keys(query), _STATE_SYMBOL.sub(" ", _SYMBOL.sub(" ", canonical(query)))
+
+
+_QUOTED = re.compile(r"[\"“”]([^\"“”]+)[\"“”]")
+
+
+@dataclass
+class ParsedText:
+    """A query as typed: its quoted phrases, its other words, its symbols."""
+
+    phrases: list[list[str]]  # syllables of each quoted phrase
+    words: list[str]  # syllables outside quotes
+    symbols: list[str]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.phrases or self.words or self.symbols)
+
+
+def parse_text(text: str) -> ParsedText:
+    phrases = [syllables(m) for m in _QUOTED.findall(text)]
+    symbols, rest = split_symbols(_QUOTED.sub(" ", text))
+    return ParsedText([p for p in phrases if p], syllables(rest), symbols)
 
 
 class _FoldTable(dict):

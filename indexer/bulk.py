@@ -111,33 +111,48 @@ def _full(postings: int, read: int, left: int, budget: int) -> bool:
     return postings >= budget and left * postings / read >= budget / 2
 
 
+# Called with a writer that has just written its segment and each of its documents' day and id: the
+# numpy copy made from the pool, still full (``indexer.engine``), which then needs no reading back.
+Copy = Callable[[SegmentWriter, list[tuple[int, str]]], None]
+
+
 def _write_share(index: Any, items: Sequence[Any], read: Callable[[Any], Receipt],
-                 report: Callable[[int], None], budget: int) -> tuple[list[Any], list[str]]:
+                 report: Callable[[int], None], budget: int,
+                 copy: Copy | None = None) -> tuple[list[Any], list[str]]:
     """The segments of one share of the items, and the keys of all the items read."""
-    segments, keys = [], []
+    segments, keys, added = [], [], []
     writer = lean_writer(index, _lk=False)  # the parent holds the index's lock
+
+    def finish() -> None:
+        segments.append(writer._finalize_segment())
+        if copy is not None:  # after: Whoosh gathers every file named after the segment into it
+            copy(writer, added)
+        added.clear()
+
     for number, item in enumerate(items, start=1):
         key, document = read(item)
         keys.append(key)
         if document is not None:
             writer.add_document(**document)
+            added.append((document.get("day", 0), document.get("id", "")))
         if _full(len(writer.pool), number, len(items) - number, budget):
-            segments.append(writer._finalize_segment())
+            finish()
             writer = lean_writer(index, _lk=False)
         if number % REPORT_EVERY == 0:
             report(REPORT_EVERY)
     report(len(items) % REPORT_EVERY)
     if writer._added:
-        segments.append(writer._finalize_segment())
+        finish()
     else:
         writer._close_segment()
     return segments, keys
 
 
 def _worker(conn: Connection, index: Any, items: Sequence[Any], read: Callable[[Any], Receipt],
-            budget: int) -> None:
+            budget: int, copy: Copy | None) -> None:
     try:
-        segments, keys = _write_share(index, items, read, lambda count: conn.send(("read", count)), budget)
+        segments, keys = _write_share(index, items, read, lambda count: conn.send(("read", count)), budget,
+                                      copy)
     except VanthuError as exc:  # a message for the user (a damaged sidecar, named)
         conn.send(("failed", str(exc)))
     except Exception as exc:  # the process's boundary: the parent says what failed and stops
@@ -176,19 +191,20 @@ def _gather(processes: dict[Connection, Any], tick: Callable[[int], None]) -> tu
 
 def write_segments(index: Any, items: Sequence[Any], read: Callable[[Any], Receipt], workers: int,
                    tick: Callable[[int], None] = lambda _count: None,
-                   budget: int = SEGMENT_POSTINGS) -> tuple[list[Any], list[str]]:
+                   budget: int = SEGMENT_POSTINGS, copy: Copy | None = None) -> tuple[list[Any], list[str]]:
     """New segments of ``index`` holding the documents ``read`` makes of the items (not yet in the
     index's table of contents: the caller commits them), and every item's key; ``tick`` hears how
     many items were read as they are; a segment holds about ``budget`` postings at most. The
-    workers are forked: they inherit ``read``'s state."""
+    workers are forked: they inherit ``read``'s state. ``copy`` is called as each segment is
+    written."""
     if workers < 2 or len(items) < PARALLEL_FROM:
-        return _write_share(index, items, read, tick, budget)
+        return _write_share(index, items, read, tick, budget, copy)
     context = multiprocessing.get_context("fork")
     processes = {}
     try:
         for share in _shares(items, workers):
             parent, child = context.Pipe()
-            process = context.Process(target=_worker, args=(child, index, share, read, budget),
+            process = context.Process(target=_worker, args=(child, index, share, read, budget, copy),
                                       daemon=True)
             process.start()
             child.close()

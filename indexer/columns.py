@@ -22,16 +22,18 @@ exact too.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import mmap
 import os
 import struct
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 DENSE_FROM = 16  # candidates × this ≥ the documents of the segment: look them up in a table
 SUFFIX = ".vanthu-postings"
 
@@ -108,23 +110,50 @@ def _position_in(positions: np.ndarray, low: np.ndarray, end: np.ndarray, target
     return (low < end) & (positions[np.minimum(low, last)] == target)
 
 
-class SegmentArrays:
-    """A segment's stored postings: ``term(field, text)`` gives (docs, weights) or None."""
+@lru_cache(maxsize=1 << 16)
+def term_hash(field: str, text: str) -> int:
+    """A term's key in the copy: 64 bits of a hash of its field and text (among a million terms, the
+    chance that two share a key is about one in thirty million)."""
+    digest = hashlib.blake2b(f"{field}\x00{text}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "little")
 
-    def __init__(self, size: int, spans: dict[str, tuple[int, int, int]], docs: np.ndarray,
-                 weights: np.ndarray, day: np.ndarray, tie: np.ndarray, starts: np.ndarray,
-                 positions: np.ndarray):
-        self.size, self._spans = size, spans
-        self.docs, self.weights, self.day, self.tie = docs, weights, day, tie
-        self.starts, self.positions = starts, positions
+
+def _spread(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``concatenate([arange(s, s + n) for s, n in zip(starts, lengths)])``, at once."""
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, np.int64)
+    before = np.cumsum(lengths) - lengths
+    return np.repeat(starts.astype(np.int64) - before, lengths) + np.arange(total)
+
+
+def _narrow(values: np.ndarray, small: type, large: type, limit: int) -> np.ndarray:
+    return values.astype(small if not len(values) or (values.min() >= 0 and values.max() < limit) else large)
+
+
+class SegmentArrays:
+    """A segment's stored postings: ``term(field, text)`` gives (docs, weights) or None.
+
+    Every term of the copied fields is there: a term is found by its hash (``keys``, sorted) and
+    ``spans`` (where its postings start and stop, and where its position offsets start, -1 if it
+    has none); ``filters`` lists the values of the filter fields."""
+
+    def __init__(self, size: int, arrays: dict[str, np.ndarray], filters: dict[str, list[str]]):
+        self.size, self.filters = size, filters
+        self.keys, self.spans = arrays["keys"], arrays["spans"].reshape(-1, 3)
+        self.docs, self.weights, self.day, self.tie = arrays["docs"], arrays["weights"], arrays["day"], arrays["tie"]
+        self.starts, self.positions = arrays["starts"], arrays["positions"]
         self.recipe = ""  # what was copied (fields, threshold): a copy made otherwise is made again
 
-    @staticmethod
-    def key(field: str, text: str) -> str:
-        return f"{field}\x00{text}"
+    def _span(self, field: str, text: str) -> np.ndarray | None:
+        key = np.uint64(term_hash(field, text))
+        where = int(np.searchsorted(self.keys, key))
+        if where < len(self.keys) and self.keys[where] == key:
+            return self.spans[where]
+        return None
 
     def term(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray] | None:
-        span = self._spans.get(self.key(field, text))
+        span = self._span(field, text)
         if span is None:
             return None
         return self.docs[span[0]:span[1]], self.weights[span[0]:span[1]]
@@ -132,55 +161,93 @@ class SegmentArrays:
     def term_positions(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray] | None:
         """A positional term's documents and position offsets (one more than its documents):
         the positions in its i-th document are ``positions[offsets[i]:offsets[i + 1]]``."""
-        span = self._spans.get(self.key(field, text))
+        span = self._span(field, text)
         if span is None or span[2] < 0:
             return None
-        return self.docs[span[0]:span[1]], self.starts[span[2]:span[2] + span[1] - span[0] + 1]
+        return self.docs[span[0]:span[1]], self.starts[span[2]:span[2] + span[1] - span[0] + 1].astype(np.int64)
 
     def values(self, field: str) -> list[str]:
-        """The terms stored for ``field`` (every one, for a filter field), in key order."""
-        prefix = f"{field}\x00"
-        return [key[len(prefix):] for key in self._spans if key.startswith(prefix)]
+        """The values of a filter field, sorted."""
+        return self.filters.get(field, [])
 
     @classmethod
     def build(cls, size: int, terms: Iterable[tuple[str, str, Postings]], day: np.ndarray,
-              tie: np.ndarray) -> SegmentArrays:
+              tie: np.ndarray, filter_fields: Iterable[str] = ()) -> SegmentArrays:
         """From each term's postings (with positions or not), each document's day and tie key."""
-        spans: dict[str, tuple[int, int, int]] = {}
-        parts: dict[str, list[np.ndarray]] = {"docs": [], "weights": [], "starts": [], "positions": []}
-        start = pstart = npos = 0
-        for field, text, postings in sorted(terms, key=lambda t: (t[0], t[1])):
-            count = len(postings.docs)
-            positional = postings.offsets is not None
-            spans[cls.key(field, text)] = (start, start + count, pstart if positional else -1)
-            parts["docs"].append(postings.docs)
-            parts["weights"].append(postings.weights)
-            if positional:
-                parts["starts"].append(postings.offsets + npos)
-                parts["positions"].append(postings.positions)
-                npos += len(postings.positions)
-                pstart += count + 1
-            start += count
-        joined = {name: np.concatenate(arrays) if arrays else np.zeros(0)
-                  for name, arrays in parts.items()}
-        return cls(size, spans, joined["docs"].astype(np.int32), joined["weights"].astype(np.float32),
-                   np.asarray(day, dtype=np.int32), np.asarray(tie, dtype=np.int64),
-                   joined["starts"].astype(np.int64),
-                   joined["positions"].astype(np.int32))
+        terms = list(terms)
+        names = [(field, text) for field, text, _ in terms]
+        lengths = np.array([len(p.docs) for _, _, p in terms], np.int64)
+        bounds = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        counts = [np.diff(p.offsets) if p.offsets is not None else None for _, _, p in terms]
+        def joined(arrays: list[np.ndarray], dtype: type) -> np.ndarray:
+            return np.concatenate(arrays).astype(dtype) if arrays else np.zeros(0, dtype)
+
+        return cls.flat(size, names, bounds, joined([p.docs for _, _, p in terms], np.int32),
+                        joined([p.weights for _, _, p in terms], np.float32), counts,
+                        joined([p.positions for _, _, p in terms if p.offsets is not None], np.int64),
+                        day, tie, filter_fields)
+
+    @classmethod
+    def flat(cls, size: int, names: list[tuple[str, str]], bounds: np.ndarray, docs: np.ndarray,
+             weights: np.ndarray, counts: list[np.ndarray | None], positions: np.ndarray, day: np.ndarray,
+             tie: np.ndarray, filter_fields: Iterable[str] = ()) -> SegmentArrays:
+        """From postings laid end to end: term i's are ``docs[bounds[i]:bounds[i + 1]]``; ``counts[i]``
+        its postings' numbers of positions (None: a term without), the positions of the positional
+        terms' postings end to end in ``positions``, in the terms' order."""
+        keys = np.fromiter((term_hash(f, t) for f, t in names), np.uint64, len(names))
+        order = np.argsort(keys, kind="stable")
+        lengths = np.diff(bounds)
+        postings = _spread(bounds[:-1][order], lengths[order])
+        positional = np.array([c is not None for c in counts], bool)
+        flat_counts = [c for c in counts if c is not None]
+        per_posting = np.concatenate(flat_counts).astype(np.int64) if flat_counts else np.zeros(0, np.int64)
+        first = np.concatenate([[0], np.cumsum(per_posting)])  # where each positional posting's start
+        term_first = np.zeros(len(names), np.int64)  # each positional term's first positional posting
+        term_first[positional] = np.cumsum([0] + [len(c) for c in flat_counts])[:-1]
+        chosen = order[positional[order]]
+        posting_rows = _spread(term_first[chosen], lengths[chosen])
+        spans = np.zeros((len(names), 3), np.int64)
+        spans[:, 0] = np.concatenate([[0], np.cumsum(lengths[order])])[:-1]
+        spans[:, 1] = spans[:, 0] + lengths[order]
+        spans[:, 2] = -1
+        rows = np.flatnonzero(positional[order])
+        spans[rows, 2] = np.concatenate([[0], np.cumsum(lengths[chosen] + 1)])[:-1]
+        counts_out = per_posting[posting_rows]
+        starts, at = [], 0
+        pieces = np.split(counts_out, np.cumsum(lengths[chosen])[:-1]) if len(chosen) else []
+        for piece in pieces:
+            starts.append(np.concatenate([[0], np.cumsum(piece)]) + at)
+            at += int(piece.sum())
+        moved = _spread(first[:-1][posting_rows], counts_out)
+        filters = {field: sorted(t for f, t in names if f == field) for field in filter_fields}
+        weights = np.asarray(weights, np.float32)[postings]
+        small = weights.astype(np.float16)
+        arrays = {"keys": keys[order], "spans": spans.reshape(-1),
+                  "docs": np.asarray(docs, np.int32)[postings],
+                  "weights": small if np.array_equal(small.astype(np.float32), weights) else weights,
+                  "tie": np.asarray(tie, np.int64), "day": np.asarray(day, np.int32),
+                  "starts": _narrow(np.concatenate(starts) if starts else np.zeros(0, np.int64), np.uint32,
+                                    np.int64, 2 ** 32),
+                  "positions": _narrow(np.asarray(positions, np.int64)[moved], np.uint16, np.int32, 2 ** 16)}
+        return cls(size, arrays, filters)
+
+    ORDER = ("keys", "spans", "tie", "docs", "day", "starts", "weights", "positions")
 
     def save(self, path: Path) -> None:
         """Written under a temporary name and renamed: a reader sees the whole file or none."""
+        arrays = {"keys": self.keys, "spans": self.spans.reshape(-1), "tie": self.tie, "docs": self.docs,
+                  "day": self.day, "starts": self.starts, "weights": self.weights, "positions": self.positions}
+        layout = {name: [str(arrays[name].dtype), len(arrays[name])] for name in self.ORDER}
         header = json.dumps({"version": FORMAT_VERSION, "recipe": self.recipe, "size": self.size,
-                             "spans": self._spans,
-                             "count": len(self.docs), "starts": len(self.starts),
-                             "positions": len(self.positions)}, ensure_ascii=False).encode("utf-8")
+                             "layout": layout, "filters": self.filters}, ensure_ascii=False).encode("utf-8")
         header += b" " * (-(len(header) + 8) % 8)
         partial = path.with_name(path.name + f".{os.getpid()}.tmp")
         with partial.open("wb") as stream:
             stream.write(struct.pack("<q", len(header)))
             stream.write(header)
-            for array in (self.docs, self.weights, self.tie, self.day, self.starts, self.positions):
-                stream.write(np.ascontiguousarray(array).tobytes())
+            for name in self.ORDER:
+                data = np.ascontiguousarray(arrays[name]).tobytes()
+                stream.write(data + b"\0" * (-len(data) % 8))
         os.replace(partial, path)
 
     @classmethod
@@ -192,24 +259,22 @@ class SegmentArrays:
                 header = json.loads(stream.read(length))
             if header.get("version") != FORMAT_VERSION or header.get("recipe") != recipe:
                 return None
-            layout = [(np.int32, header["count"]), (np.float32, header["count"]), (np.int64, header["size"]),
-                      (np.int32, header["size"]), (np.int64, header["starts"]), (np.int32, header["positions"])]
+            layout = [(name, np.dtype(header["layout"][name][0]), header["layout"][name][1]) for name in cls.ORDER]
+            sizes = [dtype.itemsize * count for _, dtype, count in layout]
             offset = 8 + length
-            if path.stat().st_size != offset + sum(np.dtype(t).itemsize * n for t, n in layout):
+            if path.stat().st_size != offset + sum(size + (-size % 8) for size in sizes):
                 return None
             # One map of the file, plain arrays over it: a slice of a numpy.memmap is a memmap again,
             # tens of microseconds each (a search takes a hundred slices), of an array a fraction.
             with path.open("rb") as stream:
                 mapped = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
-            arrays = []
-            for dtype, count in layout:
-                arrays.append(np.frombuffer(mapped, dtype, count, offset) if count else np.zeros(0, dtype))
-                offset += np.dtype(dtype).itemsize * count
+            arrays = {}
+            for (name, dtype, count), size in zip(layout, sizes, strict=True):
+                arrays[name] = np.frombuffer(mapped, dtype, count, offset) if count else np.zeros(0, dtype)
+                offset += size + (-size % 8)
         except (OSError, ValueError, KeyError, TypeError, struct.error):
             return None
-        docs, weights, tie, day, starts, positions = arrays
-        loaded = cls(header["size"], header["spans"], docs, weights, day, tie, starts, positions)  # each span a
-        # [start, stop, offsets] list
+        loaded = cls(header["size"], arrays, header["filters"])
         loaded.recipe = recipe
         return loaded
 

@@ -15,6 +15,8 @@ import pickle
 import shutil
 import struct
 import threading
+import time
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -188,18 +190,18 @@ class Hits:
 # Candidates ranked by the optional terms: enough that the best of the "together" documents are
 # among them, few enough that checking each one costs little.
 RERANK_POOL = 60
-# A term in this many documents of a segment or more has its postings copied into numpy beside the
-# segment; a rarer one is read from Whoosh when a query needs it (a few hundred postings: cheap).
-FREQUENT = 256
-# The fields of required and optional terms (their frequent terms are copied), the filter fields
-# (all their terms copied).
+# The fields of required and optional terms, and the filter fields: every term of theirs has its
+# postings copied into numpy beside the segment, so that no query reads Whoosh's postings (a term
+# read through Whoosh's matchers costs a millisecond or more, most of an unseen query's time).
 TERM_FIELDS = ("body", "pairs", "signer_name", "symbols", "title_pairs", "body_exact", "topic_strength")
 FILTER_FIELDS = ("secrecy", "signatures", *FACET_FIELDS)
 POSITIONAL = ("body",)  # the fields whose positions are kept, for phrases
 # The phrase checks kept per segment, in documents (4 bytes each) at most: a few megabytes.
 PHRASE_CACHE = 1 << 21
+STORED_KEPT = 4096  # documents whose stored fields a segment keeps once read
 PARALLEL_FROM = 5000  # documents in segments lacking a copy: from this many, one process per core
-RECIPE = f"{FREQUENT}/{','.join(TERM_FIELDS)}/{','.join(FILTER_FIELDS)}/{','.join(POSITIONAL)}"
+COPIED = frozenset((*TERM_FIELDS, *FILTER_FIELDS))
+RECIPE = f"all/{','.join(TERM_FIELDS)}/{','.join(FILTER_FIELDS)}/{','.join(POSITIONAL)}"
 # Sortable numbers as Whoosh keeps them: a by-date hit's score is its day plus this (as before).
 _SORT_SHIFT = 2 ** 31
 # The secrecy levels (0 to 3): every statistic a score is made of is counted per level, and a
@@ -279,25 +281,78 @@ def _unpickle_all(values: list[bytes]) -> list[list[int]]:
 
 
 def _segment_arrays(reader: Any) -> SegmentArrays:
-    """The numpy copy of one segment: its frequent terms (the body's with their positions), every
-    filter value, each document's day."""
+    """The numpy copy of one segment, read back from Whoosh (a segment merged, or written by an
+    ordinary commit): every term of the copied fields (the body's with their positions), each
+    document's day and tie key."""
     terms = []
     for fieldname in (*TERM_FIELDS, *FILTER_FIELDS):
-        every = fieldname in FILTER_FIELDS
-        for btext, info in reader.iter_field(fieldname):
-            if every or info.doc_frequency() >= FREQUENT:
-                text = btext.decode("utf-8") if isinstance(btext, bytes) else btext
-                postings = _read_postings(reader, fieldname, text, fieldname in POSITIONAL)
-                terms.append((fieldname, text, postings))
+        for btext, _info in reader.iter_field(fieldname):
+            text = btext.decode("utf-8") if isinstance(btext, bytes) else btext
+            postings = _read_postings(reader, fieldname, text, fieldname in POSITIONAL)
+            terms.append((fieldname, text, postings))
     size = reader.doc_count_all()
     day = np.zeros(size, np.int64)
     if size and reader.has_column("day"):
         day[:] = list(reader.column_reader("day"))
     tie = np.fromiter((tie_key(reader.stored_fields(docnum).get("id", "")) for docnum in range(size)),
                       np.int64, size)
-    arrays = SegmentArrays.build(size, terms, day, tie)
+    arrays = SegmentArrays.build(size, terms, day, tie, FILTER_FIELDS)
     arrays.recipe = RECIPE
     return arrays
+
+
+def _pool_arrays(pool: Any, day: np.ndarray, tie: np.ndarray) -> SegmentArrays:
+    """The numpy copy of a segment the bulk writer is about to write, from its pool of postings
+    (``indexer/bulk.py``: the very postings, weights and position values Whoosh writes), all at once:
+    reading them back from Whoosh term by term would cost more than writing them."""
+    wanted = sorted(key for key in pool.terms if key[0] in COPIED)
+    rank = np.full(len(pool.terms), -1, np.int64)
+    rank[np.fromiter((pool.terms[key] for key in wanted), np.int64, len(wanted))] = np.arange(len(wanted))
+    ranks = rank[np.frombuffer(pool.term_ids, np.uint32)]
+    kept = np.flatnonzero(ranks >= 0)
+    order = kept[np.argsort(ranks[kept], kind="stable")]  # by term, then document (added in order)
+    bounds = np.searchsorted(ranks[order], np.arange(len(wanted) + 1))
+    positional = np.array([field in POSITIONAL for field, _ in wanted], bool)
+    rows = order[_spread_rows(bounds, positional)]
+    ends = np.frombuffer(pool.ends, np.uint64).astype(np.int64)
+    begins = np.concatenate([[0], ends[:-1]])
+    values = bytes(pool.values)
+    found = _with_positions([], [], [values[b:e] for b, e in zip(begins[rows].tolist(), ends[rows].tolist(),
+                                                                  strict=True)])
+    counts, at = [], 0
+    lengths = np.diff(bounds)
+    for i in range(len(wanted)):
+        if positional[i]:
+            counts.append(np.diff(found.offsets[at:at + lengths[i] + 1]))
+            at += lengths[i]
+        else:
+            counts.append(None)
+    names = [(field, text.decode("utf-8") if isinstance(text, bytes) else text) for field, text in wanted]
+    arrays = SegmentArrays.flat(len(day), names, bounds, np.frombuffer(pool.docnums, np.uint32)[order],
+                                np.frombuffer(pool.weights, np.float64)[order], counts, found.positions,
+                                day, tie, FILTER_FIELDS)
+    arrays.recipe = RECIPE
+    return arrays
+
+
+def _spread_rows(bounds: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """The positions (in ``bounds``' postings) of the chosen terms' postings, in order."""
+    starts, lengths = bounds[:-1][chosen], np.diff(bounds)[chosen]
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, np.int64)
+    return np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
+
+
+def _copy_from_pool(writer: Any, documents: list[tuple[int, str]]) -> None:
+    """Write the copy of the bulk writer's segment beside it (``documents``: each one's day and id)."""
+    day = np.fromiter((day for day, _ in documents), np.int64, len(documents))
+    tie = np.fromiter((tie_key(identifier) for _, identifier in documents), np.int64, len(documents))
+    folder = Path(writer.storage.folder)
+    _pool_arrays(writer.pool, day, tie).save(postings_path(folder, writer.newsegment.segment_id()))
+
+
+_NO_DOCS, _NO_WEIGHTS, _NO_OFFSETS = np.zeros(0, np.int32), np.zeros(0, np.float32), np.zeros(1, np.int64)
 
 
 def _storage(folder: Path) -> FileStorage:
@@ -336,14 +391,29 @@ class _Leaf:
         self._masks: dict[Any, np.ndarray] = {}
         self._phrases: dict[Any, np.ndarray] = {}
         self._frequencies: dict[tuple[str, str], np.ndarray] = {}
+        self._documents: dict[int, dict[str, Any]] = {}
         self._facets: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
         if before is not None and before.segment_id == self.segment_id:
-            self._rare, self._facets = before._rare, before._facets
+            self._rare, self._facets, self._documents = before._rare, before._facets, before._documents
             if np.array_equal(before.alive, self.alive):
                 self._masks, self._phrases = before._masks, before._phrases
                 self._frequencies = before._frequencies
         self.bucket = self._buckets()
         self.counts = np.bincount(self.bucket, minlength=LEVELS + 1)[:LEVELS]
+
+    def forget(self) -> None:
+        """Drop what queries left, but the masks of the clearances alone (``SearchIndex.warm``)."""
+        self._masks = {key: mask for key, mask in self._masks.items() if key[1:] == ((), None, None)}
+        self._rare, self._phrases, self._frequencies, self._documents = {}, {}, {}, {}
+
+    def stored(self, docnum: int) -> dict[str, Any]:
+        """A document's stored fields (a compressed pickle in Whoosh's file), kept once read: a
+        segment never changes, and the same hits are shown page after page, to colleagues too."""
+        if docnum not in self._documents:
+            if len(self._documents) >= STORED_KEPT:
+                self._documents.clear()
+            self._documents[docnum] = self.reader._perdoc.stored_fields(docnum)
+        return dict(self._documents[docnum])
 
     def _buckets(self) -> np.ndarray:
         """Each document's secrecy level; deleted documents, and any without a level, in a bucket
@@ -372,6 +442,8 @@ class _Leaf:
         found = self.arrays.term(fieldname, text)
         if found is not None:
             return found
+        if fieldname in COPIED:  # every term of the field is in the copy: this one is in no document
+            return _NO_DOCS, _NO_WEIGHTS
         rare = self._read(fieldname, text)
         return rare.docs, rare.weights
 
@@ -380,6 +452,8 @@ class _Leaf:
         found = self.arrays.term_positions(fieldname, text)
         if found is not None:
             return found[0], found[1], self.arrays.positions
+        if fieldname in COPIED:
+            return _NO_DOCS, _NO_OFFSETS, _NO_DOCS
         rare = self._read(fieldname, text)
         return rare.docs, rare.offsets, rare.positions
 
@@ -465,16 +539,27 @@ class _Leaf:
             self._phrases[key] = docs
         return self._phrases[key]
 
-    def facet_counts(self, fieldname: str, matched: np.ndarray) -> dict[str, int]:
-        """How many of the ``matched`` (a mask of this segment) carry each value of a facet field."""
+    def facet_counts(self, fieldname: str, docs: np.ndarray) -> dict[str, int]:
+        """How many of the matching ``docs`` (sorted, of this segment) carry each value of a facet
+        field: from the matches' own values when they are few, else by a pass over the field's
+        postings (both tables made once per segment, the first time its facets are asked)."""
         if fieldname not in self._facets:
             values = self.arrays.values(fieldname)
-            pairs = [self.postings(fieldname, value)[0] for value in values]
-            docs = np.concatenate(pairs) if pairs else np.zeros(0, np.int32)
-            ids = np.repeat(np.arange(len(values)), [len(p) for p in pairs])
-            self._facets[fieldname] = (values, docs, ids)
-        values, docs, ids = self._facets[fieldname]
-        counts = np.bincount(ids[matched[docs]], minlength=len(values))
+            lists = [self.postings(fieldname, value)[0] for value in values]
+            owners = np.concatenate(lists) if lists else np.zeros(0, np.int32)
+            ids = np.repeat(np.arange(len(values), dtype=np.int32), [len(p) for p in lists])
+            order = np.argsort(owners, kind="stable")
+            offsets = np.searchsorted(owners[order], np.arange(self.size + 1))  # each document's values
+            self._facets[fieldname] = (values, owners, ids, ids[order], offsets)
+        values, owners, ids, by_document, offsets = self._facets[fieldname]
+        if len(docs) * 4 < len(owners):
+            starts, lengths = offsets[docs], offsets[docs + 1] - offsets[docs]
+            runs = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(int(lengths.sum()))
+            counts = np.bincount(by_document[runs], minlength=len(values))
+        else:
+            matched = np.zeros(self.size, bool)
+            matched[docs] = True
+            counts = np.bincount(ids[matched[owners]], minlength=len(values))
         return {value: int(n) for value, n in zip(values, counts, strict=True) if n}
 
 
@@ -491,6 +576,8 @@ class SearchIndex:
         self._reader: Any = None  # when the index changed)
         self._leaves: list[_Leaf] = []  # the kept reader's segments, as numpy arrays
         self._arrays: dict[str, SegmentArrays] = {}  # by segment id; a segment never changes
+        self._offsets: list[int] = []  # where each leaf's documents start
+        self._stamp = 0  # the folder's time when the kept reader's generation was last checked
         self._order = np.zeros(0, np.int64)  # each document's key among equal hits: day, then tie key
         self._lock = threading.Lock()  # one kept reader, shared by the service's threads
         self.vectorised = True  # False: Whoosh's own collectors count and rank (the reference)
@@ -577,7 +664,7 @@ class SearchIndex:
         with self.writer(bulk=True) as writer:
             try:
                 segments, keys = write_segments(self._open(), items, read, os.cpu_count() or 1, tick,
-                                                segment_postings or SEGMENT_POSTINGS)
+                                                segment_postings or SEGMENT_POSTINGS, _copy_from_pool)
             except IndexBuildFailed as exc:
                 raise IndexUnavailable(f"không dựng được chỉ mục tìm kiếm: {exc}") from exc
             writer.segments.extend(segments)
@@ -603,10 +690,15 @@ class SearchIndex:
         """The kept reader, or a new one once the index changed (Whoosh's table-of-contents
         generation). A reader, not a Whoosh searcher: the numpy path needs the segments, the
         document frequencies and the stored fields only, and a searcher would bring Whoosh's query
-        objects and collectors into every process (tens of milliseconds of imports for the CLI)."""
+        objects and collectors into every process (tens of milliseconds of imports for the CLI).
+        Whoosh finds the generation by listing the folder; a commit writes a new table of contents
+        there, which changes the folder's time, so the listing is done only when that time moved."""
         before = {leaf.segment_id: leaf for leaf in self._leaves}
-        if self._reader is not None and self._index.latest_generation() != self._reader.generation():
+        stamp = os.stat(self.folder).st_mtime_ns  # (coarse: within two seconds of it, listed anyway)
+        if (self._reader is not None and (stamp != self._stamp or time.time_ns() - stamp < 2 * 10 ** 9)
+                and self._index.latest_generation() != self._reader.generation()):
             self.close()
+        self._stamp = stamp
         if self._reader is None:
             self._index = self._open()
             self._reader = self._index.reader()
@@ -615,6 +707,7 @@ class SearchIndex:
                             if segment.doc_count_all()]
             # Only the current segments' copies stay mapped: a merged-away one is let go.
             self._arrays = {leaf.segment_id: leaf.arrays for leaf in self._leaves}
+            self._offsets = [leaf.offset for leaf in self._leaves]
             self._order = np.concatenate([(leaf.arrays.day.astype(np.int64) << TIE_BITS) | leaf.arrays.tie
                                           for leaf in self._leaves] + [np.zeros(0, np.int64)])
         return self._reader
@@ -629,6 +722,14 @@ class SearchIndex:
                 reader.stored_fields(leaf.offset)
                 for allowed in levels:
                     leaf.allowed(Query(levels=list(allowed)))
+
+    def forget_queries(self) -> None:
+        """Drop what earlier queries left behind (filter masks, phrase checks, term statistics, stored
+        fields read): the next query costs what an unseen one does (the benchmark's "unseen" runs).
+        The masks of the clearances alone are kept: the service's processes make them as they start."""
+        with self._lock:
+            for leaf in self._leaves:
+                leaf.forget()
 
     def reference_searcher(self, levels: list[int] | None = None) -> Searcher:
         """A Whoosh searcher over the kept reader, for the reference path (and the tests that check
@@ -691,9 +792,15 @@ class SearchIndex:
         candidates = [(int(docnums[i]), float(score)) for i, score in zip(chosen, scores, strict=True)]
         if not by_date and query.optional:
             candidates = self._rerank_arrays(query, candidates)
-        rows = [(reader.stored_fields(docnum), score) for docnum, score in candidates[offset:offset + limit]]
+        rows = [(self._stored(docnum), score) for docnum, score in candidates[offset:offset + limit]]
         counted = self._facets(found) if facets else {}
         return Hits(len(docnums), rows, counted)
+
+    def _stored(self, docnum: int) -> dict[str, Any]:
+        """A document's stored fields, read from its segment (Whoosh's reader would also check each
+        field's name against the schema: a quarter of the time)."""
+        leaf = self._leaves[bisect_right(self._offsets, docnum) - 1]
+        return leaf.stored(docnum - leaf.offset)
 
     def _idf(self, query: Query) -> dict[tuple[str, str], float]:
         """Each required term's idf, its counts over the live documents of the viewer's levels only
@@ -705,16 +812,11 @@ class SearchIndex:
 
     def _facets(self, found: list[tuple[np.ndarray, np.ndarray]]) -> dict[str, dict[str, int]]:
         """How many of the matching documents carry each value of the facet fields."""
-        masks = []
-        for leaf, (docs, _) in zip(self._leaves, found, strict=True):
-            mask = np.zeros(leaf.size, bool)
-            mask[docs] = True
-            masks.append(mask)
         counts = {}
         for name in FACET_FIELDS:
             total: dict[str, int] = {}
-            for leaf, mask in zip(self._leaves, masks, strict=True):
-                for value, n in leaf.facet_counts(name, mask).items():
+            for leaf, (docs, _) in zip(self._leaves, found, strict=True):
+                for value, n in leaf.facet_counts(name, docs).items():
                     total[value] = total.get(value, 0) + n
             counts[name] = dict(sorted(sorted(total.items()), key=lambda item: -item[1]))
         return counts
@@ -739,8 +841,8 @@ class SearchIndex:
         collector = collectors.FilterCollector(collector, allow=_filters(query))
         searcher.search_with_collector(main, collector)
         found = [(hit.docnum, float(hit.score or 0.0)) for hit in collector.results()]
-        found = self._in_order(searcher, self._check_phrases(searcher, query, found)[0], dated)
-        candidates = found[:pool]
+        found = self._check_phrases(searcher, query, found)[0]
+        candidates = self._in_order(searcher, found, dated, pool)
         if not by_date and query.optional:
             candidates = self._rerank(searcher, query, candidates)
         rows = [(searcher.stored_fields(docnum), score)
@@ -749,16 +851,23 @@ class SearchIndex:
         return Hits(len(found), rows, counted)
 
     @staticmethod
-    def _in_order(searcher: Any, found: list[tuple[int, float]], dated: bool) -> list[tuple[int, float]]:
-        """Matches in the numpy path's order: by score (rounded: Whoosh adds a query's term scores in
-        an order of its own), then day, then tie key; or by day, then tie key."""
+    def _in_order(searcher: Any, found: list[tuple[int, float]], dated: bool,
+                  pool: int) -> list[tuple[int, float]]:
+        """The first ``pool`` matches in the numpy path's order: by score (rounded: Whoosh adds a
+        query's term scores in an order of its own), then day, then tie key; or by day (the sorting
+        collector's score), then tie key. Only the matches that can be among them have their stored
+        fields read."""
+        if len(found) > pool > 0:
+            threshold = sorted((round(score, 9) for _, score in found), reverse=True)[pool - 1]
+            found = [hit for hit in found if round(hit[1], 9) >= threshold]
+
         def key(hit: tuple[int, float]) -> tuple:
             fields = searcher.stored_fields(hit[0])
             day = date.fromisoformat(fields["date"]).toordinal() if fields.get("date") else 0
             order = (day << TIE_BITS) | tie_key(fields.get("id", ""))
             return (-order,) if dated else (-round(hit[1], 9), -order)
 
-        return sorted(found, key=key)
+        return sorted(found, key=key)[:pool]
 
     def _facets_whoosh(self, searcher: Any, main: wq.Query, query: Query) -> dict[str, dict[str, int]]:
         from whoosh import query as wq

@@ -23,12 +23,13 @@ from docgen.kinds import find_kind
 from docgen.secrecy import Viewer, mark_name
 from docgen.text import canonical
 from indexer.analyzer import (
+    ParsedText,
     fold_syllable,
     fold_text,
     folded,
     has_diacritics,
     ngrams,
-    split_symbols,
+    parse_text,
     syllables,
 )
 from indexer.engine import Query, SearchIndex
@@ -38,7 +39,6 @@ from indexer.topics import Taxonomy
 # How candidates rank, before the engine's own score: words standing together first, then in the
 # trích yếu, then spelt with the accents typed.
 TOGETHER_WEIGHT, TITLE_WEIGHT, EXACT_WEIGHT = 8.0, 2.0, 0.5
-_QUOTED = re.compile(r"[\"“”]([^\"“”]+)[\"“”]")
 
 
 @dataclass
@@ -56,23 +56,6 @@ class SearchRequest:
     offset: int = 0
     facets: bool = False
     signature: str | None = None  # valid | untrusted | invalid | unsigned
-
-
-@dataclass
-class ParsedText:
-    phrases: list[list[str]]  # syllables of each quoted phrase
-    words: list[str]  # syllables outside quotes
-    symbols: list[str]
-
-    @property
-    def empty(self) -> bool:
-        return not (self.phrases or self.words or self.symbols)
-
-
-def parse_text(text: str) -> ParsedText:
-    phrases = [syllables(m) for m in _QUOTED.findall(text)]
-    symbols, rest = split_symbols(_QUOTED.sub(" ", text))
-    return ParsedText([p for p in phrases if p], syllables(rest), symbols)
 
 
 def _phrase_terms(query: Query, phrase: list[str]) -> None:

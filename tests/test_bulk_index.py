@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -15,7 +16,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from corpus import write_corpus
 
 from archive.store import SIDECAR, ArchiveStore
-from indexer.engine import IndexUnavailable, SearchIndex
+from indexer.columns import SegmentArrays, postings_path
+from indexer.engine import RECIPE, IndexUnavailable, SearchIndex, _segment_arrays
 from indexer.indexing import index_document, rebuild
 from office.workspace import init_workspace
 from vanthu.cli import cli
@@ -60,6 +62,14 @@ def test_the_bulk_writer_makes_the_index_whoosh_makes(corpus, tmp_path):
     expected, stored = _everything(whoosh_made)
     assert len(expected) > 100_000
     assert _everything(bulk) == (expected, stored)
+    assert bulk.write_arrays() == 0  # each segment's numpy copy was made from the workers' pools,
+    with bulk._open().reader() as reader:  # and is the copy made by reading the segment back
+        for segment, _ in reader.leaf_readers():
+            made = SegmentArrays.load(postings_path(bulk.folder, segment.segment().segment_id()), RECIPE)
+            read = _segment_arrays(segment)
+            for name in ("keys", "spans", "docs", "weights", "tie", "day", "starts", "positions"):
+                assert np.array_equal(getattr(made, name), getattr(read, name)), name
+            assert made.filters == read.filters
 
 
 def test_a_broken_sidecar_stops_the_rebuild_and_keeps_the_index(corpus):

@@ -31,7 +31,7 @@ from indexer.search import SearchRequest, search
 from office.workspace import Workspace, init_workspace
 
 STAFF, CLEARED = Viewer("staff", 0), Viewer("leader", 1)
-ORDINARY = corpus_records(300, seed=5)
+ORDINARY = [{**record, "secrecy": ""} for record in corpus_records(300, seed=5)]
 SECRET = ORDINARY[::8]  # each copied as a secret document
 CITED = re.search(r"Kết luận số (\S+),", SECRET[1]["text"]).group(1)  # also cited by its secret copy
 TWIN = ("V/v kiểm tra công tác phòng cháy chữa cháy tại các chợ",
