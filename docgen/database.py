@@ -79,6 +79,19 @@ class Database:
 
 
 @contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back if the block raises: a writer takes the lock at
+    once, so that two writers wait for each other rather than fail half-way."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+@contextmanager
 def one_transaction(first: Database, *others: Database) -> Iterator[None]:
     """The writes of several books of one database file in one transaction: each book's statements
     go through the first one's connection for the block, so that a change that must hold everywhere
@@ -87,13 +100,9 @@ def one_transaction(first: Database, *others: Database) -> Iterator[None]:
     kept = [book.conn for book in others]
     for book in others:
         book.conn = first.conn
-    first.conn.execute("BEGIN IMMEDIATE")
     try:
-        yield
-        first.conn.execute("COMMIT")
-    except BaseException:
-        first.conn.execute("ROLLBACK")
-        raise
+        with transaction(first.conn):
+            yield
     finally:
         for book, conn in zip(others, kept, strict=True):
             book.conn = conn

@@ -10,14 +10,12 @@ calendar year. Nothing is ever deleted; each change is a row of ``incoming_histo
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from docgen.database import Database, connect
+from docgen.database import Database, connect, transaction
 from docgen.errors import InvalidInput, VanthuError
 from docgen.secrecy import CONSOLE, Viewer
 from docgen.text import fold
@@ -138,16 +136,6 @@ class IncomingBook(Database):
         self.conn = connect(path, SCHEMA)
         self.conn.create_function("folded", 1, lambda text: fold(text or ""), deterministic=True)
 
-    @contextmanager
-    def _transaction(self) -> Iterator[None]:
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-
     def _log(self, row_id: int, who: str, action: str, detail: str = "") -> None:
         self.conn.execute("INSERT INTO incoming_history (incoming_id, at, who, action, detail) VALUES (?, ?, ?, ?, ?)",
                           (row_id, datetime.now().astimezone().isoformat(timespec="seconds"), who, action, detail))
@@ -168,7 +156,7 @@ class IncomingBook(Database):
         document registered before is refused naming its số đến, unless it stands in a book above
         ``viewer``'s clearance: then the refusal says it exists and names nothing."""
         year = int(received[:4])
-        with self._transaction():
+        with transaction(self.conn):
             before = self.earlier(arrival)
             if before and not again:
                 shown = [row for row in before if row.shown_level <= viewer.clearance]
@@ -282,7 +270,7 @@ class IncomingBook(Database):
         given is never moved), but are shown only to who may read the higher of their book and their mark."""
         ids = [i for i in doc_ids if i]
         marks = ", ".join("?" * len(ids)) or "''"
-        with self._transaction():
+        with transaction(self.conn):
             return self.conn.execute(
                 f"UPDATE incoming SET secrecy = ?, shown_level = MAX(level, ?) WHERE doc_id IN ({marks})"
                 + (" OR same_key = ?" if key else ""), (mark, level, *ids, *([key] if key else []))).rowcount
@@ -304,7 +292,7 @@ class IncomingBook(Database):
         action = "redirect" if row.status == "directed" else "direct"
         moment = now_minute()
         recipient = direction.lead if row.recipient in ("", row.lead) else row.recipient
-        with self._transaction():
+        with transaction(self.conn):
             self.conn.execute(
                 "UPDATE incoming SET status = 'directed', lead = ?, lead_login = ?, lead_team = ?, supports = ?, "
                 "due = ?, direction = ?, directed_by = ?, directed_at = ?, recipient = ?, "
@@ -329,7 +317,7 @@ class IncomingBook(Database):
             raise InvalidInput(f"văn bản {row.ref} " + ("chưa có ý kiến chỉ đạo" if row.status == "registered"
                                else "đã giải quyết xong"), field="SỐ_ĐẾN")
         line = f"{date.today():%d/%m/%Y}: {note.strip()}"
-        with self._transaction():
+        with transaction(self.conn):
             self.conn.execute("UPDATE incoming SET progress = ?, signed_for = CASE WHEN signed_for = '' THEN ? "
                               "ELSE signed_for END WHERE id = ?",
                               ("\n".join(p for p in (row.progress, line) if p), actor.label, row.id))
@@ -344,7 +332,7 @@ class IncomingBook(Database):
             raise InvalidInput("không có văn bản trả lời thì phải ghi chú (lưu, để biết…)", field="--note")
         detail = "; ".join(p for p in (f"trả lời bằng {reply}" if reply else "không cần trả lời", note.strip()) if p)
         receiver = actor.label if row.status == "directed" else ""  # the handler it was handed to signs for it
-        with self._transaction():
+        with transaction(self.conn):
             self.conn.execute(
                 "UPDATE incoming SET status = 'done', reply_symbol = ?, reply_id = ?, done_note = ?, done_by = ?, "
                 "done_at = CASE WHEN done_at = '' THEN ? ELSE done_at END, "
