@@ -1,18 +1,27 @@
 """The number and the day of a scanned header, read again by a pass that knows they are digits.
 
-On the state's scans the number (``Số: 981 /QĐ-TTg``) and the day (``ngày 14 tháng 9``) are written by
-hand in blanks left for them, and the page's own reading takes them for letters or runs them into their
-label (``Số:384``, ``ngày44``). Their place is known from the printed words around them: after ``Số:``
-and before the ``/`` of the symbol, after ``ngày`` and before ``tháng``. That box is cut out and read
-as one line of digits alone; what it reads replaces the words between. It stays a proposal
-like every value OCR reads (``archive/proposals.py``).
+On the state's scans the number (``Số: 981 /QĐ-TTg``) and the day (``ngày 14 tháng 9``), in a ministry's
+letters the month too (``ngày 02 tháng 4``), are written by hand in blanks left for them, and the page's
+own reading takes them for letters or runs them into their label (``Số:384``, ``ngày44``). Their place is
+known from the printed words around them: after ``Số:`` and before the ``/`` of the symbol, after ``ngày``
+and before ``tháng``, after ``tháng`` and before ``năm``. That box is cut out and its handwriting taken
+apart into glyphs (the strokes that stand together and are as tall as a digit: the label's colon, a
+dotted blank and specks are not); the glyphs alone, on white, are read as one line of digits in a few
+ways (two models, three sizes: Tesseract reads handwriting unsteadily, and drops or doubles digits), and
+the reading given most often with as many digits as there are glyphs wins. A hand's ``1`` with a long
+flag is read ``4`` by every model (``1114`` as ``4444``): a glyph of the hand read ``4`` that has no
+crossbar (no row of its lower part inked across most of its width) is a ``1``. A number the page's own
+reading gave stands (printed, or read as a number) if it has a digit for each glyph of its blank; else
+the blank is read again (``1114`` read ``4``). What it reads replaces the words between.
+It stays a proposal like every value OCR reads (``archive/proposals.py``).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from statistics import median
 from typing import TYPE_CHECKING
 
@@ -24,18 +33,130 @@ if TYPE_CHECKING:
     from archive.ocr import Word
 
 ALLOWED = "0123456789"
-# The box is read as at 300 dpi (a 200 dpi scan's enlarged half as large again): enlarged more, the
-# handwritten digits grow past the height Tesseract reads best (``981`` read ``3`` at 900 dpi).
-DPI = 300
 HEADER = 0.3  # the header stands in the top of its page
 RULE_INK, RULE_SHARE = 128, 0.5  # a row of the box this much dark is a rule, not a digit
 # The number's label as OCR reads it (``Số:``, ``S6:``, ``Sô``), and the day's (``ngày``).
 _NUMBER_LABEL = re.compile(r"^s[o6][:;.,]?", re.IGNORECASE)
 _DAY_LABEL = re.compile(r"^ngay", re.IGNORECASE)
+_MONTH_LABEL = re.compile(r"^thang", re.IGNORECASE)  # a ministry's clerk writes the month by hand too
 # What follows the number: the state's ``/QĐ-TTg`` (its slash read or lost), the Party's ``-HD/TU``.
 _SYMBOL_REST = re.compile(r"^(?:[/|l1]?[A-ZĐÐ][A-Za-zĐđÐ]{0,7}[-–]|[-–][A-ZĐÐ])")
 _RUN_ON = re.compile(r"^([^/]+)(/[A-ZĐÐ][A-Za-zĐđÐ]{0,7}[-–].*)$")  # ``384/QĐ-TTg`` read as one word
-Reader = Callable[["Image.Image", str], list["Word"]]
+# A glyph is ink this dark, at least this share of the tallest glyph's height and this many pixels
+# (a colon's dots, the dots of a blank, a speck are not); a glyph this many times as wide as the
+# tallest is tall holds two digits written together (``11``).
+GLYPH_INK, GLYPH_HEIGHT, GLYPH_PIXELS, DIGIT_WIDTH = 140, 0.5, 30, 0.8
+# A 4's crossbar: a row of its lower part (from this share of its height to that) inked this share of its
+# width without a break. A hand's 1 has its flag at the top and nothing across below.
+CROSSBAR_ROWS, CROSSBAR = (0.35, 0.85), 0.8
+# The ways the glyphs are read: (language, scale), the tallest glyph first brought to GLYPH_PIXELS_HIGH
+# pixels whatever the scan's resolution and the hand's size. English's model reads handwritten digits
+# better than the Vietnamese one, which still reads some it does not; each size reads some the others miss
+# (measured on the real scans' blanks: bench/bench_real.py).
+GLYPH_PIXELS_HIGH = 45
+PASSES = (("eng", 1.0), ("vie", 1.5), ("eng", 0.75), ("vie", 1.0))
+Reader = Callable[["Image.Image", str, str], list["Word"]]
+
+
+@dataclass(frozen=True)
+class Glyph:
+    """A stroke or strokes that stand together: their box in the crop, and their own pixels in it."""
+
+    left: int
+    top: int
+    right: int
+    bottom: int
+    mask: object  # numpy bool array of the box: the glyph's own pixels (a neighbour's are not)
+
+    @property
+    def width(self) -> int:
+        return self.right - self.left
+
+    @property
+    def height(self) -> int:
+        return self.bottom - self.top
+
+
+def _components(ink) -> list[Glyph]:
+    """The ink's 8-connected components, left to right (a crop of a blank: a few thousand pixels)."""
+    import numpy as np
+
+    label = np.zeros(ink.shape, dtype=np.int32)
+    found: list[Glyph] = []
+    height, width = ink.shape
+    for y, x in zip(*np.nonzero(ink), strict=True):
+        if label[y, x]:
+            continue
+        number = len(found) + 1
+        label[y, x], stack, points = number, [(y, x)], []
+        while stack:
+            cy, cx = stack.pop()
+            points.append((cy, cx))
+            for ny in (cy - 1, cy, cy + 1):
+                for nx in (cx - 1, cx, cx + 1):
+                    if 0 <= ny < height and 0 <= nx < width and ink[ny, nx] and not label[ny, nx]:
+                        label[ny, nx] = number
+                        stack.append((ny, nx))
+        ys, xs = zip(*points, strict=True)
+        top, left, bottom, right = min(ys), min(xs), max(ys) + 1, max(xs) + 1
+        found.append(Glyph(left, top, right, bottom, label[top:bottom, left:right] == number))
+    return sorted(found, key=lambda g: g.left)
+
+
+def glyphs(crop: Image.Image) -> list[Glyph]:
+    """The glyphs of a blank's crop that may be digits: as tall as a digit, not cut by its left edge (the
+    label's last letter, cut into)."""
+    import numpy as np
+
+    every = _components(np.asarray(crop.convert("L")) < GLYPH_INK)
+    tallest = max((g.height for g in every), default=0)
+    return [g for g in every if g.height >= GLYPH_HEIGHT * tallest and g.left > 0
+            and int(g.mask.sum()) >= GLYPH_PIXELS]
+
+
+def digit_count(found: list[Glyph]) -> list[int]:
+    """How many digits each glyph holds: one, or more where it is as wide as two written together."""
+    tallest = max((g.height for g in found), default=1)
+    return [max(1, round(g.width / (DIGIT_WIDTH * tallest))) for g in found]
+
+
+def crossbar(glyph: Glyph) -> float:
+    """The longest unbroken run of ink across a row of the glyph's lower part, as a share of its width."""
+    best = 0
+    for row in glyph.mask[int(glyph.height * CROSSBAR_ROWS[0]):int(glyph.height * CROSSBAR_ROWS[1]) + 1]:
+        run = 0
+        for inked in row:
+            run = run + 1 if inked else 0
+            best = max(best, run)
+    return best / max(glyph.width, 1)
+
+
+def ones_for_fours(text: str, found: list[Glyph]) -> str:
+    """``text`` read from ``found``, each glyph read ``4`` that has no crossbar read ``1``; unchanged where
+    the reading does not give each glyph its digits."""
+    counts = digit_count(found)
+    if len(text) != sum(counts):
+        return text
+    out, at = [], 0
+    for glyph, count in zip(found, counts, strict=True):
+        part = text[at:at + count]
+        at += count
+        out.append("1" if count == 1 and part == "4" and crossbar(glyph) < CROSSBAR else part)
+    return "".join(out)
+
+
+def _alone(crop: Image.Image, found: list[Glyph]) -> Image.Image:
+    """The glyphs alone, black on white, with a margin (Tesseract reads a line badly at its image's edge)."""
+    import numpy as np
+    from PIL import Image as Pillow
+    from PIL import ImageOps
+
+    pixels = np.full((crop.height, crop.width), 255, dtype=np.uint8)
+    for glyph in found:
+        box = pixels[glyph.top:glyph.bottom, glyph.left:glyph.right]
+        box[glyph.mask] = 0
+    margin = max(10, crop.height // 3)
+    return ImageOps.expand(Pillow.fromarray(pixels), margin, fill=255)
 
 
 def _rows(words: list[Word]) -> list[list[Word]]:
@@ -95,24 +216,62 @@ def _without_rules(crop: Image.Image) -> Image.Image:
     return Pillow.fromarray(pixels)
 
 
-def _read_box(page: Image.Image, line: list[Word], x0: int, x1: int, name: str, read: Reader,
-              scale: float) -> Word | None:
-    """The digits in the blank from ``x0`` to ``x1`` (not wider: the label's ``ố`` or colon, cut into, reads
-    as a digit, ``621`` for ``21``)."""
-    height = round(median(w.height for w in line))  # the printed words': a handwritten one may be tall
+def _crop(page: Image.Image, line: list[Word], x0: int, x1: int) -> tuple[Image.Image, int, int] | None:
+    """The blank from ``x0`` to ``x1`` (not wider: the label's ``ố`` or colon, cut into, reads as a digit,
+    ``621`` for ``21``), as tall as the printed words (a handwritten one may be taller), rules taken out;
+    with its top and bottom in the page."""
+    height = round(median(w.height for w in line))
     top, bottom = min(w.top for w in line) - height // 2, max(w.top + w.height for w in line) + height // 4
     start = max(0, x0)
     if x1 - start < height // 2:
         return None
-    crop = _without_rules(page.crop((start, max(0, top), x1, min(page.height, bottom))))
-    if scale > 1:
-        crop = crop.resize((round(crop.width * scale), round(crop.height * scale)))
-    found = [w for w in read(crop, name) if w.text.isdigit()]
-    if not found:
+    return _without_rules(page.crop((start, max(0, top), x1, min(page.height, bottom)))), top, bottom
+
+
+def _vote(crop: Image.Image, found: list[Glyph], name: str, read: Reader) -> tuple[str, float] | None:
+    """The glyphs read each way of ``PASSES``; the reading given most often with a digit for each glyph
+    (its 1s told from 4s), and the lowest confidence it was given with."""
+    alone, wanted = _alone(crop, found), sum(digit_count(found))
+    scale = GLYPH_PIXELS_HIGH / max(g.height for g in found)
+    readings: Counter[str] = Counter()
+    confidence: dict[str, float] = {}
+    for at, (language, factor) in enumerate(PASSES):
+        size = scale * factor
+        image = alone.resize((round(alone.width * size), round(alone.height * size)))
+        words = [w for w in read(image, f"{name}-{at}", language) if w.text.isdigit()]
+        text = "".join(w.text for w in words)
+        if words and len(text) == wanted:
+            text = ones_for_fours(text, found)
+            readings[text] += 1
+            confidence[text] = min(confidence.get(text, 100.0), *(w.conf for w in words))
+    if not readings:
         return None
-    text = "".join(w.text for w in found)
-    return replace(line[0], text=text, conf=min(w.conf for w in found), left=start, top=top, width=x1 - start,
+    text, _ = readings.most_common(1)[0]
+    return text, confidence[text]
+
+
+def _read_box(page: Image.Image, line: list[Word], x0: int, x1: int, name: str, read: Reader) -> Word | None:
+    """The digits in the blank from ``x0`` to ``x1``, read from its glyphs."""
+    cut = _crop(page, line, x0, x1)
+    found = glyphs(cut[0]) if cut else []
+    if not cut or not found:
+        return None
+    crop, top, bottom = cut
+    voted = _vote(crop, found, name, read)
+    if voted is None:
+        return None
+    start = max(0, x0)
+    return replace(line[0], text=voted[0], conf=voted[1], left=start, top=top, width=x1 - start,
                    height=bottom - top)
+
+
+def _checked(page: Image.Image, line: list[Word], x0: int, x1: int, digits: Word) -> Word | None:
+    """A number the page's own reading gave, as it was read; None where it has fewer or more digits than
+    the blank has glyphs (``1114`` read ``4``): the blank is read again. Its 4s are left as read: a printed
+    italic 4, small and blurred, has no longer a crossbar than a hand's 1 has flag (bench/bench_real.py)."""
+    cut = _crop(page, line, x0, x1)
+    found = glyphs(cut[0]) if cut else []
+    return None if found and sum(digit_count(found)) != len(digits.text) else digits
 
 
 def _replace(line: list[Word], index: int, x1: int, digits: Word, label: re.Pattern[str]) -> list[Word]:
@@ -135,13 +294,13 @@ def _read_as_number(row: list[Word], index: int, end: int, label: re.Pattern[str
     return replace(first, text=between, conf=min(w.conf for w in words or [first]))
 
 
-def reread(page: Image.Image, words: list[Word], read: Reader, dpi: float = DPI) -> list[Word]:
+def reread(page: Image.Image, words: list[Word], read: Reader) -> list[Word]:
     """``words`` with the header's number and day blanks read again as digits, where they are found: the
-    first of each in the top of the page (the body's ``số``/``ngày`` are printed, and are the body's).
-    ``dpi``: the page image's resolution."""
+    first of each in the top of the page (the body's ``số``/``ngày`` are printed, and are the body's)."""
     rows = _rows(words)
     passes = [(_NUMBER_LABEL, lambda w: bool(_SYMBOL_REST.match(w.text)), 99_999),
-              (_DAY_LABEL, lambda w: fold(w.text).startswith("thang"), 31)]
+              (_DAY_LABEL, lambda w: fold(w.text).startswith("thang"), 31),
+              (_MONTH_LABEL, lambda w: fold(w.text).startswith("nam"), 12)]
     for at, row in enumerate(rows):
         if row[0].top > page.height * HEADER:
             break
@@ -152,9 +311,10 @@ def reread(page: Image.Image, words: list[Word], read: Reader, dpi: float = DPI)
                 continue
             passes.remove((label, after, limit))
             start, end, index = blank
-            digits = _read_as_number(row, index, end, label)  # printed, or read as a number: it stands
+            page_read = _read_as_number(row, index, end, label)  # printed, or read as a number: it stands
+            digits = page_read and _checked(page, row, start, end, page_read)  # with a digit for each glyph,
             if digits is None or not 0 < int(digits.text) <= limit:  # unless it cannot be (a day «44»)
-                digits = _read_box(page, row, start, end, f"digits-{at}-{limit}", read, DPI / dpi)
+                digits = _read_box(page, row, start, end, f"digits-{at}-{limit}", read) or page_read
             if digits is not None and 0 < int(digits.text) <= limit:
                 row = _replace(row, index, end, digits, label)
         rows[at] = row

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from archive import vocabulary
 from docgen.kinds import KINDS, STATE_KINDS, Kind, find_kind, find_state_kind
 from docgen.text import canonical, fold, fold_keep, is_upper_words, nfc
 
@@ -59,7 +60,7 @@ _SENTENCE_END = (".", ":", ";")
 _BODY_START = ("- ", "Căn cứ", "Kính gửi", "Nơi nhận", "Điều ", "Hôm nay", "Thực hiện", "Xét ",
                "Sau khi", "Qua ", "Theo ", "Để ", "Hiện nay", "Vừa qua", "Thời gian qua", "Nhằm ", "Trong thời gian")
 # A date line however OCR slipped its day (``Hà Nội, ngày Ì “tháng 9 năm 2024``): never a subject's.
-_DATE_WORDS = re.compile(r"\bngay\b.*\bthang\b.*\bnam \d{4}")
+_DATE_WORDS = re.compile(r"\bngay.{0,12}thang.{0,12}\bnam \d{4}")
 _DAY_START = re.compile(r"Ngày \d")  # ``Ngày 10/11/2026, …`` opens a body; ``Ngày Quốc khánh`` does not
 
 
@@ -109,9 +110,13 @@ def _without_motto(line: str) -> str:
 
 
 def _stamp_line(line: str) -> bool:
+    """A line of the ``ĐẾN`` stamp: its labels (``Giờ:``, ``Ngày:``), its dotted blanks, its numbers."""
     low = fold(line).strip(" .:")
-    return any(low == word or low.startswith(word + ":") or low.startswith(word + " ")
-               for word in _STAMP_LINES) or bool(re.fullmatch(r"[\d/.\s]+", low))
+    return any(low == word or low.startswith((word + ":", word + " ", word + "."))
+               for word in (*_STAMP_LINES, "den")) or bool(re.fullmatch(r"[\d/.\s]+", low)) or _DOTTED in line
+
+
+_DOTTED = "...."  # a blank's dots, as a stamp prints them (``Giờ:......``): never a document's own line
 
 
 def _document_lines(lines: list[str], meta: Metadata) -> list[str]:
@@ -128,7 +133,10 @@ def _document_lines(lines: list[str], meta: Metadata) -> list[str]:
             meta.received.append(line)
             continue
         stamp = 0
-        line = _without_stamp_head(_without_motto(line), meta) if len(kept) < 30 else _without_motto(line)
+        bare = _without_motto(line)
+        line = _without_stamp_head(bare, meta) if len(kept) < 30 else bare
+        if bare and not line:  # the portal's stamp heading alone on its line: its labels follow
+            stamp = 5
         if line:
             kept.append(line)
     return kept
@@ -254,7 +262,7 @@ def _without_specks(line: str) -> str:
     return " ".join(words)
 
 
-_NUMBER_LABEL = re.compile(r"Số\s*:?\s*\S*\s*[/-]\s*[A-ZĐ]")
+_NUMBER_LABEL = re.compile(r"Số\s*(?:[:;.]\s*\d|:?\s*\S*\s*[/-]\s*[A-ZĐ])")
 
 
 def _issuer(lines: list[str], meta: Metadata) -> None:
@@ -262,7 +270,8 @@ def _issuer(lines: list[str], meta: Metadata) -> None:
     found = []
     for line in lines[:12]:
         if (NUMBER_LINE.match(line) or STATE_NUMBER_LINE.match(line) or line == "*" or PLACE_DATE.search(line)
-                or _NUMBER_LABEL.match(line)):  # the number's line, its number unreadable (``Số: 2d /CT-CS``)
+                or _NUMBER_LABEL.match(line)  # the number's line, its number unreadable (``Số: 2d /CT-CS``)
+                or _DATE_WORDS.search(fold(line))):  # the date's line, its day unreadable
             meta.issuer = " ".join(found)
             return
         rest = _without_specks(_without_party(line).strip(" *"))
@@ -286,7 +295,8 @@ def _title_kind(lines: list[str], state: bool) -> tuple[int, Kind | None]:
 
 
 def _continues(line: str, previous: str) -> bool:
-    if not line or line.startswith(_BODY_START) or _DAY_START.match(line) or set(line) <= {"-", " "}:
+    if not line or line.startswith(_BODY_START) or _DAY_START.match(line) or set(line) <= set("-–—_=~ ") or (
+            _DOTTED in line):
         return False
     if previous.endswith(_SENTENCE_END) or PLACE_DATE.search(line) or PARTY in line or _DATE_WORDS.search(fold(line)):
         return False
@@ -321,12 +331,22 @@ def _unbracketed(text: str) -> str:
     return text[1:].strip()
 
 
-def _subject_from(lines: list[str], start: int, meta: Metadata) -> str:
+# How OCR reads a subject's opening ``Về việc`` (``và việc``, ``Š việc``), and a speck before its first word
+# (``Ì Phê chuẩn``): a letter alone before a capital.
+_ABOUT = re.compile(r"^\S{1,2}\s+việc\s")
+_SPECK = re.compile(r"^[^\w\s]*\w[^\w\s]*\s+(?=[A-ZĐÀ-Ỹ][a-zđà-ỹ])")
+
+
+def _opening(line: str) -> str:
+    return _SPECK.sub("", _ABOUT.sub("Về việc ", line))
+
+
+def _subject_from(lines: list[str], start: int, meta: Metadata, *, ocr: bool = False) -> str:
     """The subject's lines from ``start``: in the case of its first (a subject in capitals stays in
     capitals), to where the body, the enacting line or the closing parenthesis comes."""
     if is_upper_words(lines[start]) and _enacting(lines[start], meta):
         return ""  # the line that names who enacts (``THỦ TƯỚNG CHÍNH PHỦ``), under a title read elsewhere
-    taken = [lines[start]]
+    taken = [_opening(lines[start]) if ocr else lines[start]]
     upper = is_upper_words(lines[start])
     for line in lines[start + 1:start + 6]:
         if taken[0].startswith("(") and taken[-1].endswith(")"):
@@ -337,7 +357,7 @@ def _subject_from(lines: list[str], start: int, meta: Metadata) -> str:
     return _unbracketed(" ".join(taken).strip())
 
 
-def _subject(lines: list[str], meta: Metadata) -> None:
+def _subject(lines: list[str], meta: Metadata, *, ocr: bool = False) -> None:
     """A Công văn's ``V/v …`` (or ``Về việc …`` before any title), else the lines under the title. The kind is
     the title's (a Quy định may carry the code QĐ); a document with no title and a ``V/v`` is a Công văn."""
     index, kind = _title_kind(lines, meta.layout == "state")
@@ -346,12 +366,12 @@ def _subject(lines: list[str], meta: Metadata) -> None:
     for at, line in enumerate(lines[:30]):
         bare = line.lstrip("(")
         if bare.lower().startswith("v/v") or (bare.startswith("Về việc ") and (kind is None or at < index)):
-            meta.subject = _subject_from(lines, at, meta)
+            meta.subject = _subject_from(lines, at, meta, ocr=ocr)
             if kind is None or at < index:
                 meta.kind = "CV"
             return
     if kind is not None and index + 1 < len(lines):
-        meta.subject = _subject_from(lines, index + 1, meta)
+        meta.subject = _subject_from(lines, index + 1, meta, ocr=ocr)
 
 
 def _listed_after(lines: list[str], label: str, *, same_line: bool) -> list[str]:
@@ -519,7 +539,7 @@ _FIXED = ("ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN", "THỦ TƯỚNG CH�
           "PHÓ TRƯỞNG BAN", "TRƯỞNG BAN", "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "CHÁNH VĂN PHÒNG", "VĂN PHÒNG",
           "TRUNG ƯƠNG", "ỦY BAN", "CÔNG THƯƠNG", "TÀI CHÍNH")
 _FIXED_RULES = [(re.compile(r"(?<!\w)" + re.escape(fold(phrase)) + r"(?!\w)"), phrase)
-                for phrase in sorted(_FIXED, key=len, reverse=True)]
+                for phrase in sorted({*_FIXED, *vocabulary.BODIES}, key=len, reverse=True)]
 _NUMBERED = re.compile(r"(?<!\w)(ngay|thang|nam)(\s+\d)")
 _NUMBER_WORDS = {"ngay": "ngày", "thang": "tháng", "nam": "năm"}
 
@@ -545,6 +565,8 @@ def _clean(line: str) -> str:
     line = re.sub(r"^[~–—]\s", "- ", line.replace("Ð", "Đ"))
     line = re.sub(r"/+", "/", re.sub(r"[⁄∕]", "/", line))  # OCR's fraction slashes, doubled (``/⁄QĐ-TTg``)
     line = re.sub(r"^S[ỐỔÓÔOốổóôỏ6](?=\s*[:;.]?\s*\d)", "Số", line)  # ``SỐ 1775-CV/TU``, ``Só: 1114/…``
+    line = re.sub(r"^s[ốổóôoỏ6](?=\s*[:;.]\s*\S)", "Số", line)  # ``số: 3 /KH-DCT``, ``số. 28 b BCT-ATMT``
+    line = re.sub(r"^_?(TM|TL|KT|TUQ)[,;:](?=\s)", r"\1.", line)  # ``_TM, ỦY BAN``: OCR's comma for the dot
     line = re.sub(r"^V\s*[/|\\.]\s*[vyV]?\s", "V/v ", line)  # ``V⁄ kiểm tra``, ``V/ kiểm tra``, ``V.v …``
     line = re.sub(r"^(?:V?[ÈÉẺ]|V[àáảạèéẻẽẹ])\s+việc\s", "Về việc ", line)  # ``È việc``, ``Vẻ việc``
     return _fixed_words(line.strip(_OCR_NOISE + " "))
@@ -608,7 +630,7 @@ def read_metadata(text: str, *, ocr: bool = False) -> Metadata:
         meta.layout = "state"
     _date(flat, meta, ocr=ocr)
     _issuer(lines, meta)
-    _subject(lines, meta)
+    _subject(lines, meta, ocr=ocr)
     _signer(lines, meta)
     meta.marks = [_FOLDED_MARKS[fold(line)] for line in lines[:20] if fold(line) in _FOLDED_MARKS]
     meta.to = _listed_after(lines, "Kính gửi:", same_line=True)
@@ -621,4 +643,14 @@ def read_metadata(text: str, *, ocr: bool = False) -> Metadata:
     meta.missing = [name for name in ("symbol", "date", "kind", "subject", "signer", "issuer")
                     if not getattr(meta, name)]
     _as_printed(meta, text)
+    if ocr:
+        _put_right(meta)
     return meta
+
+
+def _put_right(meta: Metadata) -> None:
+    """A scan's words that are no syllable as the one they can be, the signer's family name as the one it
+    can be (``archive/vocabulary.py``)."""
+    for name in ("issuer", "subject", "signer_title", "authority", "signer", "place"):
+        setattr(meta, name, vocabulary.put_right(getattr(meta, name)))
+    meta.signer = vocabulary.with_surname(meta.signer)

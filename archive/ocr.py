@@ -173,14 +173,17 @@ def _placed(words: list[Word], x: int, y: int, scale: float, block: int) -> list
             for w in words]
 
 
-def _header_read(page: Image.Image, words: list[Word], work: Path, deadline: float, number: int,
-                 dpi: float = RENDER_DPI) -> list[Word]:
+def _header_read(page: Image.Image, words: list[Word], work: Path, deadline: float, number: int) -> list[Word]:
     """The page's words, the header's number and day read again by a digits pass (``archive/digits.py``)."""
     options = ("--psm", "7", "-c", f"tessedit_char_whitelist={digits.ALLOWED}")
-    # English's model: trained on far more digits than the Vietnamese one, it reads handwritten ones better.
-    language = "eng" if "eng" in languages() else "vie"
-    return digits.reread(page, words, lambda crop, name: _words_of(_tesseract(
-        crop, work, name, deadline, number, options, language)), dpi)
+    installed = languages()
+
+    def read(crop: Image.Image, name: str, language: str) -> list[Word]:
+        # English's model, trained on far more digits, where it is installed; else the Vietnamese one
+        return _words_of(_tesseract(crop, work, name, deadline, number, options,
+                                    language if language in installed else "vie"))
+
+    return digits.reread(page, words, read)
 
 
 @functools.cache
@@ -224,10 +227,10 @@ def read_page(pdf: Path, page: int, seconds: float, *, header: bool = False, wid
     started = time.monotonic()
     deadline = started + seconds
     with tempfile.TemporaryDirectory(prefix="vanthu-ocr-") as work:
-        image, dpi = _page_image(pdf, page, Path(work), deadline, width)
+        image, _ = _page_image(pdf, page, Path(work), deadline, width)
         words = _words_of(_tesseract(image, Path(work), "page", deadline, page))
         if header:
-            words = _header_read(image, words, Path(work), deadline, page, dpi)
+            words = _header_read(image, words, Path(work), deadline, page)
     return OcrPage(page, _lines(words), time.monotonic() - started)
 
 
