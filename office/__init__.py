@@ -8,63 +8,65 @@ below both shells (neither imports the other's modules); its modules import the 
 inside the functions, so that a command starts fast.
 """
 
-from office.archiving import (
-    RegisterRebuilt,
-    archive_uploads,
-    check_archive,
-    check_databases,
-    document_conflicts,
-    follow_void,
-    opened_pipeline,
-    rebuild_register,
-    watch_inbox,
-)
-from office.documents import (
-    correct_document,
-    document_file,
-    document_page,
-    document_places,
-    document_texts,
-    document_topics,
-    find_document,
-    page_image,
-    review_documents,
-    search_archive,
-)
-from office.errors import Ambiguous, NotFound
-from office.formats import archived_format, check_format, check_upload
-from office.outgoing import (
-    checked_marks,
-    document_from_data,
-    entry_file,
-    entry_pdf,
-    generated_kind,
-    issue,
-    preview_pdf,
-    register_entries,
-    register_entry,
-    void_entry,
-    void_number,
-)
-from office.weekly import (
-    ReportReceipt,
-    compile_digest,
-    current_week,
-    digest_data,
-    receive_report,
-    remove_report,
-    select_tasks,
-    team_report,
-    week_status,
-)
+from __future__ import annotations
 
-__all__ = [
-    "Ambiguous", "NotFound", "RegisterRebuilt", "ReportReceipt", "archive_uploads", "archived_format",
-    "check_archive", "check_databases", "check_format", "check_upload", "checked_marks", "compile_digest",
-    "correct_document", "current_week", "digest_data", "document_conflicts", "document_file",
-    "document_from_data", "document_page", "document_places", "document_texts", "document_topics", "entry_file",
-    "entry_pdf", "find_document", "follow_void", "generated_kind", "issue", "opened_pipeline", "page_image",
-    "preview_pdf", "rebuild_register", "receive_report", "register_entries", "register_entry", "remove_report",
-    "review_documents", "search_archive", "select_tasks", "team_report", "void_entry", "void_number",
-    "watch_inbox", "week_status",
-]
+import importlib
+from typing import Any
+
+# Each name and the module that holds it: imported when first asked for, so that a command loads the
+# part of the office it uses (``vanthu search`` needs neither the incoming register nor the formats).
+_WHERE = {
+    "Ambiguous": "office.errors",
+    "NotFound": "office.errors",
+    "RegisterRebuilt": "office.archiving",
+    "ReportReceipt": "office.weekly",
+    "archive_uploads": "office.archiving",
+    "archived_format": "office.formats",
+    "check_archive": "office.archiving",
+    "check_databases": "office.archiving",
+    "check_format": "office.formats",
+    "check_upload": "office.formats",
+    "checked_marks": "office.outgoing",
+    "compile_digest": "office.weekly",
+    "correct_document": "office.documents",
+    "current_week": "office.weekly",
+    "digest_data": "office.weekly",
+    "document_conflicts": "office.archiving",
+    "document_file": "office.documents",
+    "document_from_data": "office.outgoing",
+    "document_page": "office.documents",
+    "document_places": "office.documents",
+    "document_texts": "office.documents",
+    "document_topics": "office.documents",
+    "entry_file": "office.outgoing",
+    "entry_pdf": "office.outgoing",
+    "find_document": "office.documents",
+    "follow_void": "office.archiving",
+    "generated_kind": "office.outgoing",
+    "issue": "office.outgoing",
+    "opened_pipeline": "office.archiving",
+    "page_image": "office.documents",
+    "preview_pdf": "office.outgoing",
+    "rebuild_register": "office.archiving",
+    "receive_report": "office.weekly",
+    "register_entries": "office.outgoing",
+    "register_entry": "office.outgoing",
+    "remove_report": "office.weekly",
+    "review_documents": "office.documents",
+    "search_archive": "office.documents",
+    "select_tasks": "office.weekly",
+    "team_report": "office.weekly",
+    "void_entry": "office.outgoing",
+    "void_number": "office.outgoing",
+    "watch_inbox": "office.archiving",
+    "week_status": "office.weekly",
+}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'office' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_WHERE[name]), name)
+    globals()[name] = value
+    return value
