@@ -21,6 +21,7 @@ from web_client import client, csrf_of, log_in
 import office
 from access.users import LoginFailed
 from archive.corrections import Edit
+from docgen.errors import InvalidInput
 from docgen.secrecy import CONSOLE
 from web.app import create_app
 
@@ -278,3 +279,14 @@ def test_the_cli_answers_as_a_user_with_as(office_ws):
     assert console.exit_code == 0 and "02-CV/TU" in console.output
     assert nobody.exit_code != 0 and "ai-do" in nobody.output
     assert Path(office_ws.root).is_dir()
+
+
+def test_a_reset_user_gets_a_json_refusal_from_the_api_and_no_password_of_spaces(office_ws):
+    with office_ws.users() as users:
+        temporary = users.reset_password("cv")
+    with client(office_ws) as (c, _):
+        log_in(c, "cv", temporary)  # the login itself succeeds; every page then asks for a new password
+        answer = c.get("/api/search", params={"q": "rà soát"})
+    assert answer.status_code == 403 and "đổi mật khẩu" in answer.json()["error"]
+    with office_ws.users() as users, pytest.raises(InvalidInput):
+        users.set_password("cv", " " * 12)
