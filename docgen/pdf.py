@@ -45,6 +45,15 @@ def find_soffice(command: str) -> str:
     return found
 
 
+def _office_env(folder: Path) -> dict[str, str]:
+    """LibreOffice's environment: its home and its temporary files (``lu*.tmp`` folders, which it leaves
+    behind whenever it is stopped) inside ``folder``, which its caller removes; never in ``/tmp``, where a
+    service that converts every day would pile them up."""
+    scratch = folder / "tmp"
+    scratch.mkdir(exist_ok=True)
+    return {**os.environ, "HOME": str(folder), "TMPDIR": str(scratch)}
+
+
 def _run(soffice: str, sources: list[Path], outdir: Path, timeout: float) -> None:
     profile = outdir / "profile"
     command = [
@@ -54,8 +63,7 @@ def _run(soffice: str, sources: list[Path], outdir: Path, timeout: float) -> Non
         *(str(source) for source in sources),
     ]  # fmt: skip
     try:
-        subprocess.run(command, capture_output=True, timeout=timeout, check=False,
-                       env={**os.environ, "HOME": str(outdir)})
+        subprocess.run(command, capture_output=True, timeout=timeout, check=False, env=_office_env(outdir))
     except subprocess.TimeoutExpired as exc:
         raise ConversionFailed(f"LibreOffice không trả lời sau {timeout:.0f} giây") from exc
 
@@ -212,7 +220,7 @@ class WarmConverter:
         if not os.access(self.unoserver, os.X_OK):
             raise WarmConverterUnavailable(f"không có unoserver tại {self.unoserver} (chạy: make venv)")
         self._folder = Path(tempfile.mkdtemp(prefix="vanthu-warm-"))
-        (self._folder / "tmp").mkdir()
+        environment = _office_env(self._folder)
         self._port, uno_port = _free_port(), _free_port()
         command = [
             str(self.unoserver), "--interface", "127.0.0.1", "--port", str(self._port),
@@ -222,8 +230,7 @@ class WarmConverter:
         ]  # fmt: skip
         with (self._folder / "server.log").open("wb") as log:
             self._server = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                            start_new_session=True,
-                                            env={**os.environ, "HOME": str(self._folder)})
+                                            start_new_session=True, env=environment)
         self._wait_ready()
         logger.info("LibreOffice chạy sẵn cho dịch vụ (cổng %d, tiến trình %s)", self._port, self.office_pid)
 

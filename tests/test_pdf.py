@@ -208,3 +208,16 @@ def test_without_uno_the_converter_falls_back_to_the_cold_path(draft, tmp_path, 
 def test_a_converter_must_be_started(draft):
     with pytest.raises(VanthuError, match="chưa được khởi động"):
         WarmConverter().convert(draft)
+
+
+def test_a_day_of_conversions_leaves_nothing_in_the_system_temp_folder(draft, tmp_path, monkeypatch):
+    """LibreOffice leaves a ``lu*.tmp`` folder in ``$TMPDIR`` each time it is stopped: a service that
+    starts and stops it every day would fill ``/tmp``; its temporary files live in vanthu's own folders."""
+    system_tmp = tmp_path / "system-tmp"
+    system_tmp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(system_tmp))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    with WarmConverter(timeout=60) as converter:
+        assert converter.convert(draft).is_file()
+    convert_to_pdf([draft])
+    assert sorted(p.name for p in system_tmp.iterdir()) == []
