@@ -3,6 +3,7 @@ printed books (and ``vanthu register book``, the outgoing register printed the s
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -155,6 +156,8 @@ def incoming_done(number: str, year: int | None, book: str | None, reply: str | 
     row = office_incoming.close_incoming(Workspace.locate(home), _ref(number, year, book), CONSOLE,
                                          console_actor(CONSOLE), reply=reply, note=note)
     _show(row, as_json, "Đã giải quyết xong:")
+    if not as_json and row["tasks_closed"]:
+        click.echo(f"Đã đánh dấu xong {row['tasks_closed']} nhiệm vụ đọc từ văn bản này.")
 
 
 @incoming.command("show")
@@ -208,15 +211,30 @@ def book_outputs(command: Any) -> Any:
     return command
 
 
+def _writable(path: Path, option: str) -> None:
+    """The folder a book is written into exists and takes files: checked before any book is made, so
+    that a wrong folder leaves nothing half-written (not even the other book)."""
+    from docgen.errors import InvalidInput
+
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise InvalidInput(f"không có thư mục {folder}; tạo thư mục trước, hoặc chọn tệp trong thư mục khác",
+                           file=path, field=option)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InvalidInput(f"không được ghi vào thư mục {folder}", file=path, field=option)
+
+
 def _write_books(make: Any, pdf: Path | None, xlsx: Path | None) -> None:
     from docgen.errors import InvalidInput
 
     if not pdf and not xlsx:
         raise InvalidInput("cho biết tệp ghi ra: --pdf TỆP hoặc --xlsx TỆP", field="--pdf")
-    for path, fmt in ((xlsx, "xlsx"), (pdf, "pdf")):
-        if path:
-            write_replacing(path, make(fmt))
-            click.echo(f"Đã ghi {path}")
+    outputs = [(path, fmt) for path, fmt in ((xlsx, "xlsx"), (pdf, "pdf")) if path]
+    for path, fmt in outputs:
+        _writable(path, f"--{fmt}")
+    for path, fmt in outputs:
+        write_replacing(path, make(fmt))
+        click.echo(f"Đã ghi {path}")
 
 
 @incoming.command("book")
