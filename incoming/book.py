@@ -187,19 +187,18 @@ class IncomingBook(Database):
     def register(self, arrival: Arrival, level: int, *, received: str, who: str, recipient: str = "",
                  note: str = "", again: bool = False, viewer: Viewer = CONSOLE) -> Incoming:
         """The next số đến of the book of ``level`` in the year ``received`` falls in, and the row. A
-        document registered before is refused naming its số đến, unless it stands in a book above
-        ``viewer``'s clearance: then the refusal says it exists and names nothing."""
+        document registered before is refused naming its book and số đến, unless it stands in a book
+        above ``viewer``'s clearance: then the refusal says only that it was registered."""
         year = int(received[:4])
         recipient, note = limited(recipient, "--to", NAME_LIMIT), limited(note, "--note")
         with transaction(self.conn):
             before = self.earlier(arrival)
             if before and not again:
                 shown = [row for row in before if row.shown_level <= viewer.clearance]
-                said = (", ".join(row.ref.named for row in shown) if shown
-                        else "trong một sổ mật mà bạn không được xem")
+                said = ", " + ", ".join(row.ref.named for row in shown) if shown else ""
                 raise AlreadyRegistered(
-                    f"văn bản {arrival.symbol or arrival.doc_id} đã vào sổ văn bản đến, {said}; chưa vào sổ "
-                    "lần nữa. Nếu đúng là cần vào sổ lần nữa, dùng «--again»", field="KEY")
+                    f"văn bản {arrival.symbol or arrival.doc_id} đã vào sổ văn bản đến{said}; chưa vào sổ "
+                    "lần nữa. Nếu đúng là văn bản đến lần nữa, dùng «--again»", field="KEY")
             shown = [row for row in before if row.shown_level <= level]  # the note is as secret as its row
             if shown:
                 listed = ", ".join(row.ref.named for row in shown)

@@ -10,10 +10,9 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from docgen.errors import InvalidInput, RegisterError
+from docgen.errors import InvalidInput, NotFound, RegisterError
 from docgen.secrecy import CONSOLE, LEVELS, Viewer
 from office.documents import document_records, sidecar_text
-from office.errors import NotFound
 from office.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -58,14 +57,18 @@ def register_incoming(workspace: Workspace, key: str, viewer: Viewer, actor: Act
     into the archive's record as a correction; a document registered before is refused."""
     from archive.corrections import Edit
     from incoming.arrivals import describe_pending, is_own, pending
-    from incoming.rows import NAME_LIMIT, limited
+    from incoming.rows import NAME_LIMIT, TEXT_LIMIT, limited
 
+    if not key.strip():
+        raise InvalidInput("chọn văn bản lưu trữ để vào sổ (mã hoặc số, ký hiệu của văn bản)", field="KEY")
     moment = _received(limited(received or "", "--received", 50) or None)
+    given = {name: limited(value, f"--{name}", NAME_LIMIT if name != "subject" else TEXT_LIMIT)
+             for name, value in (values or {}).items()}
     records, record = document_records(workspace, limited(key, "KEY", NAME_LIMIT), viewer)
     if is_own(record, _own_bodies(workspace)):
         raise InvalidInput(f"văn bản {record.get('symbol') or record['id']} là văn bản đi của cơ quan (sổ đăng ký "
                            "văn bản đi); không vào sổ văn bản đến", field="KEY")
-    changed, confirmed = _confirmations(record, values or {}, list(confirm))
+    changed, confirmed = _confirmations(record, given, list(confirm))
     waiting = {k: v for k, v in pending(record).items() if k not in changed and k not in confirmed}
     if waiting:
         raise InvalidInput(f"văn bản {record.get('symbol') or record['id']} còn giá trị chờ xác nhận: "
@@ -99,6 +102,22 @@ def _register(workspace: Workspace, records: list[dict[str, Any]], record: dict[
     with workspace.incoming_book() as book:
         return book.register(arrival, level, received=moment, who=actor.label, recipient=to.strip(),
                              note=note.strip(), again=again, viewer=viewer)
+
+
+def audit_entry(row: dict[str, Any]) -> tuple[str, str, int]:
+    """What the audit log says of a change to a row, the same from both shells: the row as its ĐẾN
+    stamp names it (with its book), the document's symbol, and the level of the book or the document,
+    whichever is higher, so that the entry is as secret as the row."""
+    book = f" (sổ {row['book']})" if row["book"] else ""
+    level = max(LEVELS.get(row["book"], 0), LEVELS.get(row["secrecy"], 0))
+    return f"số đến {row['number']}/{row['year']}{book}", row["symbol"], level
+
+
+def audit_console(workspace: Workspace, action: str, row: dict[str, Any]) -> None:
+    """A change made at the server's terminal, in the audit log as the console's (shown «máy chủ»)."""
+    target, detail, level = audit_entry(row)
+    with workspace.audit() as log:
+        log.record("console", action, target, detail, secrecy=level)
 
 
 def follow_reclassification(workspace: Workspace, records: list[dict[str, Any]]) -> None:
@@ -298,10 +317,11 @@ def incoming_list(workspace: Workspace, viewer: Viewer, filters: Filters | None 
                   today: date | None = None) -> list[dict[str, Any]]:
     """The JSON of ``vanthu incoming list`` and ``GET /api/incoming``."""
     from incoming.book import Filters
-    from incoming.rows import checked_year
+    from incoming.rows import NAME_LIMIT, checked_year, limited
 
     chosen = filters or Filters()
     checked_year(chosen.year)
+    limited(chosen.lead or "", "--lead", NAME_LIMIT)
     if chosen.due_within is not None and chosen.due_within > 3660:  # past any deadline a book holds
         raise InvalidInput(f"{chosen.due_within} ngày; tối đa 3660", field="--due-within")
     with workspace.incoming_book() as book:

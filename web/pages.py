@@ -59,13 +59,6 @@ def message(exc: Exception, labels: dict[str, str] | None = None) -> str:
     return text
 
 
-def relabeled(exc: InvalidInput, labels: dict[str, str]) -> InvalidInput:
-    """The same refusal naming a form's (or the API's) fields instead of the CLI's options."""
-    relabel = InvalidInput(message(InvalidInput(exc.reason), labels), file=exc.file,
-                           field=labels.get(exc.field or "", FIELD_LABELS.get(exc.field or "", exc.field)))
-    return relabel
-
-
 async def json_object(request: Request) -> dict[str, Any]:
     """A request's body as the JSON object a route takes; anything else (not JSON, nested past what
     Python's parser recurses into, an array) is a 422 naming the body, never a 500."""

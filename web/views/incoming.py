@@ -18,6 +18,18 @@ from docgen.errors import InvalidInput
 from docgen.secrecy import LEVELS, SECRECY
 from incoming.arrivals import REGISTER_FIELDS
 from incoming.book import Filters, NotHandler
+from incoming.fields import (
+    CLOSING,
+    DIRECTING,
+    LISTING,
+    PROGRESSING,
+    REGISTERING,
+    ROW,
+    Table,
+    api_names,
+    named,
+    page_names,
+)
 from incoming.printing import file_stem
 from incoming.rows import (
     ACTIONS,
@@ -35,7 +47,7 @@ from incoming.rows import (
 )
 from office import incoming as registry
 from web.auth import Context, Forbidden
-from web.pages import incoming_url, json_object, message, query_with, relabeled, render
+from web.pages import incoming_url, json_object, message, query_with, render
 from web.views.search import _date, field_name, int_param
 
 PAGE = 50
@@ -44,37 +56,24 @@ TABS = {"": "Tất cả", "cho-chi-dao": "Chưa có ý kiến chỉ đạo", "da
         "qua-han": "Quá hạn", "da-xong": "Đã xong"}
 MEDIA = {"pdf": "application/pdf", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
-# The library names the CLI's options; each form names its own fields by their labels, the API by its
-# labels and JSON keys: option → (label on the page, key of the API).
-ROW = {"SỐ_ĐẾN": ("Số đến", "n"), "--year": ("Năm", "year"), "--book": ("Sổ", "book")}
-REGISTERING = {"KEY": ("Văn bản", "key"), "--received": ("Ngày giờ đến", "received"),
-               "--to": ("Đơn vị hoặc người nhận", "to"), "--note": ("Ghi chú", "note"),
-               "--again": ("Vào sổ lần nữa", "again"), "--confirm": ("Giá trị cần xác nhận", "confirm")}
-DIRECTING = {**ROW, "--lead": ("Đơn vị hoặc người chủ trì", "lead"), "--support": ("Đơn vị phối hợp", "support"),
-             "--due": ("Hạn giải quyết", "due"), "--note": ("Ý kiến chỉ đạo", "note")}
-PROGRESSING = {**ROW, "--note": ("Tiến độ giải quyết", "note")}
-CLOSING = {**ROW, "--reply": ("Số, ký hiệu văn bản trả lời", "reply"), "--no-reply": ("Không cần trả lời", "no_reply"),
-           "--note": ("Ghi chú kết quả", "note")}
-LISTING = {"--year": ("Năm", "year"), "--status": ("Trạng thái", "status"),
-           "--due-within": ("Đến hạn trong số ngày", "due_within"), "--lead": ("Chủ trì", "lead")}
-
-
-def _labels(table: dict[str, tuple[str, str]], api: bool) -> dict[str, str]:
-    return {option: field_name(key, label, api) for option, (label, key) in table.items()}
+def _names(table: Table, api: bool) -> dict[str, str]:
+    return api_names(table) if api else page_names(table)
 
 
 @contextmanager
-def _named(table: dict[str, tuple[str, str]], api: bool) -> Iterator[None]:
+def _named(table: Table, api: bool) -> Iterator[None]:
     """A refusal inside names the form's (or the API's) fields, not the CLI's options."""
-    try:
+    with named(_names(table, api)):
         yield
-    except InvalidInput as exc:
-        raise relabeled(exc, _labels(table, api)) from exc
 
 
 def _year(params: Any, name: str, api: bool, default: int | None = None) -> int | None:
     year = checked_year(int_param(params, name, "Năm", api=api), field_name(name, "Năm", api))
     return default if year is None else year
+
+
+def _audited(ctx: Context, action: str, row: dict[str, Any]) -> None:
+    ctx.audit(action, *registry.audit_entry(row))
 
 
 def actor_of(ctx: Context) -> Actor:
@@ -159,19 +158,19 @@ async def register(ctx: Context) -> Response:
         page = await run_in_threadpool(office.document_page, workspace, fields["key"], ctx.viewer,
                                        ctx.service.index)
         return render(ctx, "document.html", 422, labels=LABELS, errors={}, form={},
-                      incoming_error=message(exc, _labels(REGISTERING, False)), incoming_form=fields, **page)
-    ctx.audit("incoming", f"số đến {row['number']}/{row['year']}", row["symbol"], LEVELS.get(row["secrecy"], 0))
+                      incoming_error=message(exc, page_names(REGISTERING)), incoming_form=fields, **page)
+    _audited(ctx, "incoming", row)
     return RedirectResponse(incoming_url(row) + ("&" if row["book"] else "?") + "notice=vao-so", status_code=303)
 
 
-async def _change(ctx: Context, call: Any, action: str, notice: str, table: dict[str, tuple[str, str]]) -> Response:
+async def _change(ctx: Context, call: Any, action: str, notice: str, table: Table) -> Response:
     try:
         row = await _handled(ctx, call)
     except InvalidInput as exc:
         form = await ctx.service.read_form(ctx.request)
-        return await incoming_row_page(ctx, 422, message(exc, _labels(table, False)),
+        return await incoming_row_page(ctx, 422, message(exc, page_names(table)),
                                        {k: str(v) for k, v in form.items() if k != "csrf"})
-    ctx.audit(action, f"số đến {row['number']}/{row['year']}", row["symbol"], LEVELS.get(row["secrecy"], 0))
+    _audited(ctx, action, row)
     return RedirectResponse(incoming_url(row) + ("&" if row["book"] else "?") + f"notice={notice}", status_code=303)
 
 
@@ -230,9 +229,10 @@ async def book_file(ctx: Context) -> Response:
     data = await run_in_threadpool(lambda: registry.incoming_book_file(
         ctx.service.workspace, ctx.viewer, year=year, fmt=fmt, level=level, follow_up=follow_up, date_from=start,
         date_to=end, convert=ctx.service.convert()))
-    title = "so theo doi giai quyet van ban den" if follow_up else "so dang ky van ban den"
-    ctx.audit("download", f"{title} {year}", fmt, level)
-    return _book_response(data, file_stem(title + (f" {book_slug(SECRECY[level - 1])}" if level else ""), year), fmt)
+    title = "sổ theo dõi giải quyết văn bản đến" if follow_up else "sổ đăng ký văn bản đến"
+    mark = f" {SECRECY[level - 1]}" if level else ""
+    ctx.audit("download", f"{title}{mark} {year}", fmt, level)
+    return _book_response(data, file_stem(title + mark, year), fmt)
 
 
 async def outgoing_book(ctx: Context) -> Response:
@@ -244,17 +244,16 @@ async def outgoing_book(ctx: Context) -> Response:
         ctx.service.workspace, ctx.viewer, year=year, fmt=fmt, date_from=start, date_to=end,
         convert=ctx.service.convert()))
     ctx.audit("download", f"sổ đăng ký văn bản đi {year}", fmt)
-    return _book_response(data, file_stem("so dang ky van ban di", year), fmt)
+    return _book_response(data, file_stem("sổ đăng ký văn bản đi", year), fmt)
 
 
 # JSON routes: the shapes of ``vanthu incoming … --json``
 
-def _field(table: dict[str, tuple[str, str]], option: str) -> str:
-    label, key = table[option]
-    return field_name(key, label, True)
+def _field(table: Table, option: str) -> str:
+    return api_names(table)[option]
 
 
-def _text(data: dict[str, Any], table: dict[str, tuple[str, str]], option: str) -> str:
+def _text(data: dict[str, Any], table: Table, option: str) -> str:
     """A field of a JSON body that holds text (absent or null: empty); any other type is refused by name."""
     value = data.get(table[option][1])
     if value is not None and not isinstance(value, str):
@@ -262,7 +261,7 @@ def _text(data: dict[str, Any], table: dict[str, tuple[str, str]], option: str) 
     return value or ""
 
 
-def _texts(data: dict[str, Any], table: dict[str, tuple[str, str]], option: str) -> list[str]:
+def _texts(data: dict[str, Any], table: Table, option: str) -> list[str]:
     """A list of text (one text alone is a list of one)."""
     value = data.get(table[option][1])
     value = [value] if isinstance(value, str) else value or []
@@ -271,7 +270,7 @@ def _texts(data: dict[str, Any], table: dict[str, tuple[str, str]], option: str)
     return value
 
 
-def _flag(data: dict[str, Any], table: dict[str, tuple[str, str]], option: str) -> bool:
+def _flag(data: dict[str, Any], table: Table, option: str) -> bool:
     value = data.get(table[option][1])
     if value is not None and not isinstance(value, bool):
         raise InvalidInput("phải là true hoặc false", field=_field(table, option))
@@ -290,10 +289,6 @@ def _api_ref(ctx: Context) -> Ref:
     params = ctx.request.query_params
     return parse_ref(ctx.request.path_params["n"], year=_year(params, "year", True),
                      level=book_level(params.get("book")))
-
-
-def _audited(ctx: Context, action: str, row: dict[str, Any]) -> None:
-    ctx.audit(action, f"số đến {row['number']}/{row['year']}", row["symbol"], LEVELS.get(row["secrecy"], 0))
 
 
 async def api_list(ctx: Context) -> Response:
@@ -347,8 +342,8 @@ async def api_done(ctx: Context) -> Response:
     with _named(table, True):
         ref, reply, note = _api_ref(ctx), _text(data, table, "--reply").strip(), _text(data, table, "--note")
         if bool(reply) == _flag(data, table, "--no-reply"):
-            raise InvalidInput("chọn một: «--reply» (số, ký hiệu văn bản trả lời) hoặc «--no-reply»: true kèm "
-                               "«--note»", field="--reply")
+            raise InvalidInput("ghi số, ký hiệu văn bản trả lời, hoặc «--no-reply»: true kèm «--note»; một trong "
+                               "hai, không cả hai", field="--reply")
         row = await _handled(ctx, lambda: registry.close_incoming(
             ctx.service.workspace, ref, ctx.viewer, actor_of(ctx), reply=reply or None, note=note))
     _audited(ctx, "incoming-done", row)
