@@ -39,6 +39,9 @@ ACTIONS = {
     "user-add": "thêm người dùng", "user-disable": "khóa người dùng", "user-enable": "mở khóa người dùng",
     "user-edit": "sửa người dùng", "user-passwd": "đổi mật khẩu", "password-reset": "đặt lại mật khẩu",
     "token-create": "tạo mã truy cập", "token-revoke": "thu hồi mã truy cập", "correct": "sửa, xác nhận văn bản",
+    "incoming": "vào sổ văn bản đến", "incoming-direct": "ghi ý kiến chỉ đạo, chuyển giao văn bản đến",
+    "incoming-progress": "ghi tiến độ giải quyết văn bản đến",
+    "incoming-done": "kết thúc giải quyết văn bản đến (trả lời hoặc lưu)",
 }
 
 

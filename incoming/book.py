@@ -10,6 +10,7 @@ calendar year. Nothing is ever deleted; each change is a row of ``incoming_histo
 from __future__ import annotations
 
 import json
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -17,10 +18,10 @@ from typing import Any
 
 from docgen.database import Database, connect, transaction
 from docgen.errors import InvalidInput, VanthuError
-from docgen.secrecy import CONSOLE, Viewer
+from docgen.secrecy import CONSOLE, Viewer, mark_name
 from docgen.text import fold
 from incoming.arrivals import Arrival
-from incoming.rows import COLUMNS, URGENT, Actor, Incoming, Ref, book_name, now_minute
+from incoming.rows import COLUMNS, NAME_LIMIT, NO_REPLY, URGENT, Actor, Incoming, Ref, book_name, limited, now_minute
 
 # Urgent open rows first (handled the day they arrive), then the newest arrivals: the listing's order, kept
 # as an index so that a page of a long register reads its rows in order instead of sorting them all.
@@ -65,6 +66,7 @@ CREATE TABLE IF NOT EXISTS incoming (
     progress TEXT NOT NULL DEFAULT '',
     reply_symbol TEXT NOT NULL DEFAULT '',
     reply_id TEXT NOT NULL DEFAULT '',
+    reply_level INTEGER NOT NULL DEFAULT 0,
     done_at TEXT NOT NULL DEFAULT '',
     done_by TEXT NOT NULL DEFAULT '',
     done_note TEXT NOT NULL DEFAULT '',
@@ -82,7 +84,9 @@ CREATE TABLE IF NOT EXISTS incoming_history (
     at TEXT NOT NULL,
     who TEXT NOT NULL,
     action TEXT NOT NULL,
-    detail TEXT NOT NULL DEFAULT ''
+    detail TEXT NOT NULL DEFAULT '',
+    reply TEXT NOT NULL DEFAULT '',
+    reply_level INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS incoming_history_row ON incoming_history (incoming_id);
 CREATE INDEX IF NOT EXISTS incoming_order ON incoming ({ORDER});
@@ -131,14 +135,44 @@ def _shown(moment: str) -> str:
     return f"{date.fromisoformat(moment[:10]):%d/%m/%Y}"
 
 
+_REPLIED = "trả lời bằng "  # a closing's line of history names its answer first
+
+
 class IncomingBook(Database):
     def __init__(self, path: Path):
         self.conn = connect(path, SCHEMA)
         self.conn.create_function("folded", 1, lambda text: fold(text or ""), deterministic=True)
+        self._migrate()
 
-    def _log(self, row_id: int, who: str, action: str, detail: str = "") -> None:
-        self.conn.execute("INSERT INTO incoming_history (incoming_id, at, who, action, detail) VALUES (?, ?, ?, ?, ?)",
-                          (row_id, datetime.now().astimezone().isoformat(timespec="seconds"), who, action, detail))
+    def _migrate(self) -> None:
+        """A book made before answers carried their secrecy: each answer already given counts as MẬT (its
+        level is not known here) until it is given again; when in doubt, a reader learns nothing."""
+        def columns(table: str) -> set[str]:
+            return {row[1] for row in self.conn.execute(f"PRAGMA table_info({table})")}
+
+        if "reply_level" in columns("incoming") and "reply" in columns("incoming_history"):
+            return
+        with transaction(self.conn):
+            if "reply_level" not in columns("incoming"):
+                self.conn.execute("ALTER TABLE incoming ADD COLUMN reply_level INTEGER NOT NULL DEFAULT 0")
+                self.conn.execute("UPDATE incoming SET reply_level = 1 WHERE reply_symbol != ''")
+            if "reply" not in columns("incoming_history"):
+                self.conn.execute("ALTER TABLE incoming_history ADD COLUMN reply TEXT NOT NULL DEFAULT ''")
+                self.conn.execute("ALTER TABLE incoming_history ADD COLUMN reply_level INTEGER NOT NULL DEFAULT 0")
+                self.conn.execute(
+                    "UPDATE incoming_history SET reply_level = 1, reply = substr(detail, ?, instr(detail || ';', ';')"
+                    " - ?) WHERE action IN ('done', 'redone') AND detail LIKE ?",
+                    (len(_REPLIED) + 1, len(_REPLIED) + 1, _REPLIED + "%"))
+
+    def _writing(self) -> AbstractContextManager[None]:
+        """A transaction of its own, unless the change is part of a larger one (``one_transaction``)."""
+        return nullcontext() if self.conn.in_transaction else transaction(self.conn)
+
+    def _log(self, row_id: int, who: str, action: str, detail: str = "", reply: str = "",
+             reply_level: int = 0) -> None:
+        self.conn.execute("INSERT INTO incoming_history (incoming_id, at, who, action, detail, reply, reply_level) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?)", (row_id, datetime.now().astimezone().isoformat(
+                              timespec="seconds"), who, action, detail, reply, reply_level))
 
     # Registering
 
@@ -153,22 +187,22 @@ class IncomingBook(Database):
     def register(self, arrival: Arrival, level: int, *, received: str, who: str, recipient: str = "",
                  note: str = "", again: bool = False, viewer: Viewer = CONSOLE) -> Incoming:
         """The next số đến of the book of ``level`` in the year ``received`` falls in, and the row. A
-        document registered before is refused naming its số đến, unless it stands in a book above
-        ``viewer``'s clearance: then the refusal says it exists and names nothing."""
+        document registered before is refused naming its book and số đến, unless it stands in a book
+        above ``viewer``'s clearance: then the refusal says only that it was registered."""
         year = int(received[:4])
+        recipient, note = limited(recipient, "--to", NAME_LIMIT), limited(note, "--note")
         with transaction(self.conn):
             before = self.earlier(arrival)
             if before and not again:
                 shown = [row for row in before if row.shown_level <= viewer.clearance]
-                said = (f"số đến {', '.join(f'{row.number}/{row.year}' for row in shown)}" if shown
-                        else "trong một sổ mật mà bạn không được xem")
+                said = ", " + ", ".join(row.ref.named for row in shown) if shown else ""
                 raise AlreadyRegistered(
-                    f"văn bản {arrival.symbol or arrival.doc_id} đã vào sổ văn bản đến, {said}; chưa cấp "
-                    "số mới. Muốn vào sổ lần nữa, dùng --again", field="KEY")
+                    f"văn bản {arrival.symbol or arrival.doc_id} đã vào sổ văn bản đến{said}; chưa vào sổ "
+                    "lần nữa. Nếu đúng là văn bản đến lần nữa, dùng «--again»", field="KEY")
             shown = [row for row in before if row.shown_level <= level]  # the note is as secret as its row
             if shown:
-                listed = ", ".join(f"{row.number}/{row.year}" for row in shown)
-                note = "; ".join(part for part in (note, f"vào sổ lại, trùng số đến {listed}") if part)
+                listed = ", ".join(row.ref.named for row in shown)
+                note = "; ".join(part for part in (note, f"vào sổ lại, trùng {listed}") if part)
             number = 1 + (self.conn.execute("SELECT MAX(number) FROM incoming WHERE year = ? AND level = ?",
                                             (year, level)).fetchone()[0] or 0)
             values = {**vars(arrival), "year": year, "level": level, "shown_level": level, "number": number,
@@ -192,7 +226,7 @@ class IncomingBook(Database):
             return None
         row = self.conn.execute(f"SELECT {COLUMNS} FROM incoming WHERE year = ? AND level = ? AND number = ? "
                                 "AND shown_level <= ?", (ref.year, ref.level, ref.number, viewer.clearance)).fetchone()
-        return Incoming.from_row(row) if row else None
+        return Incoming.from_row(row).seen_by(viewer) if row else None
 
     def of_documents(self, doc_ids: list[str], keys: list[str], viewer: Viewer) -> list[Incoming]:
         """The registrations of one document (by its files' ids or its key), as ``viewer`` may read them."""
@@ -201,7 +235,7 @@ class IncomingBook(Database):
         same = ", ".join("?" * len(keys)) or "''"
         rows = self.conn.execute(f"SELECT {COLUMNS} FROM incoming WHERE shown_level <= ? AND (doc_id IN ({marks}) OR "
                                  f"same_key IN ({same})) ORDER BY id", (viewer.clearance, *ids, *keys))
-        return [Incoming.from_row(row) for row in rows]
+        return [Incoming.from_row(row).seen_by(viewer) for row in rows]
 
     def answered_by(self, symbols: list[str], viewer: Viewer) -> list[Incoming]:
         """The rows whose answer is the outgoing document ``symbols`` name."""
@@ -209,7 +243,8 @@ class IncomingBook(Database):
         if not wanted:
             return []
         rows = self.conn.execute(f"SELECT {COLUMNS} FROM incoming WHERE shown_level <= ? AND reply_symbol IN "
-                                 f"({', '.join('?' * len(wanted))}) ORDER BY id", (viewer.clearance, *wanted))
+                                 f"({', '.join('?' * len(wanted))}) AND reply_level <= ? ORDER BY id",
+                                 (viewer.clearance, *wanted, viewer.clearance))
         return [Incoming.from_row(row) for row in rows]
 
     def _where(self, viewer: Viewer, filters: Filters, today: date) -> tuple[str, list[Any]]:
@@ -244,7 +279,7 @@ class IncomingBook(Database):
         if filters.limit is not None or filters.offset:
             query += " LIMIT ? OFFSET ?"
             values += [-1 if filters.limit is None else filters.limit, filters.offset]
-        return [Incoming.from_row(row) for row in self.conn.execute(query, values)]
+        return [Incoming.from_row(row).seen_by(viewer) for row in self.conn.execute(query, values)]
 
     def counts(self, viewer: Viewer, year: int | None, today: date | None = None) -> dict[str, int]:
         """How many rows of each status ``viewer`` may read (the list's filters)."""
@@ -256,10 +291,17 @@ class IncomingBook(Database):
         return {"all": row[0], "registered": row[1] or 0, "directed": row[2] or 0, "done": row[3] or 0,
                 "overdue": row[4] or 0}
 
-    def history(self, row: Incoming) -> list[dict[str, str]]:
-        rows = self.conn.execute("SELECT at, who, action, detail FROM incoming_history WHERE incoming_id = ? "
-                                 "ORDER BY id", (row.id,))
-        return [dict(zip(("at", "who", "action", "detail"), item, strict=True)) for item in rows]
+    def history(self, row: Incoming, viewer: Viewer) -> list[dict[str, str]]:
+        """Who did what, when; a closing answered above ``viewer``'s clearance reads as one without an answer."""
+        rows = self.conn.execute("SELECT at, who, action, detail, reply, reply_level FROM incoming_history "
+                                 "WHERE incoming_id = ? ORDER BY id", (row.id,))
+        lines = []
+        for at, who, action, detail, reply, level in rows:
+            if reply and level > viewer.clearance:
+                named = f"{_REPLIED}{reply}"
+                detail = NO_REPLY + detail[len(named):] if detail.startswith(named) else NO_REPLY
+            lines.append({"at": at, "who": who, "action": action, "detail": detail})
+        return lines
 
     def years(self, viewer: Viewer) -> list[int]:
         return [r[0] for r in self.conn.execute("SELECT DISTINCT year FROM incoming WHERE shown_level <= ? "
@@ -275,6 +317,17 @@ class IncomingBook(Database):
                 f"UPDATE incoming SET secrecy = ?, shown_level = MAX(level, ?) WHERE doc_id IN ({marks})"
                 + (" OR same_key = ?" if key else ""), (mark, level, *ids, *([key] if key else []))).rowcount
 
+    def reply_reclassified(self, doc_ids: list[str], symbols: list[str], level: int) -> None:
+        """An outgoing document whose mark a clerk corrected: the rows it answers, and their history,
+        show it only to who may read it now."""
+        ids, names = [i for i in doc_ids if i] or [""], [s for s in symbols if s] or [""]
+        marks, named = ", ".join("?" * len(ids)), ", ".join("?" * len(names))
+        with transaction(self.conn):
+            self.conn.execute(f"UPDATE incoming SET reply_level = ? WHERE reply_symbol != '' AND (reply_id IN "
+                              f"({marks}) OR reply_symbol IN ({named}))", (level, *ids, *names))
+            self.conn.execute(f"UPDATE incoming_history SET reply_level = ? WHERE reply IN ({named})",
+                              (level, *names))
+
     # Following up
 
     def direct(self, row: Incoming, direction: Direction, actor: Actor) -> Incoming:
@@ -284,6 +337,12 @@ class IncomingBook(Database):
                                "ý kiến chỉ đạo nữa", field="SỐ_ĐẾN")
         if not direction.lead.strip():
             raise InvalidInput("cần đơn vị hoặc người chủ trì giải quyết", field="--lead")
+        limited(direction.lead, "--lead", NAME_LIMIT)
+        limited(direction.note, "--note")
+        if len(direction.supports) > 30:
+            raise InvalidInput(f"{len(direction.supports)} đơn vị phối hợp; tối đa 30", field="--support")
+        for support in direction.supports:
+            limited(support, "--support", NAME_LIMIT)
         if fold(direction.lead) in {fold(s) for s in direction.supports}:
             raise InvalidInput(f"«{direction.lead}» đã chủ trì, không đồng thời là đơn vị phối hợp", field="--support")
         if direction.due and direction.due < _day_of(row.received):
@@ -313,6 +372,7 @@ class IncomingBook(Database):
         self._check_handler(row, actor)
         if not note.strip():
             raise InvalidInput("cần ghi tiến độ giải quyết", field="--note")
+        limited(note, "--note")
         if row.status != "directed":
             raise InvalidInput(f"văn bản {row.ref} " + ("chưa có ý kiến chỉ đạo" if row.status == "registered"
                                else "đã giải quyết xong"), field="SỐ_ĐẾN")
@@ -324,21 +384,31 @@ class IncomingBook(Database):
             self._log(row.id, actor.label, "progress", note.strip())
         return self._by_id(row.id)
 
-    def finish(self, row: Incoming, actor: Actor, *, reply: str = "", reply_id: str = "", note: str = "") -> Incoming:
-        """Close a row: answered by the outgoing document ``reply``, or kept for information (``note``).
-        Closed again, the outcome is corrected and the history keeps the first."""
+    def finish(self, row: Incoming, actor: Actor, *, reply: str = "", reply_id: str = "", reply_level: int = 0,
+               note: str = "", also: str = "") -> Incoming:
+        """Close a row: answered by the outgoing document ``reply`` (of secrecy ``reply_level``), or kept
+        for information (``note``); ``also`` adds what else the closing did to its line of history.
+        Closed again, the outcome is corrected and the history keeps the first.
+
+        Those who may not read the answer read the row as closed without one, which always has a note:
+        an answer above the row's own level needs one too, or its absence would tell them there is one."""
         self._check_handler(row, actor)
-        if not reply and not note.strip():
+        note = limited(note, "--note")
+        if not reply and not note:
             raise InvalidInput("không có văn bản trả lời thì phải ghi chú (lưu, để biết…)", field="--note")
-        detail = "; ".join(p for p in (f"trả lời bằng {reply}" if reply else "không cần trả lời", note.strip()) if p)
+        if reply and reply_level > row.shown_level and not note:
+            raise InvalidInput(f"văn bản trả lời {reply} là văn bản {mark_name(reply_level)}: người không được "
+                               "xem văn bản đó chỉ thấy ghi chú kết quả, nên phải ghi chú", field="--note")
+        detail = "; ".join(p for p in (f"{_REPLIED}{reply}" if reply else NO_REPLY, note, also) if p)
         receiver = actor.label if row.status == "directed" else ""  # the handler it was handed to signs for it
-        with transaction(self.conn):
+        with self._writing():
             self.conn.execute(
-                "UPDATE incoming SET status = 'done', reply_symbol = ?, reply_id = ?, done_note = ?, done_by = ?, "
-                "done_at = CASE WHEN done_at = '' THEN ? ELSE done_at END, "
+                "UPDATE incoming SET status = 'done', reply_symbol = ?, reply_id = ?, reply_level = ?, done_note = ?, "
+                "done_by = ?, done_at = CASE WHEN done_at = '' THEN ? ELSE done_at END, "
                 "signed_for = CASE WHEN signed_for = '' THEN ? ELSE signed_for END WHERE id = ?",
-                (reply, reply_id, note.strip(), actor.label, now_minute(), receiver, row.id))
-            self._log(row.id, actor.label, "redone" if row.status == "done" else "done", detail)
+                (reply, reply_id, reply_level if reply else 0, note, actor.label, now_minute(), receiver, row.id))
+            self._log(row.id, actor.label, "redone" if row.status == "done" else "done", detail, reply,
+                      reply_level if reply else 0)
         return self._by_id(row.id)
 
 

@@ -124,7 +124,7 @@ def outgoing_table(entries: list[dict[str, Any]], profile: Profile, *, year: int
         parts = [mark for mark in (entry["secrecy"], entry["urgency"]) if mark]
         if entry["status"] == "void":
             parts.append(f"Đã hủy: {entry['void_reason']}")
-        parts += [f"Trả lời văn bản đến số {r.number}/{r.year}" for r in answered.get(entry["symbol"], [])]
+        parts += [f"Trả lời văn bản đến số {r.ref.short}" for r in answered.get(entry["symbol"], [])]
         return "; ".join(parts)
 
     def kept(entry: dict[str, Any]) -> str:

@@ -8,10 +8,9 @@ a book shows no gap where a document its reader may not see stands.
 
 from __future__ import annotations
 
-import getpass
 import json
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -31,6 +30,27 @@ STATUS_WORDS = {
 }
 ACTIONS = {"register": "vào sổ", "direct": "ghi ý kiến chỉ đạo", "redirect": "sửa ý kiến chỉ đạo",
            "progress": "cập nhật tiến độ", "done": "hoàn thành", "redone": "sửa kết quả giải quyết"}
+# A closing without an answer; and what one answered above its reader's clearance reads as.
+NO_REPLY = "không cần trả lời"
+# Free text a person writes into a row: a paper book's column holds a paragraph, not a file; a lead is a name.
+TEXT_LIMIT, NAME_LIMIT = 2000, 200
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the books' years: anything else names no book
+MAX_NUMBER = 9_999_999  # no book of a year reaches ten million; a larger số đến names nothing
+
+
+def limited(text: str, field: str, limit: int = TEXT_LIMIT) -> str:
+    """``text`` stripped, refused (naming ``field``) when longer than ``limit`` characters."""
+    text = text.strip()
+    if len(text) > limit:
+        raise InvalidInput(f"dài {len(text):,} ký tự; tối đa {limit:,} ký tự".replace(",", "."), field=field)
+    return text
+
+
+def checked_year(year: int | None, field: str = "--year") -> int | None:
+    """A book's year as asked for (None: not asked); a year no book can have is refused."""
+    if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InvalidInput(f"năm {year} không hợp lệ (từ {FIRST_YEAR} đến {LAST_YEAR})", field=field)
+    return year
 
 
 def parse_status(value: str | None) -> str | None:
@@ -75,8 +95,18 @@ class Ref:
     number: int
 
     def __str__(self) -> str:
+        return f"số đến {self.short}"
+
+    @property
+    def short(self) -> str:
+        """``2/2026``, with its book when it is a secret one: ``2/2026 (sổ MẬT)``."""
         book = f" ({book_name(self.level)})" if self.level else ""
-        return f"số đến {self.number}/{self.year}{book}"
+        return f"{self.number}/{self.year}{book}"
+
+    @property
+    def named(self) -> str:
+        """With its book always: 2/2026 of the MẬT book is not 2/2026 of the ordinary one."""
+        return f"số đến {self.number}/{self.year} ({book_name(self.level)})"
 
 
 _REF = re.compile(r"^\s*(?:số\s*(?:đến)?\s*)?0*(\d+)(?:\s*/\s*(\d{4}))?\s*$", re.IGNORECASE)
@@ -84,12 +114,11 @@ _REF = re.compile(r"^\s*(?:số\s*(?:đến)?\s*)?0*(\d+)(?:\s*/\s*(\d{4}))?\s*$
 
 def parse_ref(text: str | int, *, year: int | None = None, level: int = 0) -> Ref:
     """``15`` (this year), ``15/2026``, ``số đến 15`` → the row's reference."""
-    match = _REF.match(str(text))
-    if not match or int(match[1]) == 0:
-        raise InvalidInput(f"«{text}» không phải số đến (ví dụ: 15 hoặc 15/2026)", field="SỐ_ĐẾN")
+    match = _REF.match(str(text)[:100])
+    if not match or not 0 < int(match[1]) <= MAX_NUMBER:
+        raise InvalidInput(f"«{str(text)[:20]}» không phải số đến (ví dụ: 15 hoặc 15/2026)", field="SỐ_ĐẾN")
     chosen = int(match[2]) if match[2] else (year or date.today().year)
-    if not 2000 <= chosen <= 2100:
-        raise InvalidInput(f"năm {chosen} không hợp lệ", field="--year")
+    checked_year(chosen)
     return Ref(chosen, level, int(match[1]))
 
 
@@ -112,13 +141,13 @@ class Actor:
                     or (row.lead_team is not None and row.lead_team == self.team))
 
 
+CONSOLE_NAME = "máy chủ"  # the server's terminal, as the audit's ``console``: no person the service knows
+
+
 def console_actor(viewer: Viewer) -> Actor:
-    """The person at the server's terminal: the system user running the command."""
-    try:
-        login = getpass.getuser() if viewer.login == "console" else viewer.login
-    except (KeyError, OSError):  # no name for this uid (containers)
-        login = "console"
-    return Actor(login)
+    """Who acts at the server's terminal: the terminal itself (the system account running the command
+    names no person of the office), or the service user the command speaks as."""
+    return Actor("console", CONSOLE_NAME) if viewer.login == "console" else Actor(viewer.login)
 
 
 def now_minute() -> str:
@@ -165,6 +194,7 @@ class Incoming:
     progress: str = ""
     reply_symbol: str = ""
     reply_id: str = ""
+    reply_level: int = 0  # the answer's secrecy (its register entry's or archived document's): who may see it
     done_at: str = ""
     done_by: str = ""
     done_note: str = ""
@@ -181,6 +211,13 @@ class Incoming:
     @property
     def ref(self) -> Ref:
         return Ref(self.year, self.level, self.number)
+
+    def seen_by(self, viewer: Viewer) -> Incoming:
+        """The row as ``viewer`` may read it: an answer above their clearance does not exist for them, and
+        the row reads as one closed without an answer (no symbol, no link, nothing to count)."""
+        if self.reply_level <= viewer.clearance:
+            return self
+        return replace(self, reply_symbol="", reply_id="", reply_level=0)
 
     @property
     def same_day(self) -> bool:

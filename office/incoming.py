@@ -10,10 +10,9 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from docgen.errors import InvalidInput, RegisterError
-from docgen.secrecy import Viewer
+from docgen.errors import InvalidInput, NotFound, RegisterError
+from docgen.secrecy import CONSOLE, LEVELS, Viewer
 from office.documents import document_records, sidecar_text
-from office.errors import NotFound
 from office.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -58,18 +57,23 @@ def register_incoming(workspace: Workspace, key: str, viewer: Viewer, actor: Act
     into the archive's record as a correction; a document registered before is refused."""
     from archive.corrections import Edit
     from incoming.arrivals import describe_pending, is_own, pending
+    from incoming.rows import NAME_LIMIT, TEXT_LIMIT, limited
 
-    moment = _received(received)
-    records, record = document_records(workspace, key, viewer)
+    if not key.strip():
+        raise InvalidInput("chọn văn bản lưu trữ để vào sổ (mã hoặc số, ký hiệu của văn bản)", field="KEY")
+    moment = _received(limited(received or "", "--received", 50) or None)
+    given = {name: limited(value, f"--{name}", NAME_LIMIT if name != "subject" else TEXT_LIMIT)
+             for name, value in (values or {}).items()}
+    records, record = document_records(workspace, limited(key, "KEY", NAME_LIMIT), viewer)
     if is_own(record, _own_bodies(workspace)):
         raise InvalidInput(f"văn bản {record.get('symbol') or record['id']} là văn bản đi của cơ quan (sổ đăng ký "
                            "văn bản đi); không vào sổ văn bản đến", field="KEY")
-    changed, confirmed = _confirmations(record, values or {}, list(confirm))
+    changed, confirmed = _confirmations(record, given, list(confirm))
     waiting = {k: v for k, v in pending(record).items() if k not in changed and k not in confirmed}
     if waiting:
         raise InvalidInput(f"văn bản {record.get('symbol') or record['id']} còn giá trị chờ xác nhận: "
-                           f"{describe_pending(waiting)}. Xác nhận (--confirm TRƯỜNG) hoặc ghi giá trị đúng "
-                           "(--symbol, --date …) khi vào sổ", field="--confirm")
+                           f"{describe_pending(waiting)}. Kiểm tra với văn bản, rồi xác nhận («--confirm») hoặc "
+                           "ghi giá trị đúng khi vào sổ", field="--confirm")
     if changed or confirmed:
         from office.documents import correct_document
 
@@ -100,6 +104,22 @@ def _register(workspace: Workspace, records: list[dict[str, Any]], record: dict[
                              note=note.strip(), again=again, viewer=viewer)
 
 
+def audit_entry(row: dict[str, Any]) -> tuple[str, str, int]:
+    """What the audit log says of a change to a row, the same from both shells: the row as its ĐẾN
+    stamp names it (with its book), the document's symbol, and the level of the book or the document,
+    whichever is higher, so that the entry is as secret as the row."""
+    book = f" (sổ {row['book']})" if row["book"] else ""
+    level = max(LEVELS.get(row["book"], 0), LEVELS.get(row["secrecy"], 0))
+    return f"số đến {row['number']}/{row['year']}{book}", row["symbol"], level
+
+
+def audit_console(workspace: Workspace, action: str, row: dict[str, Any]) -> None:
+    """A change made at the server's terminal, in the audit log as the console's (shown «máy chủ»)."""
+    target, detail, level = audit_entry(row)
+    with workspace.audit() as log:
+        log.record("console", action, target, detail, secrecy=level)
+
+
 def follow_reclassification(workspace: Workspace, records: list[dict[str, Any]]) -> None:
     """The archive's mark of a document changed (``vanthu edit --secrecy``): its rows in the register are
     hidden as it now is from those who may not read it."""
@@ -110,8 +130,10 @@ def follow_reclassification(workspace: Workspace, records: list[dict[str, Any]])
     record = records[0]
     level = document_level(records)
     key = same_key(record.get("symbol", ""), record.get("issuer", ""), record.get("date", ""))
+    ids, symbols = [r["id"] for r in records], [r.get(name) or "" for r in records for name in ("symbol", "register")]
     with workspace.incoming_book() as book:
-        book.reclassified([r["id"] for r in records], key, level, mark_name(level))
+        book.reclassified(ids, key, level, mark_name(level))
+        book.reply_reclassified(ids, symbols, level)  # an outgoing document: the rows it answers
 
 
 def registration_state(workspace: Workspace, record: dict[str, Any], viewer: Viewer,
@@ -159,10 +181,26 @@ def _row(book: IncomingBook, ref: Ref, viewer: Viewer) -> Incoming:
 
 
 def incoming_row(workspace: Workspace, ref: Ref, viewer: Viewer, today: date | None = None) -> dict[str, Any]:
-    """One row with its history (``vanthu incoming show --json``, the incoming document's page)."""
+    """One row with its history and the tasks read from its document (``vanthu incoming show --json``,
+    the incoming document's page)."""
     with workspace.incoming_book() as book:
         row = _row(book, ref, viewer)
-        return {**row.as_json(today), "history": book.history(row)}
+        history = book.history(row, viewer)
+    with workspace.task_book() as tasks:
+        found = _document_tasks(workspace, tasks, row, viewer)
+    shown = [{"id": t.id, "sentence": t.sentence, "due": t.due, "status": t.status} for t in found]
+    return {**row.as_json(today), "history": history, "tasks": shown}
+
+
+def _document_tasks(workspace: Workspace, tasks: Any, row: Incoming, viewer: Viewer) -> list[Any]:
+    """The tasks the task reader found in the registered document (in any of its files)."""
+    from office.errors import Ambiguous
+
+    try:
+        ids = {r["id"] for r in document_records(workspace, row.doc_id, viewer)[0]} if row.doc_id else set()
+    except (NotFound, Ambiguous):
+        ids = {row.doc_id}
+    return [task for task in tasks.readable(viewer) if task.doc_id in ids]
 
 
 _TEAM = re.compile(r"^\s*tổ\s+(?:theo dõi địa bàn\s+)?(?:số\s+)?0*(\d{1,2})\s*$", re.IGNORECASE)
@@ -216,55 +254,85 @@ def _due(value: str) -> str:
 
 def incoming_progress(workspace: Workspace, ref: Ref, viewer: Viewer, actor: Actor, note: str) -> dict[str, Any]:
     with workspace.incoming_book() as book:
-        return book.record_progress(_row(book, ref, viewer), note, actor).as_json()
+        return book.record_progress(_row(book, ref, viewer), note, actor).seen_by(viewer).as_json()
 
 
-def _reply_of(workspace: Workspace, symbol: str, viewer: Viewer) -> tuple[str, str]:
-    """The outgoing answer named by ``symbol``: in the register (not void), or archived as the office's
-    own; its symbol as the register writes it and the archived document's id, if archived."""
+def _own_archived(workspace: Workspace, symbol: str) -> tuple[int, str]:
+    """The office's own archived documents ``symbol`` names, as they are (whoever asks): the highest
+    level among them, and the id of the one document, if there is one."""
+    from archive.documents import best_file, document_level
     from incoming.arrivals import is_own
-    from office.errors import Ambiguous
+
+    with workspace.catalog() as catalog:
+        found = [[{**row.record, "id": row.id} for row in rows] for rows in catalog.documents(symbol, CONSOLE)]
+    own = [records for records in found if is_own(best_file(records), _own_bodies(workspace))]
+    level = max((document_level(records) for records in own), default=0)
+    return level, best_file(own[0])["id"] if len(own) == 1 else ""
+
+
+def _reply_of(workspace: Workspace, symbol: str, viewer: Viewer) -> tuple[str, str, int]:
+    """The outgoing answer named by ``symbol``: in the register (not void), or archived as the office's
+    own; its symbol as the register writes it, the archived document's id (if archived) and its level,
+    the higher of its entry's and its archived document's. An answer ``viewer`` may not read is not
+    there for them, void or not."""
+    from incoming.rows import limited
 
     with workspace.register() as register:
         try:
-            entry = register.find(symbol)
+            entry = register.find(limited(symbol, "--reply", 100))
         except RegisterError:
             entry = None
+    level, doc_id = _own_archived(workspace, entry.symbol if entry else symbol)
+    level = max(level, LEVELS.get(entry.secrecy, 1) if entry else 0)
+    if (entry is None and not doc_id) or level > viewer.clearance:
+        raise InvalidInput(f"sổ đăng ký văn bản đi không có văn bản «{symbol}»", field="--reply")
     if entry is not None and entry.status == "void":
         raise InvalidInput(f"văn bản {entry.symbol} đã bị hủy ({entry.void_reason})", field="--reply")
-    if entry is not None and not viewer.may_read({"secrecy": entry.secrecy}):
-        entry = None
-    try:
-        _records, record = document_records(workspace, entry.symbol if entry else symbol, viewer)
-    except (NotFound, Ambiguous):
-        record = None
-    if record is not None and not is_own(record, _own_bodies(workspace)):
-        record = None
-    if entry is None and record is None:
-        raise InvalidInput(f"sổ đăng ký văn bản đi không có văn bản «{symbol}»", field="--reply")
-    return (entry.symbol if entry else record["symbol"]), (record["id"] if record else "")
+    if entry is None:
+        with workspace.catalog() as catalog:
+            symbol = catalog.find(doc_id, CONSOLE)[0].symbol
+    return (entry.symbol if entry else symbol), doc_id, level
 
 
 def close_incoming(workspace: Workspace, ref: Ref, viewer: Viewer, actor: Actor, *, reply: str | None = None,
                    note: str = "") -> dict[str, Any]:
     """Close a row: answered by the outgoing document ``reply`` (both then name each other), or,
-    without one, kept for information with ``note``."""
-    symbol, doc_id = _reply_of(workspace, reply, viewer) if reply else ("", "")
-    with workspace.incoming_book() as book:
-        return book.finish(_row(book, ref, viewer), actor, reply=symbol, reply_id=doc_id, note=note).as_json()
+    without one, kept for information with ``note``. The tasks read from the document close with it:
+    they are what the letter asked of the office, done once it is answered or filed."""
+    from docgen.database import one_transaction
+
+    symbol, doc_id, level = _reply_of(workspace, reply, viewer) if reply else ("", "", 0)
+    with workspace.incoming_book() as book, workspace.task_book() as tasks:
+        row = _row(book, ref, viewer)
+        still_open = [t for t in _document_tasks(workspace, tasks, row, viewer) if t.status == "open"]
+        also = f"đánh dấu xong {len(still_open)} nhiệm vụ đọc từ văn bản" if still_open else ""
+        with one_transaction(book, tasks):
+            done = book.finish(row, actor, reply=symbol, reply_id=doc_id, reply_level=level, note=note, also=also)
+            for task in still_open:
+                tasks.done(task.id, f"xong cùng văn bản đến {row.ref}", viewer=viewer)
+        return {**done.seen_by(viewer).as_json(), "tasks_closed": len(still_open)}
 
 
 def incoming_list(workspace: Workspace, viewer: Viewer, filters: Filters | None = None,
                   today: date | None = None) -> list[dict[str, Any]]:
     """The JSON of ``vanthu incoming list`` and ``GET /api/incoming``."""
     from incoming.book import Filters
+    from incoming.rows import NAME_LIMIT, checked_year, limited
 
+    chosen = filters or Filters()
+    checked_year(chosen.year)
+    limited(chosen.lead or "", "--lead", NAME_LIMIT)
+    if chosen.due_within is not None and chosen.due_within > 3660:  # past any deadline a book holds
+        raise InvalidInput(f"{chosen.due_within} ngày; tối đa 3660", field="--due-within")
     with workspace.incoming_book() as book:
-        rows = book.select(viewer, filters or Filters(), today)
+        rows = book.select(viewer, chosen, today)
     return [row.as_json(today) for row in rows]
 
 
 def incoming_counts(workspace: Workspace, viewer: Viewer, year: int | None, today: date | None = None) -> dict:
+    from incoming.rows import checked_year
+
+    checked_year(year)
     with workspace.incoming_book() as book:
         return book.counts(viewer, year, today) | {"years": book.years(viewer)}
 
@@ -315,6 +383,9 @@ def _pdf_of(workspace: Workspace, docx: bytes, convert: Callable | None) -> byte
 
 
 def _period(year: int, date_from: date | None, date_to: date | None) -> tuple[date, date]:
+    from incoming.rows import checked_year
+
+    checked_year(year)
     start, end = date_from or date(year, 1, 1), date_to or date(year, 12, 31)
     if start.year != year or end.year != year or start > end:
         raise InvalidInput(f"khoảng ngày phải nằm trong năm {year} (từ ngày không sau đến ngày)", field="--from")
@@ -346,9 +417,13 @@ def outgoing_book_file(workspace: Workspace, viewer: Viewer, *, year: int, fmt: 
                        convert: Callable | None = None) -> bytes:
     """The Sổ đăng ký văn bản đi of one year, as PDF or XLSX: the entries ``viewer`` may read, with
     the recipients of those archived and the incoming documents each one answers."""
+    from docgen.register import fold_code
     from incoming.printing import outgoing_table, render
     from office.outgoing import register_entries
 
+    bodies = workspace.profile.bodies
+    if body and fold_code(body.strip()) not in {fold_code(code) for code in bodies}:
+        raise InvalidInput(f"không có cơ quan ban hành «{body[:20]}»; có: {', '.join(bodies)}", field="--body")
     start, end = _period(year, date_from, date_to)
     entries = [e for e in register_entries(workspace, viewer, kind=kind, body=body, year=year)
                if start.isoformat() <= e["date"] <= end.isoformat()]

@@ -3,18 +3,22 @@ printed books (and ``vanthu register book``, the outgoing register printed the s
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
+from access import roles
+from docgen.errors import InvalidInput
 from docgen.files import write_replacing
 from docgen.secrecy import CONSOLE
+from incoming.fields import CLOSING, DIRECTING, LISTING, PRINTING, PROGRESSING, REGISTERING, ROW, cli_names, named
 from incoming.rows import book_level, console_actor, parse_ref, parse_status
 from office import incoming as office_incoming
 from office.workspace import Workspace
-from vanthu.options import VanthuGroup, date_value, home_option, json_option, print_json
+from vanthu.options import VanthuGroup, date_value, home_option, json_option, print_json, viewer_option
 
 
 def _day(value: str) -> str:
@@ -91,9 +95,12 @@ def incoming_add(key: str, received: str | None, to: str, note: str, again: bool
     """Vào sổ văn bản đến văn bản đã lưu trữ (theo mã hoặc số, ký hiệu); cấp số đến tiếp theo của năm."""
     given = {"symbol": symbol, "date": day, "kind": kind, "subject": subject, "issuer": issuer, "secrecy": secrecy,
              "urgency": urgency}
-    row = office_incoming.register_incoming(
-        Workspace.locate(home), key, CONSOLE, console_actor(CONSOLE), received=received, to=to, note=note,
-        again=again, values={k: v for k, v in given.items() if v is not None}, confirm=confirm)
+    workspace = Workspace.locate(home)
+    with named(cli_names(REGISTERING)):
+        row = office_incoming.register_incoming(
+            workspace, key, CONSOLE, console_actor(CONSOLE), received=received, to=to, note=note,
+            again=again, values={k: v for k, v in given.items() if v is not None}, confirm=confirm)
+    office_incoming.audit_console(workspace, "incoming", row)
     if as_json:
         print_json(row)
         return
@@ -118,8 +125,11 @@ def incoming_add(key: str, received: str | None, to: str, note: str, again: bool
 def incoming_direct(number: str, year: int | None, book: str | None, lead: str, support: tuple[str, ...],
                     due: str | None, note: str, as_json: bool, home: Path | None) -> None:
     """Ghi ý kiến chỉ đạo: một đơn vị chủ trì, các đơn vị phối hợp, hạn giải quyết."""
-    row = office_incoming.direct_incoming(Workspace.locate(home), _ref(number, year, book), CONSOLE,
-                                          console_actor(CONSOLE), lead=lead, supports=support, due=due, note=note)
+    workspace = Workspace.locate(home)
+    with named(cli_names(DIRECTING)):
+        row = office_incoming.direct_incoming(workspace, _ref(number, year, book), CONSOLE, console_actor(CONSOLE),
+                                              lead=lead, supports=support, due=due, note=note)
+    office_incoming.audit_console(workspace, "incoming-direct", row)
     _show(row, as_json, "Đã ghi ý kiến chỉ đạo:")
     if not as_json and not due and row["due"] and row["due"] == row["due_proposed"]:
         click.echo(f"Hạn {_day(row['due'])} lấy theo văn bản: «{row['due_text']}» (sửa bằng --due).")
@@ -133,8 +143,11 @@ def incoming_direct(number: str, year: int | None, book: str | None, lead: str, 
 def incoming_progress(number: str, year: int | None, book: str | None, note: str, as_json: bool,
                       home: Path | None) -> None:
     """Ghi tiến độ giải quyết văn bản đến SỐ_ĐẾN."""
-    row = office_incoming.incoming_progress(Workspace.locate(home), _ref(number, year, book), CONSOLE,
-                                            console_actor(CONSOLE), note)
+    workspace = Workspace.locate(home)
+    with named(cli_names(PROGRESSING)):
+        row = office_incoming.incoming_progress(workspace, _ref(number, year, book), CONSOLE, console_actor(CONSOLE),
+                                                note)
+    office_incoming.audit_console(workspace, "incoming-progress", row)
     _show(row, as_json, "Đã ghi tiến độ giải quyết:")
 
 
@@ -148,24 +161,32 @@ def incoming_progress(number: str, year: int | None, book: str | None, note: str
 def incoming_done(number: str, year: int | None, book: str | None, reply: str | None, no_reply: bool, note: str,
                   as_json: bool, home: Path | None) -> None:
     """Kết thúc giải quyết văn bản đến SỐ_ĐẾN: bằng văn bản trả lời (--reply) hoặc lưu, để biết (--no-reply)."""
-    from docgen.errors import InvalidInput
-
     if bool(reply) == no_reply:
-        raise InvalidInput("chọn một: --reply SỐ_KÝ_HIỆU hoặc --no-reply --note …", field="--reply")
-    row = office_incoming.close_incoming(Workspace.locate(home), _ref(number, year, book), CONSOLE,
-                                         console_actor(CONSOLE), reply=reply, note=note)
+        raise InvalidInput("chọn một: ghi văn bản trả lời (--reply SỐ_KÝ_HIỆU), hoặc không cần trả lời (--no-reply) "
+                           "kèm ghi chú kết quả (--note …)", field="Văn bản trả lời (--reply)")
+    workspace = Workspace.locate(home)
+    with named(cli_names(CLOSING)):
+        row = office_incoming.close_incoming(workspace, _ref(number, year, book), CONSOLE, console_actor(CONSOLE),
+                                             reply=reply, note=note)
+    office_incoming.audit_console(workspace, "incoming-done", row)
     _show(row, as_json, "Đã giải quyết xong:")
+    if not as_json and row["tasks_closed"]:
+        click.echo(f"Đã đánh dấu xong {row['tasks_closed']} nhiệm vụ đọc từ văn bản này.")
 
 
 @incoming.command("show")
 @ref_options
 @json_option
+@viewer_option
 @home_option
-def incoming_show(number: str, year: int | None, book: str | None, as_json: bool, home: Path | None) -> None:
+def incoming_show(number: str, year: int | None, book: str | None, as_json: bool, as_login: str | None,
+                  home: Path | None) -> None:
     """Xem một văn bản đến trong sổ, với lịch sử: ai làm gì, lúc nào."""
     from incoming.rows import ACTIONS
 
-    row = office_incoming.incoming_row(Workspace.locate(home), _ref(number, year, book), CONSOLE)
+    workspace = Workspace.locate(home)
+    with named(cli_names(ROW)):
+        row = office_incoming.incoming_row(workspace, _ref(number, year, book), workspace.viewer(as_login, roles.READ))
     if as_json:
         print_json(row)
         return
@@ -183,14 +204,17 @@ def incoming_show(number: str, year: int | None, book: str | None, as_json: bool
 @click.option("--lead", help="Chỉ văn bản do đơn vị hoặc người này chủ trì.")
 @click.option("--year", type=click.IntRange(2000, 2100), help="Chỉ một năm.")
 @json_option
+@viewer_option
 @home_option
 def incoming_list(status: str | None, overdue: bool, due_within: int | None, lead: str | None, year: int | None,
-                  as_json: bool, home: Path | None) -> None:
+                  as_json: bool, as_login: str | None, home: Path | None) -> None:
     """Liệt kê sổ văn bản đến; văn bản hỏa tốc, thượng khẩn, khẩn chưa xong đứng đầu."""
     from incoming.book import Filters
 
-    rows = office_incoming.incoming_list(Workspace.locate(home), CONSOLE, Filters(
-        year=year, status=parse_status(status), overdue=overdue, due_within=due_within, lead=lead))
+    workspace = Workspace.locate(home)
+    with named(cli_names(LISTING)):
+        rows = office_incoming.incoming_list(workspace, workspace.viewer(as_login, roles.READ), Filters(
+            year=year, status=parse_status(status), overdue=overdue, due_within=due_within, lead=lead))
     if as_json:
         print_json(rows)
         return
@@ -208,42 +232,66 @@ def book_outputs(command: Any) -> Any:
     return command
 
 
-def _write_books(make: Any, pdf: Path | None, xlsx: Path | None) -> None:
-    from docgen.errors import InvalidInput
+def _writable(path: Path, option: str) -> None:
+    """The folder a book is written into exists and takes files: checked before any book is made, so
+    that a wrong folder leaves nothing half-written (not even the other book)."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise InvalidInput(f"không có thư mục {folder}; tạo thư mục trước, hoặc chọn tệp trong thư mục khác",
+                           file=path, field=option)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InvalidInput(f"không được ghi vào thư mục {folder}", file=path, field=option)
 
+
+def _write_books(make: Any, pdf: Path | None, xlsx: Path | None) -> None:
+    """Each book asked for, made whole and then written in place of the file (never half a file); a
+    folder that takes no file is refused by its option, in words, before anything is made."""
     if not pdf and not xlsx:
-        raise InvalidInput("cho biết tệp ghi ra: --pdf TỆP hoặc --xlsx TỆP", field="--pdf")
-    for path, fmt in ((xlsx, "xlsx"), (pdf, "pdf")):
-        if path:
-            write_replacing(path, make(fmt))
-            click.echo(f"Đã ghi {path}")
+        raise InvalidInput("cho biết tệp ghi ra: tệp PDF (--pdf TỆP) hoặc tệp Excel (--xlsx TỆP)", field="--pdf")
+    outputs = [(path, fmt) for path, fmt in ((xlsx, "xlsx"), (pdf, "pdf")) if path]
+    for path, fmt in outputs:
+        _writable(path, f"--{fmt}")
+    for path, fmt in outputs:
+        data = make(fmt)
+        try:
+            write_replacing(path, data)
+        except OSError as exc:  # what no check foresees (a read-only disk, a folder of the system)
+            raise InvalidInput(f"không ghi được tệp ({exc.strerror or exc}); chọn tệp trong thư mục khác",
+                               file=path, field=f"--{fmt}") from exc
+        click.echo(f"Đã ghi {path}")
 
 
 @incoming.command("book")
 @book_outputs
 @click.option("--follow-up", is_flag=True, help="Sổ theo dõi giải quyết văn bản đến.")
 @click.option("--book", "book", metavar="SỔ", help="Sổ văn bản mật: MẬT, TỐI MẬT, TUYỆT MẬT.")
+@viewer_option
 @home_option
 def incoming_book(year: int, date_from: str | None, date_to: str | None, pdf: Path | None, xlsx: Path | None,
-                  follow_up: bool, book: str | None, home: Path | None) -> None:
+                  follow_up: bool, book: str | None, as_login: str | None, home: Path | None) -> None:
     """In Sổ đăng ký văn bản đến (hoặc Sổ theo dõi giải quyết văn bản đến) của một năm, khổ A4 ngang."""
-    workspace, level = Workspace.locate(home), book_level(book)
-    start, end = date_value("--from", date_from), date_value("--to", date_to)
-    _write_books(lambda fmt: office_incoming.incoming_book_file(
-        workspace, CONSOLE, year=year, fmt=fmt, level=level, follow_up=follow_up, date_from=start, date_to=end),
-        pdf, xlsx)
+    workspace = Workspace.locate(home)
+    with named(cli_names(PRINTING)):
+        viewer, level = workspace.viewer(as_login, roles.REGISTER), book_level(book)
+        start, end = date_value("--from", date_from), date_value("--to", date_to)
+        _write_books(lambda fmt: office_incoming.incoming_book_file(
+            workspace, viewer, year=year, fmt=fmt, level=level, follow_up=follow_up, date_from=start, date_to=end),
+            pdf, xlsx)
 
 
 @click.command("book", cls=VanthuGroup.command_class)
 @book_outputs
 @click.option("--kind", help="Chỉ một loại văn bản.")
 @click.option("--body", help="Chỉ một cơ quan ban hành (TU, VPTU…).")
+@viewer_option
 @home_option
 def register_book(year: int, date_from: str | None, date_to: str | None, pdf: Path | None, xlsx: Path | None,
-                  kind: str | None, body: str | None, home: Path | None) -> None:
+                  kind: str | None, body: str | None, as_login: str | None, home: Path | None) -> None:
     """In Sổ đăng ký văn bản đi của một năm, khổ A4 ngang (PDF hoặc Excel)."""
     workspace = Workspace.locate(home)
-    start, end = date_value("--from", date_from), date_value("--to", date_to)
-    _write_books(lambda fmt: office_incoming.outgoing_book_file(
-        workspace, CONSOLE, year=year, fmt=fmt, kind=kind, body=body, date_from=start, date_to=end), pdf, xlsx)
+    with named(cli_names(PRINTING)):
+        viewer = workspace.viewer(as_login, roles.REGISTER)
+        start, end = date_value("--from", date_from), date_value("--to", date_to)
+        _write_books(lambda fmt: office_incoming.outgoing_book_file(
+            workspace, viewer, year=year, fmt=fmt, kind=kind, body=body, date_from=start, date_to=end), pdf, xlsx)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ from access import roles
 from docgen.errors import InvalidInput
 from docgen.secrecy import LEVELS, level_of
 from web.auth import Context, Forbidden
-from web.pages import send_file
+from web.pages import json_object, send_file
 from web.views.archive import upload_outcomes
 from web.views.documents import _audit_secret
 from web.views.search import int_param, request_from
@@ -69,12 +68,7 @@ async def create_document(ctx: Context) -> Response:
     draft = params.get("draft") in ("1", "true")
     if not ctx.may(roles.DRAFT if draft else roles.ISSUE):
         raise Forbidden("Vai trò của bạn không được " + ("soạn dự thảo." if draft else "cấp số văn bản."))
-    try:
-        data = json.loads(await ctx.request.body())
-    except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # RecursionError: nesting past Python's
-        raise InvalidInput("thân yêu cầu phải là JSON (không lồng quá sâu)", field="body") from exc
-    if not isinstance(data, dict):
-        raise InvalidInput("thân yêu cầu phải là một đối tượng JSON", field="body")
+    data = await json_object(ctx.request)
     workspace = ctx.service.workspace
     try:
         kind = office.generated_kind(params.get("kind", ""))

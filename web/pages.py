@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import mimetypes
 import re
@@ -41,15 +42,33 @@ FIELD_LABELS = {"--topic": "Chủ đề", "--kind": "Loại văn bản", "--loca
                 "LOGIN": "Tên đăng nhập",
                 "LOẠI": "Loại văn bản", "--clearance": "Độ mật được xem", "--role": "Vai trò", "ID": "Số",
                 "body": "Nội dung", "subject": "Trích yếu", "secrecy": "Độ mật", "urgency": "Độ khẩn", "date": "Ngày",
-                "to": "Kính gửi", "recipients": "Nơi nhận", "signer": "Người ký", "--received": "Thời điểm nhận"}
+                "to": "Kính gửi", "recipients": "Nơi nhận", "signer": "Người ký", "--received": "Thời điểm nhận",
+                "SỐ_ĐẾN": "Số đến", "--year": "Năm", "--book": "Sổ"}
 
 
-def message(exc: Exception) -> str:
-    """An error's message as a page shows it: the fields by their labels on the page."""
+def message(exc: Exception, labels: dict[str, str] | None = None) -> str:
+    """An error's message as a page shows it: the fields by their labels on the page. ``labels`` are one
+    form's own names for the library's options (``--note`` is «Ý kiến chỉ đạo» on one form, «Ghi chú»
+    on another); an option the message names in «» elsewhere in its text is renamed too."""
+    names = {**FIELD_LABELS, **(labels or {})}
     text = str(exc)
-    for name, label in FIELD_LABELS.items():
+    for name, label in names.items():
         text = text.replace(f"trường «{name}»", f"trường «{label}»")
+        if name.startswith("--"):
+            text = text.replace(f"«{name}»", f"«{label}»")
     return text
+
+
+async def json_object(request: Request) -> dict[str, Any]:
+    """A request's body as the JSON object a route takes; anything else (not JSON, nested past what
+    Python's parser recurses into, an array) is a 422 naming the body, never a 500."""
+    try:
+        data = json.loads(await request.body() or b"{}")
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise InvalidInput("phải là JSON (không lồng quá sâu)", field="Thân yêu cầu") from exc
+    if not isinstance(data, dict):
+        raise InvalidInput("phải là một đối tượng JSON ({…})", field="Thân yêu cầu")
+    return data
 
 
 def marked(snippet: str) -> Markup:

@@ -37,6 +37,8 @@ def upload_outcomes(ctx: Context, uploads: list[UploadFile]) -> list[dict]:
         ctx.audit("upload", upload.filename or "",
                   f"{STATUS_WORDS.get(outcome.status, outcome.status)} {outcome.record.get('symbol', '')}".strip(),
                   level_of(outcome.record) if outcome.record else 0)
+        if place.get("auto"):  # registered at once by the setting: a registration as the clerk's own
+            ctx.audit("incoming", *office_incoming.audit_entry(place["rows"][0]))
     return results
 
 

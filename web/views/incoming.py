@@ -3,7 +3,8 @@ and history), registering from the archive, the printed books, and the JSON rout
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -17,18 +18,62 @@ from docgen.errors import InvalidInput
 from docgen.secrecy import LEVELS, SECRECY
 from incoming.arrivals import REGISTER_FIELDS
 from incoming.book import Filters, NotHandler
+from incoming.fields import (
+    CLOSING,
+    DIRECTING,
+    LISTING,
+    PROGRESSING,
+    REGISTERING,
+    ROW,
+    Table,
+    api_names,
+    named,
+    page_names,
+)
 from incoming.printing import file_stem
-from incoming.rows import ACTIONS, STATUSES, Actor, Ref, book_level, book_slug, parse_ref, parse_status
+from incoming.rows import (
+    ACTIONS,
+    FIRST_YEAR,
+    LAST_YEAR,
+    MAX_NUMBER,
+    STATUSES,
+    Actor,
+    Ref,
+    book_level,
+    book_slug,
+    checked_year,
+    parse_ref,
+    parse_status,
+)
 from office import incoming as registry
 from web.auth import Context, Forbidden
-from web.pages import incoming_url, message, query_with, render
-from web.views.search import _date, int_param
+from web.pages import incoming_url, json_object, message, query_with, render
+from web.views.search import _date, field_name, int_param
 
 PAGE = 50
 API_PAGE = 100  # rows of one GET /api/incoming unless ``limit`` asks for more (at most 1000); ``offset`` pages on
 TABS = {"": "Tất cả", "cho-chi-dao": "Chưa có ý kiến chỉ đạo", "dang-giai-quyet": "Đang giải quyết",
         "qua-han": "Quá hạn", "da-xong": "Đã xong"}
 MEDIA = {"pdf": "application/pdf", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+def _names(table: Table, api: bool) -> dict[str, str]:
+    return api_names(table) if api else page_names(table)
+
+
+@contextmanager
+def _named(table: Table, api: bool) -> Iterator[None]:
+    """A refusal inside names the form's (or the API's) fields, not the CLI's options."""
+    with named(_names(table, api)):
+        yield
+
+
+def _year(params: Any, name: str, api: bool, default: int | None = None) -> int | None:
+    year = checked_year(int_param(params, name, "Năm", api=api), field_name(name, "Năm", api))
+    return default if year is None else year
+
+
+def _audited(ctx: Context, action: str, row: dict[str, Any]) -> None:
+    ctx.audit(action, *registry.audit_entry(row))
 
 
 def actor_of(ctx: Context) -> Actor:
@@ -37,6 +82,8 @@ def actor_of(ctx: Context) -> Actor:
 
 def _page_ref(ctx: Context) -> Ref:
     params = ctx.request.path_params
+    if not (0 < params["n"] <= MAX_NUMBER and FIRST_YEAR <= params["year"] <= LAST_YEAR):
+        raise office.NotFound(f"sổ văn bản đến không có số đến {params['n']}/{params['year']}")
     return Ref(params["year"], book_level(ctx.request.query_params.get("so")), params["n"])
 
 
@@ -55,7 +102,7 @@ async def incoming_page(ctx: Context) -> Response:
     tab = params.get("trang-thai", "") if params.get("trang-thai", "") in TABS else ""
     error, status = "", 200
     try:
-        year = int_param(params, "nam", "Năm")
+        year = _year(params, "nam", False)
         offset = int_param(params, "tu", "Vị trí", 0) or 0
     except InvalidInput as exc:
         year, offset, error, status = None, 0, message(exc), 422
@@ -102,7 +149,7 @@ async def register(ctx: Context) -> Response:
               if form.get(name) is not None}
     workspace = ctx.service.workspace
     if not fields["key"].strip():
-        raise InvalidInput("chọn văn bản lưu trữ để vào sổ", field="key")
+        raise InvalidInput("chọn văn bản lưu trữ để vào sổ", field="Văn bản")
     try:
         row = await run_in_threadpool(lambda: registry.register_incoming(
             workspace, fields["key"], ctx.viewer, actor_of(ctx), received=fields["received"] or None,
@@ -110,19 +157,20 @@ async def register(ctx: Context) -> Response:
     except InvalidInput as exc:
         page = await run_in_threadpool(office.document_page, workspace, fields["key"], ctx.viewer,
                                        ctx.service.index)
-        return render(ctx, "document.html", 422, labels=LABELS, errors={}, form={}, incoming_error=message(exc),
-                      incoming_form=fields, **page)
-    ctx.audit("incoming", f"số đến {row['number']}/{row['year']}", row["symbol"], LEVELS.get(row["secrecy"], 0))
+        return render(ctx, "document.html", 422, labels=LABELS, errors={}, form={},
+                      incoming_error=message(exc, page_names(REGISTERING)), incoming_form=fields, **page)
+    _audited(ctx, "incoming", row)
     return RedirectResponse(incoming_url(row) + ("&" if row["book"] else "?") + "notice=vao-so", status_code=303)
 
 
-async def _change(ctx: Context, call: Any, action: str, notice: str) -> Response:
+async def _change(ctx: Context, call: Any, action: str, notice: str, table: Table) -> Response:
     try:
         row = await _handled(ctx, call)
     except InvalidInput as exc:
         form = await ctx.service.read_form(ctx.request)
-        return await incoming_row_page(ctx, 422, message(exc), {k: str(v) for k, v in form.items() if k != "csrf"})
-    ctx.audit(action, f"số đến {row['number']}/{row['year']}", row["symbol"], LEVELS.get(row["secrecy"], 0))
+        return await incoming_row_page(ctx, 422, message(exc, page_names(table)),
+                                       {k: str(v) for k, v in form.items() if k != "csrf"})
+    _audited(ctx, action, row)
     return RedirectResponse(incoming_url(row) + ("&" if row["book"] else "?") + f"notice={notice}", status_code=303)
 
 
@@ -136,14 +184,15 @@ async def direct(ctx: Context) -> Response:
     return await _change(ctx, lambda: registry.direct_incoming(
         workspace, ref, ctx.viewer, actor_of(ctx), lead=str(form.get("lead", "")),
         supports=_lines(str(form.get("supports", ""))), due=str(form.get("due", "")).strip() or None,
-        note=str(form.get("note", "")), use_proposed_due=False), "incoming-direct", "chi-dao")
+        note=str(form.get("note", "")), use_proposed_due=False), "incoming-direct", "chi-dao", DIRECTING)
 
 
 async def progress(ctx: Context) -> Response:
     form = await ctx.service.read_form(ctx.request)
     workspace, ref = ctx.service.workspace, _page_ref(ctx)
     return await _change(ctx, lambda: registry.incoming_progress(
-        workspace, ref, ctx.viewer, actor_of(ctx), str(form.get("progress", ""))), "incoming-progress", "tien-do")
+        workspace, ref, ctx.viewer, actor_of(ctx), str(form.get("progress", ""))), "incoming-progress", "tien-do",
+        PROGRESSING)
 
 
 async def done(ctx: Context) -> Response:
@@ -155,7 +204,7 @@ async def done(ctx: Context) -> Response:
             "ghi số, ký hiệu văn bản trả lời, hoặc chọn «Không cần trả lời»", field="Văn bản trả lời")))
     return await _change(ctx, lambda: registry.close_incoming(
         workspace, ref, ctx.viewer, actor_of(ctx), reply=reply or None, note=str(form.get("done_note", ""))),
-        "incoming-done", "xong")
+        "incoming-done", "xong", CLOSING)
 
 
 def _book_response(data: bytes, stem: str, fmt: str) -> Response:
@@ -166,7 +215,7 @@ def _book_response(data: bytes, stem: str, fmt: str) -> Response:
 
 def _book_period(ctx: Context) -> tuple[int, date | None, date | None]:
     params = ctx.request.query_params
-    year = int_param(params, "nam", "Năm", date.today().year) or date.today().year
+    year = _year(params, "nam", False, date.today().year) or date.today().year
     return year, _date(params, "tu", "Từ ngày"), _date(params, "den", "Đến ngày")
 
 
@@ -180,9 +229,10 @@ async def book_file(ctx: Context) -> Response:
     data = await run_in_threadpool(lambda: registry.incoming_book_file(
         ctx.service.workspace, ctx.viewer, year=year, fmt=fmt, level=level, follow_up=follow_up, date_from=start,
         date_to=end, convert=ctx.service.convert()))
-    title = "so theo doi giai quyet van ban den" if follow_up else "so dang ky van ban den"
-    ctx.audit("download", f"{title} {year}", fmt, level)
-    return _book_response(data, file_stem(title + (f" {book_slug(SECRECY[level - 1])}" if level else ""), year), fmt)
+    title = "sổ theo dõi giải quyết văn bản đến" if follow_up else "sổ đăng ký văn bản đến"
+    mark = f" {SECRECY[level - 1]}" if level else ""
+    ctx.audit("download", f"{title}{mark} {year}", fmt, level)
+    return _book_response(data, file_stem(title + mark, year), fmt)
 
 
 async def outgoing_book(ctx: Context) -> Response:
@@ -194,80 +244,117 @@ async def outgoing_book(ctx: Context) -> Response:
         ctx.service.workspace, ctx.viewer, year=year, fmt=fmt, date_from=start, date_to=end,
         convert=ctx.service.convert()))
     ctx.audit("download", f"sổ đăng ký văn bản đi {year}", fmt)
-    return _book_response(data, file_stem("so dang ky van ban di", year), fmt)
+    return _book_response(data, file_stem("sổ đăng ký văn bản đi", year), fmt)
 
 
 # JSON routes: the shapes of ``vanthu incoming … --json``
 
-async def _body(ctx: Context) -> dict[str, Any]:
-    try:
-        data = json.loads(await ctx.request.body() or b"{}")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidInput("thân yêu cầu phải là JSON", field="body") from exc
-    if not isinstance(data, dict):
-        raise InvalidInput("thân yêu cầu phải là một đối tượng JSON", field="body")
-    return data
+def _field(table: Table, option: str) -> str:
+    return api_names(table)[option]
+
+
+def _text(data: dict[str, Any], table: Table, option: str) -> str:
+    """A field of a JSON body that holds text (absent or null: empty); any other type is refused by name."""
+    value = data.get(table[option][1])
+    if value is not None and not isinstance(value, str):
+        raise InvalidInput("phải là một chuỗi (\"…\")", field=_field(table, option))
+    return value or ""
+
+
+def _texts(data: dict[str, Any], table: Table, option: str) -> list[str]:
+    """A list of text (one text alone is a list of one)."""
+    value = data.get(table[option][1])
+    value = [value] if isinstance(value, str) else value or []
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise InvalidInput("phải là một danh sách chuỗi ([\"…\", …])", field=_field(table, option))
+    return value
+
+
+def _flag(data: dict[str, Any], table: Table, option: str) -> bool:
+    value = data.get(table[option][1])
+    if value is not None and not isinstance(value, bool):
+        raise InvalidInput("phải là true hoặc false", field=_field(table, option))
+    return bool(value)
+
+
+def _values(data: dict[str, Any]) -> dict[str, str]:
+    """The values a clerk gives at registration: ``{"symbol": "…", …}``."""
+    value = data.get("values") or {}
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise InvalidInput("phải là một đối tượng {\"trường\": \"giá trị\"}", field="Giá trị đúng (values)")
+    return {str(name): text for name, text in value.items()}
 
 
 def _api_ref(ctx: Context) -> Ref:
     params = ctx.request.query_params
-    year = int_param(params, "year", "Năm", api=True)
-    return parse_ref(ctx.request.path_params["n"], year=year, level=book_level(params.get("book")))
+    return parse_ref(ctx.request.path_params["n"], year=_year(params, "year", True),
+                     level=book_level(params.get("book")))
 
 
 async def api_list(ctx: Context) -> Response:
     params = ctx.request.query_params
-    filters = Filters(year=int_param(params, "year", "Năm", api=True), status=parse_status(params.get("status")),
-                      overdue=params.get("overdue") in ("1", "true"),
-                      due_within=int_param(params, "due_within", "Đến hạn trong số ngày", api=True),
-                      lead=params.get("lead") or None,
-                      mine=actor_of(ctx) if params.get("mine") in ("1", "true") else None,
-                      limit=min(int_param(params, "limit", "Số dòng", API_PAGE, api=True) or API_PAGE, 1000),
-                      offset=int_param(params, "offset", "Vị trí bắt đầu", 0, api=True) or 0)
-    return JSONResponse(await run_in_threadpool(registry.incoming_list, ctx.service.workspace, ctx.viewer, filters))
+    with _named(LISTING, True):
+        filters = Filters(year=_year(params, "year", True), status=parse_status(params.get("status")),
+                          overdue=params.get("overdue") in ("1", "true"),
+                          due_within=int_param(params, "due_within", "Đến hạn trong số ngày", api=True),
+                          lead=params.get("lead") or None,
+                          mine=actor_of(ctx) if params.get("mine") in ("1", "true") else None,
+                          limit=min(int_param(params, "limit", "Số dòng", API_PAGE, api=True) or API_PAGE, 1000),
+                          offset=int_param(params, "offset", "Vị trí bắt đầu", 0, api=True) or 0)
+        rows = await run_in_threadpool(registry.incoming_list, ctx.service.workspace, ctx.viewer, filters)
+    return JSONResponse(rows)
 
 
 async def api_register(ctx: Context) -> Response:
-    data = await _body(ctx)
-    row = await run_in_threadpool(lambda: registry.register_incoming(
-        ctx.service.workspace, str(data.get("key", "")), ctx.viewer, actor_of(ctx),
-        received=data.get("received") or None, to=str(data.get("to", "")), note=str(data.get("note", "")),
-        again=data.get("again") is True, values={k: str(v) for k, v in (data.get("values") or {}).items()},
-        confirm=[str(name) for name in data.get("confirm") or []]))
-    ctx.audit("incoming", f"số đến {row['number']}/{row['year']}", row["symbol"], LEVELS.get(row["secrecy"], 0))
+    data, table = await json_object(ctx.request), REGISTERING
+    with _named(table, True):
+        key, received, to, note = (_text(data, table, option) for option in ("KEY", "--received", "--to", "--note"))
+        again, values = _flag(data, table, "--again"), _values(data)
+        confirm = _texts(data, table, "--confirm")
+        row = await run_in_threadpool(lambda: registry.register_incoming(
+            ctx.service.workspace, key, ctx.viewer, actor_of(ctx), received=received or None, to=to, note=note,
+            again=again, values=values, confirm=confirm))
+    _audited(ctx, "incoming", row)
     return JSONResponse(row, status_code=201)
 
 
 async def api_row(ctx: Context) -> Response:
-    return JSONResponse(await run_in_threadpool(registry.incoming_row, ctx.service.workspace, _api_ref(ctx),
-                                                ctx.viewer))
+    with _named(ROW, True):
+        ref = _api_ref(ctx)
+    return JSONResponse(await run_in_threadpool(registry.incoming_row, ctx.service.workspace, ref, ctx.viewer))
 
 
 async def api_direct(ctx: Context) -> Response:
-    data, ref = await _body(ctx), _api_ref(ctx)
-    supports = data.get("support") or []
-    row = await _handled(ctx, lambda: registry.direct_incoming(
-        ctx.service.workspace, ref, ctx.viewer, actor_of(ctx), lead=str(data.get("lead", "")),
-        supports=[str(s) for s in (supports if isinstance(supports, list) else [supports])],
-        due=str(data["due"]) if data.get("due") else None, note=str(data.get("note", ""))))
-    ctx.audit("incoming-direct", f"số đến {row['number']}/{row['year']}", row["symbol"], LEVELS.get(row["secrecy"], 0))
+    data, table = await json_object(ctx.request), DIRECTING
+    with _named(table, True):
+        ref, lead, due, note = _api_ref(ctx), _text(data, table, "--lead"), _text(data, table, "--due"), \
+            _text(data, table, "--note")
+        supports = _texts(data, table, "--support")
+        row = await _handled(ctx, lambda: registry.direct_incoming(
+            ctx.service.workspace, ref, ctx.viewer, actor_of(ctx), lead=lead, supports=supports,
+            due=due.strip() or None, note=note))
+    _audited(ctx, "incoming-direct", row)
     return JSONResponse(row)
 
 
 async def api_done(ctx: Context) -> Response:
-    data, ref = await _body(ctx), _api_ref(ctx)
-    reply = str(data.get("reply") or "").strip()
-    if bool(reply) == (data.get("no_reply") is True):
-        raise InvalidInput("chọn một: «reply» (số, ký hiệu văn bản trả lời) hoặc «no_reply»: true với «note»",
-                           field="reply")
-    row = await _handled(ctx, lambda: registry.close_incoming(
-        ctx.service.workspace, ref, ctx.viewer, actor_of(ctx), reply=reply or None, note=str(data.get("note", ""))))
-    ctx.audit("incoming-done", f"số đến {row['number']}/{row['year']}", row["symbol"], LEVELS.get(row["secrecy"], 0))
+    data, table = await json_object(ctx.request), CLOSING
+    with _named(table, True):
+        ref, reply, note = _api_ref(ctx), _text(data, table, "--reply").strip(), _text(data, table, "--note")
+        if bool(reply) == _flag(data, table, "--no-reply"):
+            raise InvalidInput("ghi số, ký hiệu văn bản trả lời, hoặc «--no-reply»: true kèm «--note»; một trong "
+                               "hai, không cả hai", field="--reply")
+        row = await _handled(ctx, lambda: registry.close_incoming(
+            ctx.service.workspace, ref, ctx.viewer, actor_of(ctx), reply=reply or None, note=note))
+    _audited(ctx, "incoming-done", row)
     return JSONResponse(row)
 
 
 async def api_progress(ctx: Context) -> Response:
-    data, ref = await _body(ctx), _api_ref(ctx)
-    row = await _handled(ctx, lambda: registry.incoming_progress(
-        ctx.service.workspace, ref, ctx.viewer, actor_of(ctx), str(data.get("note", ""))))
+    data, table = await json_object(ctx.request), PROGRESSING
+    with _named(table, True):
+        ref, note = _api_ref(ctx), _text(data, table, "--note")
+        row = await _handled(ctx, lambda: registry.incoming_progress(
+            ctx.service.workspace, ref, ctx.viewer, actor_of(ctx), note))
+    _audited(ctx, "incoming-progress", row)
     return JSONResponse(row)
