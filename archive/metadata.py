@@ -473,7 +473,7 @@ def _title_under(lines: list[str]) -> str:
     """The signer's title: the first line under the authority that ends in a title's capitals (``THỨ TRƯỞNG``),
     a letter OCR read from a seal or a signature (``Đ``) passed over."""
     for line in lines:
-        title = _trailing_capitals(line)
+        title = _trailing_capitals(line.rstrip(".,;: "))  # OCR's speck after it (``CHỦ TỊCH.``)
         if sum(ch.isalpha() for ch in title) >= 3:
             return title
     return ""
@@ -483,12 +483,15 @@ def _signer(lines: list[str], meta: Metadata) -> None:
     """The authority lines (``TM. ỦY BAN NHÂN DÂN``, ``KT. CHỦ TỊCH``: every level, in order), the title
     under the last, and the name under them; a head signing in his own name has a title (``TRƯỞNG BAN``)
     and no authority."""
-    block, levels, last = _closing(lines), [], -1
+    block, levels, last = [part for line in _closing(lines) for part in _authority_lines(line)], [], -1
     for index, line in enumerate(block):
-        match = AUTHORITY.search(line)
+        match = AUTHORITY.match(line)
         if match:
-            levels.append(f"{match[1]} {_leading_capitals(match[2].strip())}")
+            level, title = _level_and_title(match[1], _leading_capitals(line[match.start(2):]).rstrip(",;:"))
+            levels.append(level)
             last = index
+            if title:  # the title OCR ran onto the authority's line: the line under it
+                block.insert(index + 1, title)
         elif levels and _name_in(line):
             meta.authority = " ".join(levels)
             meta.signer_title = _title_under(block[last + 1:index])
@@ -504,6 +507,31 @@ def _signer(lines: list[str], meta: Metadata) -> None:
             if not meta.authority:
                 meta.signer_title = _title_above(tail[:at])
             return
+
+
+_AUTHORITY_START = re.compile(r"\s(?=(?:T/M|T/L|K/T|TM\.|TL\.|KT\.|TUQ\.)\s)")
+
+
+def _authority_lines(line: str) -> list[str]:
+    """A line cut before each authority it holds: every level of the signing block is a line of its own, where
+    OCR ran them together (``TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH``); a list's item beside them stays whole."""
+    at = AUTHORITY.search(line)
+    if at is None:
+        return [line]
+    head, rest = line[:at.start()].strip(), line[at.start():]
+    return [*([head] if head else []), *(part.strip() for part in _AUTHORITY_START.split(rest))]
+
+
+def _level_and_title(mark: str, words: str) -> tuple[str, str]:
+    """An authority's line and the title run onto it: ``KT. BỘ TRƯỞNG THỨ TRƯỞNG`` is ``KT. BỘ TRƯỞNG`` over
+    ``THỨ TRƯỞNG``, the deputy's title being the one that can follow a ``KT.`` (``archive/vocabulary.py``)."""
+    head = vocabulary.head_of(words) if mark in ("KT.", "K/T") else ""
+    split = words.split(" ")
+    size = len(head.split(" ")) if head else len(split)
+    rest = " ".join(split[size:])
+    if rest and fold(rest) == fold(vocabulary.DEPUTIES[head]):
+        return f"{mark} {' '.join(split[:size])}", rest
+    return f"{mark} {words}", ""
 
 
 def _title_above(lines: list[str]) -> str:
@@ -568,7 +596,8 @@ def _clean(line: str) -> str:
     line = re.sub(r"/+", "/", re.sub(r"[⁄∕]", "/", line))  # OCR's fraction slashes, doubled (``/⁄QĐ-TTg``)
     line = re.sub(r"^S[ỐỔÓÔOốổóôỏ6](?=\s*[:;.]?\s*\d)", "Số", line)  # ``SỐ 1775-CV/TU``, ``Só: 1114/…``
     line = re.sub(r"^s[ốổóôoỏ6](?=\s*[:;.]\s*\S)", "Số", line)  # ``số: 3 /KH-DCT``, ``số. 28 b BCT-ATMT``
-    line = re.sub(r"^_?(TM|TL|KT|TUQ)[,;:](?=\s)", r"\1.", line)  # ``_TM, ỦY BAN``: OCR's comma for the dot
+    line = re.sub(r"^[\W_]+(?=(?:TM|TL|KT|TUQ)[.,;:]\s)", "", line)  # ``._KT. BỘ TRƯỞNG``: specks before it
+    line = re.sub(r"^(TM|TL|KT|TUQ)[,;:](?=\s)", r"\1.", line)  # ``_TM, ỦY BAN``: OCR's comma for the dot
     line = re.sub(r"^V\s*[/|\\.]\s*[vyV]?\s", "V/v ", line)  # ``V⁄ kiểm tra``, ``V/ kiểm tra``, ``V.v …``
     line = re.sub(r"^(?:V?[ÈÉẺ]|V[àáảạèéẻẽẹ])\s+việc\s", "Về việc ", line)  # ``È việc``, ``Vẻ việc``
     return _fixed_words(line.strip(_OCR_NOISE + " "))
@@ -656,3 +685,18 @@ def _put_right(meta: Metadata) -> None:
     for name in ("issuer", "subject", "signer_title", "authority", "signer", "place"):
         setattr(meta, name, vocabulary.put_right(getattr(meta, name)))
     meta.signer = vocabulary.with_surname(meta.signer)
+    _titles_put_right(meta)
+
+
+def _titles_put_right(meta: Metadata) -> None:
+    """A scan's titles in the signing block as the listed ones they can be: each ``KT.`` level's head, and the
+    signer's title as the deputy of the last ``KT.`` head (``archive/vocabulary.py``)."""
+    levels, head = [], ""
+    for level in _AUTHORITY_START.split(meta.authority) if meta.authority else []:
+        mark, _, words = level.partition(" ")
+        if mark in ("KT.", "K/T"):
+            words = vocabulary.title(words)
+            head = vocabulary.head_of(words)
+        levels.append(f"{mark} {words}")
+    meta.authority = " ".join(levels)
+    meta.signer_title = vocabulary.title(meta.signer_title, head)

@@ -140,3 +140,57 @@ def put_right(text: str) -> str:
     if not syllables():
         return text
     return " ".join(_syllable(word) for word in text.split(" "))
+
+
+# A signing block's titles (Nghị định 30/2020/NĐ-CP, Phụ lục I; the Party's rules alike): each head's, and
+# the title of the deputy who signs for him (``KT. BỘ TRƯỞNG`` over ``THỨ TRƯỞNG``), the only one that can
+# stand under a ``KT.`` line but for a rank added after it (``PHÓ CHỦ TỊCH THƯỜNG TRỰC``).
+DEPUTIES = {
+    "CHỦ TỊCH": "PHÓ CHỦ TỊCH", "THỦ TƯỚNG": "PHÓ THỦ TƯỚNG", "BỘ TRƯỞNG": "THỨ TRƯỞNG",
+    "GIÁM ĐỐC": "PHÓ GIÁM ĐỐC", "TỔNG GIÁM ĐỐC": "PHÓ TỔNG GIÁM ĐỐC", "HIỆU TRƯỞNG": "PHÓ HIỆU TRƯỞNG",
+    "CỤC TRƯỞNG": "PHÓ CỤC TRƯỞNG", "TỔNG CỤC TRƯỞNG": "PHÓ TỔNG CỤC TRƯỞNG", "VỤ TRƯỞNG": "PHÓ VỤ TRƯỞNG",
+    "VIỆN TRƯỞNG": "PHÓ VIỆN TRƯỞNG", "TRƯỞNG BAN": "PHÓ TRƯỞNG BAN", "TRƯỞNG PHÒNG": "PHÓ TRƯỞNG PHÒNG",
+    "BÍ THƯ": "PHÓ BÍ THƯ", "CHÁNH VĂN PHÒNG": "PHÓ CHÁNH VĂN PHÒNG", "CHÁNH THANH TRA": "PHÓ CHÁNH THANH TRA",
+    "CHÁNH ÁN": "PHÓ CHÁNH ÁN", "VIỆN TRƯỞNG VIỆN KIỂM SÁT": "PHÓ VIỆN TRƯỞNG VIỆN KIỂM SÁT",
+    "CHỦ NHIỆM": "PHÓ CHỦ NHIỆM", "TỔNG THANH TRA": "PHÓ TỔNG THANH TRA", "THỐNG ĐỐC": "PHÓ THỐNG ĐỐC",
+    "TỔNG KIỂM TOÁN": "PHÓ TỔNG KIỂM TOÁN",
+}
+TITLES = (*DEPUTIES, *DEPUTIES.values(), "PHÓ BÍ THƯ THƯỜNG TRỰC", "PHÓ CHỦ TỊCH THƯỜNG TRỰC")
+
+
+def _distance(a: str, b: str, most: int) -> int:
+    """Levenshtein's distance between ``a`` and ``b``, or ``most + 1`` once it is sure to pass ``most``."""
+    if abs(len(a) - len(b)) > most:
+        return most + 1
+    row = list(range(len(b) + 1))
+    for i, ch in enumerate(a, start=1):
+        previous, row[0] = row[0], i
+        for j, other in enumerate(b, start=1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (ch != other))
+        if min(row) > most:
+            return most + 1
+    return row[-1]
+
+
+def head_of(level: str) -> str:
+    """The head's title that a ``KT.`` line's words open with (``TRƯỞNG BAN BAN CHÍNH SÁCH`` → ``TRƯỞNG BAN``),
+    compared folded; ``""`` for none."""
+    key = fold(level)
+    heads = [head for head in DEPUTIES if key == fold(head) or key.startswith(fold(head) + " ")]
+    return max(heads, key=len, default="")
+
+
+def title(read: str, head: str = "") -> str:
+    """A signing block's title line as the one it can be: under ``KT. head`` the deputy's title, where what OCR
+    read is two letters from it or its end (``TRƯỞNG`` for ``THỨ TRƯỞNG``, ``ƯỞNG BAN`` for ``PHÓ TRƯỞNG BAN``:
+    the start lost under a signature or a seal); else the one listed title a letter away from it
+    (``PHÓ CHỦ TỊC``); else as read."""
+    key = fold(read)
+    if sum(ch.isalpha() for ch in key) < 3:
+        return read
+    deputy = fold(DEPUTIES.get(head, ""))
+    if deputy and (_distance(key, deputy, 2) <= 2 or (deputy.endswith(key) and len(key.split()) >= 2)
+                   or deputy.endswith(" " + key)):
+        return DEPUTIES[head]
+    near = [name for name in TITLES if _distance(key, fold(name), 1) <= 1]
+    return near[0] if len(near) == 1 else read

@@ -179,3 +179,47 @@ def test_ocr_runs_a_stamp_into_the_title_and_marks_before_the_name_and_neither_i
     assert meta.subject == "Quy định chức năng, nhiệm vụ của Sở Công Thương"
     assert any("CHÍNH PHỦ" in line for line in meta.received)
     assert (meta.authority, meta.signer_title, meta.signer) == ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trần Duy Đông")
+
+
+def _signing_block_read(block: str) -> tuple[str, str, str]:
+    """A province's Báo cáo as OCR reads its page, its signing block as given; (authority, title, signer)."""
+    text = ("ỦY BAN NHÂN DÂN\nTỈNH LÂM ĐỒNG\nSố: 280 /BC-UBND\nLâm Đồng, ngày 22 tháng 11 năm 2024\nBÁO CÁO\n"
+            "Kết quả thực hiện nhiệm vụ năm 2024\n" + BODY + "Nơi nhận:\n- Như trên;\n- Lưu: VT, TH.\n" + block)
+    meta = read_metadata(text, ocr=True)
+    return meta.authority, meta.signer_title, meta.signer
+
+
+@pytest.mark.parametrize(("block", "authority", "title"), [
+    # the last letter of the deputy's title lost at the seal's edge
+    ("TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊC\nTrần Phước Hiền\n",
+     "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"),
+    # a letter of it misread under the seal, a speck's letter before it
+    ("KT. GIÁM ĐÓC\nH =\nN. ĐHỌ GIAM ĐỌC\n» Hoàng Văn Thuân\n", "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"),
+    # its first word lost under the signature: only the deputy's title ends so under a KT. BỘ TRƯỞNG
+    ("-_ KT. BỘ TRƯỞNG\ny Đ\nSẽ ai! TRƯỞNG\n- \"Trương Thanh Hoài\n", "KT. BỘ TRƯỞNG", "THỨ TRƯỞNG"),
+    # specks glued to the authority's mark; the deputy's title's start lost under the seal
+    ("._KT. BỘ TRƯỞNG\ny Đ\nSẽ THỰ TRƯỞNG\n- \"Trương Thanh Hoài\n", "KT. BỘ TRƯỞNG", "THỨ TRƯỞNG"),
+    ("KT. TRƯỞNG BAN\nPID Eh ƯỞNG BAN\nMạnh Thị Tuyết Mai\n", "KT. TRƯỞNG BAN", "PHÓ TRƯỞNG BAN"),
+    # a speck after the title, the name not read at all (under the seal)
+    ("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH.\n:\n- Các sở, ban, ngành;\nTrần Duy Đông\n", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"),
+    # two levels and the title run into one line
+    ("TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH\nTrần Phước Hiền\n",
+     "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"),
+])
+def test_a_scans_signing_block_is_read_line_by_line_its_titles_as_the_listed_ones(block, authority, title):
+    read_authority, read_title, signer = _signing_block_read(block)
+    assert (read_authority, read_title) == (authority, title)
+    assert signer and signer == block.splitlines()[-1].lstrip("»-_\" ")
+
+
+def test_an_authority_line_keeps_its_bodys_name_past_a_comma_and_an_unread_title_is_not_guessed():
+    """``KT. TRƯỞNG BAN BAN CHÍNH SÁCH, THUẾ QUỐC TẾ`` is one printed line; the deputy's line under the seal,
+    which OCR did not read at all, is left for the clerk (it may carry a rank: ``PHÓ TRƯỞNG BAN THƯỜNG TRỰC``)."""
+    authority, title, _ = _signing_block_read("TL. CỤC TRƯỞNG\nKT. TRƯỞNG BAN BAN CHÍNH SÁCH, THUẾ QUỐC TẾ\nb).Ả⁄\n")
+    assert (authority, title) == ("TL. CỤC TRƯỞNG KT. TRƯỞNG BAN BAN CHÍNH SÁCH, THUẾ QUỐC TẾ", "")
+
+
+def test_a_title_a_letter_from_two_listed_ones_or_a_ranked_deputys_stays_as_read():
+    """Only a title that can be one listed title alone is put right; a deputy's rank after it is kept."""
+    assert _signing_block_read("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH THƯỜNG TRỰC\nLê Văn An\n")[1] == "PHÓ CHỦ TỊCH THƯỜNG TRỰC"
+    assert _signing_block_read("TM. BAN THƯỜNG VỤ\nPHÓ BÍ THƯ THƯỜNG TRỰC\nLê Văn An\n")[1] == "PHÓ BÍ THƯ THƯỜNG TRỰC"
