@@ -6,7 +6,6 @@ costs nothing: no number, no half-written DOCX.
 
 from __future__ import annotations
 
-import difflib
 import json
 import unicodedata
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from docgen.errors import InvalidInput
 from docgen.kinds import Kind
 from docgen.profile import Body, Profile, Signer
 from docgen.secrecy import SECRECY, URGENCY, canonical_mark
+from docgen.text import guessed
 
 # The fields each kind's layout requires, beside ``subject`` (a Quy chế needs chapters or articles).
 REQUIRED = {"letter": ("to", "body"), "decision": ("bases", "articles"), "submission": ("to", "body"),
@@ -120,15 +120,41 @@ def read_data_file(path: Path) -> dict[str, Any]:
         raise InvalidInput(f"không đọc được tệp dữ liệu ({exc.strerror})", file=path) from exc
     try:
         data = json.loads(text) if path.suffix.lower() == ".json" else yaml.load(text, Loader=_DataLoader)
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" ở dòng {mark.line + 1}, cột {mark.column + 1}" if mark else ""
-        if isinstance(exc, json.JSONDecodeError):
-            where = f" ở dòng {exc.lineno}, cột {exc.colno}"
-        raise InvalidInput(_tabs(text) or f"cú pháp sai{where}", file=path) from exc
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"cú pháp sai ở dòng {exc.lineno}, cột {exc.colno}", file=path) from exc
+    except yaml.YAMLError as exc:
+        raise InvalidInput(_tabs(text) or _yaml_problem(exc, text), file=path) from exc
+    if data is None or data == "":
+        raise InvalidInput("tệp rỗng: chưa có nội dung nào (cần các cặp «khóa: giá trị», ví dụ «subject: …»)",
+                           file=path)
     if not isinstance(data, dict):
         raise InvalidInput("tệp dữ liệu phải là các cặp «khóa: giá trị»", file=path)
     return data
+
+
+def _yaml_problem(exc: yaml.YAMLError, text: str) -> str:
+    """What is wrong in a YAML file, and where, as a clerk can put it right (PyYAML says it in English:
+    «while scanning a quoted scalar … found unexpected end of stream»)."""
+    context, problem = getattr(exc, "context", None) or "", getattr(exc, "problem", None) or ""
+    start, mark = getattr(exc, "context_mark", None), getattr(exc, "problem_mark", None)
+
+    def at(where) -> str:
+        return f"dòng {where.line + 1}, cột {where.column + 1}"
+
+    lines = text.splitlines()
+    opened = lines[start.line][start.column:start.column + 1] if start and start.line < len(lines) else ""
+    closing = {"\"": "\"", "'": "'", "[": "]", "{": "}"}.get(opened, "")
+    if start and closing and ("quoted scalar" in context or "flow" in context):
+        return f"cú pháp sai: dấu «{opened}» mở ở {at(start)} chưa được đóng (thiếu dấu «{closing}»)"
+    if mark and "mapping values are not allowed" in problem:
+        return (f"cú pháp sai ở {at(mark)}: dấu «:» không đúng chỗ (mỗi khóa bắt đầu ở đầu dòng; giá trị "
+                "có dấu hai chấm phải đặt trong ngoặc kép)")
+    if start and "could not find expected ':'" in problem:
+        return f"cú pháp sai ở dòng {start.line + 1}: thiếu dấu «:» sau khóa"
+    if mark and "expected <block end>" in problem:
+        return (f"cú pháp sai ở {at(mark)}: thụt dòng không đều, hoặc có chữ thừa sau một giá trị "
+                "trong ngoặc kép")
+    return f"cú pháp sai ở {at(mark)}" if mark else "cú pháp sai"
 
 
 def _text(value: Any, field: str, source: str) -> str:
@@ -201,16 +227,10 @@ def _chapters(data: dict[str, Any], source: str) -> tuple[Chapter, ...]:
     return tuple(found)
 
 
-def _guess(key: str) -> str:
-    """``urgncy``: có phải ``urgency``?"""
-    near = difflib.get_close_matches(key, sorted(KNOWN_KEYS), n=1, cutoff=0.6)
-    return f"«{key}» (có phải «{near[0]}»?)" if near else f"«{key}»"
-
-
 def _check_keys(data: dict[str, Any], kind: Kind, source: str) -> None:
     unknown = [str(k) for k in data if k not in KNOWN_KEYS]
     if unknown:
-        raise InvalidInput(f"khóa không được hỗ trợ: {'; '.join(_guess(key) for key in unknown)} "
+        raise InvalidInput(f"khóa không được hỗ trợ: {'; '.join(guessed(key, KNOWN_KEYS) for key in unknown)} "
                            f"(các khóa: {', '.join(sorted(KNOWN_KEYS))})", file=source, field=unknown[0])
     for key in ("subject", *REQUIRED.get(kind.layout, ())):
         value = data.get(key)

@@ -10,7 +10,7 @@ import click
 from docgen.errors import InvalidInput
 from office.formats import check_format
 from office.workspace import Workspace
-from vanthu.options import CliError, home_option, json_option, print_json
+from vanthu.options import CliError, VanthuCommand, home_option, json_option, print_json
 
 
 def _describe(report) -> str:
@@ -27,7 +27,7 @@ def _describe(report) -> str:
     return "\n".join(lines)
 
 
-@click.command("check-format")
+@click.command("check-format", cls=VanthuCommand)
 @click.argument("files", metavar="TỆP...", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @json_option
 @home_option
