@@ -104,14 +104,10 @@ def archived_format(workspace: Workspace, record: dict[str, Any]) -> dict[str, A
 def document_guide(workspace: Workspace, record: dict[str, Any]) -> dict[str, str] | None:
     """The format guide a document follows: the one its register entry records (issued by vanthu), else the
     one in force on its date; None for a document with no date."""
-    from docgen.errors import RegisterError
-
     if record.get("register"):
         with workspace.register() as register:
-            try:
-                guide = register.find(record["register"]).guide
-            except RegisterError:
-                guide = ""
+            entry = register.copy_entry(record["register"], record.get("kind"))
+        guide = entry.guide if entry else ""
         known = {g.symbol: g for g in workspace.profile.guides}
         if guide in known:
             return {"symbol": guide, "name": known[guide].name, "by": "sổ đăng ký"}

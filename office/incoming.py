@@ -347,14 +347,13 @@ def outgoing_book_file(workspace: Workspace, viewer: Viewer, *, year: int, fmt: 
     """The Sổ đăng ký văn bản đi of one year, as PDF or XLSX: the entries ``viewer`` may read, with
     the recipients of those archived and the incoming documents each one answers."""
     from incoming.printing import outgoing_table, render
-    from office.outgoing import register_entries
+    from office.outgoing import archived_recipients, register_entries
 
     start, end = _period(year, date_from, date_to)
     entries = [e for e in register_entries(workspace, viewer, kind=kind, body=body, year=year)
                if start.isoformat() <= e["date"] <= end.isoformat()]
     entries.sort(key=lambda e: (e["date"], e["kind_code"], e["number"]))
-    with workspace.catalog() as catalog:
-        recipients = {row.symbol: row.record.get("recipients") or [] for row in catalog.readable(viewer) if row.symbol}
+    recipients = archived_recipients(workspace, entries, viewer)
     with workspace.incoming_book() as book:
         answered = {}
         for row in book.answered_by([e["symbol"] for e in entries], viewer):

@@ -8,7 +8,9 @@ check must name exactly that fault.
 
 from __future__ import annotations
 
+import io
 import json
+import shutil
 import subprocess
 from datetime import date
 from pathlib import Path
@@ -301,3 +303,40 @@ def test_the_service_drafts_every_kind_and_checks_an_upload(office_ws, tmp_path)
         assert refused.status_code == 403  # no CSRF token
         page = c.get(f"/van-ban/{ids}").text
         assert "<h2>Thể thức</h2>" in page and "đúng thể thức" in page
+
+
+def test_a_quy_dinh_and_a_quyet_dinh_printed_alike_are_told_apart(issued, tmp_path):
+    """Both are 01-QĐ/TU by 05-HD/VPTW: the CLI chooses with --kind, the register page voids its row's entry,
+    and only the Quyết định's archived copy is theirs (its Nơi nhận in the printed book, not marked void)."""
+    from openpyxl import load_workbook
+    from web_client import client
+
+    root = tmp_path / "ws"
+    shutil.copytree(issued[0].root, root)
+    workspace, made = Workspace(root), issued[1]
+    shutil.copy(made["quyet-dinh"]["pdf"], workspace.inbox / "qd.pdf")
+    assert invoke(root, "ingest", str(workspace.inbox)).exit_code == 0
+    refused = invoke(root, "register", "void", "01-QĐ/TU", "--reason", "ban hành nhầm")
+    assert refused.exit_code == 2 and "(Quy định, Quyết định)" in refused.output
+    assert "--kind quy-dinh hoặc --kind quyet-dinh" in refused.output
+    assert "--kind quy-dinh" in invoke(root, "pdf", "01-QĐ/TU").output
+    with workspace.users() as users:
+        users.add("vt", role="van-thu", password="mat-khau-thu-nghiem")
+    rows = {e["kind_code"]: e for e in office.register_entries(workspace, CONSOLE, kind=None) if e["number"] == 1}
+    with client(workspace, "vt") as (c, csrf):
+        page = c.get("/so-dang-ky").text
+        voided = c.post(f"/so-dang-ky/{rows['QĐi']['id']}/huy", data={"csrf": csrf, "reason": "ban hành nhầm",
+                                                                     "confirm": "1"})
+        book = load_workbook(io.BytesIO(c.get(f"/so-dang-ky/so.xlsx?nam={date.today().year}").content)).active
+    assert "<th>Loại</th>" in page and "<td>Quy định</td>" in page and "<td>Quyết định</td>" in page
+    assert voided.status_code == 200 and "Đã hủy số 01-QĐ/TU." in voided.text
+    status = {e["kind_code"]: e["status"] for e in office.register_entries(workspace, CONSOLE) if e["number"] == 1}
+    assert status["QĐi"] == "void" and status["QĐ"] != "void"
+    copy = office.find_document(workspace, "01-QĐ/TU", CONSOLE)  # the Quyết định's: its entry's, not secret
+    assert not copy.get("void") and not copy["secrecy"] and copy["register"] == "01-QĐ/TU"
+    cells = {row[2]: row[4] for row in book.iter_rows(values_only=True) if row[0] == "01-QĐ/TU"}
+    said = [name for name in cells if name.startswith("Quy định")]
+    assert said and not cells[said[0]]  # the Quy định was never archived: no Nơi nhận of another's
+    assert any(name.startswith("Quyết định") and cells[name] for name in cells)
+    again = invoke(root, "pdf", "01-QĐ/TU", "--kind", "quy-dinh")
+    assert again.exit_code == 2 and "đã bị hủy (ban hành nhầm)" in again.output

@@ -9,7 +9,7 @@ from starlette.responses import RedirectResponse, Response
 
 import office
 from docgen.errors import InvalidInput, RegisterError
-from docgen.kinds import find_kind
+from docgen.kinds import find_kind, guessed_kind
 from docgen.secrecy import LEVELS
 from web.auth import Context
 from web.pages import message, render, send_file
@@ -26,7 +26,7 @@ async def register_page(ctx: Context) -> Response:
     error = ""
     kind = find_kind(kind_text) if kind_text else None
     if kind_text and kind is None:
-        error = message(InvalidInput(f"không có loại văn bản «{kind_text}»", field="Loại văn bản"))
+        error = message(InvalidInput(f"không có loại văn bản {guessed_kind(kind_text)}", field="Loại văn bản"))
     try:
         year = int_param(params, "year", "Năm")
     except InvalidInput as exc:
