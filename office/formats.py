@@ -72,14 +72,18 @@ def check_upload(workspace: Workspace, name: str, data: bytes) -> dict[str, Any]
     """The check of an uploaded file (the drafting form), in a temporary folder removed afterwards."""
     import tempfile
 
-    suffix = Path(name).suffix.lower()
+    shown = Path(name.replace("\\", "/")).name  # the name the user chose, never the server's folder
+    suffix = Path(shown).suffix.lower()
     if suffix not in (".docx", ".pdf"):
-        raise InvalidInput("chỉ kiểm tra được tệp DOCX hoặc PDF", field="file")
+        raise InvalidInput("chỉ kiểm tra được tệp DOCX hoặc PDF", file=shown)
     with tempfile.TemporaryDirectory(prefix=".check-", dir=workspace.root) as folder:
         path = Path(folder) / f"tai-len{suffix}"
         path.write_bytes(data)
-        report = check_format(workspace, path)
-    return report_json(report, Path(name).name)
+        try:
+            report = check_format(workspace, path)
+        except InvalidInput as exc:
+            raise InvalidInput(exc.reason, file=shown, field=exc.field) from exc
+    return report_json(report, shown)
 
 
 def report_json(report: Report, name: str) -> dict[str, Any]:

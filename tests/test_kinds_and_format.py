@@ -340,3 +340,94 @@ def test_a_quy_dinh_and_a_quyet_dinh_printed_alike_are_told_apart(issued, tmp_pa
     assert any(name.startswith("Quyết định") and cells[name] for name in cells)
     again = invoke(root, "pdf", "01-QĐ/TU", "--kind", "quy-dinh")
     assert again.exit_code == 2 and "đã bị hủy (ban hành nhầm)" in again.output
+
+
+def _not_docx(folder: Path, good: str) -> dict[str, tuple[Path, str]]:
+    """Files named .docx that python-docx would refuse with its own words: each with what the clerk is told."""
+    import zipfile
+
+    files = {"rong.docx": b"", "ghi-chu.docx": "không phải văn bản Word".encode()}
+    made = {name: folder / name for name in (*files, "bang-tinh.docx", "bom.docx")}
+    for name, data in files.items():
+        made[name].write_bytes(data)
+    with zipfile.ZipFile(made["bang-tinh.docx"], "w") as package:  # a zip, but no Word document in it
+        package.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+    shutil.copy(good, made["bom.docx"])
+    with (zipfile.ZipFile(made["bom.docx"], "a", zipfile.ZIP_DEFLATED, compresslevel=1) as package,
+          package.open("word/media/anh.bin", "w", force_zip64=True) as member):  # 1 MB here, 210 MB unpacked
+        for _ in range(210):
+            member.write(bytes(1024 * 1024))
+    said = {"rong.docx": "tệp rỗng (0 byte)", "ghi-chu.docx": "không phải tệp DOCX (văn bản Word 2007 trở lên)",
+            "bang-tinh.docx": "không phải tệp DOCX của Word (có thể là tệp .odt",
+            "bom.docx": "nội dung giải nén ra 210 MB, quá giới hạn 200 MB"}
+    return {name: (made[name], said[name]) for name in made}
+
+
+def test_each_file_that_is_no_docx_gets_its_own_line_and_the_others_are_checked(issued, tmp_path):
+    workspace, made = issued
+    bad = _not_docx(tmp_path, made["cong-van"]["docx"])
+    result = invoke(workspace.root, "check-format", *(str(path) for path, _said in bad.values()),
+                    made["cong-van"]["docx"])
+    assert result.exit_code == 2, result.output
+    lines = result.output.splitlines()
+    for path, said in bad.values():
+        assert any(line.startswith(f"Lỗi: Tệp {path}: {said}") for line in lines), (path, result.output)
+    assert any(line.startswith(f"Tệp {made['cong-van']['docx']} (") and "đúng thể thức" in line for line in lines)
+    assert "Error" not in result.output and "Zip" not in result.output  # no PackageNotFoundError, BadZipFile
+
+
+@pytest.fixture(scope="module")
+def clerk_ws(issued, tmp_path_factory) -> Workspace:
+    """The workspace of every kind, served to a clerk, with an upload limit of 8 MB."""
+    from conftest import PASSWORD, add_settings
+
+    root = tmp_path_factory.mktemp("served") / "ws"
+    shutil.copytree(issued[0].root, root)
+    add_settings(Workspace(root), upload_limit_mb=8)
+    workspace = Workspace(root)
+    with workspace.users() as users:
+        users.add("vt", role="van-thu", password=PASSWORD, name="Nguyễn Thị Lan")
+    return workspace
+
+
+def _noise(megabytes: int) -> bytes:
+    """Bytes no compression shrinks: a photo's worth of data, the same on every run."""
+    import random
+
+    return random.Random(megabytes).randbytes(megabytes * 1024 * 1024)
+
+
+def test_the_drafting_page_checks_files_of_several_mb_up_to_the_upload_limit(clerk_ws, issued, tmp_path):
+    """A Công văn with a photo (5 MB) as DOCX, its PDF with a 5 MB annex: checked, not refused at 2 MB;
+    a file past the upload limit is refused naming it; a file that is no DOCX is named as the user sent it."""
+    from PIL import Image
+    from pypdf import PdfWriter
+    from web_client import client
+
+    _workspace, made = issued
+    photo = tmp_path / "anh.png"
+    Image.frombytes("RGB", (1300, 1300), _noise(5)[:1300 * 1300 * 3]).save(photo, compress_level=1)
+    document = docx.Document(made["cong-van"]["docx"])
+    document.add_picture(str(photo), width=Mm(60))
+    big_docx = io.BytesIO()
+    document.save(big_docx)
+    writer = PdfWriter(clone_from=made["cong-van"]["pdf"])
+    writer.add_attachment("phu-luc.bin", _noise(5))
+    big_pdf = io.BytesIO()
+    writer.write(big_pdf)
+    assert min(len(big_docx.getvalue()), len(big_pdf.getvalue())) > 4 * 1024 * 1024
+    with client(clerk_ws, "vt") as (c, csrf):
+        answers = {name: c.post("/soan/kiem-tra-the-thuc", data={"csrf": csrf}, files={"file": (name, data)})
+                   for name, data in (("cong-van-co-anh.docx", big_docx.getvalue()),
+                                      ("cong-van-co-phu-luc.pdf", big_pdf.getvalue()),
+                                      ("qua-lon.pdf", b"%PDF-1.7\n" + _noise(9)),
+                                      ("C:\\Tai lieu\\bao-cao.docx", b"khong phai Word"))}
+    for name in ("cong-van-co-anh.docx", "cong-van-co-phu-luc.pdf"):
+        assert answers[name].status_code == 200, answers[name].text
+        assert f"Kết quả: {name}" in answers[name].text and "Theo Hướng dẫn 05-HD/VPTW" in answers[name].text
+    too_big = answers["qua-lon.pdf"]
+    assert too_big.status_code == 413 and "qua-lon.pdf quá lớn: tối đa 8 MB" in too_big.text
+    refused = answers["C:\\Tai lieu\\bao-cao.docx"]
+    assert refused.status_code == 422 and "Tệp bao-cao.docx: không phải tệp DOCX" in refused.text
+    assert "tai-len" not in refused.text and "Tai lieu" not in refused.text
+    assert not list(clerk_ws.root.glob(".check-*"))

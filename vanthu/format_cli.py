@@ -37,14 +37,16 @@ def check_format_command(files: tuple[Path, ...], as_json: bool, home: Path | No
     Mã thoát 0 khi đúng thể thức, 1 khi có điểm sai, 2 khi có tệp không đọc được.
     """
     workspace = Workspace.locate(home)
-    deviations, unreadable = False, []
+    deviations, unreadable = False, 0
     for path in files:
         try:
             report = check_format(workspace, path, date.today())
         except InvalidInput as exc:
-            unreadable.append(str(exc))
+            unreadable += 1
             if as_json:
                 print_json({"file": str(path), "profile": None, "deviations": [], "error": str(exc)})
+            else:  # each file's own line, in order with the others' reports
+                CliError(str(exc)).show()
             continue
         deviations = deviations or bool(report.deviations)
         if as_json:
@@ -52,6 +54,6 @@ def check_format_command(files: tuple[Path, ...], as_json: bool, home: Path | No
         else:
             click.echo(_describe(report))
     if unreadable:
-        raise CliError("; ".join(unreadable))
+        raise SystemExit(2)
     if deviations:
         raise SystemExit(1)

@@ -100,7 +100,7 @@ async def check_upload(ctx: Context) -> Response:
         try:
             report = await run_in_threadpool(office.check_upload, ctx.service.workspace, upload.filename, data)
         except InvalidInput as exc:
-            error = exc.reason
+            error = str(exc)  # «Tệp bao-cao.docx: …»: the file is named
     with ctx.service.workspace.drafts() as book:
         drafts = book.readable(ctx.viewer)
     return render(ctx, "drafts.html", 422 if error else 200, drafts=drafts, kinds=FORM_KINDS, report=report,
