@@ -22,19 +22,30 @@ class LoginThrottle:
                  clock: Callable[[], float] = time.monotonic):
         self.failures, self.window, self.clock = failures, window, clock
         self._seen: dict[str, deque[float]] = {}
+        self._checking: dict[str, int] = {}  # attempts of each address whose password is being checked
         self._lock = threading.Lock()
 
-    def wait(self, address: str) -> int:
-        """Seconds before ``address`` may try again (0: now)."""
+    def start(self, address: str) -> int:
+        """Seconds before ``address`` may try again (0: now, and the attempt is counted as being checked,
+        so that a burst sent at once is held as the same attempts one after another would be)."""
         with self._lock:
             times = self._recent(address)
-            if len(times) < self.failures:
+            if len(times) + self._checking.get(address, 0) < self.failures:
+                self._checking[address] = self._checking.get(address, 0) + 1
                 return 0
-            return max(1, int(times[0] + self.window - self.clock()) + 1)
+            oldest = times[0] if times else self.clock()
+            return max(1, int(oldest + self.window - self.clock()) + 1)
 
-    def failed(self, address: str) -> None:
+    def finish(self, address: str, *, failed: bool) -> None:
+        """The attempt ``start`` let through is decided: a failure is remembered for the window."""
         with self._lock:
-            self._recent(address).append(self.clock())
+            left = self._checking.get(address, 1) - 1
+            if left > 0:
+                self._checking[address] = left
+            else:
+                self._checking.pop(address, None)
+            if failed:
+                self._recent(address).append(self.clock())
 
     def _recent(self, address: str) -> deque[float]:
         times = self._seen.setdefault(address, deque())

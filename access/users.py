@@ -118,8 +118,11 @@ def _hash(key: str) -> str:
 
 
 def check_password(password: str) -> str:
-    if len(password) < MIN_PASSWORD:
-        raise InvalidInput(f"mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự", field="mật khẩu")
+    """At least ``MIN_PASSWORD`` characters that are not spaces, and not one character repeated."""
+    if len("".join(password.split())) < MIN_PASSWORD:
+        raise InvalidInput(f"mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự không kể dấu cách", field="mật khẩu")
+    if len(set(password)) < 3:
+        raise InvalidInput("mật khẩu quá dễ đoán: cần ít nhất ba ký tự khác nhau", field="mật khẩu")
     return password
 
 

@@ -47,8 +47,10 @@ _STATE_TITLES = {fold(k.title): k for k in STATE_KINDS}
 # The state's symbol: ``Số: 970/QĐ-TTg``, ``Số: 3 /2025/QĐ-UBND``, a Công văn's ``Số: 9734/BTC-TCDT``, a joint
 # one naming every body (``Số: 24/HDLN-BCA-BQP-BYT-BCT-BTC-VKSNDTC-TANDTC``).
 _CODE = r"[A-ZĐ][A-Za-zĐđ]{0,7}"
+_UNIT = r"(?:\d{1,3}[A-ZĐ]?)?"  # a unit's number after its code: ``CAT-PA03``, ``SNN-TT1A``
 STATE_SYMBOL = re.compile(
-    rf"(\d{{1,5}})\s*/\s*(?:(\d{{4}})\s*/\s*)?({_CODE})\s*-\s*({_CODE}\d?(?:\s*-\s*{_CODE}\d?)*)(?![{_LETTER}])"
+    rf"(\d{{1,5}})\s*/\s*(?:(\d{{4}})\s*/\s*)?({_CODE})\s*-\s*({_CODE}{_UNIT}(?:\s*-\s*{_CODE}{_UNIT})*)"
+    rf"(?![{_LETTER}\d])"
 )
 STATE_NUMBER_LINE = re.compile(rf"(?<!\w)S[ốôóo]\s*:?\s*{STATE_SYMBOL.pattern}")
 _MOTTO = (re.compile(r"c[o0]ng\s*h[o0]a\s+x[a]\s+h[o0]i\s+chu\s+ngh[i1]a\s+v[i1]et\s+nam"),

@@ -212,9 +212,9 @@ class Pipeline:
             return Outcome(str(path), "archived", known.record,
                            f"đã khôi phục bản lưu trữ bị mất hoặc bị sửa: archive/{known.path}")
         if known and (known.state == "done" or (known.state == "stored" and known.source != str(path))):
-            label = known.symbol or known.id
-            return self._quarantine(path, data, f"trùng nội dung với văn bản đã lưu trữ {label} "
-                                                f"(archive/{known.path})", "duplicate", known.record,
+            label = f"{known.symbol} (mã {known.id})" if known.symbol else f"mã {known.id}"
+            return self._quarantine(path, data, f"trùng nội dung với văn bản đã lưu trữ {label}",
+                                    "duplicate", known.record,
                                     level=level_of(known.record))
         if known and known.state == "stored":
             self._finish(path, sha)

@@ -80,7 +80,8 @@ def open_pdf(data: bytes) -> PdfReader:
     except Rejected:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
-        raise Rejected(f"không đọc được tệp PDF ({exc.__class__.__name__}: {exc})") from exc
+        raise Rejected(f"không đọc được tệp PDF: cấu trúc tệp hỏng hoặc không phải PDF hoàn chỉnh "
+                       f"(chi tiết kỹ thuật: {str(exc)[:120]})") from exc
     return reader
 
 

@@ -81,7 +81,8 @@ def _answer(limits: Limits, func: Callable[..., Any], args: tuple) -> tuple[str,
         reason = limits.stream_too_large() if "decompress" in str(exc) else f"vượt giới hạn an toàn ({exc})"
         return "limit", Rejected(reason)
     except Exception as exc:  # the isolation boundary: a reader's bug rejects this file only
-        return "ok", Rejected(f"không đọc được tệp ({exc.__class__.__name__}: {exc})")
+        detail = str(exc)[:120]
+        return "ok", Rejected(f"không đọc được tệp: trình đọc gặp lỗi với tệp này (chi tiết kỹ thuật: {detail})")
 
 
 def _serve(conn: Connection, limits: Limits) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from digest.deadlines import find_tasks
 from docgen.database import Database, connect
-from docgen.errors import InvalidInput
+from docgen.errors import NotFound
 from docgen.secrecy import Viewer, level_of
 from indexer.gazetteer import Gazetteer
 
@@ -181,7 +181,7 @@ class TaskBook(Database):
         row = self.conn.execute(f"SELECT {self._COLUMNS} FROM tasks WHERE id=? AND secrecy <= ?",
                                 (task_id, viewer.clearance)).fetchone()
         if row is None:
-            raise InvalidInput(f"không có nhiệm vụ số {task_id}", field="ID")
+            raise NotFound(f"không có nhiệm vụ số {task_id}")
         return TaskRow(*row)
 
     def get(self, task_id: int, *, viewer: Viewer) -> TaskRow:

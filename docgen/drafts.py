@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.database import Database, connect
-from docgen.errors import InvalidInput
+from docgen.errors import NotFound
 from docgen.secrecy import SECRECY, URGENCY, Viewer, canonical_mark
 
 SCHEMA = """
@@ -74,14 +74,14 @@ class DraftBook(Database):
         row = self.conn.execute("SELECT id, kind, data, author, status, symbol, created_at, updated_at "
                                 "FROM drafts WHERE id=?", (draft_id,)).fetchone()
         if row is None:
-            raise InvalidInput(f"không có dự thảo số {draft_id}", field="ID")
+            raise NotFound(f"không có dự thảo số {draft_id}")
         return Draft(row[0], row[1], json.loads(row[2]), *row[3:])
 
     def get(self, draft_id: int, viewer: Viewer) -> Draft:
         """A draft the viewer may read; a secret one above their clearance does not exist for them."""
         draft = self._get(draft_id)
         if not viewer.may_read({"secrecy": draft.data.get("secrecy") or ""}):
-            raise InvalidInput(f"không có dự thảo số {draft_id}", field="ID")
+            raise NotFound(f"không có dự thảo số {draft_id}")
         return draft
 
     def readable(self, viewer: Viewer) -> list[Draft]:

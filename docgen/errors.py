@@ -33,6 +33,11 @@ class InvalidInput(VanthuError):
         super().__init__(f"{prefix}: {message}" if prefix else message)
 
 
+class NotFound(VanthuError):
+    """What was asked for does not exist for this reader (a secret one they may not read is not found
+    either): a 404 on the web."""
+
+
 class RegisterError(VanthuError):
     """The register refuses an operation (unknown symbol, number already used...)."""
 

@@ -253,7 +253,7 @@ def _named_facets(counts: dict[str, dict[str, int]], gazetteer: Gazetteer,
     keys = {"kind": "kind", "localities": "locality", "teams": "team", "topics": "topic",
             "signer_key": "signer"}
     return {keys[field]: [{"value": value, "name": name(field, value), "count": count}
-                          for value, count in values.items()]
+                          for value, count in values.items() if value]  # a report has no signer: no entry
             for field, values in counts.items()}
 
 

@@ -67,7 +67,8 @@ def document_records(workspace: Workspace, key: str, viewer: Viewer) -> tuple[li
         raise NotFound(f"kho lưu trữ không có văn bản «{key}»")
     if len(documents) > 1:
         listed = ", ".join(f"{rows[0].symbol or rows[0].id} [{rows[0].id}]" for rows in documents)
-        raise Ambiguous(f"có {len(documents)} văn bản khớp «{key}»: {listed}; dùng mã")
+        raise Ambiguous(f"có {len(documents)} văn bản khớp «{key}»: {listed}; hãy dùng mã trong ngoặc vuông "
+                        "để chọn một văn bản")
     records = [{**row.record, "id": row.id, "path": row.path} for row in documents[0]]
     named = [r for r in records if r["id"].startswith(key.strip().lower())] if len(records) > 1 else []
     return records, dict(named[0] if len(named) == 1 else best_file(records))

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from docgen.errors import VanthuError
+from docgen.errors import NotFound, VanthuError
 
-
-class NotFound(VanthuError):
-    """No such document for this viewer (a secret one they may not read is not found either)."""
+__all__ = ["Ambiguous", "NotFound"]  # NotFound stands in the library, whose books raise it too
 
 
 class Ambiguous(VanthuError):

@@ -147,6 +147,13 @@ def _digest_issued_before(register: Any, document: Document, week: Week, viewer:
                             "mới, chạy lại với --again", field="--issue")
 
 
+def digest_name(week: Week, viewer: Viewer) -> str:
+    """The file of a digest compiled without a number: each clearance its own, since a digest compiled
+    for a cleared reader lists what others may not read (the console's is the whole office's)."""
+    suffix = "" if viewer is CONSOLE else f"-m{viewer.clearance}"
+    return f"tong-hop-{week.label}{suffix}.docx"
+
+
 def compile_digest(workspace: Workspace, week: Week, viewer: Viewer, *, issue_number: bool,
                    want_pdf: bool, out_file: Path | None = None, convert: Converter | None = None,
                    again: bool = True) -> Issued:
@@ -166,7 +173,7 @@ def compile_digest(workspace: Workspace, week: Week, viewer: Viewer, *, issue_nu
         [made] = issue_documents([_digest_document(workspace, week, data["secrecy"])], register=register,
                                  renderer=workspace.renderer(), today=date.today(), draft=not issue_number,
                                  out_dir=(out_file.parent if out_file else workspace.out),
-                                 draft_name=(out_file.name if out_file else f"tong-hop-{week.label}.docx"),
+                                 draft_name=(out_file.name if out_file else digest_name(week, viewer)),
                                  finish=lambda rendered: fill(rendered, data))
         if want_pdf:
             try:

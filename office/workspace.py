@@ -188,15 +188,21 @@ class Workspace:
 
         return UserBook(self.register_path)
 
-    def viewer(self, login: str | None) -> Viewer:
-        """Who a command answers as: the user ``login`` of the service (their clearance), or, with
-        none, the console, which sees every document (it runs where the files are anyway)."""
+    def viewer(self, login: str | None, right: str) -> Viewer:
+        """Who a command answers as: the user ``login`` of the service, as the service would answer
+        them (their role must grant ``right``, the page's; their clearance decides what they read), or,
+        with none, the console, which sees every document (it runs where the files are anyway)."""
+        from access.roles import may, role_name
         from docgen.secrecy import CONSOLE
 
         if not login:
             return CONSOLE
         with self.users() as users:
-            return users.require(login.strip().lower()).viewer
+            user = users.require(login.strip().lower())
+        if not may(user.role, right):
+            raise InvalidInput(f"người dùng {user.login} (vai trò {role_name(user.role)}) không có quyền này trên "
+                               "dịch vụ web", field="--as")
+        return user.viewer
 
     def audit(self) -> AuditLog:
         from access.audit import AuditLog

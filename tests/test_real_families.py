@@ -62,6 +62,8 @@ def test_a_cong_van_is_told_by_its_v_v_though_its_body_code_looks_like_a_kind():
     ("Số: 24/HDLN-BCA-BQP-BYT-BCT-BTC-VKSNDTC-TANDTC", "24/HDLN-BCA-BQP-BYT-BCT-BTC-VKSNDTC-TANDTC", "HDLN"),
     ("Số 38 - HD/BTCTW", "38 - HD/BTCTW", "HD"),
     ("Số 01-HD/BTCTW-BTGTW", "01-HD/BTCTW-BTGTW", "HD"),
+    ("Số: 77/CAT-PA03", "77/CAT-PA03", "CV"),  # a unit's code ends in its number (Công an tỉnh's PA03)
+    ("Số: 301/SNN-TT1A", "301/SNN-TT1A", "CV"),
 ])
 def test_symbols_are_stored_as_printed_in_every_form(line, symbol, kind):
     head = STATE_HEAD if "/" in line.split("-")[0] or line.startswith("Số:") else PARTY_HEAD

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from access import roles
 from access.roles import ROLES, role_name
 from docgen.secrecy import SECRECY, mark_name, parse_clearance
 from office.workspace import Workspace
@@ -195,7 +196,7 @@ def audit(login: str | None, since: str | None, limit: int, as_json: bool, as_lo
     day = date_value("--since", since)
     moment = datetime.combine(day, datetime.min.time()) if day else None
     workspace = Workspace.locate(home)
-    viewer = workspace.viewer(as_login)
+    viewer = workspace.viewer(as_login, roles.AUDIT)
     with workspace.audit() as log:
         found = log.entries(viewer=viewer, login=login, since=moment, limit=limit)
     if as_json:

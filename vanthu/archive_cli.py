@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from access import roles
 from archive.library_logs import log_to
 from archive.pipeline import FileUnavailable, Outcome, ingest_many
 from archive.recheck import StateChange, recheck_signatures
@@ -276,7 +277,7 @@ def _file_lines(files: list[dict[str, Any]]) -> Iterator[str]:
 def show(key: str, as_json: bool, as_login: str | None, home: Path | None) -> None:
     """Xem hồ sơ một văn bản đã lưu trữ, theo mã hoặc số, ký hiệu (1417-CV/TU)."""
     workspace = Workspace.locate(home)
-    record = find_document(workspace, key, workspace.viewer(as_login))
+    record = find_document(workspace, key, workspace.viewer(as_login, roles.READ))
     if as_json:
         print_json(record)
     else:
@@ -319,7 +320,7 @@ def check(as_json: bool, as_login: str | None, home: Path | None) -> None:
     """Kiểm tra lại kho: tính toàn vẹn của từng cơ sở dữ liệu, băm lại từng tệp (bị sửa, bị mất, lạ) và
     kiểm tra lại mọi chữ ký số theo danh sách tin cậy và danh sách thu hồi hiện có."""
     workspace = Workspace.locate(home)
-    viewer = workspace.viewer(as_login)
+    viewer = workspace.viewer(as_login, roles.ARCHIVE)
     names = check_databases(workspace)
     report = check_archive(workspace, viewer)
     changes = _recheck(workspace, viewer)

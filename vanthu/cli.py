@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 import office
+from access import roles
 from docgen.kinds import resolve_kind
 from office import generated_kind
 from office.workspace import Workspace, init_workspace
@@ -177,7 +178,7 @@ def _entry_line(entry: dict[str, Any]) -> str:
 def register_list(kind: str | None, body: str | None, as_json: bool, as_login: str | None, home: Path | None) -> None:
     """Liệt kê các văn bản đã cấp số."""
     workspace = Workspace.locate(home)
-    entries = office.register_entries(workspace, workspace.viewer(as_login), kind=kind, body=body)
+    entries = office.register_entries(workspace, workspace.viewer(as_login, roles.REGISTER), kind=kind, body=body)
     if as_json:
         print_json(entries)
     elif not entries:

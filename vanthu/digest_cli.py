@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 import office
+from access import roles
 from docgen.dates import short_date
 from docgen.errors import InvalidInput
 from docgen.secrecy import CONSOLE
@@ -91,7 +92,7 @@ def report_status(week: str | None, as_json: bool, as_login: str | None, home: P
     """Tổ nào đã báo cáo, báo cáo muộn, hoặc chưa báo cáo trong tuần."""
     workspace = Workspace.locate(home)
     chosen = current_week(workspace, week)
-    state = office.week_status(workspace, chosen, workspace.viewer(as_login))
+    state = office.week_status(workspace, chosen, workspace.viewer(as_login, roles.READ))
     if as_json:
         print_json(state)
         return
@@ -140,7 +141,8 @@ def tasks(ctx: click.Context, team: int | None, locality: str | None, due_within
         return
     workspace = Workspace.locate(home)
     today = date_value("--on", as_of) or date.today()
-    rows = office.select_tasks(workspace, workspace.viewer(as_login), today=today, team=team, locality=locality,
+    viewer = workspace.viewer(as_login, roles.READ)
+    rows = office.select_tasks(workspace, viewer, today=today, team=team, locality=locality,
                                due_within=due_within, overdue=overdue, open_only=not show_all)
     if as_json:
         print_json(rows)
@@ -197,7 +199,7 @@ def digest(week: str | None, out_file: Path | None, want_pdf: bool, issue: bool,
     """Báo cáo tổng hợp tuần: báo cáo nhanh các tổ, văn bản trong tuần, nhiệm vụ đến hạn, quá hạn."""
     workspace = Workspace.locate(home)
     chosen = current_week(workspace, week)
-    viewer = workspace.viewer(as_login)
+    viewer = workspace.viewer(as_login, roles.DIGEST)
     if as_json:
         print_json(office.digest_data(workspace, chosen, viewer))
         return

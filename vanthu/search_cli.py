@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from access import roles
 from archive.store import ArchiveStore
 from indexer.search import SearchRequest
 from office import search_archive
@@ -68,7 +69,7 @@ def search_command(text: str, locality: str | None, team: int | None, topic: str
     workspace = Workspace.locate(home)
     request = SearchRequest(text, locality, team, topic, kind, signer, date_value("--from", date_from),
                             date_value("--to", date_to), sort, limit, signature=signature)
-    answer = search_archive(workspace, request, workspace.viewer(as_login))
+    answer = search_archive(workspace, request, workspace.viewer(as_login, roles.READ))
     if as_json:
         print_json(answer)
         return

@@ -122,6 +122,9 @@ def guarded(view: View, right: str | tuple[str, ...] | None, *,
             return RedirectResponse(f"/dang-nhap?next={quote(target)}", status_code=303)
         if ctx.session_key and request.url.path not in OWN_PASSWORD_PATHS and \
                 service.users().must_change(ctx.user.login):  # reset by an administrator: a new one first
+            if api:
+                raise Forbidden("Mật khẩu của bạn đã được quản trị viên đặt lại: hãy đổi mật khẩu ở trang "
+                                "/doi-mat-khau trước.")
             return RedirectResponse("/doi-mat-khau", status_code=303)
         if rights is not None and not any(ctx.may(r) for r in rights):
             raise Forbidden("Vai trò của bạn không có quyền này.")

@@ -39,7 +39,7 @@ async def login_page(request: Request) -> Response:
     if not expected or not hmac.compare_digest(str(form.get("csrf", "")), expected):
         return _form(request, 403, "Phiên đăng nhập đã hết hạn; xin nhập lại.", login)
     address = request.client.host if request.client else ""
-    wait = service.throttle.wait(address)
+    wait = service.throttle.start(address)
     if wait:
         return _form(request, 429, f"Máy này đã đăng nhập sai quá nhiều lần; xin thử lại sau {wait} giây.", login)
 
@@ -48,9 +48,13 @@ async def login_page(request: Request) -> Response:
             try:
                 user = users.authenticate(login, password)
             except LoginFailed:
-                service.throttle.failed(address)
+                service.throttle.finish(address, failed=True)
                 audit.record(login or "?", "login-failed", address=address)
                 raise
+            except BaseException:
+                service.throttle.finish(address, failed=False)
+                raise
+            service.throttle.finish(address, failed=False)
             audit.record(user.login, "login", address=address)
             return users.open_session(user)
 

@@ -49,7 +49,9 @@ def int_param(params: QueryParams, name: str, label: str, default: int | None = 
     if not value:
         return default
     if not value.isdigit() or int(value) > MAX_NUMBER:
-        raise InvalidInput(f"«{value[:20]}» phải là một số nguyên không âm, nhỏ hơn {MAX_NUMBER:,}".replace(",", "."),
+        shown = value if len(value) <= 20 else value[:20] + "…"
+        limit = f"{MAX_NUMBER:,}".replace(",", ".")
+        raise InvalidInput(f"«{shown}» phải là một số nguyên không âm, nhỏ hơn {limit}",
                            field=field_name(name, label, api))
     return int(value)
 

@@ -151,11 +151,9 @@ async def compile_digest(ctx: Context) -> Response:
         raise Forbidden("Chỉ văn thư được cấp số.")
     workspace = ctx.service.workspace
     week = office.current_week(workspace, str(form.get("week", "")).strip() or None)
-    # Each clearance its own file: a digest compiled for a cleared reader lists what others may not read.
-    out_file = None if issue else workspace.out / f"tong-hop-{week.label}-m{ctx.viewer.clearance}.docx"
     try:
         made = await run_in_threadpool(lambda: office.compile_digest(
-            workspace, week, ctx.viewer, issue_number=issue, want_pdf=True, out_file=out_file,
+            workspace, week, ctx.viewer, issue_number=issue, want_pdf=True,
             convert=ctx.service.convert(), again=again))
     except AlreadyIssued as exc:
         said = exc.reason.split("; muốn")[0]
