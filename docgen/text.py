@@ -86,3 +86,8 @@ def guessed(word: str, choices: list[str] | set[str]) -> str:
     (unknown keys of a data file, unknown kinds)."""
     near = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return f"«{word}» (có phải «{near[0]}»?)" if near else f"«{word}»"
+
+
+def number(value: float) -> str:
+    """60.0 → «60», 14.5 → «14,5»: how a clerk writes a number (the decimal comma)."""
+    return f"{value:g}".replace(".", ",")

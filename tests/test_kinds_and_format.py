@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import subprocess
 from datetime import date
@@ -431,3 +432,48 @@ def test_the_drafting_page_checks_files_of_several_mb_up_to_the_upload_limit(cle
     assert refused.status_code == 422 and "Tệp bao-cao.docx: không phải tệp DOCX" in refused.text
     assert "tai-len" not in refused.text and "Tai lieu" not in refused.text
     assert not list(clerk_ws.root.glob(".check-*"))
+
+
+def test_a_deviation_reads_as_a_sentence_with_decimal_commas_and_the_body_end_in_words(issued, tmp_path):
+    workspace, made = issued
+    document = docx.Document(made["cong-van"]["docx"])
+    document.sections[0].left_margin = Mm(25.4)
+    for run in paragraph_with(document, "ĐẢNG CỘNG SẢN").runs:
+        run.font.size = Pt(13.5)
+    _set_text(paragraph_with(document, "Về việc"), "")  # no trích yếu at all
+    last = paragraph_with(document, "3. Văn phòng Tỉnh ủy")
+    last.runs[-1].text = last.runs[-1].text.rstrip(".")
+    path = tmp_path / "loi.docx"
+    document.save(str(path))
+    result = invoke(workspace.root, "check-format", str(path))
+    assert result.exit_code == 1, result.output
+    said = result.output
+    assert "Lề trái: 25,4 mm; cần 30 mm." in said and "cỡ 13,5; cần cỡ 15" in said
+    assert not re.search(r"\d\.\d", said.split("):", 1)[1])  # no decimal point once the heading's date is past
+    assert "Trích yếu công văn: không có; cần «Về việc …» dưới số và ký hiệu" in said
+    assert "««" not in said and "»»" not in said and "«không có»" not in said and "[" not in said
+    words = " ".join(last.text.split()[-8:])
+    assert f"Đoạn cuối của nội dung (ngay trên phần Nơi nhận và chữ ký): «… {words}»; cần kết thúc bằng" in said
+
+
+def test_a_state_document_is_named_by_the_state_rule_and_never_by_a_party_guide(clerk_ws, tmp_path):
+    from incoming_papers import Letter, letter_pdf
+    from web_client import client
+
+    letter = Letter(["ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG"], "4711/UBND-VX", date(2026, 6, 10),
+                    ["V/v rà soát danh mục công trình trường học"], ["Đề nghị các đơn vị rà soát danh mục."])
+    pdf = tmp_path / "ubnd.pdf"
+    pdf.write_bytes(letter_pdf(letter))
+    shutil.copy(pdf, clerk_ws.inbox / "ubnd.pdf")
+    assert invoke(clerk_ws.root, "ingest", str(clerk_ws.inbox)).exit_code == 0
+    shown = invoke(clerk_ws.root, "show", "4711/UBND-VX")
+    checked = invoke(clerk_ws.root, "check-format", str(pdf), "--json")
+    with client(clerk_ws, "vt") as (c, _csrf):
+        page = c.get(f"/van-ban/{office.find_document(clerk_ws, '4711/UBND-VX', CONSOLE)['id']}").text
+    assert shown.exit_code == 0 and "Thể thức: Nghị định 30/2020/NĐ-CP" in shown.output, shown.output
+    assert "chỉ kiểm tra thể thức văn bản của Đảng" in shown.output and "HD/VPTW" not in shown.output
+    report = json.loads(checked.output)
+    assert checked.exit_code == 0 and report["state"] and report["profile"] is None and not report["deviations"]
+    section = page.split("<h2>Thể thức</h2>")[1].split("<h2>")[0]
+    assert "Nghị định 30/2020/NĐ-CP" in section and "chỉ kiểm tra thể thức văn bản của Đảng" in section
+    assert "HD/VPTW" not in section and "điểm sai" not in section

@@ -22,8 +22,7 @@ def _describe(report) -> str:
              + (f"{len(report.deviations)} điểm sai thể thức" if report.deviations
                 else "đúng thể thức" if report.judged else "không kiểm tra được")]
     lines += [f"  Lưu ý: {note}" for note in report.notes]
-    lines += [f"  {n}. {d.where}: có «{d.found}», cần {d.want}. Cách sửa: {d.fix}. [{d.rule}]"
-              for n, d in enumerate(report.deviations, start=1)]
+    lines += [f"  {n}. {d.text()}" for n, d in enumerate(report.deviations, start=1)]
     return "\n".join(lines)
 
 
