@@ -107,10 +107,13 @@ def _tabs(text: str) -> str:
             "hãy thay bằng dấu cách")
 
 
+_EMPTY = "tệp rỗng: chưa có nội dung nào (cần các cặp «khóa: giá trị», ví dụ «subject: …»)"
+
+
 def read_data_file(path: Path) -> dict[str, Any]:
     """A data file as a mapping: YAML, or JSON (which YAML also reads)."""
     try:
-        text = path.read_text("utf-8")
+        text = path.read_text("utf-8-sig")  # Notepad's UTF-8 begins with a BOM, which JSON refuses
     except FileNotFoundError as exc:
         raise InvalidInput("không tìm thấy tệp dữ liệu", file=path) from exc
     except UnicodeDecodeError as exc:
@@ -118,15 +121,16 @@ def read_data_file(path: Path) -> dict[str, Any]:
                            "và lưu lại với bảng mã UTF-8 (Unicode)", file=path) from exc
     except OSError as exc:
         raise InvalidInput(f"không đọc được tệp dữ liệu ({exc.strerror})", file=path) from exc
+    if not text.strip():  # JSON would call nothing «a syntax error at line 1»
+        raise InvalidInput(_EMPTY, file=path)
     try:
         data = json.loads(text) if path.suffix.lower() == ".json" else yaml.load(text, Loader=_DataLoader)
     except json.JSONDecodeError as exc:
         raise InvalidInput(f"cú pháp sai ở dòng {exc.lineno}, cột {exc.colno}", file=path) from exc
     except yaml.YAMLError as exc:
         raise InvalidInput(_tabs(text) or _yaml_problem(exc, text), file=path) from exc
-    if data is None or data == "":
-        raise InvalidInput("tệp rỗng: chưa có nội dung nào (cần các cặp «khóa: giá trị», ví dụ «subject: …»)",
-                           file=path)
+    if data is None or data == "":  # comments only
+        raise InvalidInput(_EMPTY, file=path)
     if not isinstance(data, dict):
         raise InvalidInput("tệp dữ liệu phải là các cặp «khóa: giá trị»", file=path)
     return data

@@ -211,6 +211,16 @@ def test_every_commands_help_is_vietnamese_to_the_option_values():
 
 
 def test_an_unknown_kind_gets_the_nearest_one(run):
-    for args in (["register", "list", "--kind", "cong-vann"], ["new", "cong-vann", "x.yaml"]):
+    for args in (["register", "list", "--kind", "cong-vann"], ["new", "cong-vann", "x.yaml"],
+                 ["search", "rà soát", "--kind", "cong-vann"]):
         result = run(*args)
         assert result.exit_code == 2 and "«cong-vann» (có phải «cong-van»?)" in result.output, args
+
+
+def test_an_empty_json_data_file_or_one_saved_with_a_bom_is_read_as_a_clerk_expects(run, datafile):
+    empty = datafile(" \n", "rong.json")
+    result = run("new", "cong-van", str(empty))
+    assert result.exit_code == 2 and f"Lỗi: Tệp {empty}: tệp rỗng" in result.output, result.output
+    notepad = datafile("\ufeff" + json.dumps(CONG_VAN, ensure_ascii=False), "notepad.json")
+    result = run("new", "cong-van", str(notepad))
+    assert result.exit_code == 0 and "01-CV/TU" in result.output, result.output
