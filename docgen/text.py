@@ -89,5 +89,8 @@ def guessed(word: str, choices: list[str] | set[str]) -> str:
 
 
 def number(value: float) -> str:
-    """60.0 → «60», 14.5 → «14,5»: how a clerk writes a number (the decimal comma)."""
+    """60.0 → «60», 14.5 → «14,5», 200000 → «200.000»: how a clerk writes a number (the decimal comma, and
+    the thousands grouped by dots from 10.000 on)."""
+    if float(value).is_integer() and abs(value) >= 10_000:
+        return f"{int(value):,}".replace(",", ".")
     return f"{value:g}".replace(".", ",")

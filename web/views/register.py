@@ -34,7 +34,7 @@ async def register_page(ctx: Context) -> Response:
     rows = [] if error else await run_in_threadpool(office.register_entries, ctx.service.workspace, ctx.viewer,
                                                     kind=kind.code if kind else None, year=year,
                                                     status=status if status in STATUSES else None)
-    names = {user.login: user.name for user in ctx.service.users().all()}  # «người cấp số» by name
+    names = ctx.service.users().names()  # «người cấp số» by name
     return render(ctx, "register.html", 422 if error else 200, rows=rows, statuses=STATUSES, error=error, names=names,
                   book_year=year or date.today().year,
                   current={"kind": kind_text, "year": year_text, "status": status},
