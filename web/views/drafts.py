@@ -159,15 +159,14 @@ async def check_upload(ctx: Context) -> Response:
     upload = form.get("file")
     report, error = None, ""
     if not isinstance(upload, UploadFile) or not upload.filename:
-        error = "chưa chọn tệp DOCX để kiểm tra"
+        error = "chưa chọn tệp DOCX hoặc PDF để kiểm tra"
     else:
         data = await upload.read()
         try:
             report = await run_in_threadpool(office.check_upload, ctx.service.workspace, upload.filename, data)
         except InvalidInput as exc:
             error = str(exc)  # «Tệp bao-cao.docx: …»: the file is named
-    return render(ctx, "drafts.html", 422 if error else 200, report=report, error=error,
-                  checked=getattr(upload, "filename", ""), **_drafts(ctx))
+    return render(ctx, "drafts.html", 422 if error else 200, report=report, error=error, **_drafts(ctx))
 
 
 async def draft_form(ctx: Context) -> Response:
