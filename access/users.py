@@ -170,6 +170,10 @@ class UserBook(Database):
             "SELECT login, name, role, team, clearance, active FROM users ORDER BY login")
         return [User(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in rows]
 
+    def names(self) -> dict[str, str]:
+        """Each login's display name, where one was given: pages name people, not their logins."""
+        return {login: name for login, name in self.conn.execute("SELECT login, name FROM users WHERE name != ''")}
+
     def change(self, login: str, *, role: str, name: str, team: int | None, clearance: int) -> User:
         """A user's role, name, team and clearance set anew; their sessions end, so that what they may
         see changes at once and they log in again under the new rights."""

@@ -15,12 +15,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from docgen.text import number  # how a clerk writes a number; the format check writes its sizes with it too
+
 MB = 1024 * 1024
-
-
-def number(value: float) -> str:
-    """60.0 → «60», 0.5 → «0,5»: how a clerk writes a number."""
-    return f"{value:g}".replace(".", ",")
 
 
 @dataclass(frozen=True)

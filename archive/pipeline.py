@@ -31,7 +31,6 @@ from archive.reading import Rejected, read_pdf
 from archive.store import ArchiveStore, sha256_of
 from archive.trust import TrustMaterial, TrustStore
 from archive.worker import LimitedPool
-from docgen.errors import RegisterError
 from docgen.files import ensure_inside, fsync_folder, place_file, write_new, write_replacing
 from docgen.register import Entry, Register
 from docgen.secrecy import LEVELS, UNKNOWN_MARK, level_of, mark_name, strongest_mark
@@ -314,10 +313,10 @@ def match_register(register: Register, record: dict[str, Any]) -> Entry | None:
     secrecy is not known and it counts as MẬT until a clerk confirms it. The two cases are one, so
     that uploading a file with a chosen number tells nothing of what that number is."""
     if not record["symbol"]:
-        proposed = _entry(register, str((record.get("proposed") or {}).get("symbol", {}).get("value") or ""))
+        proposed = _entry(register, str((record.get("proposed") or {}).get("symbol", {}).get("value") or ""), record)
         set_void(record, proposed if proposed and proposed.status == "void" else None, proposed=True)
         return None
-    entry = _entry(register, record["symbol"])
+    entry = _entry(register, record["symbol"], record)
     if entry is None:
         set_void(record, None)
         if register.keeps(record["symbol"]):
@@ -339,13 +338,9 @@ def match_register(register: Register, record: dict[str, Any]) -> Entry | None:
 UNKNOWN_NUMBER = "số, ký hiệu của văn phòng chưa có văn bản thường tương ứng trong sổ đăng ký: cần xác định độ mật"
 
 
-def _entry(register: Register, symbol: str) -> Entry | None:
-    if not symbol:
-        return None
-    try:
-        return register.find(symbol)
-    except RegisterError:
-        return None
+def _entry(register: Register, symbol: str, record: dict[str, Any]) -> Entry | None:
+    """The entry of the file's symbol; where a Quyết định and a Quy định print it alike, of the file's kind."""
+    return register.copy_entry(symbol, record.get("kind")) if symbol else None
 
 
 def set_void(record: dict[str, Any], entry: Entry | None, *, proposed: bool = False) -> None:

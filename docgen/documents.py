@@ -6,7 +6,6 @@ costs nothing: no number, no half-written DOCX.
 
 from __future__ import annotations
 
-import difflib
 import json
 import unicodedata
 from dataclasses import dataclass
@@ -17,10 +16,11 @@ from typing import Any
 import yaml
 
 from docgen.dates import parse_date
-from docgen.errors import InvalidInput
+from docgen.errors import InvalidFields, InvalidInput
 from docgen.kinds import Kind
 from docgen.profile import Body, Profile, Signer
 from docgen.secrecy import SECRECY, URGENCY, canonical_mark
+from docgen.text import guessed, number
 
 # The fields each kind's layout requires, beside ``subject`` (a Quy chế needs chapters or articles).
 REQUIRED = {"letter": ("to", "body"), "decision": ("bases", "articles"), "submission": ("to", "body"),
@@ -70,8 +70,20 @@ class Document:
     recorder: Signer | None = None  # Biên bản: who kept the minutes (the left signature)
 
 
-# A trích yếu is one line or two of the header, not a paragraph; a date is today's or close to it.
+# The most each field may hold, in characters (a list's: each line): never cut, refused with the limit named.
+# A trích yếu is a line or two of the header, a name or a recipient a line, a body some eighty pages
+# (``LONG_DOCUMENT_PAGES`` warns at twenty); more is a paste gone wrong.
 MAX_SUBJECT = 500
+MAX_LENGTHS = {"subject": MAX_SUBJECT, "author": 300, "to": 500, "bases": 1_000, "proposer": 500, "articles": 20_000,
+               "preamble": 2_000, "body": 200_000, "recipients": 500, "date": 40, "body_code": 40}
+MAX_NAME = 200  # a signer's or a recorder's authority, title, name
+MAX_CHAPTER_TEXT = 20_000  # an article of a Quy chế; its title and its chapter's, ``MAX_SUBJECT``
+# The fields in the order a form shows them, for the problems of a mapping to be said in that order.
+FIELD_ORDER = ("subject", "author", "to", "bases", "proposer", "articles", "preamble", "chapters", "body", "recorder",
+               "signer", "recipients", "body_code", "secrecy", "urgency", "date")
+# A draft's fields that are its content (the form's selects send a body, a signer, marks whatever is typed).
+CONTENT_KEYS = ("subject", "author", "to", "bases", "proposer", "articles", "preamble", "chapters", "body",
+                "recorder", "recipients")
 MAX_DAYS_AHEAD = 30
 
 # A body longer than this many pages (at about 2,500 characters a page, a line break counting as
@@ -107,10 +119,13 @@ def _tabs(text: str) -> str:
             "hãy thay bằng dấu cách")
 
 
+_EMPTY = "tệp rỗng: chưa có nội dung nào (cần các cặp «khóa: giá trị», ví dụ «subject: …»)"
+
+
 def read_data_file(path: Path) -> dict[str, Any]:
     """A data file as a mapping: YAML, or JSON (which YAML also reads)."""
     try:
-        text = path.read_text("utf-8")
+        text = path.read_text("utf-8-sig")  # Notepad's UTF-8 begins with a BOM, which JSON refuses
     except FileNotFoundError as exc:
         raise InvalidInput("không tìm thấy tệp dữ liệu", file=path) from exc
     except UnicodeDecodeError as exc:
@@ -118,17 +133,44 @@ def read_data_file(path: Path) -> dict[str, Any]:
                            "và lưu lại với bảng mã UTF-8 (Unicode)", file=path) from exc
     except OSError as exc:
         raise InvalidInput(f"không đọc được tệp dữ liệu ({exc.strerror})", file=path) from exc
+    if not text.strip():  # JSON would call nothing «a syntax error at line 1»
+        raise InvalidInput(_EMPTY, file=path)
     try:
         data = json.loads(text) if path.suffix.lower() == ".json" else yaml.load(text, Loader=_DataLoader)
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" ở dòng {mark.line + 1}, cột {mark.column + 1}" if mark else ""
-        if isinstance(exc, json.JSONDecodeError):
-            where = f" ở dòng {exc.lineno}, cột {exc.colno}"
-        raise InvalidInput(_tabs(text) or f"cú pháp sai{where}", file=path) from exc
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"cú pháp sai ở dòng {exc.lineno}, cột {exc.colno}", file=path) from exc
+    except yaml.YAMLError as exc:
+        raise InvalidInput(_tabs(text) or _yaml_problem(exc, text), file=path) from exc
+    if data is None or data == "":  # comments only
+        raise InvalidInput(_EMPTY, file=path)
     if not isinstance(data, dict):
         raise InvalidInput("tệp dữ liệu phải là các cặp «khóa: giá trị»", file=path)
     return data
+
+
+def _yaml_problem(exc: yaml.YAMLError, text: str) -> str:
+    """What is wrong in a YAML file, and where, as a clerk can put it right (PyYAML says it in English:
+    «while scanning a quoted scalar … found unexpected end of stream»)."""
+    context, problem = getattr(exc, "context", None) or "", getattr(exc, "problem", None) or ""
+    start, mark = getattr(exc, "context_mark", None), getattr(exc, "problem_mark", None)
+
+    def at(where) -> str:
+        return f"dòng {where.line + 1}, cột {where.column + 1}"
+
+    lines = text.splitlines()
+    opened = lines[start.line][start.column:start.column + 1] if start and start.line < len(lines) else ""
+    closing = {"\"": "\"", "'": "'", "[": "]", "{": "}"}.get(opened, "")
+    if start and closing and ("quoted scalar" in context or "flow" in context):
+        return f"cú pháp sai: dấu «{opened}» mở ở {at(start)} chưa được đóng (thiếu dấu «{closing}»)"
+    if mark and "mapping values are not allowed" in problem:
+        return (f"cú pháp sai ở {at(mark)}: dấu «:» không đúng chỗ (mỗi khóa bắt đầu ở đầu dòng; giá trị "
+                "có dấu hai chấm phải đặt trong ngoặc kép)")
+    if start and "could not find expected ':'" in problem:
+        return f"cú pháp sai ở dòng {start.line + 1}: thiếu dấu «:» sau khóa"
+    if mark and "expected <block end>" in problem:
+        return (f"cú pháp sai ở {at(mark)}: thụt dòng không đều, hoặc có chữ thừa sau một giá trị "
+                "trong ngoặc kép")
+    return f"cú pháp sai ở {at(mark)}" if mark else "cú pháp sai"
 
 
 def _text(value: Any, field: str, source: str) -> str:
@@ -189,8 +231,7 @@ def _chapters(data: dict[str, Any], source: str) -> tuple[Chapter, ...]:
         return (Chapter("", _articles(data["articles"], "articles", source)),)
     chapters = data.get("chapters")
     if not isinstance(chapters, list) or not chapters:
-        raise InvalidInput("Quy chế, Quy định cần các chương (chapters) hoặc các điều (articles)", file=source,
-                           field="chapters")
+        raise InvalidInput("Quy chế, Quy định cần các chương hoặc các điều", file=source, field="chapters")
     found = []
     for i, chapter in enumerate(chapters, start=1):
         field = f"chapters[{i}]"
@@ -201,21 +242,70 @@ def _chapters(data: dict[str, Any], source: str) -> tuple[Chapter, ...]:
     return tuple(found)
 
 
-def _guess(key: str) -> str:
-    """``urgncy``: có phải ``urgency``?"""
-    near = difflib.get_close_matches(key, sorted(KNOWN_KEYS), n=1, cutoff=0.6)
-    return f"«{key}» (có phải «{near[0]}»?)" if near else f"«{key}»"
-
-
 def _check_keys(data: dict[str, Any], kind: Kind, source: str) -> None:
     unknown = [str(k) for k in data if k not in KNOWN_KEYS]
     if unknown:
-        raise InvalidInput(f"khóa không được hỗ trợ: {'; '.join(_guess(key) for key in unknown)} "
+        raise InvalidInput(f"khóa không được hỗ trợ: {'; '.join(guessed(key, KNOWN_KEYS) for key in unknown)} "
                            f"(các khóa: {', '.join(sorted(KNOWN_KEYS))})", file=source, field=unknown[0])
-    for key in ("subject", *REQUIRED.get(kind.layout, ())):
+    problems = field_problems(data, kind)
+    if problems:
+        raise InvalidFields(problems, file=source)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def field_problems(data: dict[str, Any], kind: Kind) -> dict[str, str]:
+    """Every field the kind needs and the mapping leaves empty, and every one longer than it may be: all at
+    once, in the form's order (the drafting form shows each beside its field, a data file's message lists them)."""
+    problems = {key: f"thiếu nội dung bắt buộc đối với {kind.name}"
+                for key in ("subject", *REQUIRED.get(kind.layout, ())) if _empty(data.get(key))}
+    if kind.layout == "rules" and _empty(data.get("chapters")) and _empty(data.get("articles")):
+        problems["chapters"] = f"{kind.name} cần các chương hoặc các điều"
+    problems |= too_long(data)
+    return {key: problems[key] for key in sorted(problems, key=lambda k: FIELD_ORDER.index(k)
+                                                 if k in FIELD_ORDER else len(FIELD_ORDER))}
+
+
+def has_content(data: dict[str, Any]) -> bool:
+    """Whether a draft holds anything written (a chair's name typed in counts; a signer chosen does not)."""
+    return any(not _empty(data.get(key)) for key in CONTENT_KEYS) or isinstance(data.get("signer"), dict)
+
+
+def _too_long(text: Any, limit: int, where: str = "") -> str:
+    if not isinstance(text, str) or len(text.strip()) <= limit:
+        return ""
+    return f"{where}dài {number(len(text.strip()))} ký tự; tối đa {number(limit)} ký tự"
+
+
+def too_long(data: dict[str, Any]) -> dict[str, str]:
+    """Each field holding more than it may, with its length and its limit (``MAX_LENGTHS``): refused, never cut."""
+    found: dict[str, str] = {}
+    for key, limit in MAX_LENGTHS.items():
         value = data.get(key)
-        if value is None or value == "" or value == []:
-            raise InvalidInput(f"thiếu nội dung bắt buộc đối với {kind.name}", file=source, field=key)
+        items = value if isinstance(value, list) else [value]
+        said = [_too_long(item, limit, f"dòng {n}: " if isinstance(value, list) and len(items) > 1 else "")
+                for n, item in enumerate(items, start=1)]
+        if any(said):
+            found[key] = next(s for s in said if s) + (" một dòng" if isinstance(value, list) else "")
+    for key in ("signer", "recorder"):
+        value = data.get(key)
+        said = [_too_long(v, MAX_NAME) for v in (value.values() if isinstance(value, dict) else [value])]
+        if any(said):
+            found[key] = next(s for s in said if s)
+    chapters = data.get("chapters")
+    for c, chapter in enumerate(chapters if isinstance(chapters, list) else [], start=1):
+        articles = chapter.get("articles") if isinstance(chapter, dict) else None
+        said = [_too_long(chapter.get("title") if isinstance(chapter, dict) else "", MAX_SUBJECT, f"tên chương {c}: ")]
+        for a, article in enumerate(articles if isinstance(articles, list) else [], start=1):
+            if isinstance(article, dict):
+                said += [_too_long(article.get("title"), MAX_SUBJECT, f"tên điều {a} của chương {c}: "),
+                         _too_long(article.get("body"), MAX_CHAPTER_TEXT, f"nội dung điều {a} của chương {c}: ")]
+        if any(said):
+            found["chapters"] = next(s for s in said if s)
+            break
+    return found
 
 
 def outline_chapters(text: str) -> list[dict[str, Any]]:
@@ -264,14 +354,6 @@ def _notes(data: dict[str, Any], issuer: Body, signer: Signer, text: str) -> tup
     return tuple(notes)
 
 
-def _subject(value: Any, source: str) -> str:
-    subject = _text(value, "subject", source)
-    if len(subject) > MAX_SUBJECT:
-        raise InvalidInput(f"trích yếu dài {len(subject)} ký tự; tối đa {MAX_SUBJECT} ký tự", file=source,
-                           field="subject")
-    return subject
-
-
 def _document_date(value: Any, profile: Profile, source: str) -> date | None:
     """The document's date, if given: within the term, and not further ahead than ``MAX_DAYS_AHEAD``
     (a typo such as 2099 would spend a number on a document nobody can date)."""
@@ -305,7 +387,7 @@ def build_document(data: dict[str, Any], kind: Kind, profile: Profile, source: s
     return Document(
         kind=kind,
         issuer=issuer,
-        subject=_subject(get("subject"), source),
+        subject=_text(get("subject"), "subject", source),
         signer=signer,
         date=_document_date(get("date"), profile, source),
         to=_lines(get("to", []), "to", source),

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from docgen.database import Database, connect
-from docgen.errors import NotFound
+from docgen.documents import has_content, too_long
+from docgen.errors import InvalidFields, NotFound
 from docgen.secrecy import SECRECY, URGENCY, Viewer, canonical_mark
 
 SCHEMA = """
@@ -56,7 +57,13 @@ class DraftBook(Database):
 
     def save(self, kind: str, data: dict[str, Any], author: str, draft_id: int | None = None) -> Draft:
         """Saved with its marks as printed (``mật`` → ``MẬT``): the form shows the mark the draft
-        has, and the draft is as secret as it says."""
+        has, and the draft is as secret as it says. A draft may lack what issuing needs, but not be empty,
+        nor hold a field longer than issuing takes (it would be refused then, or worse, cut)."""
+        problems = too_long(data)
+        if not has_content(data):
+            problems = {"subject": "dự thảo chưa có nội dung nào: nhập ít nhất trích yếu rồi lưu", **problems}
+        if problems:
+            raise InvalidFields(problems)
         data = {**data, **{key: canonical_mark(data.get(key), allowed, key)
                            for key, allowed in (("secrecy", SECRECY), ("urgency", URGENCY)) if key in data}}
         text = json.dumps(data, ensure_ascii=False)

@@ -33,6 +33,19 @@ class InvalidInput(VanthuError):
         super().__init__(f"{prefix}: {message}" if prefix else message)
 
 
+class InvalidFields(InvalidInput):
+    """Several fields of one mapping are wrong at once (a form shows each beside its field): ``problems``
+    maps each field to its reason, in the order a clerk reads them; the message names them all."""
+
+    def __init__(self, problems: dict[str, str], *, file: Path | str | None = None):
+        (field, reason), *others = problems.items()
+        super().__init__(reason, file=file, field=field)
+        self.problems = dict(problems)
+        if others:
+            said = "; ".join(f"trường «{name}»: {why}" for name, why in problems.items())
+            self.args = (f"Tệp {self.file}: {said}" if self.file else said,)
+
+
 class NotFound(VanthuError):
     """What was asked for does not exist for this reader (a secret one they may not read is not found
     either): a 404 on the web."""

@@ -16,10 +16,14 @@ from datetime import date
 
 from docgen.layout_model import Layout, Line, is_kind_title
 from docgen.profile import Guide, Profile
-from docgen.text import fold
+from docgen.text import fold, number
 
-STATE_NOTE = ("văn bản của cơ quan nhà nước (thể thức theo Nghị định 30/2020/NĐ-CP: «CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT "
-              "NAM», «Số:»), không phải văn bản của Đảng: không kiểm tra theo hướng dẫn của Văn phòng Trung ương Đảng")
+# A state body's document follows the state's rules, which vanthu does not check: it says so and names them,
+# and never judges the document by a Party guide (its «Số:», «TM.», «Lưu: VT» are right there).
+STATE_RULE = "Nghị định 30/2020/NĐ-CP của Chính phủ về công tác văn thư (Phụ lục I)"
+ONLY_PARTY = "vanthu chỉ kiểm tra thể thức văn bản của Đảng, không kiểm tra văn bản này"
+STATE_NOTE = (f"văn bản của cơ quan nhà nước (có «CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM», «Số:»): thể thức theo "
+              f"{STATE_RULE}; {ONLY_PARTY}")
 SCAN_NOTE = "bản quét (không có lớp chữ): chỉ kiểm tra được chữ đọc bằng OCR, không kiểm tra phông, cỡ chữ, lề"
 
 
@@ -35,7 +39,9 @@ class Deviation:
         return asdict(self)
 
     def text(self) -> str:
-        return f"[{self.rule}] {self.where}: có «{self.found}», cần {self.want}. Cách sửa: {self.fix}"
+        """The deviation as a clerk reads it: where, what the document has (its own words in «»), what the
+        guide wants, how to put it right."""
+        return f"{self.where}: {self.found}; cần {self.want}. Cách sửa: {self.fix.rstrip('.')}."
 
 
 @dataclass
@@ -47,11 +53,30 @@ class Report:
     date: date | None = None
     kind: str = ""
     judged: bool = True  # False: nothing of the file could be read, so nothing was judged
+    state: bool = False  # a state body's document: named, not judged (``STATE_RULE``)
 
     def as_dict(self) -> dict[str, object]:
         return {"file": self.file, "profile": self.guide.symbol if self.guide else None,
                 "date": self.date.isoformat() if self.date else None, "kind": self.kind,
-                "deviations": [d.as_dict() for d in self.deviations], "notes": self.notes, "judged": self.judged}
+                "deviations": [d.as_dict() for d in self.deviations], "notes": self.notes, "judged": self.judged,
+                "state": self.state}
+
+
+def state_report(file: str, day: date | None) -> Report:
+    """The report on a state body's document: its rule named, nothing judged."""
+    return Report(file, None, notes=[STATE_NOTE], date=day, judged=False, state=True)
+
+
+def _quoted(text: str, words: int = 12) -> str:
+    """A document's own words as a message quotes them: whole words, at most ``words`` of them."""
+    parts = text.split()
+    return f"«{' '.join(parts[:words])}{' …' if len(parts) > words else ''}»"
+
+
+def _tail(text: str, words: int = 8) -> str:
+    """The last words of a paragraph, quoted: where it ends is what is judged."""
+    parts = text.split()
+    return f"«{'… ' if len(parts) > words else ''}{' '.join(parts[-words:])}»"
 
 
 _DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
@@ -138,8 +163,8 @@ class Checker:
         low, high = self._want_size(key)
         tolerance = self.guide.check.size_tolerance_pt
         if not low - tolerance <= line.size <= high + tolerance:
-            want = f"cỡ {low:g}" if low == high else f"cỡ {low:g}–{high:g}"
-            self.add(f"size.{key}", where, f"cỡ {line.size:g}", want, f"chọn cỡ chữ {want.split()[-1]} pt")
+            want = f"cỡ {number(low)}" if low == high else f"cỡ {number(low)}–{number(high)}"
+            self.add(f"size.{key}", where, f"cỡ {number(line.size)}", want, f"chọn cỡ chữ {want.split()[-1]} pt")
 
     def emphasis(self, line: Line | None, key: str, where: str, default: set[str]) -> None:
         """Bold and italic as the guide's emphasis for ``key`` (else ``default``) says; underline too
@@ -164,12 +189,12 @@ class Checker:
             want = getattr(page, f"margin_{side}_mm")
             got = self.layout.margins_mm.get(side)
             if got is not None and abs(got - want) > tolerance:
-                self.add(f"page.margin_{side}", name, f"{got:g} mm", f"{want:g} mm",
-                         f"đặt lề {name.split()[-1].lower()} {want:g} mm (Page Setup / Bố cục trang)")
+                self.add(f"page.margin_{side}", name, f"{number(got)} mm", f"{number(want)} mm",
+                         f"đặt lề {name.split()[-1].lower()} {number(want)} mm (Page Setup / Bố cục trang)")
         lowest = self.layout.margins_mm.get("bottom_at_least")
         if lowest is not None and lowest < page.margin_bottom_mm - tolerance:
-            self.add("page.margin_bottom", "Lề dưới", f"chữ cách mép dưới {lowest:g} mm",
-                     f"{page.margin_bottom_mm:g} mm", f"đặt lề dưới {page.margin_bottom_mm:g} mm")
+            self.add("page.margin_bottom", "Lề dưới", f"chữ cách mép dưới {number(lowest)} mm",
+                     f"{number(page.margin_bottom_mm)} mm", f"đặt lề dưới {number(page.margin_bottom_mm)} mm")
 
     def fonts(self) -> None:
         allowed = {_font_key(name) for name in self.guide.check.fonts}
@@ -196,7 +221,7 @@ class Checker:
                      "thêm tiêu đề ở góc phải, dòng đầu, trang đầu")
         else:
             if party.text != "ĐẢNG CỘNG SẢN VIỆT NAM":
-                self.add("header.party", "Tiêu đề", party.text, "«ĐẢNG CỘNG SẢN VIỆT NAM» in hoa",
+                self.add("header.party", "Tiêu đề", _quoted(party.text), "«ĐẢNG CỘNG SẢN VIỆT NAM» in hoa",
                          "ghi đúng «ĐẢNG CỘNG SẢN VIỆT NAM» bằng chữ in hoa")
             self.size(party, "party", "Tiêu đề «ĐẢNG CỘNG SẢN VIỆT NAM»")
             self.emphasis(party, "party", "Tiêu đề «ĐẢNG CỘNG SẢN VIỆT NAM»", {"bold", "underline"})
@@ -213,7 +238,7 @@ class Checker:
                      "thêm một dòng «*» căn giữa dưới tên cơ quan ban hành")
         for i, line in enumerate(names):
             if not line.text.isupper():
-                self.add("header.issuer", "Tên cơ quan ban hành", line.text, "chữ in hoa",
+                self.add("header.issuer", "Tên cơ quan ban hành", _quoted(line.text), "chữ in hoa",
                          "viết tên cơ quan ban hành bằng chữ in hoa")
             self.size(line, "issuer", "Tên cơ quan ban hành")
             bold = i == len(names) - 1  # the issuer bold, the parent above it upright
@@ -231,12 +256,13 @@ class Checker:
             return
         parts = _SYMBOL.match(line.text)
         if parts["colon"]:
-            self.add("symbol.colon", where, line.text, "«Số» không có dấu hai chấm", "xóa dấu «:» sau chữ «Số»")
+            self.add("symbol.colon", where, _quoted(line.text), "«Số» không có dấu hai chấm",
+                     "xóa dấu «:» sau chữ «Số»")
         if parts["number"] and int(parts["number"]) < 10 and len(parts["number"]) < 2:
-            self.add("symbol.zero", where, line.text, f"số {int(parts['number']):02d}",
+            self.add("symbol.zero", where, _quoted(line.text), f"số {int(parts['number']):02d}",
                      "số nhỏ hơn 10 ghi thêm số 0 phía trước")
         if parts["sep1"] != "-" or parts["sep2"] != "/" or re.search(r"\d\s+-|-\s+\S", line.text):
-            self.add("symbol.form", where, line.text, "«Số 01-CV/TU»: gạch nối trước ký hiệu loại, gạch chéo "
+            self.add("symbol.form", where, _quoted(line.text), "«Số 01-CV/TU»: gạch nối trước ký hiệu loại, gạch chéo "
                      "trước ký hiệu cơ quan, không có dấu cách", "ghi liền «số-LOẠI/CƠQUAN»")
         self.size(line, "symbol", where)
         self.emphasis(line, "symbol", where, set())
@@ -255,10 +281,10 @@ class Checker:
         day, month = found[1], found[2]
         want_day, want_month = f"{int(day):02d}", f"{int(month):02d}" if int(month) < 3 else str(int(month))
         if day != want_day or month != want_month:
-            self.add("date.zeros", where, found[0], f"«ngày {want_day} tháng {want_month}»",
+            self.add("date.zeros", where, _quoted(found[0]), f"«ngày {want_day} tháng {want_month}»",
                      "ngày dưới 10 và tháng 1, 2 ghi thêm số 0 phía trước; tháng từ 3 trở đi không thêm")
         if not re.search(r"\S,\s*ngày", line.text):
-            self.add("date.form", where, line.text, "dấu phẩy giữa địa danh và ngày: «Lâm Đồng, ngày …»",
+            self.add("date.form", where, _quoted(line.text), "dấu phẩy giữa địa danh và ngày: «Lâm Đồng, ngày …»",
                      "thêm dấu phẩy sau địa danh")
         self.size(line, "place_date", where)
         self.emphasis(line, "place_date", where, {"italic"})
@@ -282,7 +308,7 @@ class Checker:
             self.emphasis(line, "title_subject", "Trích yếu", {"bold"})
         rule = title[-1].text if len(title) > 1 else ""
         if not re.match(r"^-{3,}$", rule.replace(" ", "")):
-            self.add("title.rule", "Dưới trích yếu", rule or "không có", "«-----» (05 dấu gạch nối)",
+            self.add("title.rule", "Dưới trích yếu", _quoted(rule) if rule else "không có", "«-----» (05 dấu gạch nối)",
                      "thêm một dòng «-----» căn giữa dưới trích yếu")
 
     def _cv_subject(self) -> None:
@@ -316,7 +342,7 @@ class Checker:
             return
         line = body[at]
         if not line.text.startswith(f"{label}:"):
-            self.add("addressee.colon", label, line.text.split()[0] + " " + line.text.split()[1], f"«{label}:»",
+            self.add("addressee.colon", label, _quoted(line.text, 2), f"«{label}:»",
                      f"thêm dấu hai chấm sau «{label}»")
         if line.italic is False:
             self.add("style.to", label, "chữ không nghiêng", "chữ nghiêng", f"đặt chữ «{label}:» nghiêng")
@@ -331,11 +357,13 @@ class Checker:
         separator = self.guide.text.list_separator
         for item in items[:-1]:
             if not item.endswith(separator):
-                self.add("list.punctuation", where, item, f"mỗi mục kết thúc bằng «{separator}» ({self.guide.symbol})",
+                self.add("list.punctuation", where, _quoted(item),
+                         f"mỗi mục kết thúc bằng «{separator}» ({self.guide.symbol})",
                          f"đặt «{separator}» cuối mỗi mục, dấu chấm ở mục cuối")
                 break
         if not items[-1].endswith("."):
-            self.add("list.end", where, items[-1], "mục cuối kết thúc bằng dấu chấm", "thêm dấu chấm cuối mục cuối")
+            self.add("list.end", where, _quoted(items[-1]), "mục cuối kết thúc bằng dấu chấm",
+                     "thêm dấu chấm cuối mục cuối")
 
     def body(self) -> None:
         lines = [line for line in self.layout.body
@@ -352,18 +380,20 @@ class Checker:
             low, high = check.line_spacing_pt
             off = [s for s in spaced if not low <= s <= high]
             if off or not spaced:
-                found = f"{off[0]:g} pt" if off else "giãn dòng theo bội số"
-                self.add("body.line_spacing", "Nội dung văn bản", found, f"cách dòng {low:g}–{high:g} pt (Exactly)",
-                         f"đặt Line spacing: Exactly {low:g} pt")
+                found = f"cách dòng {number(off[0])} pt" if off else "giãn dòng theo bội số"
+                self.add("body.line_spacing", "Nội dung văn bản", found,
+                         f"cách dòng {number(low)}–{number(high)} pt (Exactly)",
+                         f"đặt Line spacing: Exactly {number(low)} pt")
         indents = [line.indent_mm for line in lines if line.indent_mm is not None]
         want = self.guide.typography.first_line_indent_mm
         if indents and not any(abs(i - want) <= check.indent_tolerance_mm for i in indents):
-            self.add("body.indent", "Nội dung văn bản", f"lùi đầu dòng {indents[0]:g} mm",
-                     f"lùi đầu dòng khoảng {want:g} mm", f"đặt First line indent {want:g} mm")
+            self.add("body.indent", "Nội dung văn bản", f"lùi đầu dòng {number(indents[0])} mm",
+                     f"lùi đầu dòng khoảng {number(want)} mm", f"đặt First line indent {number(want)} mm")
         last = lines[-1].text
         if self.layout.source != "scan" and not last.endswith((".", ".”", ".\"", ":")):
-            self.add("body.end", "Cuối nội dung văn bản", last[-40:], "kết thúc bằng dấu chấm (.)",
-                     "thêm dấu chấm ở cuối đoạn cuối của nội dung")
+            above = "phần chữ ký" if self.kind == "BIÊN BẢN" else "phần Nơi nhận và chữ ký"
+            self.add("body.end", f"Đoạn cuối của nội dung (ngay trên {above})", _tail(last),
+                     "kết thúc bằng dấu chấm (.)", "thêm dấu chấm sau chữ cuối của đoạn này")
 
     def recipients(self) -> None:
         if self.kind == "BIÊN BẢN":
@@ -375,7 +405,8 @@ class Checker:
                      "thêm «Nơi nhận:» và danh sách nơi nhận, dòng cuối «- Lưu …»")
             return
         if not label.text.startswith("Nơi nhận:"):
-            self.add("recipients.colon", "Nơi nhận", label.text, "«Nơi nhận:»", "thêm dấu hai chấm sau «Nơi nhận»")
+            self.add("recipients.colon", "Nơi nhận", _quoted(label.text), "«Nơi nhận:»",
+                     "thêm dấu hai chấm sau «Nơi nhận»")
         self.size(label, "recipients_label", "Chữ «Nơi nhận»")
         self.emphasis(label, "recipients_label", "Chữ «Nơi nhận»", {"underline"})
         items = _listed_items(left[left.index(label) + 1:])
@@ -386,15 +417,16 @@ class Checker:
         self.punctuation(items, "Nơi nhận")
         last = items[-1]
         if not fold(last).startswith("luu"):
-            self.add("recipients.archive", "Nơi nhận", last, "dòng cuối «- Lưu …»",
+            self.add("recipients.archive", "Nơi nhận", _quoted(last), "dòng cuối «- Lưu …»",
                      "ghi nơi lưu văn bản ở dòng cuối: «- Lưu Văn phòng Tỉnh ủy.»")
         elif re.match(r"^Lưu\s*:", last):
-            self.add("recipients.archive", "Nơi nhận", last, "«- Lưu Văn phòng …» không có dấu hai chấm, không «VT»",
+            self.add("recipients.archive", "Nơi nhận", _quoted(last),
+                     "«- Lưu Văn phòng …» không có dấu hai chấm, không «VT»",
                      "viết «- Lưu Văn phòng Tỉnh ủy.» (cách ghi «Lưu: VT» là của văn bản nhà nước)")
         if self.guide.text.nhu_tren_first and self.kind in ("CÔNG VĂN", "TỜ TRÌNH") \
                 and fold(items[0]).rstrip(",;.") != "nhu tren":
             first = f"dòng đầu «- Như trên{self.guide.text.list_separator}»"
-            self.add("recipients.nhu_tren", "Nơi nhận", items[0], first,
+            self.add("recipients.nhu_tren", "Nơi nhận", _quoted(items[0]), first,
                      "ghi «- Như trên» ở dòng đầu của Nơi nhận")
 
     def signature(self) -> None:
@@ -409,10 +441,11 @@ class Checker:
         authorities = self.guide.text.authorities
         state = {"TM.": "T/M", "KT.": "K/T", "TL.": "T/L", "TUQ.": "T/U", "Q.": "Q."}
         if token in state and token not in authorities:
-            self.add("signature.authority", "Quyền hạn ký", token, f"«{state[token]}» ({', '.join(authorities)})",
+            self.add("signature.authority", "Quyền hạn ký", _quoted(token),
+                     f"«{state[token]}» ({', '.join(authorities)})",
                      f"viết «{state[token]}» (cách viết «{token}» là của văn bản nhà nước)")
         elif "/" in token and token not in authorities:
-            self.add("signature.authority", "Quyền hạn ký", token, f"một trong {', '.join(authorities)}",
+            self.add("signature.authority", "Quyền hạn ký", _quoted(token), f"một trong {', '.join(authorities)}",
                      f"dùng một trong {', '.join(authorities)} theo {self.guide.symbol}")
         has_authority = token in authorities or token in state
         title_at = 1 if has_authority else 0
@@ -477,7 +510,7 @@ def _listed_items(lines: list[Line]) -> list[str]:
 def check_layout(layout: Layout, profile: Profile, file: str, today: date) -> Report:
     """The deviations of one document from the guide in force on its date (today's when it has none)."""
     if _is_state(layout) and not _is_party(layout):
-        return Report(file, None, notes=[STATE_NOTE], date=document_date(layout))
+        return state_report(file, document_date(layout))
     day = document_date(layout)
     guide = profile.guide_on(day or today)
     report = Report(file, guide, date=day, kind=document_kind(layout))

@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from docgen.errors import InvalidInput
+from docgen.text import guessed
 
 
 @dataclass(frozen=True)
@@ -85,8 +86,13 @@ def resolve_kind(text: str, *, field: str = "--kind") -> Kind:
     command uses, so that ``register list --kind cong-van`` finds what ``new cong-van`` made."""
     kind = find_kind(text)
     if kind is None:
-        raise InvalidInput(f"không có loại văn bản «{text}»; các loại: {known_kinds()}", field=field)
+        raise InvalidInput(f"không có loại văn bản {guessed_kind(text)}; các loại: {known_kinds()}", field=field)
     return kind
+
+
+def guessed_kind(text: str) -> str:
+    """``«cong-vann» (có phải «cong-van»?)``: a kind typed wrong, with the slug nearest to it."""
+    return guessed(text, {k.slug for k in KINDS})
 
 
 def generated_kinds() -> list[Kind]:

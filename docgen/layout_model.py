@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
@@ -178,12 +179,40 @@ def _two_cells(table) -> tuple[list, list] | None:
     return cells[0].paragraphs, cells[1].paragraphs
 
 
+# A Word document's parts, unpacked, are a few MB (pictures stay compressed); more is a «zip bomb», which
+# python-docx would unpack into memory.
+MAX_DOCX_INFLATED_MB = 200
+_NOT_DOCX = ("không phải tệp DOCX (văn bản Word 2007 trở lên); có thể là tệp .doc cũ, tệp văn bản hoặc tệp "
+             "bị hỏng: mở bằng Word rồi «Lưu thành» (Save As) dạng .docx")
+
+
+def _docx_package(path: Path) -> None:
+    """Refuse what is no DOCX before python-docx opens it (its refusals say ``PackageNotFoundError``)."""
+    if path.stat().st_size == 0:
+        raise InvalidInput("tệp rỗng (0 byte): không có nội dung để kiểm tra", file=path)
+    if not zipfile.is_zipfile(path):
+        raise InvalidInput(_NOT_DOCX, file=path)
+    try:
+        with zipfile.ZipFile(path) as package:
+            names = set(package.namelist())
+            inflated = sum(member.file_size for member in package.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InvalidInput(_NOT_DOCX, file=path) from exc
+    if "[Content_Types].xml" not in names or not any(n.startswith("word/") for n in names):
+        raise InvalidInput("không phải tệp DOCX của Word (có thể là tệp .odt hoặc một tệp nén khác): mở bằng Word "
+                           "hoặc LibreOffice rồi «Lưu thành» (Save As) dạng .docx", file=path)
+    if inflated > MAX_DOCX_INFLATED_MB * 1024 * 1024:
+        raise InvalidInput(f"nội dung giải nén ra {inflated // (1024 * 1024)} MB, quá giới hạn "
+                           f"{MAX_DOCX_INFLATED_MB} MB của một văn bản: tệp bất thường, không đọc", file=path)
+
+
 def read_docx(path: Path) -> Layout:
     """A DOCX's parts: the first two-column table is the header, the last the closing."""
+    _docx_package(path)
     try:
         document = docx.Document(str(path))
-    except Exception as exc:  # python-docx raises many kinds for a broken package
-        raise InvalidInput(f"không mở được tệp DOCX ({exc.__class__.__name__})", file=path) from exc
+    except Exception as exc:  # python-docx raises many kinds for a broken package; their names tell a clerk nothing
+        raise InvalidInput("tệp DOCX bị hỏng, không đọc được nội dung: mở bằng Word rồi lưu lại", file=path) from exc
     layout = Layout("docx")
     layout.fonts, default_size = _docx_fonts(document)
     section = document.sections[0]

@@ -25,6 +25,7 @@ from typing import Any
 
 from docgen.database import Database, connect
 from docgen.errors import RegisterError
+from docgen.kinds import find_kind
 from docgen.rendering import format_symbol
 
 SCHEMA = """
@@ -245,32 +246,66 @@ class Register(Database):
         folded = " ".join(subject.split()).casefold()
         return [Entry(**dict(r)) for r in rows if " ".join(r["subject"].split()).casefold() == folded]
 
-    def find(self, symbol: str) -> Entry:
-        """The entry of this term with that symbol, typed as a clerk would (``07-CV/TU``, ``7-cv/tu``)."""
+    def _printed(self, symbol: str) -> list[Entry]:
+        """The entries of this term printed with that symbol, typed as a clerk would (``07-CV/TU``,
+        ``7-cv/tu``): one, or a Quyết định and a Quy định that the guide prints alike (``01-QĐ/TU``)."""
         parsed = parse_symbol(symbol)
         if not parsed:
             raise RegisterError(f"«{symbol}» không phải là số và ký hiệu (ví dụ: 1417-CV/TU)")
         number, kind, body = parsed
-        rows = self._rows("SELECT * FROM entries WHERE term_start=? AND number=?", (self.term_start, number))
-        found = [Entry(**dict(row)) for row in rows if (parse_symbol(row["symbol"]) or ())[1:] == (kind, body)]
+        rows = self._rows("SELECT * FROM entries WHERE term_start=? AND number=? ORDER BY id",
+                          (self.term_start, number))
+        return [Entry(**dict(row)) for row in rows if (parse_symbol(row["symbol"]) or ())[1:] == (kind, body)]
+
+    def find(self, symbol: str, kind: str | None = None) -> Entry:
+        """The entry of this term with that symbol; ``kind`` (a kind's code, ``QĐi``) chooses between
+        kinds printed alike, and a symbol that several kinds print is refused without it."""
+        found = self._printed(symbol)
+        if kind:
+            found = [e for e in found if fold_code(e.kind_code) == fold_code(kind)]
         if len(found) > 1:  # a Quyết định and a Quy định both printed QĐ
-            raise RegisterError(f"sổ đăng ký có {len(found)} văn bản cùng số {symbol} (các loại "
-                                f"{', '.join(e.kind_code for e in found)}); chọn văn bản trên trang Sổ đăng ký")
+            kinds = [find_kind(e.kind_code) for e in found]
+            names = ", ".join(k.name if k else e.kind_code for k, e in zip(kinds, found, strict=True))
+            options = " hoặc ".join(f"--kind {k.slug}" for k in kinds if k)
+            raise RegisterError(f"sổ đăng ký có {len(found)} văn bản cùng số {symbol} ({names}); "
+                                f"chọn loại văn bản ({options})")
         if found:
             return found[0]
-        raise RegisterError(f"sổ đăng ký không có văn bản số {symbol} trong nhiệm kỳ này")
+        named = find_kind(kind) if kind else None
+        of_kind = f" loại {named.name if named else kind}" if kind else ""
+        raise RegisterError(f"sổ đăng ký không có văn bản{of_kind} số {symbol} trong nhiệm kỳ này")
 
-    def void(self, symbol: str, reason: str) -> Entry:
-        """Mark an entry void: its number stays used, never given again."""
+    def copy_entry(self, symbol: str, kind: str | None) -> Entry | None:
+        """The entry a copy of a document belongs to (an archived file, its record): the one its symbol
+        names, or of the kinds printed alike, the one of the copy's own kind (its title's); None when
+        the register has none, or cannot tell which."""
+        try:
+            found = self._printed(symbol)
+        except RegisterError:
+            return None
+        if len(found) > 1:
+            found = [e for e in found if kind and fold_code(e.kind_code) == fold_code(kind)]
+        return found[0] if len(found) == 1 else None
+
+    def get(self, entry_id: int) -> Entry:
+        """An entry by its id (the Sổ đăng ký page names each row by it)."""
+        rows = self._rows("SELECT * FROM entries WHERE id=?", (entry_id,))
+        if not rows:
+            raise RegisterError(f"sổ đăng ký không có mục số {entry_id}")
+        return Entry(**dict(rows[0]))
+
+    def void(self, symbol: str | int, reason: str, kind: str | None = None) -> Entry:
+        """Mark an entry void (named by its symbol, and its kind where two kinds print it alike, or by its
+        id): its number stays used, never given again."""
         if not reason.strip():
             raise RegisterError("phải ghi lý do hủy (--reason)")
-        entry = self.find(symbol)
+        entry = self.get(symbol) if isinstance(symbol, int) else self.find(symbol, kind)
         if entry.status == "void":
             raise RegisterError(f"văn bản {entry.symbol} đã bị hủy trước đó")
         self.conn.execute(
             "UPDATE entries SET status='void', void_reason=? WHERE id=?", (reason.strip(), entry.id)
         )
-        return self.find(symbol)
+        return self.get(entry.id)
 
     def restore(self, found: list[Found]) -> tuple[list[Entry], int]:
         """Record entries read back after the register was lost, in one transaction: each number not
@@ -350,10 +385,13 @@ class Register(Database):
                                 (self.term_start, body_code, kind_code)).fetchone()
         return max(row[0] if row else 1, self.profile_starts.get((body_code, kind_code), 1))
 
-    def set_secrecy(self, symbol: str, mark: str) -> None:
+    def set_secrecy(self, symbol: str, mark: str, kind: str | None = None) -> None:
         """An entry's mark as its document's was corrected: a reclassified document's row is as secret
-        as the document (a single statement, so that it can join the correction's transaction)."""
-        entry = self.find(symbol)
+        as the document (a single statement, so that it can join the correction's transaction).
+        ``kind``: the document's own, which tells a Quyết định's entry from a Quy định's."""
+        entry = self.copy_entry(symbol, kind)
+        if entry is None:
+            raise RegisterError(f"sổ đăng ký không có văn bản số {symbol} trong nhiệm kỳ này")
         self.conn.execute("UPDATE entries SET secrecy=? WHERE id=?", (mark, entry.id))
 
     def link_archive(self, entry_id: int, status: str, archive_path: str) -> None:

@@ -9,6 +9,7 @@ NFC in the new style, so that readers and the search index see one spelling.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 import unicodedata
@@ -78,3 +79,18 @@ def is_upper_words(text: str) -> bool:
     """True for a line in capitals such as ``PHÓ BÍ THƯ THƯỜNG TRỰC``."""
     letters = [ch for ch in text if ch.isalpha()]
     return bool(letters) and all(ch.isupper() for ch in letters)
+
+
+def guessed(word: str, choices: list[str] | set[str]) -> str:
+    """``«urgncy» (có phải «urgency»?)``: a word typed wrong, with the known one nearest to it if any
+    (unknown keys of a data file, unknown kinds)."""
+    near = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f"«{word}» (có phải «{near[0]}»?)" if near else f"«{word}»"
+
+
+def number(value: float) -> str:
+    """60.0 → «60», 14.5 → «14,5», 200000 → «200.000»: how a clerk writes a number (the decimal comma, and
+    the thousands grouped by dots from 10.000 on)."""
+    if float(value).is_integer() and abs(value) >= 10_000:
+        return f"{int(value):,}".replace(",", ".")
+    return f"{value:g}".replace(".", ",")

@@ -115,9 +115,10 @@ def follow_up_table(rows: list[Incoming], profile: Profile, *, year: int, level:
 
 
 def outgoing_table(entries: list[dict[str, Any]], profile: Profile, *, year: int, period: tuple[date, date],
-                   recipients: dict[str, list[str]], answered: dict[str, list[Incoming]]) -> Book:
-    """Sổ đăng ký văn bản đi: số, ký hiệu; ngày tháng; tên loại và trích yếu; người ký; nơi nhận; đơn
-    vị, người nhận bản lưu; số lượng bản; ngày chuyển; ký nhận; ghi chú."""
+                   recipients: dict[int, list[str]], answered: dict[str, list[Incoming]]) -> Book:
+    """Sổ đăng ký văn bản đi: số, ký hiệu; ngày tháng; tên loại và trích yếu; người ký; nơi nhận (of each
+    entry's archived copy, by the entry's id); đơn vị, người nhận bản lưu; số lượng bản; ngày chuyển; ký nhận;
+    ghi chú."""
     from docgen.kinds import find_kind
 
     def note(entry: dict[str, Any]) -> str:
@@ -135,7 +136,7 @@ def outgoing_table(entries: list[dict[str, Any]], profile: Profile, *, year: int
     for e in entries:
         kind = find_kind(e["kind_code"])
         body.append([e["symbol"], _day(e["date"]), " ".join(p for p in (kind.name if kind else "", e["subject"]) if p),
-                     e["signer"], "\n".join(recipients.get(e["symbol"], [])), kept(e), "", None, "", note(e)])
+                     e["signer"], "\n".join(recipients.get(e["id"], [])), kept(e), "", None, "", note(e)])
     return Book("SỔ ĐĂNG KÝ VĂN BẢN ĐI", _issuer(profile), _period_lines(year, period, []),
                 ["Số, ký hiệu văn bản", "Ngày tháng văn bản", "Tên loại và trích yếu nội dung văn bản", "Người ký",
                  "Nơi nhận văn bản", "Đơn vị, người nhận bản lưu", "Số lượng bản", "Ngày chuyển", "Ký nhận",

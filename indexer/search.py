@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.store import SIDECAR, ArchiveStore
-from docgen.errors import InvalidInput
-from docgen.kinds import find_kind
+from docgen.kinds import find_kind, resolve_kind
 from docgen.secrecy import Viewer, mark_name
 from docgen.text import canonical
 from indexer.analyzer import (
@@ -93,9 +92,7 @@ def _filters(query: Query, request: SearchRequest, gazetteer: Gazetteer, taxonom
     if request.topic:
         query.any_of.append([("topics", taxonomy.resolve(request.topic).slug)])
     if request.kind:
-        kind = find_kind(request.kind)
-        if kind is None:
-            raise InvalidInput(f"không có loại văn bản «{request.kind}»", field="--kind")
+        kind = resolve_kind(request.kind)  # an unknown one is refused with the nearest named
         query.any_of.append([("kind", kind.code)])
     if request.signature:
         query.any_of.append([("signatures", request.signature)])  # any file in that state

@@ -189,13 +189,20 @@ def follow_void(workspace: Workspace, entry: Any, warn: Callable[[str], None] | 
 
     wanted, store = parse_symbol(entry.symbol), ArchiveStore(workspace.archive)
 
+    def ours(symbol: str, record: dict[str, Any]) -> bool:
+        """The copy is this entry's: its symbol, and where a Quyết định and a Quy định print it alike, its kind."""
+        if parse_symbol(symbol) != wanted:
+            return False
+        owner = book.copy_entry(symbol, record.get("kind"))
+        return owner is not None and owner.id == entry.id
+
     def carries(record: dict[str, Any]) -> tuple[bool, bool]:
         proposal = str((record.get("proposed") or {}).get("symbol", {}).get("value") or "")
         in_term = str(record.get("date") or "9999") >= entry.term_start  # an earlier term's number is another
-        return (in_term and parse_symbol(record.get("symbol") or "") == wanted,
-                in_term and not record.get("symbol") and parse_symbol(proposal) == wanted)
+        return (in_term and ours(record.get("symbol") or "", record),
+                in_term and not record.get("symbol") and ours(proposal, record))
 
-    with workspace.catalog() as catalog, workspace.task_book() as tasks:
+    with workspace.register() as book, workspace.catalog() as catalog, workspace.task_book() as tasks:
         updater, reached = workspace.index_updater(catalog, _warn_to(warn)), []
         for row in catalog.archived():
             own, proposed = carries(row.full)

@@ -160,7 +160,7 @@ def _follow_secrecy(record: dict[str, Any], register: Any, tasks: Any) -> None:
     tasks.set_level(record["id"], level)
     if record.get("register"):
         with suppress(RegisterError):  # a number of an earlier term: no entry of this register to follow
-            register.set_secrecy(record["register"], mark_name(level))
+            register.set_secrecy(record["register"], mark_name(level), record.get("kind"))
 
 
 def page_image(workspace: Workspace, key: str, page: int, viewer: Viewer) -> bytes:
@@ -210,10 +210,8 @@ def document_page(workspace: Workspace, key: str, viewer: Viewer,
     entry = None
     if record.get("register"):
         with workspace.register() as register:
-            try:
-                entry = register.find(record["register"]).as_dict()
-            except RegisterError:  # a number of an earlier term, or a register rebuilt without it
-                entry = None
+            found = register.copy_entry(record["register"], record.get("kind"))  # None: an earlier term's number,
+            entry = found.as_dict() if found else None  # or a register rebuilt without it
     shown = next(item["n"] for item in files if item["id"] == record["id"])
     from office.formats import archived_format
     from office.incoming import document_incoming

@@ -72,14 +72,18 @@ def check_upload(workspace: Workspace, name: str, data: bytes) -> dict[str, Any]
     """The check of an uploaded file (the drafting form), in a temporary folder removed afterwards."""
     import tempfile
 
-    suffix = Path(name).suffix.lower()
+    shown = Path(name.replace("\\", "/")).name  # the name the user chose, never the server's folder
+    suffix = Path(shown).suffix.lower()
     if suffix not in (".docx", ".pdf"):
-        raise InvalidInput("chỉ kiểm tra được tệp DOCX hoặc PDF", field="file")
+        raise InvalidInput("chỉ kiểm tra được tệp DOCX hoặc PDF", file=shown)
     with tempfile.TemporaryDirectory(prefix=".check-", dir=workspace.root) as folder:
         path = Path(folder) / f"tai-len{suffix}"
         path.write_bytes(data)
-        report = check_format(workspace, path)
-    return report_json(report, Path(name).name)
+        try:
+            report = check_format(workspace, path)
+        except InvalidInput as exc:
+            raise InvalidInput(exc.reason, file=shown, field=exc.field) from exc
+    return report_json(report, shown)
 
 
 def report_json(report: Report, name: str) -> dict[str, Any]:
@@ -89,35 +93,51 @@ def report_json(report: Report, name: str) -> dict[str, Any]:
 
 def archived_format(workspace: Workspace, record: dict[str, Any]) -> dict[str, Any] | None:
     """The format check of an archived document's PDF (the Văn bản page), a scan judged on the text the
-    archive read when it came in (no OCR again); None when the file cannot be read."""
+    archive read when it came in (no OCR again); None when the file cannot be read. A document the archive
+    read as a state body's is named so, never judged by a Party guide."""
+    from docgen.format_check import state_report
     from office.documents import sidecar_text
 
     path = (workspace.archive / record.get("path", "")).resolve()
     if not path.is_relative_to(workspace.archive.resolve()) or not path.is_file():
         return None
+    if record.get("layout") == "state":
+        return report_json(state_report(path.name, _record_date(record)), path.name)
     try:
         return report_json(check_format(workspace, path, scan_text=sidecar_text(workspace, record)), path.name)
     except InvalidInput:
         return None
 
 
-def document_guide(workspace: Workspace, record: dict[str, Any]) -> dict[str, str] | None:
-    """The format guide a document follows: the one its register entry records (issued by vanthu), else the
-    one in force on its date; None for a document with no date."""
-    from docgen.errors import RegisterError
+def document_guide(workspace: Workspace, record: dict[str, Any]) -> dict[str, Any] | None:
+    """The format rule a document follows, and ``said``, the sentence both shells show: a state body's
+    document, the state's (which vanthu does not check); else the Party guide its register entry records
+    (issued by vanthu), else the one in force on its date; None for a Party document with no date."""
+    from docgen.format_check import ONLY_PARTY, STATE_RULE
 
+    if record.get("layout") == "state":
+        return {"symbol": "30/2020/NĐ-CP", "name": STATE_RULE, "by": "văn bản của cơ quan nhà nước", "state": True,
+                "said": f"{STATE_RULE} (văn bản của cơ quan nhà nước; {ONLY_PARTY})"}
     if record.get("register"):
         with workspace.register() as register:
-            try:
-                guide = register.find(record["register"]).guide
-            except RegisterError:
-                guide = ""
+            entry = register.copy_entry(record["register"], record.get("kind"))
+        guide = entry.guide if entry else ""
         known = {g.symbol: g for g in workspace.profile.guides}
         if guide in known:
-            return {"symbol": guide, "name": known[guide].name, "by": "sổ đăng ký"}
-    try:
-        day = date.fromisoformat(str(record.get("date") or ""))
-    except ValueError:
+            return _guide(guide, known[guide].name, "sổ đăng ký")
+    day = _record_date(record)
+    if day is None:
         return None
     found = workspace.profile.guide_on(day)
-    return {"symbol": found.symbol, "name": found.name, "by": "ngày văn bản"}
+    return _guide(found.symbol, found.name, "ngày văn bản")
+
+
+def _guide(symbol: str, name: str, by: str) -> dict[str, Any]:
+    return {"symbol": symbol, "name": name, "by": by, "state": False, "said": f"{name} (theo {by})"}
+
+
+def _record_date(record: dict[str, Any]) -> date | None:
+    try:
+        return date.fromisoformat(str(record.get("date") or ""))
+    except ValueError:
+        return None

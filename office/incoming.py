@@ -419,7 +419,7 @@ def outgoing_book_file(workspace: Workspace, viewer: Viewer, *, year: int, fmt: 
     the recipients of those archived and the incoming documents each one answers."""
     from docgen.register import fold_code
     from incoming.printing import outgoing_table, render
-    from office.outgoing import register_entries
+    from office.outgoing import archived_recipients, register_entries
 
     bodies = workspace.profile.bodies
     if body and fold_code(body.strip()) not in {fold_code(code) for code in bodies}:
@@ -428,8 +428,7 @@ def outgoing_book_file(workspace: Workspace, viewer: Viewer, *, year: int, fmt: 
     entries = [e for e in register_entries(workspace, viewer, kind=kind, body=body, year=year)
                if start.isoformat() <= e["date"] <= end.isoformat()]
     entries.sort(key=lambda e: (e["date"], e["kind_code"], e["number"]))
-    with workspace.catalog() as catalog:
-        recipients = {row.symbol: row.record.get("recipients") or [] for row in catalog.readable(viewer) if row.symbol}
+    recipients = archived_recipients(workspace, entries, viewer)
     with workspace.incoming_book() as book:
         answered = {}
         for row in book.answered_by([e["symbol"] for e in entries], viewer):

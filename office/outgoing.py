@@ -72,12 +72,13 @@ def checked_marks(data: dict[str, Any], viewer: Viewer) -> dict[str, Any]:
 
 def generated_kind(value: str):
     """The kind vanthu can generate named by ``value`` (slug, code or name)."""
-    from docgen.kinds import find_kind, generated_kinds
+    from docgen.kinds import find_kind, generated_kinds, guessed_kind
 
     kind = find_kind(value)
     if kind is None or kind not in generated_kinds():  # find_kind folds case, accents and hyphens
         names = ", ".join(f"{k.slug} ({k.code})" for k in generated_kinds())
-        raise InvalidInput(f"không tạo được loại văn bản «{value}»; chọn một trong: {names}", field="LOẠI")
+        said = guessed_kind(value) if kind is None else f"«{value}»"
+        raise InvalidInput(f"không tạo được loại văn bản {said}; chọn một trong: {names}", field="LOẠI")
     return kind
 
 
@@ -105,8 +106,9 @@ def docx_to_pdf(workspace: Workspace, data: bytes, name: str, convert: Converter
 def register_entries(workspace: Workspace, viewer: Viewer, *, kind: str | None = None,
                      body: str | None = None, year: int | None = None,
                      status: str | None = None) -> list[dict[str, Any]]:
-    """The register's entries ``viewer`` may read (a secret entry's subject is secret too)."""
-    from docgen.kinds import resolve_kind
+    """The register's entries ``viewer`` may read (a secret entry's subject is secret too), each with its
+    kind's name (``kind_name``): a Quyết định and a Quy định may print the same symbol."""
+    from docgen.kinds import find_kind, resolve_kind
 
     kind_code = resolve_kind(kind).code if kind else None  # the kind's sequence, whatever it prints
     with workspace.register() as book:
@@ -116,7 +118,30 @@ def register_entries(workspace: Workspace, viewer: Viewer, *, kind: str | None =
         rows = [r for r in rows if r["date"].startswith(f"{year:04d}")]
     if status:
         rows = [r for r in rows if r["status"] == status]
+    for row in rows:
+        named = find_kind(row["kind_code"])
+        row["kind_name"] = named.name if named else row["kind_code"]
     return rows
+
+
+def archived_recipients(workspace: Workspace, entries: list[dict[str, Any]], viewer: Viewer) -> dict[int, list[str]]:
+    """The Nơi nhận of each entry's archived copy (the printed Sổ đăng ký), by the entry's id: the copy the
+    register links to the entry, else the one the register tells is the entry's (its symbol, and its kind
+    where a Quyết định and a Quy định print the symbol alike); never another entry's copy."""
+    with workspace.register() as book, workspace.catalog() as catalog:
+        rows = [row for row in catalog.readable_files(viewer) if row.symbol]
+        by_path = {row.path: row for row in rows}
+        owned: dict[int, Any] = {}
+        for row in rows:
+            owner = book.copy_entry(row.symbol, row.record.get("kind"))
+            if owner is not None and row.record.get("recipients"):
+                owned.setdefault(owner.id, row)
+    found = {}
+    for entry in entries:
+        row = by_path.get(entry["archive_path"]) or owned.get(entry["id"])
+        if row is not None:
+            found[entry["id"]] = list(row.record.get("recipients") or [])
+    return found
 
 
 def register_entry(workspace: Workspace, entry_id: int, viewer: Viewer) -> dict[str, Any]:
@@ -127,7 +152,8 @@ def register_entry(workspace: Workspace, entry_id: int, viewer: Viewer) -> dict[
 
 
 def void_entry(workspace: Workspace, entry_id: int, reason: str, viewer: Viewer) -> dict[str, Any]:
-    """Void a number (the Sổ đăng ký page): it stays given, marked void with the reason, and what was
+    """Void a number (the Sổ đăng ký page): the entry of that row, not its printed symbol, which a
+    Quyết định and a Quy định may share; it stays given, marked void with the reason, and what was
     archived under it follows (``void_number``)."""
     if not reason.strip():
         raise InvalidInput("cần ghi lý do hủy", field="Lý do")
@@ -135,18 +161,26 @@ def void_entry(workspace: Workspace, entry_id: int, reason: str, viewer: Viewer)
     with workspace.register() as book:
         if entry["term_start"] != book.term_start:  # the same symbol may be a number of this term
             raise RegisterError(f"văn bản {entry['symbol']} thuộc nhiệm kỳ trước; không hủy số của nhiệm kỳ đã qua")
-    return void_number(workspace, entry["symbol"], reason)
+    return void_number(workspace, entry["id"], reason)
 
 
-def void_number(workspace: Workspace, symbol: str, reason: str) -> dict[str, Any]:
-    """Void a number of this term (``vanthu register void``): the entry is marked void, every archived
-    copy of its document is marked «đã hủy» (search, its page, the digest) and its tasks are closed.
-    The entry's JSON, with ``reached``: how many archived files and tasks followed."""
+def void_number(workspace: Workspace, symbol: str | int, reason: str, kind: str | None = None) -> dict[str, Any]:
+    """Void a number of this term (``vanthu register void``), named by its symbol (and ``kind``, as the
+    clerk names it, where two kinds print the symbol alike) or by its entry's id: the entry is marked
+    void, every archived copy of its document is marked «đã hủy» (search, its page, the digest) and its
+    tasks are closed. The entry's JSON, with ``reached``: how many archived files and tasks followed."""
     from office.archiving import follow_void
 
     with workspace.register() as book:
-        entry = book.void(symbol, reason)
+        entry = book.void(symbol, reason, _kind_code(kind))
     return {**entry.as_dict(), "reached": follow_void(workspace, entry)}
+
+
+def _kind_code(kind: str | None) -> str | None:
+    """The register's code of the kind a clerk named (``quy-dinh`` → ``QĐi``), for ``--kind``."""
+    from docgen.kinds import resolve_kind
+
+    return resolve_kind(kind, field="--kind").code if kind else None
 
 
 def entry_file(workspace: Workspace, entry_id: int, fmt: str, viewer: Viewer) -> Path:
@@ -161,17 +195,21 @@ def entry_file(workspace: Workspace, entry_id: int, fmt: str, viewer: Viewer) ->
     return path
 
 
-def entry_pdf(workspace: Workspace, symbol: str, convert: Converter | None = None) -> Path:
+def entry_pdf(workspace: Workspace, symbol: str, convert: Converter | None = None, kind: str | None = None) -> Path:
     """The PDF of a number already issued, made from the DOCX written when it was issued (clerks
-    forget ``--pdf``); the register notes it."""
+    forget ``--pdf``); the register notes it. ``kind`` as for ``void_number``."""
     from docgen.issuing import file_name
+    from docgen.kinds import find_kind
     from docgen.pdf import convert_to_pdf
+    from docgen.register import split_symbol
 
     with workspace.register() as book:
-        entry = book.find(symbol)
+        entry = book.find(symbol, _kind_code(kind))
         if entry.status == "void":
             raise InvalidInput(f"văn bản {entry.symbol} đã bị hủy ({entry.void_reason})", field="SỐ_KÝ_HIỆU")
-        docx = Path(entry.docx_path) if entry.docx_path else workspace.out / file_name(entry.symbol)
+        printed = (split_symbol(entry.symbol) or (0, "", ""))[1]  # a Quy định's file is named apart
+        docx = Path(entry.docx_path) if entry.docx_path else \
+            workspace.out / file_name(entry.symbol, find_kind(entry.kind_code), printed)
         if not docx.is_file():
             docx = workspace.out / docx.name  # a workspace moved to another folder keeps its out/
         if not docx.is_file():

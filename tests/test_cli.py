@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from datetime import date, timedelta
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 from conftest import CONG_VAN
@@ -89,7 +91,9 @@ BAD_INPUTS = [
     ({**CONG_VAN, "secrecy": "bí mật"}, "trường «secrecy»", "không hợp lệ"),
     ({**CONG_VAN, "recipent": ["x"]}, "trường «recipent»", "khóa không được hỗ trợ"),
     ({**CONG_VAN, "signer": {"title": "BÍ THƯ"}}, "trường «signer.name»", "thiếu giá trị"),
-    ("subject: [chưa đóng\nto: x\n", "", "cú pháp sai ở dòng"),
+    ("subject: [chưa đóng\nto: x\n", "", "cú pháp sai: dấu «[» mở ở dòng 1, cột 10 chưa được đóng"),
+    ('subject: "chưa đóng\nto: x\n', "", "dấu «\"» mở ở dòng 1, cột 10 chưa được đóng (thiếu dấu «\"»)"),
+    ("", "", "tệp rỗng"),
     ("- một\n- hai\n", "", "phải là các cặp"),
 ]
 
@@ -183,3 +187,40 @@ def test_usage_errors_are_in_vietnamese_with_exit_two(run):
     assert "Lỗi: Thiếu đối số 'TỆP_DỮ_LIỆU...'" in result.output
     result = run("register", "start", "CV", "không")
     assert result.exit_code == 2 and "không phải là số hợp lệ" in result.output
+
+
+def _commands(group: click.Group, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    context = click.Context(group)
+    found = []
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
+        found += _commands(command, (*path, name)) if isinstance(command, click.Group) else [(*path, name)]
+    return found
+
+
+def test_every_commands_help_is_vietnamese_to_the_option_values():
+    for path in _commands(cli):
+        result = CliRunner().invoke(cli, [*path, "--help"])
+        assert result.exit_code == 0, path
+        text = result.output
+        assert "[TÙY CHỌN]" in text and "OPTIONS" not in text, path
+        assert not re.search(r"\b(TEXT|INTEGER|FLOAT|RANGE)\b|x<=|<=x", text), (path, text)
+    void = CliRunner().invoke(cli, ["register", "void", "--help"]).output
+    assert "--reason LÝ_DO" in void and void.count("bắt buộc") == 1 and "--kind LOẠI" in void
+    assert "từ 1 đến 1000" in " ".join(CliRunner().invoke(cli, ["search", "--help"]).output.split())
+
+
+def test_an_unknown_kind_gets_the_nearest_one(run):
+    for args in (["register", "list", "--kind", "cong-vann"], ["new", "cong-vann", "x.yaml"],
+                 ["search", "rà soát", "--kind", "cong-vann"]):
+        result = run(*args)
+        assert result.exit_code == 2 and "«cong-vann» (có phải «cong-van»?)" in result.output, args
+
+
+def test_an_empty_json_data_file_or_one_saved_with_a_bom_is_read_as_a_clerk_expects(run, datafile):
+    empty = datafile(" \n", "rong.json")
+    result = run("new", "cong-van", str(empty))
+    assert result.exit_code == 2 and f"Lỗi: Tệp {empty}: tệp rỗng" in result.output, result.output
+    notepad = datafile("\ufeff" + json.dumps(CONG_VAN, ensure_ascii=False), "notepad.json")
+    result = run("new", "cong-van", str(notepad))
+    assert result.exit_code == 0 and "01-CV/TU" in result.output, result.output

@@ -8,7 +8,10 @@ check must name exactly that fault.
 
 from __future__ import annotations
 
+import io
 import json
+import re
+import shutil
 import subprocess
 from datetime import date
 from pathlib import Path
@@ -301,3 +304,176 @@ def test_the_service_drafts_every_kind_and_checks_an_upload(office_ws, tmp_path)
         assert refused.status_code == 403  # no CSRF token
         page = c.get(f"/van-ban/{ids}").text
         assert "<h2>Thể thức</h2>" in page and "đúng thể thức" in page
+
+
+def test_a_quy_dinh_and_a_quyet_dinh_printed_alike_are_told_apart(issued, tmp_path):
+    """Both are 01-QĐ/TU by 05-HD/VPTW: the CLI chooses with --kind, the register page voids its row's entry,
+    and only the Quyết định's archived copy is theirs (its Nơi nhận in the printed book, not marked void)."""
+    from openpyxl import load_workbook
+    from web_client import client
+
+    root = tmp_path / "ws"
+    shutil.copytree(issued[0].root, root)
+    workspace, made = Workspace(root), issued[1]
+    shutil.copy(made["quyet-dinh"]["pdf"], workspace.inbox / "qd.pdf")
+    assert invoke(root, "ingest", str(workspace.inbox)).exit_code == 0
+    refused = invoke(root, "register", "void", "01-QĐ/TU", "--reason", "ban hành nhầm")
+    assert refused.exit_code == 2 and "(Quy định, Quyết định)" in refused.output
+    assert "--kind quy-dinh hoặc --kind quyet-dinh" in refused.output
+    assert "--kind quy-dinh" in invoke(root, "pdf", "01-QĐ/TU").output
+    with workspace.users() as users:
+        users.add("vt", role="van-thu", password="mat-khau-thu-nghiem")
+    rows = {e["kind_code"]: e for e in office.register_entries(workspace, CONSOLE, kind=None) if e["number"] == 1}
+    with client(workspace, "vt") as (c, csrf):
+        page = c.get("/so-dang-ky").text
+        voided = c.post(f"/so-dang-ky/{rows['QĐi']['id']}/huy", data={"csrf": csrf, "reason": "ban hành nhầm",
+                                                                     "confirm": "1"})
+        book = load_workbook(io.BytesIO(c.get(f"/so-dang-ky/so.xlsx?nam={date.today().year}").content)).active
+    assert "<th>Loại</th>" in page and "<td>Quy định</td>" in page and "<td>Quyết định</td>" in page
+    assert voided.status_code == 200 and "Đã hủy số 01-QĐ/TU." in voided.text
+    status = {e["kind_code"]: e["status"] for e in office.register_entries(workspace, CONSOLE) if e["number"] == 1}
+    assert status["QĐi"] == "void" and status["QĐ"] != "void"
+    copy = office.find_document(workspace, "01-QĐ/TU", CONSOLE)  # the Quyết định's: its entry's, not secret
+    assert not copy.get("void") and not copy["secrecy"] and copy["register"] == "01-QĐ/TU"
+    cells = {row[2]: row[4] for row in book.iter_rows(values_only=True) if row[0] == "01-QĐ/TU"}
+    said = [name for name in cells if name.startswith("Quy định")]
+    assert said and not cells[said[0]]  # the Quy định was never archived: no Nơi nhận of another's
+    assert any(name.startswith("Quyết định") and cells[name] for name in cells)
+    again = invoke(root, "pdf", "01-QĐ/TU", "--kind", "quy-dinh")
+    assert again.exit_code == 2 and "đã bị hủy (ban hành nhầm)" in again.output
+
+
+def _not_docx(folder: Path, good: str) -> dict[str, tuple[Path, str]]:
+    """Files named .docx that python-docx would refuse with its own words: each with what the clerk is told."""
+    import zipfile
+
+    files = {"rong.docx": b"", "ghi-chu.docx": "không phải văn bản Word".encode()}
+    made = {name: folder / name for name in (*files, "bang-tinh.docx", "bom.docx")}
+    for name, data in files.items():
+        made[name].write_bytes(data)
+    with zipfile.ZipFile(made["bang-tinh.docx"], "w") as package:  # a zip, but no Word document in it
+        package.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+    shutil.copy(good, made["bom.docx"])
+    with (zipfile.ZipFile(made["bom.docx"], "a", zipfile.ZIP_DEFLATED, compresslevel=1) as package,
+          package.open("word/media/anh.bin", "w", force_zip64=True) as member):  # 1 MB here, 210 MB unpacked
+        for _ in range(210):
+            member.write(bytes(1024 * 1024))
+    said = {"rong.docx": "tệp rỗng (0 byte)", "ghi-chu.docx": "không phải tệp DOCX (văn bản Word 2007 trở lên)",
+            "bang-tinh.docx": "không phải tệp DOCX của Word (có thể là tệp .odt",
+            "bom.docx": "nội dung giải nén ra 210 MB, quá giới hạn 200 MB"}
+    return {name: (made[name], said[name]) for name in made}
+
+
+def test_each_file_that_is_no_docx_gets_its_own_line_and_the_others_are_checked(issued, tmp_path):
+    workspace, made = issued
+    bad = _not_docx(tmp_path, made["cong-van"]["docx"])
+    result = invoke(workspace.root, "check-format", *(str(path) for path, _said in bad.values()),
+                    made["cong-van"]["docx"])
+    assert result.exit_code == 2, result.output
+    lines = result.output.splitlines()
+    for path, said in bad.values():
+        assert any(line.startswith(f"Lỗi: Tệp {path}: {said}") for line in lines), (path, result.output)
+    assert any(line.startswith(f"Tệp {made['cong-van']['docx']} (") and "đúng thể thức" in line for line in lines)
+    assert "Error" not in result.output and "Zip" not in result.output  # no PackageNotFoundError, BadZipFile
+
+
+@pytest.fixture(scope="module")
+def clerk_ws(issued, tmp_path_factory) -> Workspace:
+    """The workspace of every kind, served to a clerk, with an upload limit of 8 MB."""
+    from conftest import PASSWORD, add_settings
+
+    root = tmp_path_factory.mktemp("served") / "ws"
+    shutil.copytree(issued[0].root, root)
+    add_settings(Workspace(root), upload_limit_mb=8)
+    workspace = Workspace(root)
+    with workspace.users() as users:
+        users.add("vt", role="van-thu", password=PASSWORD, name="Nguyễn Thị Lan")
+    return workspace
+
+
+def _noise(megabytes: int) -> bytes:
+    """Bytes no compression shrinks: a photo's worth of data, the same on every run."""
+    import random
+
+    return random.Random(megabytes).randbytes(megabytes * 1024 * 1024)
+
+
+def test_the_drafting_page_checks_files_of_several_mb_up_to_the_upload_limit(clerk_ws, issued, tmp_path):
+    """A Công văn with a photo (5 MB) as DOCX, its PDF with a 5 MB annex: checked, not refused at 2 MB;
+    a file past the upload limit is refused naming it; a file that is no DOCX is named as the user sent it."""
+    from PIL import Image
+    from pypdf import PdfWriter
+    from web_client import client
+
+    _workspace, made = issued
+    photo = tmp_path / "anh.png"
+    Image.frombytes("RGB", (1300, 1300), _noise(5)[:1300 * 1300 * 3]).save(photo, compress_level=1)
+    document = docx.Document(made["cong-van"]["docx"])
+    document.add_picture(str(photo), width=Mm(60))
+    big_docx = io.BytesIO()
+    document.save(big_docx)
+    writer = PdfWriter(clone_from=made["cong-van"]["pdf"])
+    writer.add_attachment("phu-luc.bin", _noise(5))
+    big_pdf = io.BytesIO()
+    writer.write(big_pdf)
+    assert min(len(big_docx.getvalue()), len(big_pdf.getvalue())) > 4 * 1024 * 1024
+    with client(clerk_ws, "vt") as (c, csrf):
+        answers = {name: c.post("/soan/kiem-tra-the-thuc", data={"csrf": csrf}, files={"file": (name, data)})
+                   for name, data in (("cong-van-co-anh.docx", big_docx.getvalue()),
+                                      ("cong-van-co-phu-luc.pdf", big_pdf.getvalue()),
+                                      ("qua-lon.pdf", b"%PDF-1.7\n" + _noise(9)),
+                                      ("C:\\Tai lieu\\bao-cao.docx", b"khong phai Word"))}
+    for name in ("cong-van-co-anh.docx", "cong-van-co-phu-luc.pdf"):
+        assert answers[name].status_code == 200, answers[name].text
+        assert f"Kết quả: {name}" in answers[name].text and "Theo Hướng dẫn 05-HD/VPTW" in answers[name].text
+    too_big = answers["qua-lon.pdf"]
+    assert too_big.status_code == 413 and "qua-lon.pdf quá lớn: tối đa 8 MB" in too_big.text
+    refused = answers["C:\\Tai lieu\\bao-cao.docx"]
+    assert refused.status_code == 422 and "Tệp bao-cao.docx: không phải tệp DOCX" in refused.text
+    assert "tai-len" not in refused.text and "Tai lieu" not in refused.text
+    assert not list(clerk_ws.root.glob(".check-*"))
+
+
+def test_a_deviation_reads_as_a_sentence_with_decimal_commas_and_the_body_end_in_words(issued, tmp_path):
+    workspace, made = issued
+    document = docx.Document(made["cong-van"]["docx"])
+    document.sections[0].left_margin = Mm(25.4)
+    for run in paragraph_with(document, "ĐẢNG CỘNG SẢN").runs:
+        run.font.size = Pt(13.5)
+    _set_text(paragraph_with(document, "Về việc"), "")  # no trích yếu at all
+    last = paragraph_with(document, "3. Văn phòng Tỉnh ủy")
+    last.runs[-1].text = last.runs[-1].text.rstrip(".")
+    path = tmp_path / "loi.docx"
+    document.save(str(path))
+    result = invoke(workspace.root, "check-format", str(path))
+    assert result.exit_code == 1, result.output
+    said = result.output
+    assert "Lề trái: 25,4 mm; cần 30 mm." in said and "cỡ 13,5; cần cỡ 15" in said
+    assert not re.search(r"\d\.\d", said.split("):", 1)[1])  # no decimal point once the heading's date is past
+    assert "Trích yếu công văn: không có; cần «Về việc …» dưới số và ký hiệu" in said
+    assert "««" not in said and "»»" not in said and "«không có»" not in said and "[" not in said
+    words = " ".join(last.text.split()[-8:])
+    assert f"Đoạn cuối của nội dung (ngay trên phần Nơi nhận và chữ ký): «… {words}»; cần kết thúc bằng" in said
+
+
+def test_a_state_document_is_named_by_the_state_rule_and_never_by_a_party_guide(clerk_ws, tmp_path):
+    from incoming_papers import Letter, letter_pdf
+    from web_client import client
+
+    letter = Letter(["ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG"], "4711/UBND-VX", date(2026, 6, 10),
+                    ["V/v rà soát danh mục công trình trường học"], ["Đề nghị các đơn vị rà soát danh mục."])
+    pdf = tmp_path / "ubnd.pdf"
+    pdf.write_bytes(letter_pdf(letter))
+    shutil.copy(pdf, clerk_ws.inbox / "ubnd.pdf")
+    assert invoke(clerk_ws.root, "ingest", str(clerk_ws.inbox)).exit_code == 0
+    shown = invoke(clerk_ws.root, "show", "4711/UBND-VX")
+    checked = invoke(clerk_ws.root, "check-format", str(pdf), "--json")
+    with client(clerk_ws, "vt") as (c, _csrf):
+        page = c.get(f"/van-ban/{office.find_document(clerk_ws, '4711/UBND-VX', CONSOLE)['id']}").text
+    assert shown.exit_code == 0 and "Thể thức: Nghị định 30/2020/NĐ-CP" in shown.output, shown.output
+    assert "chỉ kiểm tra thể thức văn bản của Đảng" in shown.output and "HD/VPTW" not in shown.output
+    report = json.loads(checked.output)
+    assert checked.exit_code == 0 and report["state"] and report["profile"] is None and not report["deviations"]
+    section = page.split("<h2>Thể thức</h2>")[1].split("<h2>")[0]
+    assert "Nghị định 30/2020/NĐ-CP" in section and "chỉ kiểm tra thể thức văn bản của Đảng" in section
+    assert "HD/VPTW" not in section and "điểm sai" not in section

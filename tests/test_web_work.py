@@ -212,3 +212,45 @@ def test_issuing_the_same_document_twice_needs_a_confirmation_and_spends_no_numb
     assert confirmed.status_code == 200 and "04-CV/TU" in confirmed.text
     assert by_api.status_code == 422 and by_api.json()["errors"][0]["field"] == "subject"
     assert "05-CV/TU" not in _numbers(office_ws)
+
+
+def _drafts_of(workspace) -> list:
+    with workspace.drafts() as book:
+        return book.readable(CONSOLE)
+
+
+def test_the_drafting_form_says_every_problem_beside_its_field_and_keeps_no_empty_or_overlong_draft(office_ws):
+    from conftest import PASSWORD
+
+    add_settings(office_ws, soffice="/khong-co/libreoffice")  # a preview that cannot be made, said in the frame
+    office_ws = type(office_ws)(office_ws.root)
+    with office_ws.users() as users:
+        users.add("hoa", role="chuyen-vien", password=PASSWORD, name="Trần Thị Hoa", team=9)
+    before = _numbers(office_ws)
+    with client(office_ws, "vt") as (c, csrf):
+        empty_cv = c.post("/soan/cong-van", data={"csrf": csrf, "action": "issue", "body_code": "TU"})
+        empty_qc = c.post("/soan/quy-che", data={"csrf": csrf, "action": "issue", "subject": "làm việc"})
+        empty_save = c.post("/soan/cong-van", data={"csrf": csrf, "action": "save", "body_code": "TU"})
+        long_save = c.post("/soan/cong-van", data={**DRAFT, "csrf": csrf, "action": "save",
+                                                   "subject": " ".join(["rà soát"] * 70),
+                                                   "body": " ".join(["Đề nghị."] * 22_223)})
+        refused = c.post("/soan/cong-van", data={"csrf": csrf, "action": "preview", "to": "Các Tổ"})
+        no_office = c.post("/soan/cong-van", data={**DRAFT, "csrf": csrf, "action": "preview"})
+    assert empty_cv.status_code == 422 and "Chưa cấp số nào" in empty_cv.text
+    assert all(f'id="{name}-error"' in empty_cv.text for name in ("subject", "to", "body"))
+    assert empty_qc.status_code == 422 and 'id="outline-error"' in empty_qc.text and "(chapters)" not in empty_qc.text
+    assert empty_save.status_code == 422 and 'id="subject-error"' in empty_save.text
+    assert "chưa có nội dung" in empty_save.text and "Dự thảo chưa được lưu" in empty_save.text
+    assert long_save.status_code == 422 and "dài 559 ký tự; tối đa 500 ký tự" in long_save.text
+    assert 'id="body-error"' in long_save.text and "dài 200.006 ký tự; tối đa 200.000 ký tự" in long_save.text
+    assert _drafts_of(office_ws) == [] and _numbers(office_ws) == before
+    for frame in (refused, no_office):  # what the preview frame shows: a short page in words, not the site
+        assert frame.headers["content-type"].startswith("text/html") and "Chưa xem trước được" in frame.text
+        assert "<nav" not in frame.text and "Traceback" not in frame.text and "/khong-co" not in frame.text
+    assert refused.status_code == 422 and "<strong>Trích yếu</strong>: thiếu nội dung bắt buộc" in refused.text
+    assert "<strong>Nội dung</strong>" in refused.text and "<strong>Kính gửi</strong>" not in refused.text
+    assert no_office.status_code == 503 and "LibreOffice trên máy chủ chưa tạo được bản PDF" in no_office.text
+    with client(office_ws, "hoa") as (c, csrf):
+        assert c.post("/soan/cong-van", data={**DRAFT, "csrf": csrf, "action": "save"}).status_code == 200
+        listed = c.get("/soan").text
+    assert "<td>Trần Thị Hoa</td>" in listed and "<td>hoa</td>" not in listed

@@ -225,7 +225,7 @@ def _show_lines(record: dict[str, Any], file_state: str = "") -> Iterator[str]:
         if key == "kind_name" and _marks(record):
             yield f"Độ mật, độ khẩn: {', '.join(_marks(record))}"
     if record.get("guide"):
-        yield f"Thể thức: {record['guide']['name']} (theo {record['guide']['by']})"
+        yield f"Thể thức: {record['guide']['said']}"
     for key, label in (("to", "Kính gửi"), ("recipients", "Nơi nhận")):
         items = record.get(key) or []
         if items:

@@ -138,12 +138,19 @@ def new(kind: str, datafiles: tuple[Path, ...], draft: bool, want_pdf: bool,
         raise pdf_error
 
 
+def kind_option(command: Any) -> Any:
+    """``--kind``: which of the kinds printed alike a symbol names (a Quyết định and a Quy định are both
+    ``01-QĐ/TU`` by Hướng dẫn 05-HD/VPTW)."""
+    return click.option("--kind", help="Loại văn bản, khi hai loại cùng số và ký hiệu (quyet-dinh, quy-dinh).")(command)
+
+
 @cli.command("pdf")
 @click.argument("symbol", metavar="SỐ_KÝ_HIỆU")
+@kind_option
 @home_option
-def pdf_command(symbol: str, home: Path | None) -> None:
+def pdf_command(symbol: str, kind: str | None, home: Path | None) -> None:
     """Tạo bản PDF của văn bản đã cấp số SỐ_KÝ_HIỆU (ví dụ 01-TB/TU) từ tệp DOCX đã ghi."""
-    click.echo(f"PDF: {office.entry_pdf(Workspace.locate(home), symbol)}")
+    click.echo(f"PDF: {office.entry_pdf(Workspace.locate(home), symbol, kind=kind)}")
 
 
 @cli.group(cls=LazyGroup, lazy={"book": ("vanthu.incoming_cli:register_book",
@@ -159,7 +166,7 @@ def _entry_line(entry: dict[str, Any]) -> str:
         status += f" ({entry['void_reason']})"
     if entry["rebuilt_from"]:
         status += " (dựng lại)"
-    return f"{entry['symbol']:<14} {day}  {status:<12} {entry['subject']}"
+    return f"{entry['symbol']:<14} {day}  {entry['kind_name']:<12} {status:<12} {entry['subject']}"
 
 
 @register.command("list")
@@ -182,13 +189,14 @@ def register_list(kind: str | None, body: str | None, as_json: bool, as_login: s
 
 @register.command("void")
 @click.argument("symbol", metavar="SỐ_KÝ_HIỆU")
-@click.option("--reason", required=True, help="Lý do hủy (bắt buộc).")
+@click.option("--reason", required=True, help="Lý do hủy.")
+@kind_option
 @home_option
-def register_void(symbol: str, reason: str, home: Path | None) -> None:
+def register_void(symbol: str, reason: str, kind: str | None, home: Path | None) -> None:
     """Hủy văn bản SỐ_KÝ_HIỆU (ví dụ 1417-CV/TU): số vẫn giữ, không cấp lại."""
     from office import void_number
 
-    entry = void_number(Workspace.locate(home), symbol, reason)
+    entry = void_number(Workspace.locate(home), symbol, reason, kind)
     click.echo(f"Đã hủy {entry['symbol']}: {entry['void_reason']}")
     reached = entry["reached"]
     if reached["files"]:

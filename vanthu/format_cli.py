@@ -10,7 +10,7 @@ import click
 from docgen.errors import InvalidInput
 from office.formats import check_format
 from office.workspace import Workspace
-from vanthu.options import CliError, home_option, json_option, print_json
+from vanthu.options import CliError, VanthuCommand, home_option, json_option, print_json
 
 
 def _describe(report) -> str:
@@ -22,12 +22,11 @@ def _describe(report) -> str:
              + (f"{len(report.deviations)} điểm sai thể thức" if report.deviations
                 else "đúng thể thức" if report.judged else "không kiểm tra được")]
     lines += [f"  Lưu ý: {note}" for note in report.notes]
-    lines += [f"  {n}. {d.where}: có «{d.found}», cần {d.want}. Cách sửa: {d.fix}. [{d.rule}]"
-              for n, d in enumerate(report.deviations, start=1)]
+    lines += [f"  {n}. {d.text()}" for n, d in enumerate(report.deviations, start=1)]
     return "\n".join(lines)
 
 
-@click.command("check-format")
+@click.command("check-format", cls=VanthuCommand)
 @click.argument("files", metavar="TỆP...", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @json_option
 @home_option
@@ -37,14 +36,16 @@ def check_format_command(files: tuple[Path, ...], as_json: bool, home: Path | No
     Mã thoát 0 khi đúng thể thức, 1 khi có điểm sai, 2 khi có tệp không đọc được.
     """
     workspace = Workspace.locate(home)
-    deviations, unreadable = False, []
+    deviations, unreadable = False, 0
     for path in files:
         try:
             report = check_format(workspace, path, date.today())
         except InvalidInput as exc:
-            unreadable.append(str(exc))
+            unreadable += 1
             if as_json:
                 print_json({"file": str(path), "profile": None, "deviations": [], "error": str(exc)})
+            else:  # each file's own line, in order with the others' reports
+                CliError(str(exc)).show()
             continue
         deviations = deviations or bool(report.deviations)
         if as_json:
@@ -52,6 +53,6 @@ def check_format_command(files: tuple[Path, ...], as_json: bool, home: Path | No
         else:
             click.echo(_describe(report))
     if unreadable:
-        raise CliError("; ".join(unreadable))
+        raise SystemExit(2)
     if deviations:
         raise SystemExit(1)

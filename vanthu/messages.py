@@ -32,7 +32,7 @@ VIETNAMESE = {
     "{value!r} is not a valid {number_type}.": "{value!r} không phải là số hợp lệ.",
     "{value!r} is not {choice}.": "{value!r} không hợp lệ; chỉ nhận {choice}.",
     "{value!r} is not one of {choices}.": "{value!r} không hợp lệ; chọn một trong: {choices}.",
-    "{value} is not in the range {range}.": "{value} nằm ngoài khoảng {range}.",
+    "{value} is not in the range {range}.": "{value} nằm ngoài khoảng cho phép ({range}).",
     "{name} {filename!r} does not exist.": "{name} {filename!r} không tồn tại.",
     "{name} {filename!r} is a directory.": "{name} {filename!r} là một thư mục.",
     "{name} {filename!r} is a file.": "{name} {filename!r} là một tệp.",
@@ -61,8 +61,20 @@ def _ngettext(singular: str, plural: str, count: int) -> str:
     return _gettext(singular if count == 1 else plural)
 
 
+def _describe_range(self) -> str:
+    """A number option's range as its help and its refusal say it (click writes ``1<=x<=1000``)."""
+    low = f"{'lớn hơn' if self.min_open else 'từ'} {self.min}" if self.min is not None else ""
+    high = f"{'nhỏ hơn' if self.max_open else 'đến'} {self.max}" if self.max is not None else ""
+    if low and high:
+        return f"{low} {high}"
+    return low.replace("từ", "ít nhất") if low else high.replace("đến", "nhiều nhất")
+
+
 def install() -> None:
     """Rebind click's message look-ups to the Vietnamese table."""
+    import click.types
+
+    click.types._NumberRangeBase._describe_range = _describe_range
     for name in _MODULES:
         module = importlib.import_module(f"click.{name}")
         if hasattr(module, "_"):

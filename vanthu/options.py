@@ -33,10 +33,35 @@ class CliError(click.ClickException):
         click.echo(f"Lỗi: {self.format_message()}", err=True)
 
 
+# What an option's value is, as its help names it (``--reason LÝ_DO``), by the option's parameter name;
+# an option of a command not named here says what its type is. An option's own ``metavar`` wins.
+METAVARS = {
+    "body": "CƠ_QUAN", "date": "NGÀY", "date_from": "NGÀY", "date_to": "NGÀY", "due": "NGÀY", "host": "ĐỊA_CHỈ",
+    "issuer": "CƠ_QUAN", "kind": "LOẠI", "lead": "CHỦ_TRÌ", "limit": "SỐ_LƯỢNG", "locality": "ĐỊA_BÀN",
+    "name": "TÊN", "note": "GHI_CHÚ", "port": "CỔNG", "reason": "LÝ_DO", "secrecy": "ĐỘ_MẬT", "signer": "NGƯỜI_KÝ",
+    "since": "NGÀY", "status": "TRẠNG_THÁI", "subject": "TRÍCH_YẾU", "support": "PHỐI_HỢP", "symbol": "SỐ_KÝ_HIỆU",
+    "team": "SỐ_TỔ", "to": "NƠI_NHẬN", "topic": "CHỦ_ĐỀ", "urgency": "ĐỘ_KHẨN", "user": "TÊN_ĐĂNG_NHẬP",
+    "year": "NĂM",
+}
+
+
+def _metavar(option: click.Option) -> str:
+    if option.name in METAVARS:
+        return METAVARS[option.name]
+    return "SỐ" if isinstance(option.type, click.types.IntParamType | click.types.FloatParamType) else "GIÁ_TRỊ"
+
+
 class VanthuCommand(click.Command):
+    """A command whose help is Vietnamese to the last word: ``[TÙY CHỌN]``, and every option's value
+    named (``METAVARS``) where click would write ``TEXT`` or ``INTEGER RANGE``."""
+
     def __init__(self, *args: Any, **kwargs: Any):
         kwargs.setdefault("options_metavar", "[TÙY CHỌN]")
         super().__init__(*args, **kwargs)
+        for param in self.params:
+            plain = not isinstance(param.type, click.Choice | click.Path | click.File)
+            if isinstance(param, click.Option) and not param.is_flag and param.metavar is None and plain:
+                param.metavar = _metavar(param)
 
 
 class VanthuGroup(click.Group):

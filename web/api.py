@@ -59,7 +59,9 @@ def _in_workspace(workspace: Any, value: str | None) -> str | None:
 
 
 def _field_errors(exc: InvalidInput) -> dict[str, Any]:
-    return {"error": str(exc), "errors": [{"field": exc.field or "", "message": exc.reason}]}
+    """Each field's problem (all of them, when the library found several at once), as the form shows them."""
+    problems = getattr(exc, "problems", None) or {exc.field or "": exc.reason}
+    return {"error": str(exc), "errors": [{"field": field, "message": reason} for field, reason in problems.items()]}
 
 
 async def create_document(ctx: Context) -> Response:

@@ -39,6 +39,7 @@ from office.workspace import Workspace
 from web import api, pages
 from web.auth import CsrfRefused, Forbidden, Unauthenticated, guarded
 from web.limits import (
+    FORM_LIMIT,
     ONE_FILE_PATHS,
     BodyLimit,
     BodyTooLarge,
@@ -102,7 +103,8 @@ class Service:
             except MultiPartException as exc:
                 raise InvalidInput("biểu mẫu tải lên không đúng định dạng hoặc quá nhiều tệp", field="file") from exc
         else:
-            form = await request.form(max_files=0, max_fields=200)
+            # a field as long as the body may be: a long draft's length is judged, and named, by the library
+            form = await request.form(max_files=0, max_fields=200, max_part_size=FORM_LIMIT)
         request.state.form = form
         return form
 

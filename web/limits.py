@@ -25,8 +25,8 @@ class BodyTooLarge(VanthuError):
 
 
 FORM_LIMIT = 2 * 1024 * 1024  # a page's form or a JSON body: a long draft fits many times over
-UPLOAD_PATHS = ("/luu-tru", "/api/archive", "/bao-cao-tuan/gui", "/api/reports")
-ONE_FILE_PATHS = ("/bao-cao-tuan/gui", "/api/reports")  # a team's report is one file
+UPLOAD_PATHS = ("/luu-tru", "/api/archive", "/bao-cao-tuan/gui", "/api/reports", "/soan/kiem-tra-the-thuc")
+ONE_FILE_PATHS = ("/bao-cao-tuan/gui", "/api/reports", "/soan/kiem-tra-the-thuc")  # one report, one file checked
 
 
 class LimitedMultiPartParser(MultiPartParser):

@@ -12,12 +12,12 @@ import office
 from access import roles
 from docgen.documents import outline_chapters, outline_text
 from docgen.drafts import Draft
-from docgen.errors import InvalidInput
+from docgen.errors import ConversionFailed, ConverterMissing, InvalidInput
 from docgen.issuing import AlreadyIssued
 from docgen.kinds import generated_kinds
 from docgen.secrecy import LEVELS, SECRECY, URGENCY
 from web.auth import Context, Forbidden
-from web.pages import render
+from web.pages import log, render
 
 # Every kind vanthu generates, the three most used first.
 _FIRST = ("cong-van", "quyet-dinh", "thong-bao")
@@ -26,6 +26,14 @@ FORM_KINDS = {kind.slug: kind.name for kind in sorted(
 LAYOUTS = {kind.slug: kind.layout for kind in generated_kinds()}
 LINES = ("to", "bases", "articles", "recipients")  # one item a line
 TEXTS = ("subject", "body", "proposer", "signer", "secrecy", "urgency", "date", "body_code", "author", "preamble")
+PREVIEW_FAILED = ("LibreOffice trên máy chủ chưa tạo được bản PDF (chưa chạy, hoặc quá lâu); nội dung đã nhập vẫn còn "
+                  "trong biểu mẫu. Bấm «Xem trước» lại sau ít phút; nếu vẫn không được, báo quản trị viên.")
+# The form's fields by their labels (``draft_form.html`` shows them so, a preview's refusal names them so).
+LABELS = {"subject": "Trích yếu", "author": "Dòng ghi dưới tên văn bản", "to": "Kính gửi", "bases": "Căn cứ",
+          "proposer": "Xét đề nghị của", "articles": "Các điều", "preamble": "Câu mở đầu",
+          "outline": "Các chương và điều", "body": "Nội dung", "recorder_name": "Người ghi biên bản",
+          "chair_name": "Người chủ trì", "recipients": "Nơi nhận", "signer": "Người ký",
+          "body_code": "Cơ quan ban hành", "secrecy": "Độ mật", "urgency": "Độ khẩn", "date": "Ngày văn bản"}
 
 
 def data_from(form: FormData, kind: str) -> dict[str, Any]:
@@ -52,6 +60,57 @@ def data_from(form: FormData, kind: str) -> dict[str, Any]:
     return data
 
 
+def label(name: str, kind: str) -> str:
+    """A form field's label on the form of ``kind`` (a Tờ trình's recipients are «Kính trình»)."""
+    return "Kính trình" if name == "to" and LAYOUTS[kind] == "submission" else LABELS.get(name, "")
+
+
+def form_fields(layout: str) -> dict[str, str]:
+    """The data's fields → the form's field beside which a problem of it is shown, for the form of this
+    layout (what ``draft_form.html`` draws); a problem of a field not listed is said at the top."""
+    fields = {"subject": "subject", "body_code": "body_code", "secrecy": "secrecy", "urgency": "urgency",
+              "date": "date"}
+    if layout == "minutes":
+        fields |= {"recorder": "recorder_name", "signer": "chair_name"}
+    else:
+        fields |= {"recipients": "recipients", "signer": "signer"}
+    if layout == "authored":
+        fields["author"] = "author"
+    if layout in ("letter", "submission"):
+        fields["to"] = "to"
+    if layout in ("decision", "rules"):
+        fields |= {"bases": "bases", "proposer": "proposer"}
+    if layout == "decision":
+        fields["articles"] = "articles"
+    elif layout == "rules":
+        fields |= {"preamble": "preamble", "chapters": "outline", "articles": "outline"}
+    else:
+        fields["body"] = "body"
+    return fields
+
+
+def form_errors(exc: InvalidInput, kind: str) -> dict[str, str]:
+    """A refusal as the form shows it: each problem beside its field (all of them, when the library found
+    several), a problem of no field of this form at the top, named by its label."""
+    problems = getattr(exc, "problems", None) or {exc.field or "": exc.reason}
+    fields, errors, top = form_fields(LAYOUTS[kind]), {}, []
+    for field, reason in problems.items():
+        name = fields.get(field.split("[")[0].split(".")[0])
+        if name:
+            errors[name] = f"{errors[name]}; {reason}" if name in errors else reason
+        else:
+            top.append(f"{label(field, kind)}: {reason}" if label(field, kind) else reason)
+    if top:
+        errors["_"] = "; ".join(top)
+    return errors
+
+
+def _preview_refused(ctx: Context, kind: str, errors: dict[str, str], status: int = 422) -> Response:
+    """What the preview frame shows instead of the PDF: each problem by its field's label, in words."""
+    problems = [(label(name, kind), reason) for name, reason in errors.items()]
+    return render(ctx, "draft_preview.html", status, kind_name=FORM_KINDS[kind], problems=problems)
+
+
 def _kind(ctx: Context) -> str:
     kind = ctx.request.path_params["kind"]
     if kind not in FORM_KINDS:
@@ -59,10 +118,15 @@ def _kind(ctx: Context) -> str:
     return kind
 
 
-async def drafts_page(ctx: Context) -> Response:
+def _drafts(ctx: Context) -> dict[str, Any]:
+    """The drafts waiting, as the list shows them: each author by name."""
     with ctx.service.workspace.drafts() as book:
         drafts = book.readable(ctx.viewer)
-    return render(ctx, "drafts.html", drafts=drafts, kinds=FORM_KINDS)
+    return {"drafts": drafts, "names": ctx.service.users().names(), "kinds": FORM_KINDS}
+
+
+async def drafts_page(ctx: Context) -> Response:
+    return render(ctx, "drafts.html", **_drafts(ctx))
 
 
 def _shown(data: dict[str, Any]) -> dict[str, Any]:
@@ -81,9 +145,10 @@ def _shown(data: dict[str, Any]) -> dict[str, Any]:
 
 def _form_page(ctx: Context, kind: str, data: dict[str, Any], status: int = 200, **extra: Any) -> Response:
     profile = ctx.service.workspace.profile
-    bodies = [(code, " ".join(filter(None, (body.parent, body.name)))) for code, body in profile.bodies.items()]
+    bodies = [(code, " – ".join(filter(None, (body.name, body.parent)))) for code, body in profile.bodies.items()]
     return render(ctx, "draft_form.html", status, kind=kind, kind_name=FORM_KINDS[kind], data=_shown(data),
-                  layout=LAYOUTS[kind], signers=sorted(profile.signers.items()), bodies=bodies,
+                  layout=LAYOUTS[kind], signers=sorted(profile.signers.items()), bodies=bodies, labels=LABELS,
+                  names=ctx.service.users().names(),
                   default_body=profile.default_body, secrecy=[m for m in SECRECY if LEVELS[m] <= ctx.viewer.clearance],
                   urgency=URGENCY, guide=profile.guide, action=str(extra.pop("action", "")), **extra)
 
@@ -94,17 +159,14 @@ async def check_upload(ctx: Context) -> Response:
     upload = form.get("file")
     report, error = None, ""
     if not isinstance(upload, UploadFile) or not upload.filename:
-        error = "chưa chọn tệp DOCX để kiểm tra"
+        error = "chưa chọn tệp DOCX hoặc PDF để kiểm tra"
     else:
         data = await upload.read()
         try:
             report = await run_in_threadpool(office.check_upload, ctx.service.workspace, upload.filename, data)
         except InvalidInput as exc:
-            error = exc.reason
-    with ctx.service.workspace.drafts() as book:
-        drafts = book.readable(ctx.viewer)
-    return render(ctx, "drafts.html", 422 if error else 200, drafts=drafts, kinds=FORM_KINDS, report=report,
-                  checked=getattr(upload, "filename", ""), error=error)
+            error = str(exc)  # «Tệp bao-cao.docx: …»: the file is named
+    return render(ctx, "drafts.html", 422 if error else 200, report=report, error=error, **_drafts(ctx))
 
 
 async def draft_form(ctx: Context) -> Response:
@@ -126,16 +188,13 @@ async def draft_form(ctx: Context) -> Response:
     draft_id = int(form["draft"]) if str(form.get("draft", "")).isdigit() else None
     try:
         data = office.checked_marks(data, ctx.viewer)
-    except InvalidInput as exc:
-        return _form_page(ctx, kind, data, 422, errors={exc.field or "secrecy": exc.reason}, draft_id=draft_id,
-                          action=action)
-    if action == "save":
-        return await _save(ctx, kind, data, draft_id)
-    try:
+        if action == "save":
+            return await _save(ctx, kind, data, draft_id)
         document = office.document_from_data(ctx.service.workspace, kind, data, "biểu mẫu")
     except InvalidInput as exc:
-        field = (exc.field or "").split("[")[0].split(".")[0]
-        return _form_page(ctx, kind, data, 422, errors={field or "_": exc.reason}, draft_id=draft_id, action=action)
+        if action == "preview":  # the answer goes to the preview frame: the refusal is said there
+            return _preview_refused(ctx, kind, form_errors(exc, kind))
+        return _form_page(ctx, kind, data, 422, errors=form_errors(exc, kind), draft_id=draft_id, action=action)
     if action == "issue":
         try:
             return await _issue(ctx, kind, document, draft_id, again=form.get("again") == "1")
@@ -143,7 +202,11 @@ async def draft_form(ctx: Context) -> Response:
             said = exc.reason.split("; muốn cấp thêm")[0]  # the console's «--again» is a checkbox here
             return _form_page(ctx, kind, data, 409, draft_id=draft_id, repeat=True, action=action, errors={
                 "subject": f"{said}; nếu đây là một văn bản khác, đánh dấu «Cấp thêm số mới» rồi bấm lại"})
-    pdf = await run_in_threadpool(office.preview_pdf, ctx.service.workspace, document, ctx.service.convert())
+    try:
+        pdf = await run_in_threadpool(office.preview_pdf, ctx.service.workspace, document, ctx.service.convert())
+    except (ConversionFailed, ConverterMissing) as exc:  # LibreOffice missing, stuck or failing: said in the frame
+        log.warning("xem trước %s: %s", kind, exc)  # the server's paths stay in the log
+        return _preview_refused(ctx, kind, {"": PREVIEW_FAILED}, 503)
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": "inline; filename*=UTF-8''du-thao.pdf"})
 
@@ -155,7 +218,8 @@ def _editable(ctx: Context, draft: Draft) -> bool:
 
 def _may_edit(ctx: Context, draft: Draft) -> None:
     if not _editable(ctx, draft):
-        raise Forbidden(f"Dự thảo {draft.id} là của {draft.author}; chỉ người soạn hoặc văn thư được sửa. "
+        author = ctx.service.users().names().get(draft.author, draft.author)
+        raise Forbidden(f"Dự thảo {draft.id} là của {author}; chỉ người soạn hoặc văn thư được sửa. "
                         "Muốn dùng nội dung này, hãy lưu thành dự thảo mới.")
 
 

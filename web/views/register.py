@@ -9,7 +9,7 @@ from starlette.responses import RedirectResponse, Response
 
 import office
 from docgen.errors import InvalidInput, RegisterError
-from docgen.kinds import find_kind
+from docgen.kinds import find_kind, guessed_kind
 from docgen.secrecy import LEVELS
 from web.auth import Context
 from web.pages import message, render, send_file
@@ -26,7 +26,7 @@ async def register_page(ctx: Context) -> Response:
     error = ""
     kind = find_kind(kind_text) if kind_text else None
     if kind_text and kind is None:
-        error = message(InvalidInput(f"không có loại văn bản «{kind_text}»", field="Loại văn bản"))
+        error = message(InvalidInput(f"không có loại văn bản {guessed_kind(kind_text)}", field="Loại văn bản"))
     try:
         year = int_param(params, "year", "Năm")
     except InvalidInput as exc:
@@ -34,7 +34,7 @@ async def register_page(ctx: Context) -> Response:
     rows = [] if error else await run_in_threadpool(office.register_entries, ctx.service.workspace, ctx.viewer,
                                                     kind=kind.code if kind else None, year=year,
                                                     status=status if status in STATUSES else None)
-    names = {user.login: user.name for user in ctx.service.users().all()}  # «người cấp số» by name
+    names = ctx.service.users().names()  # «người cấp số» by name
     return render(ctx, "register.html", 422 if error else 200, rows=rows, statuses=STATUSES, error=error, names=names,
                   book_year=year or date.today().year,
                   current={"kind": kind_text, "year": year_text, "status": status},
