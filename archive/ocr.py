@@ -22,6 +22,7 @@ from statistics import median
 from typing import TYPE_CHECKING
 
 from archive import digits
+from docgen.text import fold
 
 if TYPE_CHECKING:  # numpy and Pillow are imported where a page is read: a worker that reads no scan maps neither
     from PIL import Image
@@ -186,6 +187,52 @@ def _header_read(page: Image.Image, words: list[Word], work: Path, deadline: flo
     return digits.reread(page, words, read)
 
 
+def _recipients_top(lines: list[list[Word]]) -> int | None:
+    """Where the signing block starts: the top of the ``Nơi nhận:`` label's line, or None."""
+    for line in lines:
+        if fold("".join(word.text for word in line[:2])).startswith("noinhan"):
+            return min(word.top for word in line)
+    return None
+
+
+def _read_by(word: Word, others: list[Word]) -> bool:
+    """Whether ``word`` stands where one of ``others`` was read: its centre in that word's box (two lines'
+    boxes touch, a tall letter's reaches into the line above)."""
+    x, y = word.left + word.width / 2, word.top + word.height / 2
+    return any(o.left <= x <= o.left + o.width and o.top <= y <= o.top + o.height for o in others)
+
+
+def _after(lines: list[list[Word]], line: list[Word]) -> int:
+    """Where ``line`` goes among ``lines``: after the lowest line above it in its column (else at the end)."""
+    left, right, top = min(w.left for w in line), max(w.left + w.width for w in line), min(w.top for w in line)
+    above = [at for at, other in enumerate(lines) if max(w.top for w in other) < top
+             and min(w.left for w in other) < right and left < max(w.left + w.width for w in other)]
+    return max(above, key=lambda at: max(w.top for w in lines[at])) + 1 if above else len(lines)
+
+
+def _signing_read(page: Image.Image, lines: list[list[Word]], work: Path, deadline: float, number: int,
+                  dpi: float) -> list[list[Word]]:
+    """The page's lines, with the lines of its signing block (from ``Nơi nhận:`` down) that the page's
+    reading left out, read on the block alone and told the scan's resolution. On the whole page, Tesseract's
+    layout takes a seal's neighbourhood for a picture and drops the lines in it (the chairman's ``CHỦ TỊCH``
+    beside the seal on a province's scan); the block alone is only text. What the page's reading has stands
+    (read alone, a name or a title can come out worse): a line is added only where the page read nothing.
+    Told the resolution on the whole page, Tesseract reads some headers worse (bench/bench_real.py)."""
+    top = _recipients_top(lines)
+    if top is None:
+        return lines
+    words = [word for line in lines for word in line]
+    cut = max((w.top + w.height for w in words if w.top + w.height < top), default=0) + 1
+    crop = page.crop((0, cut, page.width, page.height))
+    again = _words_of(_tesseract(crop, work, "signing", deadline, number, ("--dpi", str(round(dpi)))))
+    block = max(w.block for w in words) + 1000
+    merged = list(lines)
+    for line in _lines(_placed(again, 0, cut, 1.0, block)):
+        if not any(_read_by(word, words) for word in line):
+            merged.insert(_after(merged, line), line)
+    return merged
+
+
 @functools.cache
 def languages() -> frozenset[str]:
     """Tesseract's installed languages."""
@@ -227,11 +274,12 @@ def read_page(pdf: Path, page: int, seconds: float, *, header: bool = False, wid
     started = time.monotonic()
     deadline = started + seconds
     with tempfile.TemporaryDirectory(prefix="vanthu-ocr-") as work:
-        image, _ = _page_image(pdf, page, Path(work), deadline, width)
+        image, dpi = _page_image(pdf, page, Path(work), deadline, width)
         words = _words_of(_tesseract(image, Path(work), "page", deadline, page))
         if header:
             words = _header_read(image, words, Path(work), deadline, page)
-    return OcrPage(page, _lines(words), time.monotonic() - started)
+        lines = _signing_read(image, _lines(words), Path(work), deadline, page, dpi)
+    return OcrPage(page, lines, time.monotonic() - started)
 
 
 def stamped_digits(pdf: Path, page: int, words: list[Word], seconds: float) -> list[Word]:

@@ -223,3 +223,29 @@ def test_a_title_a_letter_from_two_listed_ones_or_a_ranked_deputys_stays_as_read
     """Only a title that can be one listed title alone is put right; a deputy's rank after it is kept."""
     assert _signing_block_read("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH THƯỜNG TRỰC\nLê Văn An\n")[1] == "PHÓ CHỦ TỊCH THƯỜNG TRỰC"
     assert _signing_block_read("TM. BAN THƯỜNG VỤ\nPHÓ BÍ THƯ THƯỜNG TRỰC\nLê Văn An\n")[1] == "PHÓ BÍ THƯ THƯỜNG TRỰC"
+
+
+
+def test_a_signing_block_line_the_page_reading_left_out_is_read_from_the_block_alone(tmp_path):
+    """Beside a seal Tesseract's page layout may drop a line of the signing block (a picture, to it: the
+    Phú Thọ chairman's ``CHỦ TỊCH``); the block read alone gives it back, below its column's lines, and
+    what the page read stands (``CHU TỊCH`` here), nothing read twice."""
+    import time
+
+    from state_scans import scan
+
+    from archive import ocr
+
+    pdf = tmp_path / "ubnd.pdf"
+    pdf.write_bytes(scan(UBND))
+    deadline = time.monotonic() + 60
+    image, dpi = ocr._page_image(pdf, 1, tmp_path, deadline, 595.0)
+    read = ocr._lines(ocr._words_of(ocr._tesseract(image, tmp_path, "page", deadline, 1)))
+    dropped = [line for line in read if "Mười" not in " ".join(word.text for word in line)]
+    assert len(dropped) == len(read) - 1 and dpi == 200
+    lines = [" ".join(word.text for word in line) for line in ocr._signing_read(image, dropped, tmp_path,
+                                                                                  deadline, 1, dpi)]
+    assert lines.count("Hồ Văn Mười") == 1 and len(lines) == len(read)
+    title = next(at for at, line in enumerate(lines) if "TỊCH" in line)
+    assert lines.index("Hồ Văn Mười") > title and lines[title] == " ".join(
+        word.text for word in next(line for line in read if "TỊCH" in " ".join(word.text for word in line)))
