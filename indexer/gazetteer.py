@@ -110,20 +110,42 @@ def localities() -> tuple[Locality, ...]:
 
 
 class Gazetteer:
-    def __init__(self, teams: dict[int, tuple[str, ...]] | None = None):
+    def __init__(self, teams: dict[int, tuple[str, ...]] | Callable[[], dict[int, tuple[str, ...]]] | None = None):
+        """``teams``: team number → locality codes, or what reads them when first asked (``vanthu.toml``'s
+        ``[teams]``: a search without ``--team`` only names localities, and parses no configuration)."""
         self.all = localities()
         self.by_code = {loc.code: loc for loc in self.all}
-        self._by_key: dict[str, list[Locality]] = {}
-        names = {loc: (_key(loc.name), _key(loc.full_name)) for loc in self.all}  # each computed once
-        for loc, (name, full) in names.items():
+        if callable(teams):
+            self._read_teams = teams
+        else:
+            self.teams = teams or {}
+
+    @cached_property
+    def teams(self) -> dict[int, tuple[str, ...]]:
+        return self._read_teams()
+
+    @cached_property
+    def _names(self) -> dict[Locality, tuple[str, str]]:
+        """Each locality's name and full name as matched, computed once, when a name is first looked
+        up (a search without ``--locality`` only names the localities of its hits)."""
+        return {loc: (_key(loc.name), _key(loc.full_name)) for loc in self.all}
+
+    @cached_property
+    def _by_key(self) -> dict[str, list[Locality]]:
+        found: dict[str, list[Locality]] = {}
+        for loc, (name, full) in self._names.items():
             for key in dict.fromkeys((name, fold(name), full, fold(full))):
-                if loc not in self._by_key.setdefault(key, []):
-                    self._by_key[key].append(loc)
-        # By first word, longest first, so that the longest name that fits wins.
-        self._by_first: dict[str, list[tuple[str, Locality]]] = {}
-        for loc in sorted(self.all, key=lambda loc: -len(names[loc][0])):
-            self._by_first.setdefault(names[loc][0].split(" ")[0], []).append((names[loc][0], loc))
-        self.teams = teams or {}
+                if loc not in found.setdefault(key, []):
+                    found[key].append(loc)
+        return found
+
+    @cached_property
+    def _by_first(self) -> dict[str, list[tuple[str, Locality]]]:
+        """By first word, longest first, so that the longest name that fits wins."""
+        found: dict[str, list[tuple[str, Locality]]] = {}
+        for loc in sorted(self.all, key=lambda loc: -len(self._names[loc][0])):
+            found.setdefault(self._names[loc][0].split(" ")[0], []).append((self._names[loc][0], loc))
+        return found
 
     def resolve(self, text: str) -> Locality:
         """A locality from what a user typed: a code, or a name with or without accents or type word."""

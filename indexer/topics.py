@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -71,10 +71,25 @@ class TopicScore:
 
 
 class Taxonomy:
-    def __init__(self, topics: list[Topic]):
-        self.topics = topics
-        self.by_slug = {topic.slug: topic for topic in topics}
-        self._keywords = [(i, k) for i, t in enumerate(topics) for k in t.keywords]
+    def __init__(self, topics: list[Topic] | Callable[[], list[Topic]]):
+        """``topics``, or what reads them when first asked (``vanthu.toml``'s ``[topics]``: a search
+        without ``--topic`` or facets needs none, and parses no configuration)."""
+        if callable(topics):
+            self._read_topics = topics
+        else:
+            self.topics = topics
+
+    @cached_property
+    def topics(self) -> list[Topic]:
+        return self._read_topics()
+
+    @cached_property
+    def by_slug(self) -> dict[str, Topic]:
+        return {topic.slug: topic for topic in self.topics}
+
+    @cached_property
+    def _keywords(self) -> list[tuple[int, str]]:
+        return [(i, k) for i, t in enumerate(self.topics) for k in t.keywords]
 
     @cached_property
     def _by_first_word(self) -> dict[str, list[tuple[int, str]]]:

@@ -6,7 +6,6 @@ a file lives.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable
 from datetime import time
 from functools import cached_property
@@ -14,10 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docgen.errors import InvalidInput, VanthuError
-from docgen.profile import Profile, build_profile, default_profile_text, merged_config
-from office.settings import Settings
 
-if TYPE_CHECKING:  # the heavy modules are imported by the methods that need them (start-up time)
+if TYPE_CHECKING:  # the heavy modules are imported by the methods that need them (start-up time): a
+    # search without --team, --topic or facets parses no configuration (tomllib, the profile, the settings)
     from access.audit import AuditLog
     from access.users import UserBook
     from archive.catalog import Catalog
@@ -28,6 +26,7 @@ if TYPE_CHECKING:  # the heavy modules are imported by the methods that need the
     from digest.reports import ReportBook
     from digest.tasks import TaskBook
     from docgen.drafts import DraftBook
+    from docgen.profile import Profile
     from docgen.register import Register
     from docgen.rendering import Renderer
     from docgen.secrecy import Viewer
@@ -36,6 +35,7 @@ if TYPE_CHECKING:  # the heavy modules are imported by the methods that need the
     from indexer.gazetteer import Gazetteer
     from indexer.indexing import IndexUpdater
     from indexer.topics import Taxonomy
+    from office.settings import Settings
 
 CONFIG_NAME = "vanthu.toml"
 FOLDERS = ("inbox", "archive", "quarantine", "out", "trust")
@@ -82,6 +82,8 @@ class Workspace:
 
     @cached_property
     def _config_data(self) -> dict:
+        import tomllib
+
         try:
             return tomllib.loads(self.config.read_text("utf-8"))
         except tomllib.TOMLDecodeError as exc:
@@ -89,11 +91,15 @@ class Workspace:
 
     @cached_property
     def profile(self) -> Profile:
+        from docgen.profile import build_profile
+
         data = {k: v for k, v in self._config_data.items() if k != "settings"}
         return build_profile(data, str(self.config))
 
     @cached_property
     def settings(self) -> Settings:
+        from office.settings import Settings
+
         return Settings.from_table(self._config_data.get("settings", {}), str(self.config))
 
     @cached_property
@@ -115,21 +121,22 @@ class Workspace:
 
     @cached_property
     def _merged(self) -> dict:
+        from docgen.profile import merged_config
+
         return merged_config(self._config_data)
 
     @cached_property
     def gazetteer(self) -> Gazetteer:
         from indexer.gazetteer import Gazetteer, parse_teams
 
-        gazetteer = Gazetteer()
-        gazetteer.teams = parse_teams(self._merged.get("teams", {}), gazetteer, str(self.config))
+        gazetteer = Gazetteer(lambda: parse_teams(self._merged.get("teams", {}), gazetteer, str(self.config)))
         return gazetteer
 
     @cached_property
     def taxonomy(self) -> Taxonomy:
-        from indexer.topics import parse_topics
+        from indexer.topics import Taxonomy, parse_topics
 
-        return parse_topics(self._merged.get("topics", {}), str(self.config))
+        return Taxonomy(lambda: parse_topics(self._merged.get("topics", {}), str(self.config)).topics)
 
     def search_index(self) -> SearchIndex:
         from indexer.engine import SearchIndex
@@ -246,6 +253,8 @@ def init_workspace(root: Path) -> Workspace:
     """Create a ready workspace; refuse to touch one that exists."""
     if (root / CONFIG_NAME).exists():
         raise InvalidInput("đã là một không gian làm việc, không khởi tạo lại", file=root / CONFIG_NAME)
+    from docgen.profile import default_profile_text
+
     root.mkdir(parents=True, exist_ok=True)
     for name in FOLDERS:
         (root / name).mkdir(exist_ok=True)

@@ -26,6 +26,9 @@ NOT_FOR_SEARCH = (*HEAVY, "vietnam_provinces", "whoosh.query", "whoosh.searching
                   "cached_property", "multiprocessing", "concurrent.futures", "indexer.indexing",
                   "archive.metadata", "archive.catalog", "docgen.register", "importlib.resources",
                   "importlib.metadata")
+# A search that filters by no team or topic and asks for no facets reads no configuration: neither the
+# TOML parser, nor the profile (the document formats), nor the settings.
+NO_CONFIGURATION = ("tomllib", "docgen.profile", "office.settings")
 
 
 def loaded_after(code: str) -> set[str]:
@@ -57,6 +60,7 @@ def test_search_imports_only_what_a_search_uses(workspace):
         modules = loaded_after(code)
         assert {"indexer.engine", "numpy", "whoosh.reading"} <= modules
         assert heavy(modules, NOT_FOR_SEARCH) == set(), args
+        assert ("--team" in args) == bool(heavy(modules, NO_CONFIGURATION)), args
 
 
 def test_the_whoosh_stand_ins_leave_the_real_modules_to_later_imports():

@@ -201,9 +201,10 @@ def test_a_team_naming_an_unknown_locality_is_refused(workspace):
     text = workspace.config.read_text("utf-8")
     first = workspace.gazetteer.team_localities(1)[0].full_name
     workspace.config.write_text(text.replace(f'"{first}",', '"Xã Không Có",', 1), "utf-8")
-    result = vanthu(workspace, "localities")
-    assert result.exit_code == 2
-    assert f"Tệp {workspace.config}, trường «teams.1[1]»" in result.output
+    for args in (["localities"], ["search", "--team", "1"]):  # a search reads the teams when it filters by one
+        result = vanthu(workspace, *args)
+        assert result.exit_code == 2, args
+        assert f"Tệp {workspace.config}, trường «teams.1[1]»" in result.output, args
 
 
 def test_a_snippet_is_cut_from_the_passage_that_holds_the_query_words_not_the_first_mention():
