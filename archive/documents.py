@@ -32,14 +32,17 @@ SAME_TEXT, SAME_TEXT_SCAN = 0.95, 0.6
 
 def document_key(record: dict[str, Any]) -> str:
     """What the files of one document share: the number, kind and body code of the symbol (the body
-    code names the issuer), written one way; a file without a symbol is a document of its own."""
-    from docgen.register import parse_symbol  # the register brings python-docx: not for a search
+    code names the issuer), written one way; a file without a symbol is a document of its own. A kind
+    printed with another kind's code (a Quy định's ``QĐ`` by 05-HD/VPTW, beside the Quyết định's own
+    ``01-QĐ/TU``) is told by the kind its title names: two documents, each as secret as its own files."""
+    from docgen.register import fold_code, parse_symbol  # the register brings python-docx: not for a search
 
     parsed = parse_symbol(record.get("symbol") or "")
     if parsed is None:
         return f"id:{record['id']}"
     number, kind, body = parsed
-    return f"{number}-{kind}/{body}"
+    read = fold_code(str(record.get("kind") or ""))
+    return f"{number}-{kind}/{body}" + (f"~{read}" if read and read != kind else "")
 
 
 def file_kind(record: dict[str, Any]) -> str:

@@ -32,7 +32,7 @@ from docgen.documents import read_data_file
 from docgen.errors import InvalidInput
 from docgen.files import write_replacing
 from docgen.secrecy import CONSOLE, SECRECY, Viewer, canonical_mark, marks_in, strongest_mark
-from docgen.text import fold, nfc
+from docgen.text import fold, nfc, printable
 from indexer.gazetteer import Gazetteer
 
 FUTURE_TOLERANCE = timedelta(minutes=5)  # clocks of two machines may differ a little
@@ -100,7 +100,7 @@ def _items(value: Any, field: str, source: Path) -> list[str]:
     items = value if isinstance(value, list) else [value]
     if not all(isinstance(item, str | int | float) and not isinstance(item, bool) for item in items):
         raise InvalidInput("phải là một đoạn văn bản hoặc danh sách các đoạn", file=source, field=field)
-    return [nfc(str(item)).strip() for item in items if str(item).strip()]
+    return [printable(str(item)).strip() for item in items if printable(str(item)).strip()]
 
 
 def _from_yaml(path: Path, gazetteer: Gazetteer) -> dict[str, Any]:

@@ -7,7 +7,6 @@ costs nothing: no number, no half-written DOCX.
 from __future__ import annotations
 
 import json
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -20,7 +19,7 @@ from docgen.errors import InvalidFields, InvalidInput
 from docgen.kinds import Kind
 from docgen.profile import Body, Profile, Signer
 from docgen.secrecy import SECRECY, URGENCY, canonical_mark
-from docgen.text import guessed, number
+from docgen.text import guessed, number, printable
 
 # The fields each kind's layout requires, beside ``subject`` (a Quy chế needs chapters or articles).
 REQUIRED = {"letter": ("to", "body"), "decision": ("bases", "articles"), "submission": ("to", "body"),
@@ -176,7 +175,7 @@ def _yaml_problem(exc: yaml.YAMLError, text: str) -> str:
 def _text(value: Any, field: str, source: str) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise InvalidInput("phải là một đoạn văn bản", file=source, field=field)
-    return unicodedata.normalize("NFC", str(value)).strip()
+    return printable(str(value)).strip()
 
 
 def _lines(value: Any, field: str, source: str) -> tuple[str, ...]:

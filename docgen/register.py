@@ -246,7 +246,7 @@ class Register(Database):
         folded = " ".join(subject.split()).casefold()
         return [Entry(**dict(r)) for r in rows if " ".join(r["subject"].split()).casefold() == folded]
 
-    def _printed(self, symbol: str) -> list[Entry]:
+    def printed(self, symbol: str) -> list[Entry]:
         """The entries of this term printed with that symbol, typed as a clerk would (``07-CV/TU``,
         ``7-cv/tu``): one, or a Quyết định and a Quy định that the guide prints alike (``01-QĐ/TU``)."""
         parsed = parse_symbol(symbol)
@@ -260,7 +260,7 @@ class Register(Database):
     def find(self, symbol: str, kind: str | None = None) -> Entry:
         """The entry of this term with that symbol; ``kind`` (a kind's code, ``QĐi``) chooses between
         kinds printed alike, and a symbol that several kinds print is refused without it."""
-        found = self._printed(symbol)
+        found = self.printed(symbol)
         if kind:
             found = [e for e in found if fold_code(e.kind_code) == fold_code(kind)]
         if len(found) > 1:  # a Quyết định and a Quy định both printed QĐ
@@ -280,7 +280,7 @@ class Register(Database):
         names, or of the kinds printed alike, the one of the copy's own kind (its title's); None when
         the register has none, or cannot tell which."""
         try:
-            found = self._printed(symbol)
+            found = self.printed(symbol)
         except RegisterError:
             return None
         if len(found) > 1:

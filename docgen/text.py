@@ -41,6 +41,18 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+# Word's manual line break and page break, as text pasted from it carries them; every other control character
+# prints nothing, and none may stand in a DOCX (XML 1.0 forbids them: a document holding one cannot be opened).
+_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """What a person typed or pasted, as a document can hold it: NFC, Word's breaks as new lines, the
+    invisible control characters left out (a clerk could not see, let alone remove, what a refusal named)."""
+    return _CONTROL.sub("", nfc(text).translate(_BREAKS))
+
+
 def canonical(text: str) -> str:
     """NFC, with old-style tone marks moved to where the new style puts them."""
     return _OLD_STYLE.sub(lambda m: _OLD_TO_NEW.get(m.group(), m.group()), nfc(text))

@@ -319,14 +319,20 @@ class IncomingBook(Database):
 
     def reply_reclassified(self, doc_ids: list[str], symbols: list[str], level: int) -> None:
         """An outgoing document whose mark a clerk corrected: the rows it answers, and their history,
-        show it only to who may read it now."""
+        show it only to who may read it now. A row names its answer by the archived document's id; one
+        answered before it was archived names only its symbol, which a Quyết định and a Quy định may
+        share (``01-QĐ/TU``): such a row is only ever raised to the new level, never lowered, lest one
+        twin's correction show the other's answer."""
         ids, names = [i for i in doc_ids if i] or [""], [s for s in symbols if s] or [""]
         marks, named = ", ".join("?" * len(ids)), ", ".join("?" * len(names))
         with transaction(self.conn):
-            self.conn.execute(f"UPDATE incoming SET reply_level = ? WHERE reply_symbol != '' AND (reply_id IN "
-                              f"({marks}) OR reply_symbol IN ({named}))", (level, *ids, *names))
-            self.conn.execute(f"UPDATE incoming_history SET reply_level = ? WHERE reply IN ({named})",
-                              (level, *names))
+            self.conn.execute(f"UPDATE incoming SET reply_level = ? WHERE reply_symbol != '' AND reply_id IN "
+                              f"({marks})", (level, *ids))
+            self.conn.execute(f"UPDATE incoming SET reply_level = MAX(reply_level, ?) WHERE reply_symbol != '' "
+                              f"AND reply_id = '' AND reply_symbol IN ({named})", (level, *names))
+            self.conn.execute(f"UPDATE incoming_history SET reply_level = CASE WHEN incoming_id IN (SELECT id FROM "
+                              f"incoming WHERE reply_id IN ({marks})) THEN ? ELSE MAX(reply_level, ?) END "
+                              f"WHERE reply IN ({named})", (*ids, level, level, *names))
 
     # Following up
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from docgen.errors import InvalidInput
 from docgen.secrecy import LEVELS, SECRECY, Viewer, mark_name
-from docgen.text import fold
+from docgen.text import fold, printable
 
 URGENT = ("HỎA TỐC", "THƯỢNG KHẨN", "KHẨN")  # handled the day they arrive, shown first
 STATUSES = {"registered": "Chưa có ý kiến chỉ đạo", "directed": "Đang giải quyết", "done": "Đã xong"}
@@ -39,8 +39,9 @@ MAX_NUMBER = 9_999_999  # no book of a year reaches ten million; a larger số �
 
 
 def limited(text: str, field: str, limit: int = TEXT_LIMIT) -> str:
-    """``text`` stripped, refused (naming ``field``) when longer than ``limit`` characters."""
-    text = text.strip()
+    """``text`` as a book can print it (``printable``), stripped, refused (naming ``field``) when longer than
+    ``limit`` characters."""
+    text = printable(text).strip()
     if len(text) > limit:
         raise InvalidInput(f"dài {len(text):,} ký tự; tối đa {limit:,} ký tự".replace(",", "."), field=field)
     return text

@@ -17,6 +17,7 @@ from office.workspace import Workspace
 
 if TYPE_CHECKING:
     from archive.pipeline import Outcome
+    from docgen.register import Entry
     from incoming.book import Filters, IncomingBook
     from incoming.rows import Actor, Incoming, Ref
 
@@ -257,41 +258,59 @@ def incoming_progress(workspace: Workspace, ref: Ref, viewer: Viewer, actor: Act
         return book.record_progress(_row(book, ref, viewer), note, actor).seen_by(viewer).as_json()
 
 
-def _own_archived(workspace: Workspace, symbol: str) -> tuple[int, str]:
-    """The office's own archived documents ``symbol`` names, as they are (whoever asks): the highest
-    level among them, and the id of the one document, if there is one."""
-    from archive.documents import best_file, document_level
+def _own_archived(workspace: Workspace, symbol: str, kind: str = "") -> list[list[dict[str, Any]]]:
+    """The office's own archived documents ``symbol`` (or an id) names, as they are (whoever asks), each
+    as its files' records; of ``kind`` only (a register entry's code), where a Quyết định and a Quy định
+    print one symbol alike."""
+    from archive.documents import best_file
+    from docgen.register import fold_code
     from incoming.arrivals import is_own
 
     with workspace.catalog() as catalog:
         found = [[{**row.record, "id": row.id} for row in rows] for rows in catalog.documents(symbol, CONSOLE)]
     own = [records for records in found if is_own(best_file(records), _own_bodies(workspace))]
-    level = max((document_level(records) for records in own), default=0)
-    return level, best_file(own[0])["id"] if len(own) == 1 else ""
+    return [records for records in own
+            if not kind or fold_code(best_file(records).get("kind") or kind) == fold_code(kind)]
+
+
+def _reply_entry(workspace: Workspace, symbol: str, viewer: Viewer) -> Entry | None:
+    """The register's entry ``symbol`` names among those ``viewer`` may read: a secret twin printed alike
+    (a Quy định's ``01-QĐ/TU`` beside a Quyết định's) changes nothing for who may not read it."""
+    with workspace.register() as register:
+        try:
+            entries = [e for e in register.printed(symbol) if LEVELS.get(e.secrecy, 1) <= viewer.clearance]
+        except RegisterError:
+            return None
+    if len(entries) > 1:
+        kinds = ", ".join(sorted(e.kind_code for e in entries))
+        raise InvalidInput(f"sổ đăng ký có {len(entries)} văn bản cùng số {symbol} ({kinds}); ghi mã văn bản lưu "
+                           "trữ của văn bản trả lời (ở trang Văn bản) thay cho số", field="--reply")
+    return entries[0] if entries else None
 
 
 def _reply_of(workspace: Workspace, symbol: str, viewer: Viewer) -> tuple[str, str, int]:
-    """The outgoing answer named by ``symbol``: in the register (not void), or archived as the office's
-    own; its symbol as the register writes it, the archived document's id (if archived) and its level,
-    the higher of its entry's and its archived document's. An answer ``viewer`` may not read is not
-    there for them, void or not."""
+    """The outgoing answer named by ``symbol`` (or an archived document's id): in the register (not
+    void), or archived as the office's own; its symbol as the register writes it, the archived
+    document's id (if archived) and its level, the higher of its entry's and its archived document's.
+    An answer ``viewer`` may not read is not there for them, void or not."""
+    from archive.documents import best_file, document_level
     from incoming.rows import limited
 
-    with workspace.register() as register:
-        try:
-            entry = register.find(limited(symbol, "--reply", 100))
-        except RegisterError:
-            entry = None
-    level, doc_id = _own_archived(workspace, entry.symbol if entry else symbol)
-    level = max(level, LEVELS.get(entry.secrecy, 1) if entry else 0)
-    if (entry is None and not doc_id) or level > viewer.clearance:
+    symbol = limited(symbol, "--reply", 100)
+    entry = _reply_entry(workspace, symbol, viewer)
+    own = _own_archived(workspace, entry.symbol if entry else symbol, entry.kind_code if entry else "")
+    if entry is None:  # archived only: among the documents the viewer may read
+        own = [records for records in own if document_level(records) <= viewer.clearance]
+        if len(own) > 1:
+            raise InvalidInput(f"kho lưu trữ có {len(own)} văn bản cùng số {symbol}; ghi mã văn bản lưu trữ "
+                               "của văn bản trả lời thay cho số", field="--reply")
+    level = max([document_level(records) for records in own] + [LEVELS.get(entry.secrecy, 1) if entry else 0])
+    if (entry is None and not own) or level > viewer.clearance:
         raise InvalidInput(f"sổ đăng ký văn bản đi không có văn bản «{symbol}»", field="--reply")
     if entry is not None and entry.status == "void":
         raise InvalidInput(f"văn bản {entry.symbol} đã bị hủy ({entry.void_reason})", field="--reply")
-    if entry is None:
-        with workspace.catalog() as catalog:
-            symbol = catalog.find(doc_id, CONSOLE)[0].symbol
-    return (entry.symbol if entry else symbol), doc_id, level
+    doc_id = best_file(own[0])["id"] if len(own) == 1 else ""
+    return (entry.symbol if entry else best_file(own[0]).get("symbol") or symbol), doc_id, level
 
 
 def close_incoming(workspace: Workspace, ref: Ref, viewer: Viewer, actor: Actor, *, reply: str | None = None,

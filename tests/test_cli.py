@@ -116,6 +116,23 @@ def test_a_date_up_to_thirty_days_ahead_is_issued(run, datafile):
     assert json.loads(result.output)["date"] == ahead
 
 
+def test_text_pasted_with_control_characters_is_issued_as_a_document_word_opens(run, datafile, workspace):
+    """A control character no one sees (and Word's line break, \\x0b) pasted into the trích yếu or the body
+    used to spend a number on a DOCX that Word and LibreOffice could not open."""
+    import docx
+
+    data = {**CONG_VAN, "subject": "rà soát\x01 tiến độ giải phóng mặt bằng",
+            "body": "Đề nghị\x0bcác đơn vị\x1f rà soát."}
+    result = run("new", "cong-van", str(datafile(data)), "--json")
+    assert result.exit_code == 0, result.output
+    issued = json.loads(result.output)
+    document = docx.Document(issued["docx"])
+    cells = [p.text for t in document.tables for c in t._cells for p in c.paragraphs]
+    assert "Về việc rà soát tiến độ giải phóng mặt\xa0bằng" in cells
+    assert "Đề nghị các đơn vị rà soát." in [p.text for p in document.paragraphs]  # one line break: one paragraph
+    assert [e["symbol"] for e in json.loads(run("register", "list", "--json").output)] == [issued["symbol"]]
+
+
 def test_one_bad_file_in_a_batch_stops_the_whole_batch(run, datafile, workspace):
     good, bad = datafile(CONG_VAN), datafile({**CONG_VAN, "date": "hôm qua"})
     assert run("new", "cong-van", str(good), str(bad)).exit_code == 2

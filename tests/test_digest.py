@@ -363,3 +363,19 @@ def test_the_digest_pdf_has_a_labelled_chart_that_overlaps_nothing(ws, tmp_path)
     inside = [pixels[y * width + x] for y in band for x in range(int(left) + 1, int(right) - 1)]
     assert min(inside) < 120  # the bars are drawn
     assert font_used() == "Liberation Serif"
+
+
+def test_a_report_pasted_with_invisible_characters_still_gives_a_digest(ws, tmp_path):
+    """Text pasted from Word carries its line break (\\x0b) and, now and then, a control character no one
+    sees: a DOCX cannot hold one, so one team's report must not stop the week's digest for everyone."""
+    team = team_of(ws, "Đắk Song")
+    source = report_file(tmp_path, noi_bat=["Hoàn thành\x01 kê khai\x0bđất đai"], kho_khan=["Thiếu\x7f cán bộ"])
+    added = vanthu(ws.root, "report", "add", "--team", str(team), "--week", "2026-W33",
+                   "--received", "2026-08-13 08:00", str(source))
+    assert added.exit_code == 0, added.output
+    result = vanthu(ws.root, "digest", "--week", "2026-W33")
+    assert result.exit_code == 0, result.output
+    lines = "\n".join(texts(docx.Document(str(ws.out / "tong-hop-2026-W33.docx"))))
+    assert "- Hoàn thành kê khai\nđất đai" in lines  # Word's line break is one here too
+    assert "Thiếu cán bộ" in lines
+    assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", lines)

@@ -233,3 +233,27 @@ def test_closing_a_row_closes_the_tasks_read_from_its_document_with_it(ws):
     assert done["status"] == "done" and f"xong cùng văn bản đến số đến {ref}" in done["note"]
     shown = ok_json(ws, "incoming", "show", ref)
     assert shown["tasks"][0]["status"] == "done" and "đánh dấu xong 1 nhiệm vụ" in shown["history"][-1]["detail"]
+
+
+def test_a_secret_quy_dinh_printed_like_the_answer_changes_nothing_for_who_may_not_read_it(ws, tmp_path):
+    """A Quyết định and a Quy định are both 01-QĐ/TU (05-HD/VPTW): the Quy định being MẬT must neither refuse
+    the Quyết định as an answer to a văn thư without clearance nor lend the answer its secrecy."""
+    import yaml
+    from conftest import EXAMPLES
+
+    _clerk_without_clearance(ws)
+    rule = yaml.safe_load((EXAMPLES / "quy_dinh.yaml").read_text("utf-8")) | {"secrecy": "MẬT"}
+    (tmp_path / "quy-dinh-mat.yaml").write_text(yaml.safe_dump(rule, allow_unicode=True), "utf-8")
+    for kind, data in (("quyet-dinh", EXAMPLES / "quyet_dinh.yaml"), ("quy-dinh", tmp_path / "quy-dinh-mat.yaml")):
+        made = ok_json(ws, "new", kind, str(data))
+        assert made["symbol"] == "01-QĐ/TU", made
+    row = ok_json(ws, "incoming", "add", doc(ws, "ubnd-hoa-toc"))
+    with client(ws) as (c, _):
+        csrf = log_in(c, "vt0")
+        closed = c.post(f"/api/incoming/{row['number']}/done?year={row['year']}",
+                        json={"reply": "01-QĐ/TU", "note": NOTE}, headers={"X-CSRF-Token": csrf})
+        seen = c.get(f"/api/incoming/{row['number']}?year={row['year']}").json()
+    assert closed.status_code == 200, closed.text
+    assert seen["reply"] == "01-QĐ/TU"  # the Quyết định's, shown as any plain answer is
+    both = vanthu(ws, "incoming", "done", f"{row['number']}/{row['year']}", "--reply", "01-QĐ/TU", "--note", NOTE)
+    assert both.exit_code == 2 and "2 văn bản cùng số 01-QĐ/TU" in both.output  # the console may read both

@@ -343,6 +343,34 @@ def test_a_quy_dinh_and_a_quyet_dinh_printed_alike_are_told_apart(issued, tmp_pa
     assert again.exit_code == 2 and "đã bị hủy (ban hành nhầm)" in again.output
 
 
+def test_a_secret_quy_dinh_archived_beside_a_quyet_dinh_printed_alike_stays_its_own_document(issued, tmp_path):
+    """Archived, the two 01-QĐ/TU are two documents, each its own secrecy: a Quy định marked MẬT neither
+    hides the ordinary Quyết định from staff nor lends it a copy."""
+    root = tmp_path / "ws"
+    shutil.copytree(issued[0].root, root)
+    workspace, made = Workspace(root), issued[1]
+    for slug in ("quyet-dinh", "quy-dinh"):
+        shutil.copy(made[slug]["pdf"], workspace.inbox / f"{slug}.pdf")
+    assert invoke(root, "ingest", str(workspace.inbox)).exit_code == 0
+    with workspace.users() as users:
+        users.add("cv", role="chuyen-vien", password="mat-khau-thu-nghiem")
+
+    def hits(*extra: str) -> list[dict]:
+        result = invoke(root, "search", "01-QĐ/TU", "--json", *extra)
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)["hits"]
+
+    both = hits()
+    assert sorted(hit["kind"] for hit in both) == ["QĐ", "QĐi"] and len({h["id"] for h in both}) == 2
+    rule = next(hit["id"] for hit in both if hit["kind"] == "QĐi")
+    edited = invoke(root, "edit", rule, "--secrecy", "MẬT", "--note", "đóng dấu MẬT trên bản giấy")
+    assert edited.exit_code == 0, edited.output
+    seen = hits("--as", "cv")
+    assert [hit["kind"] for hit in seen] == ["QĐ"] and seen[0]["id"] != rule
+    shown = invoke(root, "show", seen[0]["id"], "--as", "cv", "--json")
+    assert shown.exit_code == 0 and not json.loads(shown.output)["secrecy"], shown.output
+
+
 def _not_docx(folder: Path, good: str) -> dict[str, tuple[Path, str]]:
     """Files named .docx that python-docx would refuse with its own words: each with what the clerk is told."""
     import zipfile

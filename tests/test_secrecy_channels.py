@@ -209,6 +209,14 @@ def test_malformed_requests_answer_404_or_422_with_the_same_headers_never_a_trac
             "huge year": c.get("/api/register", params={"year": str(10 ** 30)}),
             "deep json": c.post("/api/documents?kind=cong-van", content=deep, headers={"X-CSRF-Token": csrf}),
             "wildcard": c.get("/api/documents/%25"),
+            # «²» is a digit to str.isdigit() and no number to int()
+            "superscript page": c.get("/api/search", params={"q": "rà soát", "limit": "²"}),
+            "superscript year": c.get("/api/register", params={"year": "²"}),
+            "superscript offset": c.get("/van-ban-den", params={"tu": "²"}),
+            "superscript draft": c.get("/soan/cong-van", params={"draft": "²"}),
+            "huge draft": c.get("/soan/cong-van", params={"draft": str(10 ** 30)}),
+            "superscript team": c.post("/api/reports?team=²", headers={"X-CSRF-Token": csrf},
+                                       files={"file": ("a.yaml", b"noi_bat: [x]", "text/yaml")}),
         }
     for name, answer in answers.items():
         assert answer.status_code in (404, 422), (name, answer.status_code, answer.text[:200])

@@ -127,6 +127,10 @@ def test_an_upload_over_the_limit_is_refused_and_nothing_is_kept(office_ws):
     with client(office_ws, "vt") as (c, csrf):
         big = c.post("/luu-tru", data={"csrf": csrf}, files=[("file", ("lon.pdf", b"%PDF-" + b"0" * 11000, "x"))])
         huge = c.post("/luu-tru", data={"csrf": csrf}, files=[("file", ("q.pdf", b"%PDF-" + b"0" * 40000, "x"))])
+        named = c.post("/luu-tru", data={"csrf": csrf}, files=[("file", ("d" * 5000 + ".pdf", b"%PDF-", "x"))])
+        many = c.post("/luu-tru", data={"csrf": csrf}, files=[("file", (f"{n}.pdf", b"%PDF-", "x")) for n in range(3)])
+    for refused in (named, many):  # the clerk is told what to do, by the field's Vietnamese name
+        assert refused.status_code == 422 and "«Tệp»" in refused.text and "tên tệp quá dài" in refused.text
     assert big.status_code == 413 and "lon.pdf" in big.text
     assert huge.status_code == 413 and "Traceback" not in huge.text
     assert not list(office_ws.quarantine.iterdir()) and not list(office_ws.root.glob(".upload-*"))

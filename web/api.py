@@ -15,7 +15,7 @@ import office
 from access import roles
 from docgen.errors import InvalidInput
 from docgen.secrecy import LEVELS, level_of
-from web.auth import Context, Forbidden
+from web.auth import Context, Forbidden, number_in
 from web.pages import json_object, send_file
 from web.views.archive import upload_outcomes
 from web.views.documents import _audit_secret
@@ -126,14 +126,14 @@ async def tasks(ctx: Context) -> Response:
 
 
 async def report(ctx: Context) -> Response:
-    team = ctx.request.query_params.get("team", "")
-    if not team.isdigit():
+    team = number_in(ctx.request.query_params.get("team", ""))
+    if team is None:
         raise InvalidInput("cần số tổ: ?team=N", field="team")
     form = await ctx.service.read_form(ctx.request)
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
         raise InvalidInput("cần một tệp báo cáo (trường «file»)", field="file")
-    receipt = await run_in_threadpool(report_from_upload, ctx, int(team), upload, {},
+    receipt = await run_in_threadpool(report_from_upload, ctx, team, upload, {},
                                       ctx.request.query_params.get("week"), ctx.request.query_params.get("secrecy", ""))
     ctx.audit("report", f"Tổ {team}", receipt.week.label, level_of(receipt.report))
     return _json({**receipt.report, "warning": receipt.index_warning}, 201)

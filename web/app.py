@@ -101,7 +101,9 @@ class Service:
             try:
                 form = await parser.parse()
             except MultiPartException as exc:
-                raise InvalidInput("biểu mẫu tải lên không đúng định dạng hoặc quá nhiều tệp", field="file") from exc
+                raise InvalidInput("không đọc được biểu mẫu tải lên: quá nhiều tệp một lần, tên tệp quá dài (quá "
+                                   "255 ký tự) hoặc biểu mẫu bị hỏng; chọn lại tệp, đổi tên cho ngắn nếu cần",
+                                   field="Tệp") from exc
         else:
             # a field as long as the body may be: a long draft's length is judged, and named, by the library
             form = await request.form(max_files=0, max_fields=200, max_part_size=FORM_LIMIT)

@@ -105,6 +105,16 @@ async def check_csrf(ctx: Context) -> None:
 MAX_NUMBER = 2 ** 31 - 1  # an id or a number in a path: anything larger names nothing (and SQLite's range ends)
 
 
+def number_in(text: object) -> int | None:
+    """A whole number as typed into a form or a query string, or None: ASCII digits only (``"²".isdigit()``
+    is true and ``int("²")`` fails), no larger than ``MAX_NUMBER`` (a larger one names nothing, and SQLite
+    cannot take it)."""
+    text = str(text).strip()
+    if text.isascii() and text.isdigit() and len(text) <= len(str(MAX_NUMBER)) and int(text) <= MAX_NUMBER:
+        return int(text)
+    return None
+
+
 def guarded(view: View, right: str | tuple[str, ...] | None, *,
             api: bool) -> Callable[[Request], Awaitable[Response]]:
     """The endpoint: identify, check the right (or one of the rights) and CSRF, then run the view.

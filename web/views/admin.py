@@ -9,7 +9,7 @@ from starlette.responses import RedirectResponse, Response
 from access.roles import ROLES
 from docgen.errors import InvalidInput
 from docgen.secrecy import SECRECY, mark_name, parse_clearance
-from web.auth import Context
+from web.auth import Context, number_in
 from web.pages import message, render
 
 
@@ -73,7 +73,7 @@ def _change(ctx: Context, users, field: dict[str, str]) -> None:
     kept = {key: field[key] == KEEP for key in ("role", "team", "clearance")}  # the form's default
     clearance = current.clearance if kept["clearance"] else parse_clearance(field["clearance"])
     _within_own_clearance(ctx, max(clearance, current.clearance))
-    team = current.team if kept["team"] else (int(field["team"]) if field["team"].isdigit() else None)
+    team = current.team if kept["team"] else number_in(field["team"])
     changed = users.change(field["login"], role=current.role if kept["role"] else field["role"],
                            name=field["name"] or current.name, team=team, clearance=clearance)
     ctx.audit("user-edit", changed.login, f"vai trò {ROLES[changed.role][0]}, tổ {changed.team or 'không'}, "
@@ -88,7 +88,7 @@ async def admin_action(ctx: Context) -> Response:
     try:
         with ctx.service.workspace.users() as users:
             if action == "them":
-                team = int(field["team"]) if field["team"].isdigit() else None
+                team = number_in(field["team"])
                 clearance = parse_clearance(field["clearance"])
                 _within_own_clearance(ctx, clearance)
                 users.add(field["login"], role=field["role"], password=str(form.get("password", "")),
@@ -110,8 +110,8 @@ async def admin_action(ctx: Context) -> Response:
                 token_id, key = users.create_token(field["login"], field["token_name"])
                 ctx.audit("token-create", field["login"], f"mã số {token_id}")
                 return await admin_page(ctx, new_token=key)
-            elif action == "thu-hoi" and field["token"].isdigit():
-                users.revoke_token(int(field["token"]))
+            elif action == "thu-hoi" and number_in(field["token"]) is not None:
+                users.revoke_token(number_in(field["token"]))
                 ctx.audit("token-revoke", field["token"])
             elif action == "dat-lai-mat-khau":
                 return await _reset(ctx, users, field["login"])

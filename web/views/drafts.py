@@ -16,7 +16,7 @@ from docgen.errors import ConversionFailed, ConverterMissing, InvalidInput
 from docgen.issuing import AlreadyIssued
 from docgen.kinds import generated_kinds
 from docgen.secrecy import LEVELS, SECRECY, URGENCY
-from web.auth import Context, Forbidden
+from web.auth import Context, Forbidden, number_in
 from web.pages import log, render
 
 # Every kind vanthu generates, the three most used first.
@@ -172,11 +172,11 @@ async def check_upload(ctx: Context) -> Response:
 async def draft_form(ctx: Context) -> Response:
     kind = _kind(ctx)
     if ctx.request.method != "POST":  # GET, and HEAD: only a POST changes anything
-        draft_id = ctx.request.query_params.get("draft", "")
+        asked = ctx.request.query_params.get("draft", "").strip()
         data, found = {}, None
-        if draft_id.isdigit():
+        if asked:  # a draft's number, or none it could name: a draft not there either way
             with ctx.service.workspace.drafts() as book:
-                found = book.get(int(draft_id), ctx.viewer)
+                found = book.get(number_in(asked) or 0, ctx.viewer)
                 data = found.data
             if found.kind != kind:  # a draft opens in the form of its own kind
                 return RedirectResponse(f"/soan/{found.kind}?draft={found.id}", status_code=303)
@@ -185,7 +185,7 @@ async def draft_form(ctx: Context) -> Response:
         return _form_page(ctx, kind, data, draft=found)
     form = await ctx.service.read_form(ctx.request)
     data, action = data_from(form, kind), str(form.get("action", "preview"))
-    draft_id = int(form["draft"]) if str(form.get("draft", "")).isdigit() else None
+    draft_id = number_in(form.get("draft", ""))
     try:
         data = office.checked_marks(data, ctx.viewer)
         if action == "save":

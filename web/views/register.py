@@ -11,7 +11,7 @@ import office
 from docgen.errors import InvalidInput, RegisterError
 from docgen.kinds import find_kind, guessed_kind
 from docgen.secrecy import LEVELS
-from web.auth import Context
+from web.auth import Context, number_in
 from web.pages import message, render, send_file
 from web.views.search import int_param
 
@@ -40,7 +40,7 @@ async def register_page(ctx: Context) -> Response:
                   current={"kind": kind_text, "year": year_text, "status": status},
                   voided=next((r["symbol"] for r in rows if f"void-{r['id']}" == params.get("notice")
                                and r["status"] == "void"), ""),
-                  reached={k: int(params[k]) for k in ("tep", "nv") if params.get(k, "").isdigit()})
+                  reached={k: number_in(params[k]) for k in ("tep", "nv") if number_in(params.get(k, "")) is not None})
 
 
 async def void(ctx: Context) -> Response:

@@ -13,7 +13,7 @@ from docgen.dates import parse_date
 from docgen.errors import InvalidInput
 from indexer.search import SearchRequest
 from office.incoming import actor_for, start_panel
-from web.auth import MAX_NUMBER, Context
+from web.auth import MAX_NUMBER, Context, number_in
 from web.pages import message, query_with, render
 
 PAGE = 20
@@ -48,12 +48,13 @@ def int_param(params: QueryParams, name: str, label: str, default: int | None = 
     value = params.get(name, "").strip()
     if not value:
         return default
-    if not value.isdigit() or int(value) > MAX_NUMBER:
+    number = number_in(value)
+    if number is None:
         shown = value if len(value) <= 20 else value[:20] + "…"
         limit = f"{MAX_NUMBER:,}".replace(",", ".")
         raise InvalidInput(f"«{shown}» phải là một số nguyên không âm, nhỏ hơn {limit}",
                            field=field_name(name, label, api))
-    return int(value)
+    return number
 
 
 def _sort(params: QueryParams, api: bool) -> str:

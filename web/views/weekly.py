@@ -17,7 +17,7 @@ from docgen.errors import InvalidInput
 from docgen.issuing import AlreadyIssued
 from docgen.secrecy import LEVELS, SECRECY, canonical_mark, level_of
 from office.incoming import incoming_reminders
-from web.auth import Context, Forbidden
+from web.auth import Context, Forbidden, number_in
 from web.pages import message, render, saved_uploads, send_file
 
 REPORT_TYPES = (".yaml", ".yml", ".json", ".docx", ".pdf")
@@ -94,23 +94,23 @@ async def report_page(ctx: Context) -> Response:
 
 async def send_report(ctx: Context) -> Response:
     form = await ctx.service.read_form(ctx.request)
-    team_text = str(form.get("team", ""))
-    if not team_text.isdigit():
+    team = number_in(form.get("team", ""))
+    if team is None:
         return await weekly_page(ctx, 422, message(InvalidInput("chọn một tổ", field="Tổ")))
     upload = form.get("file")
     text = {key: str(form.get(key, "")) for key in ("noi_bat", "kho_khan", "kien_nghi")}
     try:
         received = _received(ctx, str(form.get("received", "")))
-        receipt = await run_in_threadpool(report_from_upload, ctx, int(team_text),
+        receipt = await run_in_threadpool(report_from_upload, ctx, team,
                                           upload if isinstance(upload, UploadFile) else None, text,
                                           str(form.get("week", "")).strip() or None, received,
                                           str(form.get("secrecy", "")))
     except InvalidInput as exc:
         return await weekly_page(ctx, 422, message(exc))
-    ctx.audit("report", f"Tổ {team_text}", receipt.week.label, level_of(receipt.report))
+    ctx.audit("report", f"Tổ {team}", receipt.week.label, level_of(receipt.report))
     late = "-muon" if receipt.report["late"] else ""
     replaced = "-thay" if receipt.report.get("replaced") else ""
-    return RedirectResponse(f"/bao-cao-tuan?week={receipt.week.label}&notice=da-nhan-{team_text}{late}{replaced}",
+    return RedirectResponse(f"/bao-cao-tuan?week={receipt.week.label}&notice=da-nhan-{team}{late}{replaced}",
                             status_code=303)
 
 
