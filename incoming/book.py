@@ -397,9 +397,14 @@ class IncomingBook(Database):
         Closed again, the outcome is corrected and the history keeps the first.
 
         Those who may not read the answer read the row as closed without one, which always has a note:
-        an answer above the row's own level needs one too, or its absence would tell them there is one."""
+        an answer above the row's own level needs one too, or its absence would tell them there is one.
+        Closed again without an answer by one of them, the answer they cannot see stays the row's (their
+        note is the new outcome): what they cannot read, they cannot erase either."""
         self._check_handler(row, actor)
         note = limited(note, "--note")
+        kept = self._by_id(row.id)
+        if not reply and kept.reply_symbol and not row.reply_symbol:  # closed again by one who may not see
+            reply, reply_id, reply_level = kept.reply_symbol, kept.reply_id, kept.reply_level  # its answer: kept
         if not reply and not note:
             raise InvalidInput("không có văn bản trả lời thì phải ghi chú (lưu, để biết…)", field="--note")
         if reply and reply_level > row.shown_level and not note:

@@ -257,3 +257,17 @@ def test_a_secret_quy_dinh_printed_like_the_answer_changes_nothing_for_who_may_n
     assert seen["reply"] == "01-QĐ/TU"  # the Quyết định's, shown as any plain answer is
     both = vanthu(ws, "incoming", "done", f"{row['number']}/{row['year']}", "--reply", "01-QĐ/TU", "--note", NOTE)
     assert both.exit_code == 2 and "2 văn bản cùng số 01-QĐ/TU" in both.output  # the console may read both
+
+
+def test_a_handler_who_may_not_see_the_answer_closing_again_does_not_erase_it(ws):
+    ref = _closed(ws, "318-CV/BTGDVTU", "--reply", "02-CV/TU", "--note", NOTE)  # 02-CV/TU is MẬT; led by Tổ 9
+    number, year = ref.split("/")
+    with client(ws, "cv") as (c, csrf):  # Tổ 9's staff, no clearance: sees it closed without an answer
+        again = c.post(f"/api/incoming/{number}/done?year={year}", json={"no_reply": True, "note": "lưu hồ sơ"},
+                       headers={"X-CSRF-Token": csrf})
+        seen = c.get(f"/api/incoming/{number}?year={year}").json()
+    assert again.status_code == 200, again.text
+    assert (seen["reply"], seen["done_note"]) == ("", "lưu hồ sơ")
+    assert seen["history"][-1]["detail"] == "không cần trả lời; lưu hồ sơ"
+    cleared = ok_json(ws, "incoming", "show", ref, "--as", "ld")
+    assert cleared["reply"] == "02-CV/TU" and cleared["done_note"] == "lưu hồ sơ"
