@@ -492,17 +492,21 @@ def _font_key(name: str) -> str:
 
 
 def _listed_items(lines: list[Line]) -> list[str]:
-    """The items of a «- …» list; in a PDF, a line that stands where the item's text stands continues it."""
+    """The items of a «- …» list that starts with the first of ``lines`` (the line under its label); in a
+    PDF, a line that stands where the item's text stands continues it. A label with its one entry on its
+    own line (``Kính gửi: Các ban…``) has no list: the «- …» lines of the body below are not its items."""
     items: list[str] = []
     start: float | None = None
     for line in lines:
         text = line.text
+        if not text.strip() and not items:  # an empty paragraph under the label
+            continue
         if text.startswith(("-", "–")):
             items.append(text.lstrip("-– ").strip())
             start = line.x0
         elif items and start is not None and line.x0 is not None and line.x0 >= start - 3 and len(items) < 40:
             items[-1] = f"{items[-1]} {text}"
-        elif items:
+        else:
             break
     return [re.sub(r"\s*\}?\s*\((báo cáo|để biết|thực hiện)\)\s*$", "", item) or item for item in items]
 

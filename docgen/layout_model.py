@@ -477,11 +477,22 @@ def _pdf_closing(layout: Layout, rest: list[Line], middle: float) -> None:
         while label > 0 and rest[label - 1].page == last.page and rest[label - 1].text.isupper() \
                 and not is_kind_title(rest[label - 1].text):
             label -= 1
+    if label is not None:  # the signer's first lines (``K/T TRƯỞNG BAN``) may stand a little above «Nơi nhận»
+        anchor = rest[label]
+        while label > 0 and _signer_line_above(rest[label - 1], anchor, middle):
+            label -= 1
     label = len(rest) if label is None else label
     closing = rest[label:]
     layout.closing_left = sorted((line for line in closing if line.x1 <= middle + 15), key=_order)
     layout.closing_right = sorted((line for line in closing if line.x1 > middle + 15), key=_order)
     split_title(layout, rest[:label])
+
+
+def _signer_line_above(line: Line, anchor: Line, middle: float) -> bool:
+    """A capital line of the right column within two lines above the «Nơi nhận» label: the signature
+    block's authority or title, which some producers set higher than the label beside it."""
+    return (line.page == anchor.page and (line.x0 or 0) > middle and line.text.isupper()
+            and 0 <= (anchor.top or 0) - (line.top or 0) < 2.5 * max(anchor.size or 0, 10))
 
 
 def _order(line: Line) -> tuple[int, float, float]:

@@ -116,6 +116,32 @@ def test_vanthu_documents_have_no_format_deviation(issued):
             assert [d.text() for d in report.deviations] == [], path
 
 
+def test_a_letter_to_one_addressee_with_a_list_in_its_body_and_a_signer_set_high_pass(issued, tmp_path):
+    """A clerk's Công văn to one addressee on the «Kính gửi:» line, whose body lists «- …» points, is right:
+    those points are the body's, not Kính gửi's. A Party board's letter whose «K/T TRƯỞNG BAN» stands a
+    little above «Nơi nhận» ends its body with the body's own last line."""
+    import test_incoming
+
+    shutil.copytree(issued[0].root, tmp_path / "ws")
+    workspace = Workspace(tmp_path / "ws")
+    data = {**CONG_VAN, "subject": "đôn đốc báo cáo chuyển đổi số", "to": ["Các ban, đơn vị tham mưu giúp việc"],
+            "body": "Văn phòng Tỉnh ủy đề nghị các đơn vị rà soát công việc.\n\n- Báo cáo trước ngày 15/12/2026.\n\n"
+                    "- Đầu mối: Phòng Hành chính - Lưu trữ."}
+    made = json.loads(invoke(workspace.root, "new", "cong-van", str(_yaml(tmp_path, data)), "--pdf", "--json").output)
+    for path in (made["docx"], made["pdf"]):
+        assert [d.text() for d in check_format(workspace, Path(path)).deviations] == [], path
+    board = tmp_path / "ban.pdf"
+    board.write_bytes(test_incoming.BOARD_PDF)
+    said = [d.text() for d in check_format(workspace, board).deviations]
+    assert not any("K/T TRƯỞNG BAN" in text for text in said), said
+
+
+def _yaml(folder: Path, data: dict) -> Path:
+    path = folder / "du-lieu.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    return path
+
+
 def test_check_format_cli_json_and_exit_codes(issued, tmp_path):
     workspace, made = issued
     result = invoke(workspace.root, "check-format", made["cong-van"]["pdf"], made["bien-ban"]["docx"], "--json")
