@@ -66,7 +66,7 @@ def incoming_table(rows: list[Incoming], profile: Profile, *, year: int, level: 
     """Sổ đăng ký văn bản đến: ngày đến, số đến, tác giả, số và ký hiệu, ngày tháng, tên loại và trích
     yếu, đơn vị hoặc người nhận, ngày chuyển, ký nhận, ghi chú."""
     body = [[_moment(r.received), r.number, r.issuer, r.symbol, _day(r.date), _kind_subject(r), r.recipient or r.lead,
-             _day(r.handed_at), r.signed_for, "; ".join(p for p in (r.urgency, r.note) if p)] for r in rows]
+             _day(r.handed_at), r.signed_for, _notes(r.urgency, r.note)] for r in rows]
     mark = mark_name(level)
     return Book(f"SỔ ĐĂNG KÝ VĂN BẢN {mark + ' ' if mark else ''}ĐẾN", _issuer(profile),
                 _period_lines(year, period, [r.number for r in rows]),
@@ -93,6 +93,12 @@ def _handlers(row: Incoming) -> str:
     return f"Chủ trì: {row.lead}{supports}"
 
 
+def _notes(*parts: str) -> str:
+    """A Ghi chú cell's parts, one after another: each as written but for its closing stop, which the
+    «; » between them replaces (no «trả lời.; Đã trả lời»)."""
+    return "; ".join(part.strip().rstrip(".;") for part in parts if part and part.strip())
+
+
 def follow_up_table(rows: list[Incoming], profile: Profile, *, year: int, level: int,
                     period: tuple[date, date]) -> Book:
     """Sổ theo dõi giải quyết văn bản đến: số đến; tên loại, số, ký hiệu, ngày tháng và cơ quan ban
@@ -105,7 +111,7 @@ def follow_up_table(rows: list[Incoming], profile: Profile, *, year: int, level:
         return ", ".join(p for p in (f"{r.kind_name} số {r.symbol}{dated}" if r.symbol else r.kind_name, r.issuer) if p)
 
     body = [[r.number, described(r), _handlers(r), _day(r.due), _progress(r, today), r.reply_symbol,
-             "; ".join(p for p in (r.direction and f"Ý kiến chỉ đạo: {r.direction}", r.done_note) if p)] for r in rows]
+             _notes(r.direction and f"Ý kiến chỉ đạo: {r.direction}", r.done_note)] for r in rows]
     mark = mark_name(level)
     return Book(f"SỔ THEO DÕI GIẢI QUYẾT VĂN BẢN {mark + ' ' if mark else ''}ĐẾN", _issuer(profile),
                 _period_lines(year, period, [r.number for r in rows]),

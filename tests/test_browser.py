@@ -223,6 +223,25 @@ def test_a_forged_form_is_refused(server, page, tmp_path):
     expect(page.locator("main")).not_to_contain_text("thử giả mạo")
 
 
+def test_the_browser_says_in_vietnamese_what_a_form_still_needs(server, page):
+    """An office PC's Windows may be English: the browser's own «Please fill out this field.» is said in
+    Vietnamese (web/static/forms.js), and what is typed again is checked afresh."""
+    base, _root = server
+    page.goto(base + "/")
+    page.get_by_role("button", name="Đăng nhập").click()
+    assert page.get_by_label("Tên đăng nhập").evaluate("field => field.validationMessage") == "Hãy điền mục này."
+    log_in(page, base, "vt")
+    page.goto(base + "/doi-mat-khau")
+    page.get_by_label("Mật khẩu hiện tại").fill(PASSWORD)
+    page.get_by_label("Mật khẩu mới", exact=True).fill("abc")
+    page.get_by_role("button", name="Đổi mật khẩu").click()
+    new = page.get_by_label("Mật khẩu mới", exact=True)
+    assert new.evaluate("field => field.validationMessage") == "Cần ít nhất 8 ký tự (đang có 3)."
+    new.fill("mat-khau-du-dai")
+    assert new.evaluate("field => field.validationMessage") == ""
+    assert page.url.endswith("/doi-mat-khau")  # nothing was sent
+
+
 def test_five_wrong_passwords_lock_the_login(server, page, tmp_path):
     base, _root = server
     for _ in range(5):

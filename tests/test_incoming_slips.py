@@ -271,3 +271,20 @@ def test_a_handler_who_may_not_see_the_answer_closing_again_does_not_erase_it(ws
     assert seen["history"][-1]["detail"] == "không cần trả lời; lưu hồ sơ"
     cleared = ok_json(ws, "incoming", "show", ref, "--as", "ld")
     assert cleared["reply"] == "02-CV/TU" and cleared["done_note"] == "lưu hồ sơ"
+
+
+def test_what_a_clerk_reads_in_the_books_says_it_plainly(ws):
+    """Slips of a clerk's first day: the register names the terminal «cấp tại máy chủ» (not an account),
+    the voiding form's address opened again leads back to the register, and a Ghi chú of two sentences
+    reads «…; …», not «….; …»."""
+    row = ok_json(ws, "incoming", "add", "318-CV/BTGDVTU")
+    ref = f"{row['number']}/{row['year']}"
+    ok_json(ws, "incoming", "direct", ref, "--lead", "Tổ 9", "--note", "Tổ 9 tham mưu trả lời.")
+    ok_json(ws, "incoming", "done", ref, "--no-reply", "--note", "Đã báo cáo Thường trực.")
+    with client(ws, "vt") as (c, _):
+        register = _text(c.get("/so-dang-ky").text)
+        again = c.get("/so-dang-ky/1/huy", follow_redirects=False)
+        follow_up = _sheet_text(c.get(f"/van-ban-den/so.xlsx?nam={row['year']}&theo-doi=1").content)
+    assert "cấp tại máy chủ" in register and "máy chủ (" not in register
+    assert again.status_code == 303 and again.headers["location"] == "/so-dang-ky"
+    assert "Ý kiến chỉ đạo: Tổ 9 tham mưu trả lời; Đã báo cáo Thường trực" in follow_up and ".;" not in follow_up

@@ -64,6 +64,8 @@ async def void(ctx: Context) -> Response:
 async def entry_file(ctx: Context) -> Response:
     fmt = ctx.request.path_params["fmt"]
     entry_id = ctx.request.path_params["entry"]
+    if fmt == "huy":  # the voiding form's address, opened again (a new tab, a restored session): the register
+        return RedirectResponse("/so-dang-ky", status_code=303)
     path = office.entry_file(ctx.service.workspace, entry_id, fmt, ctx.viewer)
     level = LEVELS.get(office.register_entry(ctx.service.workspace, entry_id, ctx.viewer)["secrecy"], 0)
     ctx.audit("download", path.name, secrecy=level)
