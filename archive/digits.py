@@ -56,6 +56,15 @@ CROSSBAR_ROWS, CROSSBAR = (0.35, 0.85), 0.8
 GLYPH_PIXELS_HIGH = 45
 PASSES = (("eng", 1.0), ("vie", 1.5), ("eng", 0.75), ("vie", 1.0))
 Reader = Callable[["Image.Image", str, str], list["Word"]]
+# A second engine's reading of a blank as one line: its characters, each with its confidence (0 to 1).
+Recognizer = Callable[["Image.Image"], list[tuple[str, float]]]
+# The second engine's reading stands where it is the label and digits alone, each digit given with this
+# confidence at least (on the real scans' blanks, bench/bench_real.py: its right readings came with 0.83 to
+# 1.00, a wrong one with 0.80, letters among digits or digits read twice with less).
+RECOGNIZED = 0.85
+# Or where the blank cut alone and cut with its label read the same digits, each with this confidence at least
+# (a province's hand ``22``: 0.72 and 0.82).
+AGREED = 0.6
 
 
 @dataclass(frozen=True)
@@ -172,18 +181,44 @@ def _rows(words: list[Word]) -> list[list[Word]]:
     return [sorted(row, key=lambda w: w.left) for row in rows]
 
 
-def _split_run_on(row: list[Word]) -> list[Word]:
-    """A symbol OCR ran into the number before it (``Z@o/QĐ-TTg``) as two words, cut where its slash is."""
+def _split_run_on(row: list[Word], digits_too: bool = False) -> list[Word]:
+    """A symbol OCR ran into the number before it (``Z@o/QĐ-TTg``) as two words, cut where its slash is;
+    a number read as one with it (``4039/QĐ-TTg``) too where ``digits_too`` (its blank is read again)."""
     split = []
     for word in row:
         match = _RUN_ON.match(word.text)
-        if not match or match[1].isdigit():  # a number read as printed (``1039/QĐ-UBND``) stands as it is
+        if not match or (match[1].isdigit() and not digits_too):  # a number read as printed stands as it is
             split.append(word)
             continue
         cut = round(word.width * len(match[1]) / len(word.text))
         split += [replace(word, text=match[1], width=cut), replace(word, text=match[2], left=word.left + cut,
                                                                     width=word.width - cut)]
-    return split
+    return [part for word in split for part in _label_run_on(word)]
+
+
+def _joined_again(row: list[Word], original: list[Word]) -> list[Word]:
+    """The row with each pair of words that ``_split_run_on`` cut from one and that come out as they went in
+    (the number read again the same: ``1039`` of ``1039/QĐ-UBND``) made that one word again, as printed."""
+    out: list[Word] = []
+    for word in row:
+        whole = next((w for w in original if out and w.text == out[-1].text + word.text
+                      and w.left == out[-1].left and w.left + w.width == word.left + word.width), None)
+        if whole is not None:
+            out[-1] = whole
+        else:
+            out.append(word)
+    return out
+
+
+def _label_run_on(word: Word) -> list[Word]:
+    """A date's label OCR ran into the day before it (``ngày¿2tháng``) as two words, cut before the label
+    (where, inside the word, is a guess by its letters' count, as for every run-on here)."""
+    at = re.search(r"(?<=\S)(?=(?:thang|nam)$)", fold(word.text))
+    if at is None or not _DAY_LABEL.match(fold(word.text)):
+        return [word]
+    cut = round(word.width * at.start() / len(word.text))
+    return [replace(word, text=word.text[:at.start()], width=cut),
+            replace(word, text=word.text[at.start():], left=word.left + cut, width=word.width - cut)]
 
 
 def _label_end(word: Word, label: re.Pattern[str]) -> int | None:
@@ -294,9 +329,58 @@ def _read_as_number(row: list[Word], index: int, end: int, label: re.Pattern[str
     return replace(first, text=between, conf=min(w.conf for w in words or [first]))
 
 
-def reread(page: Image.Image, words: list[Word], read: Reader) -> list[Word]:
+def _tesseract_digits(page: Image.Image, row: list[Word], blank: tuple[int, int, int],
+                      what: tuple[re.Pattern[str], str, int], read: Reader) -> Word | None:
+    """The blank's digits as Tesseract gives them: the page's own reading where it put a number there with a
+    digit for each glyph (printed, or read as a number), unless it cannot be (a day «44»); else the glyphs
+    read again by the digits passes."""
+    (start, end, index), (label, name, limit) = blank, what
+    page_read = _read_as_number(row, index, end, label)
+    digits = page_read and _checked(page, row, start, end, page_read)
+    if digits is None or not 0 < int(digits.text) <= limit:
+        digits = _read_box(page, row, start, end, name, read) or page_read
+    return digits
+
+
+# What the second engine reads in a blank cut with its label: the label (``Số:``, ``ngày``, ``tháng``; its
+# letters as that engine, without Vietnamese's stacked marks, gives them: ``S:``), then digits alone.
+_LABELLED = re.compile(r"^\W*(?:s[o6]?|ngay|thang)?\W*(\d+(?: \d+)*)\W*$")
+
+
+def _recognized(page: Image.Image, row: list[Word], blank: tuple[int, int, int], recognize: Recognizer | None,
+                limit: int) -> Word | None:
+    """The blank as the second engine reads it, where it reads digits alone, surely, within ``limit``; else
+    None (Tesseract's readings decide). It reads the blank cut twice: alone, and from its label's start (where
+    a label ends inside a word of the page's reading is a guess: ``Số:ổ0`` holds the ``2`` of ``280``). Of
+    the sure readings, the one with the more digits (a cut digit is a digit lost), then the surer; where
+    neither is sure, the two cuts read alike with ``AGREED`` at least."""
+    start, end, index = blank
+    readings: list[tuple[int, float, str, tuple[Image.Image, int, int]]] = []
+    for left in (start, row[index].left) if recognize else ():
+        cut = _crop(page, row, left, end)
+        read = recognize(cut[0]) if cut and recognize else []
+        match = _LABELLED.match(fold("".join(ch for ch, _ in read)))
+        confidence = min((confidence for ch, confidence in read if ch.isdigit()), default=0.0)
+        if cut and match and 0 < int(match[1].replace(" ", "")) <= limit:
+            text = match[1].replace(" ", "")
+            readings.append((len(text), confidence, text, cut))
+    sure = [reading for reading in readings if reading[1] >= RECOGNIZED]
+    if not sure and len(readings) == 2 and readings[0][2] == readings[1][2] and min(r[1] for r in readings) >= AGREED:
+        sure = readings
+    if not sure:
+        return None
+    _, confidence, text, (_, top, bottom) = max(sure, key=lambda reading: reading[:2])
+    return replace(row[0], text=text, conf=round(confidence * 100, 1), left=max(0, start), top=top,
+                   width=end - max(0, start), height=bottom - top)
+
+
+def reread(page: Image.Image, words: list[Word], read: Reader, recognize: Recognizer | None = None, *,
+           printed: bool = False) -> list[Word]:
     """``words`` with the header's number and day blanks read again as digits, where they are found: the
-    first of each in the top of the page (the body's ``số``/``ngày`` are printed, and are the body's)."""
+    first of each in the top of the page (the body's ``số``/``ngày`` are printed, and are the body's).
+    ``recognize``, a second engine that reads handwriting (``archive/recognizer.py``), is asked first: what
+    it reads surely as digits stands; else Tesseract's page reading and its digits passes decide.
+    ``printed``: ``words`` are a text layer's, whose numbers stand (only the blanks left empty are read)."""
     rows = _rows(words)
     passes = [(_NUMBER_LABEL, lambda w: bool(_SYMBOL_REST.match(w.text)), 99_999),
               (_DAY_LABEL, lambda w: fold(w.text).startswith("thang"), 31),
@@ -304,18 +388,20 @@ def reread(page: Image.Image, words: list[Word], read: Reader) -> list[Word]:
     for at, row in enumerate(rows):
         if row[0].top > page.height * HEADER:
             break
-        row = _split_run_on(row)
+        original, row = row, _split_run_on(row, digits_too=recognize is not None and not printed)
         for label, after, limit in list(passes):
             blank = _blank(row, label, after)
             if blank is None:
                 continue
             passes.remove((label, after, limit))
-            start, end, index = blank
-            page_read = _read_as_number(row, index, end, label)  # printed, or read as a number: it stands
-            digits = page_read and _checked(page, row, start, end, page_read)  # with a digit for each glyph,
-            if digits is None or not 0 < int(digits.text) <= limit:  # unless it cannot be (a day «44»)
-                digits = _read_box(page, row, start, end, f"digits-{at}-{limit}", read) or page_read
+            _, end, index = blank
+            page_read = _read_as_number(row, index, end, label)
+            digits = None if printed and page_read else _recognized(page, row, blank, recognize, limit)
+            if digits is None:
+                digits = _tesseract_digits(page, row, blank, (label, f"digits-{at}-{limit}", limit), read)
+            elif page_read and page_read.text == digits.text:  # the page's own word, where both agree
+                digits = page_read
             if digits is not None and 0 < int(digits.text) <= limit:
                 row = _replace(row, index, end, digits, label)
-        rows[at] = row
+        rows[at] = _joined_again(row, original)
     return [word for row in rows for word in row]

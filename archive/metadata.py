@@ -214,6 +214,14 @@ FOLDED_DATE = re.compile(
 )
 
 
+# The date line without its comma, as OCR can read it: the place (its first word a capital's) and the date
+# alone on their line, not a body's ``Luật Tổ chức Chính phủ ngày 19 tháng 6 năm 2015;``.
+OWN_LINE_DATE = re.compile(
+    rf"^((?:{_WORD} ){{0,3}}{_WORD})\s+ngay\s+(\d{{1,2}})\s+thang\s+(\d{{1,2}})\s+nam\s+(\d{{4}})\W*$",
+    re.MULTILINE,
+)
+
+
 # A day OCR read as letters (``2T`` for ``21``, ``l3`` for ``13``): a guess, never more than a proposal.
 LOOSE_DATE = re.compile(
     rf"((?:{_WORD} ){{0,3}}{_WORD}),\s*ngay\s*(\S{{1,3}}?)\s*thang\s+(\d{{1,2}})\s+nam\s+(\d{{4}})"
@@ -232,9 +240,18 @@ def _guessed_date(text: str, meta: Metadata) -> None:
         meta.guessed.append("date")
 
 
+def _own_line_date(text: str) -> re.Match[str] | None:
+    """The first line that is a place, every word of it capitalised (``Hà Nội``), and a date, comma or not."""
+    for match in OWN_LINE_DATE.finditer(fold_keep(text)):
+        if all(map(_title_case, text[match.start(1):match.end(1)].split(" "))):
+            return match
+    return None
+
+
 def _date(text: str, meta: Metadata, *, ocr: bool = False) -> None:
-    """``Hà Nội, ngày 13 tháng 9 năm 2024``, matched folded so that OCR's ``nắm`` still counts."""
-    match = FOLDED_DATE.search(fold_keep(text))
+    """``Hà Nội, ngày 13 tháng 9 năm 2024``, matched folded so that OCR's ``nắm`` still counts; in OCR's
+    text, its comma lost (``Hà Nội ngày 08 tháng 4 năm 2026``) where the date is a line of its own."""
+    match = FOLDED_DATE.search(fold_keep(text)) or (_own_line_date(text) if ocr else None)
     if not match:
         if ocr:
             _guessed_date(text, meta)

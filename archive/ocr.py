@@ -21,7 +21,7 @@ from pathlib import Path
 from statistics import median
 from typing import TYPE_CHECKING
 
-from archive import digits
+from archive import digits, recognizer
 from docgen.text import fold
 
 if TYPE_CHECKING:  # numpy and Pillow are imported where a page is read: a worker that reads no scan maps neither
@@ -174,7 +174,8 @@ def _placed(words: list[Word], x: int, y: int, scale: float, block: int) -> list
             for w in words]
 
 
-def _header_read(page: Image.Image, words: list[Word], work: Path, deadline: float, number: int) -> list[Word]:
+def _header_read(page: Image.Image, words: list[Word], work: Path, deadline: float, number: int, *,
+                 printed: bool = False) -> list[Word]:
     """The page's words, the header's number and day read again by a digits pass (``archive/digits.py``)."""
     options = ("--psm", "7", "-c", f"tessedit_char_whitelist={digits.ALLOWED}")
     installed = languages()
@@ -184,7 +185,8 @@ def _header_read(page: Image.Image, words: list[Word], work: Path, deadline: flo
         return _words_of(_tesseract(crop, work, name, deadline, number, options,
                                     language if language in installed else "vie"))
 
-    return digits.reread(page, words, read)
+    return digits.reread(page, words, read, recognizer.read_line if recognizer.available() else None,
+                         printed=printed)
 
 
 def _recipients_top(lines: list[list[Word]]) -> int | None:
@@ -289,7 +291,7 @@ def stamped_digits(pdf: Path, page: int, words: list[Word], seconds: float) -> l
     deadline = time.monotonic() + seconds
     with tempfile.TemporaryDirectory(prefix="vanthu-ocr-") as work:
         image = _clean(_render(pdf, page, Path(work), deadline, RENDER_DPI, stamps=True))
-        read = _header_read(image, words, Path(work), deadline, page)
+        read = _header_read(image, words, Path(work), deadline, page, printed=True)
     return [word for word in read if word.text.isdigit() and word not in words]
 
 

@@ -3,6 +3,9 @@ scans (``bench/bench_real.py``) reproduced by a page or a text made here.
 
 - the number and the day written by hand: a ``1`` with a long flag that Tesseract reads ``4`` (``981`` as
   ``484``, ``1114`` as ``4444``), digits the page's reading drops (``1114`` as ``4``), the label's colon;
+  a hand Tesseract reads as other digits (``753`` as ``752``, ``14`` as ``11``), which the second engine
+  (``archive/recognizer.py``) reads;
+- the date's line with its comma lost (``Hà Nội ngày 08 tháng 4 năm 2026``), and a body's date that is not it;
 - the number's label and the date's line as OCR reads them (``số: 3 /KH-DCT``, ``ngày¿2tháng``), which must
   still end the issuing block;
 - the ``ĐẾN`` stamp's lines and a speck run into the subject, its ``Về việc`` read ``và việc``;
@@ -15,8 +18,9 @@ from __future__ import annotations
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 from state_scans import FONTS, image_pdf
+from state_scans import _hand as ink_hand
 
-from archive import digits, ocr, vocabulary
+from archive import digits, ocr, recognizer, vocabulary
 from archive.limits import Limits
 from archive.metadata import read_metadata
 from archive.proposals import judge
@@ -64,24 +68,29 @@ def test_a_flagged_one_is_told_from_a_four_by_its_crossbar_and_the_label_s_colon
     assert digits.ones_for_fours("444", found) == "444"  # a reading that lost a digit is not guessed at
 
 
-def _header_page(number: str, day: str) -> Image.Image:
+def _header_page(number: str, day: str, *, inked: bool = False) -> Image.Image:
     """The top of a state document: its issuer, ``Số:`` and the date line's printed words, the number and
-    the day written by hand in their blanks."""
+    the day written by hand in their blanks: in strokes (a flagged ``1``, an open ``4``), or ``inked``, in
+    blue ink with a pen's slant."""
     page = Image.new("RGB", (1654, 2339), "white")
     draw = ImageDraw.Draw(page)
     bold = ImageFont.truetype(str(FONTS / "LiberationSerif-Bold.ttf"), 34)
     regular = ImageFont.truetype(str(FONTS / "LiberationSerif-Regular.ttf"), 36)
     italic = ImageFont.truetype(str(FONTS / "LiberationSerif-Italic.ttf"), 36)
+
+    def write(x: int, text: str) -> int:
+        if inked:
+            ink_hand(page, x - 5, 262, text)
+            return x + 30 + 40 * len(text)
+        return _hand(draw, x, 282, text)
+
     draw.text((200, 150), "THỦ TƯỚNG CHÍNH PHỦ", font=bold, fill="black")
     draw.text((820, 150), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", font=bold, fill="black")
     draw.text((960, 200), "Độc lập - Tự do - Hạnh phúc", font=bold, fill="black")
     draw.text((260, 290), "Số:", font=regular, fill="black")
-    grey = ImageDraw.Draw(page)
-    end = _hand(grey, 330, 282, number)
-    draw.text((end + 14, 290), "/QĐ-TTg", font=regular, fill="black")
+    draw.text((write(330, number) + 14, 290), "/QĐ-TTg", font=regular, fill="black")
     draw.text((860, 290), "Hà Nội, ngày", font=italic, fill="black")
-    end = _hand(grey, 1075, 282, day)
-    draw.text((end + 14, 290), "tháng 9 năm 2024", font=italic, fill="black")
+    draw.text((write(1075, day) + 14, 290), "tháng 9 năm 2024", font=italic, fill="black")
     draw.text((690, 420), "QUYẾT ĐỊNH", font=bold, fill="black")
     draw.text((420, 470), "Về việc kiện toàn Ban Chỉ đạo quốc gia về chuyển đổi số", font=bold, fill="black")
     draw.text((200, 600), "Căn cứ Luật Tổ chức Chính phủ ngày 19 tháng 6 năm 2015;", font=italic, fill="black")
@@ -99,6 +108,29 @@ def test_a_handwritten_number_the_page_read_short_is_read_again_from_its_glyphs_
     review = judge(meta, content.ocr_lines, Limits())
     assert review["proposed"]["symbol"]["value"].replace(" ", "") == "1114/QĐ-TTg"
     assert review["proposed"]["date"]["value"] == "2024-09-14" and meta.symbol == meta.date == ""
+
+
+@pytest.mark.skipif(not (ocr.available() and recognizer.available()),
+                    reason="Tesseract, poppler and RapidOCR are needed to read a scan's hand")
+def test_a_hand_tesseract_reads_as_other_digits_is_read_by_the_second_engine_and_proposed():
+    """Tesseract alone reads this hand's ``753`` as ``752`` and its ``14`` as ``11``: the blanks are read by
+    the engine that knows handwriting. What it read stays a proposal a clerk confirms."""
+    content = read_pdf(image_pdf(_header_page("753", "14", inked=True)))
+    meta = read_metadata(content.text, ocr=True)
+    assert (meta.symbol.replace(" ", ""), meta.date) == ("753/QĐ-TTg", "2024-09-14"), content.text[:300]
+    review = judge(meta, content.ocr_lines, Limits())
+    assert review["proposed"]["symbol"]["value"].replace(" ", "") == "753/QĐ-TTg"
+    assert review["proposed"]["date"]["value"] == "2024-09-14" and meta.symbol == meta.date == ""
+
+
+def test_a_date_line_whose_comma_ocr_lost_is_read_but_not_a_body_s_date():
+    head = "BỘ TÀI CHÍNH\nCỤC THUẾ\nSố: 2191 /CT-CS\n"
+    meta = read_metadata(head + "Hà Nội ngày 08 tháng 4 năm 2026\nV/v chính sách thuế\nKính gửi: Thuế tỉnh.\n",
+                         ocr=True)
+    assert (meta.date, meta.place) == ("2026-04-08", "Hà Nội")
+    body = head + "Hà Nội ngày tháng 4 năm 2026\nQUYẾT ĐỊNH\nCăn cứ Luật\nTổ chức Chính phủ ngày 19 tháng 6 năm 2015;\n"
+    assert read_metadata(body, ocr=True).date == ""
+    assert read_metadata(head + "Hà Nội ngày 08 tháng 4 năm 2026\n").date == ""  # a text layer's words are as printed
 
 
 OCR_HEAD = ("BỘ CÔNG THƯƠNG\nTRƯỜNG ĐẠI HỌC CÔNG THƯƠNG\nsố: Š /KH-DCT\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
