@@ -15,14 +15,15 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import Path
 from statistics import median
 from typing import TYPE_CHECKING
 
-from archive import digits, recognizer
-from docgen.text import fold
+from archive import digits, recognizer, vocabulary
+from docgen.text import canonical, fold
 
 if TYPE_CHECKING:  # numpy and Pillow are imported where a page is read: a worker that reads no scan maps neither
     from PIL import Image
@@ -34,6 +35,9 @@ COVERS = 0.8
 SEAL_RED = 60
 # A gap wider than this many line heights between two words is the gap between two columns.
 COLUMN_GAP = 3.0
+# The lines read again alone: the first page's top (its header and subject) and, from ``Nơi nhận:`` down, the
+# lines that start in the page's right part (the signing column); a line's cut, its margin in pixels.
+FIELDS_TOP, SIGNING_COLUMN, LINE_MARGIN = 0.4, 0.4, 12
 
 
 class OcrFailed(Exception):
@@ -235,6 +239,51 @@ def _signing_read(page: Image.Image, lines: list[list[Word]], work: Path, deadli
     return merged
 
 
+def _line_crop(page: Image.Image, line: list[Word]) -> tuple[Image.Image, int, int]:
+    """The line cut out with a margin (a mark above its capitals stays in), and where the cut starts."""
+    height = round(median(w.height for w in line))
+    left, top = max(0, min(w.left for w in line) - LINE_MARGIN), max(0, min(w.top for w in line) - height // 2)
+    right = min(page.width, max(w.left + w.width for w in line) + LINE_MARGIN)
+    bottom = min(page.height, max(w.top + w.height for w in line) + height // 3)
+    return page.crop((left, top, right, bottom)), left, top
+
+
+def _better(word: Word, again: list[Word]) -> Word:
+    """``word``, or the word read where it stands on its line read alone, where that one is surer and only
+    its marks differ (``đối`` 31 → ``đổi`` 88, ``tô`` → ``tổ``), or where ``word`` is no syllable and that one
+    is (``icỳ`` → ``kỳ``). Letters read otherwise stay as the page read them (``V/V`` is not ``V¿v``)."""
+    middle = [w for w in again if word.left <= w.left + w.width / 2 <= word.left + word.width]
+    if len(middle) != 1 or middle[0].text == word.text or middle[0].conf <= word.conf:
+        return word
+    other = middle[0]
+    known = vocabulary.syllables()
+
+    def syllable(text: str) -> bool:
+        return canonical(text.strip(".,;:()\"'“”")).casefold() in known
+
+    if fold(other.text) == fold(word.text) or (known and syllable(other.text) and not syllable(word.text)):
+        return replace(word, text=other.text, conf=other.conf)
+    return word
+
+
+def _lines_read_again(page: Image.Image, lines: list[list[Word]], work: Path, deadline: float, number: int,
+                      wanted: Callable[[list[Word]], bool]) -> list[list[Word]]:
+    """The ``wanted`` lines, each read again alone as one line (``--psm 7``), their words put right where the
+    line alone reads them surer. On the whole page, Tesseract's layout cuts some marks off a line's letters
+    (``biến đối``, ``tô chức``, ``câp``, ``icỳ`` on the real scans: bench/bench_real.py); a line alone keeps
+    them, but can read others worse (``Chú tịch``), so each word keeps the surer reading."""
+    out = []
+    for index, line in enumerate(lines):
+        if not wanted(line):
+            out.append(line)
+            continue
+        crop, left, top = _line_crop(page, line)
+        again = _placed(_words_of(_tesseract(crop, work, f"line-{index}", deadline, number, ("--psm", "7"))),
+                        left, top, 1.0, 0)
+        out.append([_better(word, again) for word in line])
+    return out
+
+
 @functools.cache
 def languages() -> frozenset[str]:
     """Tesseract's installed languages."""
@@ -281,7 +330,22 @@ def read_page(pdf: Path, page: int, seconds: float, *, header: bool = False, wid
         if header:
             words = _header_read(image, words, Path(work), deadline, page)
         lines = _signing_read(image, _lines(words), Path(work), deadline, page, dpi)
+        lines = _lines_read_again(image, lines, Path(work), deadline, page, _fields_lines(image, lines, header))
     return OcrPage(page, lines, time.monotonic() - started)
+
+
+def _fields_lines(page: Image.Image, lines: list[list[Word]], header: bool) -> Callable[[list[Word]], bool]:
+    """Which lines hold the fields a clerk registers: the header's (the top of the document's first page:
+    issuer, number, date, title, subject) and the signing block's right column (authority, title, name)."""
+    top = _recipients_top(lines)
+
+    def wanted(line: list[Word]) -> bool:
+        first = min(w.top for w in line)
+        if header and first < page.height * FIELDS_TOP:
+            return True
+        return top is not None and first >= top and min(w.left for w in line) >= page.width * SIGNING_COLUMN
+
+    return wanted
 
 
 def stamped_digits(pdf: Path, page: int, words: list[Word], seconds: float) -> list[Word]:

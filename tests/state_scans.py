@@ -235,6 +235,30 @@ def image_pdf(page: Image.Image) -> bytes:
     return out.getvalue()
 
 
+def printed_and_scanned(pdf: bytes, *, ink: int | None = None, dots: int = 0) -> bytes:
+    """A PDF's first page printed and scanned: 200 dpi, turned 0.7°, blurred, ``dots`` specks, 1-bit: dithered,
+    or cut at the grey ``ink`` (a heavy toner: strokes thicken, a mark touches its letter), image only."""
+    import random
+    import subprocess
+    import tempfile
+
+    from PIL import ImageFilter
+
+    with tempfile.TemporaryDirectory(prefix="vanthu-test-scan-") as work:
+        source = Path(work) / "in.pdf"
+        source.write_bytes(pdf)
+        subprocess.run(["pdftoppm", "-r", str(DPI), "-gray", "-png", "-singlefile", "-f", "1", "-l", "1",
+                        str(source), str(Path(work) / "page")], check=True)
+        page = Image.open(Path(work) / "page.png").convert("L")
+    page = page.rotate(0.7, fillcolor=255, resample=Image.BICUBIC).filter(ImageFilter.GaussianBlur(0.6))
+    specks = random.Random(9)
+    for _ in range(dots):
+        page.putpixel((specks.randrange(page.width), specks.randrange(page.height)), 0)
+    if ink is not None:
+        page = page.point(lambda grey: 255 if grey > ink else 0)
+    return image_pdf(page.convert("RGB"))
+
+
 def with_appearance(data: bytes, lines: list[str]) -> bytes:
     """The portal's signature appearance, as the page's only text layer, at its top right."""
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)

@@ -6,6 +6,8 @@ scans (``bench/bench_real.py``) reproduced by a page or a text made here.
   a hand Tesseract reads as other digits (``753`` as ``752``, ``14`` as ``11``), which the second engine
   (``archive/recognizer.py``) reads;
 - the date's line with its comma lost (``Hà Nội ngày 08 tháng 4 năm 2026``), and a body's date that is not it;
+- a mark the page's layout cut off its letter (``tô chức`` for ``tổ chức`` in a heavy toner's print), read
+  right on its line alone, a word the line alone reads worse or with other letters kept as the page read it;
 - the number's label and the date's line as OCR reads them (``số: 3 /KH-DCT``, ``ngày¿2tháng``), which must
   still end the issuing block;
 - the ``ĐẾN`` stamp's lines and a speck run into the subject, its ``Về việc`` read ``và việc``;
@@ -15,9 +17,12 @@ scans (``bench/bench_real.py``) reproduced by a page or a text made here.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from PIL import Image, ImageDraw, ImageFont
-from state_scans import FONTS, image_pdf
+from producers import state_pdf
+from state_scans import FONTS, QUYET_DINH, image_pdf, printed_and_scanned
 from state_scans import _hand as ink_hand
 
 from archive import digits, ocr, recognizer, vocabulary
@@ -131,6 +136,30 @@ def test_a_date_line_whose_comma_ocr_lost_is_read_but_not_a_body_s_date():
     body = head + "Hà Nội ngày tháng 4 năm 2026\nQUYẾT ĐỊNH\nCăn cứ Luật\nTổ chức Chính phủ ngày 19 tháng 6 năm 2015;\n"
     assert read_metadata(body, ocr=True).date == ""
     assert read_metadata(head + "Hà Nội ngày 08 tháng 4 năm 2026\n").date == ""  # a text layer's words are as printed
+
+
+@pytest.mark.skipif(not ocr.available(), reason="Tesseract and poppler are needed to read a scan")
+def test_a_mark_the_page_s_layout_cut_off_is_read_from_the_line_alone():
+    """Printed with a heavy toner and scanned, the subject's ``tổ`` comes out of the page's reading as ``tố``;
+    its line, read alone, keeps the mark."""
+    subject = ["V/v triển khai thủ tục cấp giấy phép", "cơ cấu tổ chức của Sở Công Thương"]
+    content = read_pdf(printed_and_scanned(state_pdf(replace(QUYET_DINH, subject=subject)), ink=150))
+    assert content.ocr
+    assert read_metadata(content.text, ocr=True).subject == " ".join(subject), content.text[:400]
+
+
+def test_a_word_read_again_on_its_line_alone_is_taken_only_where_surer_and_only_its_marks_differ():
+    def word(text: str, conf: float, left: int = 100) -> ocr.Word:
+        return ocr.Word(text, conf, left, 50, 60, 30)
+
+    assert ocr._better(word("đối", 31), [word("đổi", 88, 104)]).text == "đổi"
+    assert ocr._better(word("Chủ", 96), [word("Chú", 94)]).text == "Chủ"  # less sure: the page's stands
+    assert ocr._better(word("V/V", 62), [word("V¿v", 91)]).text == "V/V"  # other letters: the page's stands
+    assert ocr._better(word("tô", 77), [word("tổ", 93, 300)]).text == "tô"  # not where it stands
+    assert ocr._better(word("tô", 77), [word("tổ", 93, 90), word("c", 93, 130)]).text == "tô"  # two there
+    if vocabulary.syllables():
+        assert ocr._better(word("icỳ", 44), [word("kỳ", 97)]).text == "kỳ"  # no syllable, for one
+        assert ocr._better(word("thì", 44), [word("kỳ", 97)]).text == "thì"  # a syllable, for another
 
 
 OCR_HEAD = ("BỘ CÔNG THƯƠNG\nTRƯỜNG ĐẠI HỌC CÔNG THƯƠNG\nsố: Š /KH-DCT\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from pdf_factory import make_identity, sign_pdf
-from state_scans import CONG_VAN, QUYET_DINH, scan
+from state_scans import CONG_VAN, QUYET_DINH, printed_and_scanned, scan
 from test_archive import drop, ingest_inbox, vanthu
 
 import office
@@ -217,26 +217,6 @@ def test_a_provincial_quyet_dinh_with_printed_number_two_line_issuer_and_tm_bloc
     assert meta.date in ("", UBND.date) and review["proposed"].get("date", {}).get("value", UBND.date) == UBND.date
 
 
-def _office_scan(pdf: bytes, tmp_path: Path) -> bytes:
-    """A vanthu PDF printed and scanned: 200 dpi, turned 0.7°, blurred, speckled, 1-bit, image only."""
-    import random
-    import subprocess
-
-    from PIL import Image, ImageFilter
-    from state_scans import image_pdf
-
-    source = tmp_path / "in.pdf"
-    source.write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-r", "200", "-gray", "-png", "-singlefile", "-f", "1", "-l", "1", str(source),
-                    str(tmp_path / "page")], check=True)
-    page = Image.open(tmp_path / "page.png").convert("L").rotate(0.7, fillcolor=255, resample=Image.BICUBIC)
-    page = page.filter(ImageFilter.GaussianBlur(0.6))
-    dots = random.Random(9)
-    for _ in range(400):
-        page.putpixel((dots.randrange(page.width), dots.randrange(page.height)), 0)
-    return image_pdf(page.convert("RGB"))
-
-
 def test_a_scanned_party_document_is_read_and_a_confirmed_number_links_the_register(archive_ws, issued, tmp_path):
     drop(archive_ws, "cv1.pdf", issued.pdfs["cv1"])  # the original, archived before its scan arrives
     code, [original] = ingest_inbox(archive_ws)
@@ -244,7 +224,7 @@ def test_a_scanned_party_document_is_read_and_a_confirmed_number_links_the_regis
     # the number is voided before the scan comes: the original follows at once (issue 24)
     assert office.void_number(archive_ws, "01-CV/TU", "ban hành nhầm")["reached"]["files"] == 1
     assert _record(archive_ws, original["id"])["void"] == "ban hành nhầm"
-    data = _office_scan(issued.pdfs["cv1"], tmp_path)
+    data = printed_and_scanned(issued.pdfs["cv1"], dots=400)  # a vanthu PDF printed and scanned
     drop(archive_ws, "cv1-quet.pdf", data)
     code, [row] = ingest_inbox(archive_ws)
     assert code == 0 and "cần xác nhận" not in row.get("symbol", "")
