@@ -288,10 +288,11 @@ def _reply_entry(workspace: Workspace, symbol: str, viewer: Viewer) -> Entry | N
     return entries[0] if entries else None
 
 
-def _reply_of(workspace: Workspace, symbol: str, viewer: Viewer) -> tuple[str, str, int]:
+def _reply_of(workspace: Workspace, symbol: str, viewer: Viewer) -> tuple[str, str, int, int]:
     """The outgoing answer named by ``symbol`` (or an archived document's id): in the register (not
     void), or archived as the office's own; its symbol as the register writes it, the archived
-    document's id (if archived) and its level, the higher of its entry's and its archived document's.
+    document's id (if archived), its level, the higher of its entry's and its archived document's, and
+    its register entry's id (0 when archived only: a void later finds it by its archived copy).
     An answer ``viewer`` may not read is not there for them, void or not."""
     from archive.documents import best_file, document_level
     from incoming.rows import limited
@@ -310,7 +311,8 @@ def _reply_of(workspace: Workspace, symbol: str, viewer: Viewer) -> tuple[str, s
     if entry is not None and entry.status == "void":
         raise InvalidInput(f"văn bản {entry.symbol} đã bị hủy ({entry.void_reason})", field="--reply")
     doc_id = best_file(own[0])["id"] if len(own) == 1 else ""
-    return (entry.symbol if entry else best_file(own[0]).get("symbol") or symbol), doc_id, level
+    shown = entry.symbol if entry else best_file(own[0]).get("symbol") or symbol
+    return shown, doc_id, level, entry.id if entry else 0
 
 
 def close_incoming(workspace: Workspace, ref: Ref, viewer: Viewer, actor: Actor, *, reply: str | None = None,
@@ -320,13 +322,14 @@ def close_incoming(workspace: Workspace, ref: Ref, viewer: Viewer, actor: Actor,
     they are what the letter asked of the office, done once it is answered or filed."""
     from docgen.database import one_transaction
 
-    symbol, doc_id, level = _reply_of(workspace, reply, viewer) if reply else ("", "", 0)
+    symbol, doc_id, level, entry = _reply_of(workspace, reply, viewer) if reply else ("", "", 0, 0)
     with workspace.incoming_book() as book, workspace.task_book() as tasks:
         row = _row(book, ref, viewer)
         still_open = [t for t in _document_tasks(workspace, tasks, row, viewer) if t.status == "open"]
         also = f"đánh dấu xong {len(still_open)} nhiệm vụ đọc từ văn bản" if still_open else ""
         with one_transaction(book, tasks):
-            done = book.finish(row, actor, reply=symbol, reply_id=doc_id, reply_level=level, note=note, also=also)
+            done = book.finish(row, actor, reply=symbol, reply_id=doc_id, reply_level=level, reply_entry=entry,
+                               note=note, also=also)
             for task in still_open:
                 tasks.done(task.id, f"xong cùng văn bản đến {row.ref}", viewer=viewer)
         return {**done.seen_by(viewer).as_json(), "tasks_closed": len(still_open)}

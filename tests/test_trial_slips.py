@@ -1,0 +1,78 @@
+"""The slips a trial of the service as a new văn thư found on main, each as the clerk met it: a voided
+answer still standing, a draft saved with an impossible date, the incoming form's errors at the top,
+the lead handler typed freely, a draft's preview titled «-CV/TU». The workspace of ``test_incoming``
+(other bodies' documents ingested beside the office's own) is reused, one copy per test."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import docx
+import test_incoming
+from pypdf import PdfReader
+from test_incoming import _sheet_text, doc, ok_json, vanthu
+from web_client import client
+
+import office
+from docgen.secrecy import CONSOLE
+
+arrived, ws = test_incoming.arrived, test_incoming.ws  # its fixtures: one workspace ingested, a copy per test
+NOTE = "đã báo cáo Thường trực bằng văn bản"
+REASON = "ban hành nhầm đối tượng"
+
+
+def _text(page: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+
+
+def _entry(workspace, symbol: str) -> dict:
+    return next(r for r in office.register_entries(workspace, CONSOLE) if r["symbol"] == symbol)
+
+
+def _answered(workspace, key: str, *args: str, again: bool = False) -> dict:
+    """Register ``key`` (``again``: once more), direct it to Tổ 9, close it with ``args``: the row's JSON."""
+    row = ok_json(workspace, "incoming", "add", key, *(["--again"] if again else []))
+    ref, book = f"{row['number']}/{row['year']}", ["--book", row["book"]] if row["book"] else []
+    ok_json(workspace, "incoming", "direct", ref, "--lead", "Tổ 9", *book)
+    return ok_json(workspace, "incoming", "done", ref, *args, *book)
+
+
+def _void(c, csrf: str, entry: dict) -> None:
+    done = c.post(f"/so-dang-ky/{entry['id']}/huy", data={"csrf": csrf, "reason": REASON, "confirm": "1"})
+    assert done.status_code == 200 and f"Đã hủy số {entry['symbol']}" in done.text
+
+
+def test_a_voided_answer_reads_so_da_huy_and_its_files_say_so(ws):
+    row = _answered(ws, "318-CV/BTGDVTU", "--reply", "01-CV/TU")
+    secret = _answered(ws, doc(ws, "ubnd-hoa-toc"), "--reply", "02-CV/TU", "--note", NOTE)  # 02-CV/TU is MẬT
+    alone = _answered(ws, doc(ws, "ubnd-gui-lai"), "--no-reply", "--note", NOTE, again=True)
+    url = f"/van-ban-den/{row['year']}/{row['number']}"
+    plain, hidden = _entry(ws, "01-CV/TU"), _entry(ws, "02-CV/TU")
+    with client(ws, "vt") as (c, csrf):
+        _void(c, csrf, plain)
+        _void(c, csrf, hidden)
+        page, api = c.get(url).text, c.get(f"/api/incoming/{row['number']}?year={row['year']}").json()
+        book = _sheet_text(c.get(f"/van-ban-den/so.xlsx?nam={row['year']}&theo-doi=1").content)
+        docx_file, pdf_file = c.get(f"/so-dang-ky/{plain['id']}/docx"), c.get(f"/so-dang-ky/{plain['id']}/pdf")
+        register = c.get("/so-dang-ky").text
+    assert api["reply"] == "01-CV/TU" and api["reply_void"] == REASON
+    assert "số đã hủy" in _text(page) and f"Số 01-CV/TU của văn bản trả lời đã bị hủy (lý do: {REASON})" in _text(page)
+    assert 'name="reply" value=""' in page  # the done form asks for the new answer, not the voided one
+    assert f"01-CV/TU (số đã hủy: {REASON})" in book
+    shown = vanthu(ws, "incoming", "show", f"{row['number']}/{row['year']}")
+    assert shown.exit_code == 0 and "số đã hủy" in shown.output
+    # The files: the DOCX and the PDF of the voided number say so on their first page and in their name.
+    assert "01-CV-TU-da-huy.docx" in docx_file.headers["content-disposition"]
+    first = docx.Document(io.BytesIO(docx_file.content)).paragraphs[0].text
+    assert first.startswith("SỐ ĐÃ HỦY 01-CV/TU") and REASON in first
+    assert pdf_file.status_code == 200 and "01-CV-TU-da-huy.pdf" in pdf_file.headers["content-disposition"]
+    assert "SỐ ĐÃ HỦY 01-CV/TU" in PdfReader(io.BytesIO(pdf_file.content)).pages[0].extract_text()
+    assert "bản có dòng «Số đã hủy»" in register
+    # Who may not read the secret answer reads its row exactly as one closed without an answer, voided or not.
+    outcome = ("status", "reply", "reply_doc", "reply_void", "done_note", "done_by")
+    with client(ws, "cv") as (c, _):
+        seen = c.get(f"/api/incoming/{secret['number']}?year={secret['year']}").json()
+        other = c.get(f"/api/incoming/{alone['number']}?year={alone['year']}").json()
+    assert {k: seen[k] for k in outcome} == {k: other[k] for k in outcome}
+    assert ok_json(ws, "incoming", "show", f"{secret['number']}/{secret['year']}")["reply_void"] == REASON
