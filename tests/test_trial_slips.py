@@ -76,3 +76,24 @@ def test_a_voided_answer_reads_so_da_huy_and_its_files_say_so(ws):
         other = c.get(f"/api/incoming/{alone['number']}?year={alone['year']}").json()
     assert {k: seen[k] for k in outcome} == {k: other[k] for k in outcome}
     assert ok_json(ws, "incoming", "show", f"{secret['number']}/{secret['year']}")["reply_void"] == REASON
+
+
+def _beside(page: str, field: str) -> str:
+    """The error the form shows beside ``field`` ('' when none)."""
+    found = re.search(rf'<span class="field-error" id="{field}-error"[^>]*>(.*?)</span>', page, re.S)
+    return _text(found[1]).strip() if found else ""
+
+
+def test_an_impossible_date_is_said_beside_its_field_with_every_other_problem(office_ws):
+    form = {"subject": "kiểm tra công tác chuyển đổi số", "to": "Đảng ủy các xã", "date": "31/02/2026"}
+    with client(office_ws, "vt") as (c, csrf):
+        saved = c.post("/soan/cong-van", data={**form, "csrf": csrf, "action": "save"})
+        issued = c.post("/soan/cong-van", data={**form, "csrf": csrf, "action": "issue", "subject": ""})
+        drafts = c.get("/soan").text
+    said = ("«31/02/2026» không phải là ngày hợp lệ: tháng 2 năm 2026 chỉ có 28 ngày "
+            "(viết ngày/tháng/năm, ví dụ 31/01/2026)")
+    assert saved.status_code == 422 and _beside(saved.text, "date") == said and "Dự thảo chưa được lưu" in saved.text
+    assert "kiểm tra công tác chuyển đổi số" not in drafts  # nothing saved
+    assert issued.status_code == 422 and _beside(issued.text, "date") == said
+    assert _beside(issued.text, "subject") and _beside(issued.text, "body")  # all at once, each beside its field
+    assert [e["symbol"] for e in office.register_entries(office_ws, CONSOLE)] == ["01-CV/TU", "02-CV/TU", "01-TB/TU"]
