@@ -37,9 +37,10 @@ def short_date(d: date) -> str:
 
 # How a date is asked for wherever a person types one: day, month, year, as a clerk writes it.
 DATE_HINT = "viết ngày/tháng/năm, ví dụ 31/01/2026"
+MOMENT_HINT = "viết ngày/tháng/năm giờ:phút, ví dụ 31/01/2026 08:30"
 
 
-def _not_on_calendar(year: int, month: int, day: int) -> str:
+def not_on_calendar(year: int, month: int, day: int) -> str:
     """Why a day, month and year that read as a date are none: «tháng 2 năm 2026 chỉ có 28 ngày»."""
     if not 1 <= month <= 12:
         return f"không có tháng {month}"
@@ -65,7 +66,7 @@ def parse_date(value: object) -> date:
             try:
                 return date(year, month, day)
             except ValueError:
-                raise ValueError(f"«{text}» không phải là ngày hợp lệ: {_not_on_calendar(year, month, day)} "
+                raise ValueError(f"«{text}» không phải là ngày hợp lệ: {not_on_calendar(year, month, day)} "
                                  f"({DATE_HINT})") from None
     raise ValueError(f"«{text[:40]}» không phải là ngày hợp lệ ({DATE_HINT})")
 

@@ -55,26 +55,19 @@ def register_incoming(workspace: Workspace, key: str, viewer: Viewer, actor: Act
                       confirm: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
     """Register the archived document ``key`` names: its next số đến, its values as read. A value
     the reader only proposes must be confirmed (``confirm``) or given (``values``) here, and goes
-    into the archive's record as a correction; a document registered before is refused."""
+    into the archive's record as a correction; a document registered before is refused. Every
+    problem of what was typed is said at once (``_registration``), before anything is written."""
     from archive.corrections import Edit
-    from incoming.arrivals import describe_pending, is_own, pending
-    from incoming.rows import NAME_LIMIT, TEXT_LIMIT, limited
+    from incoming.arrivals import is_own
+    from incoming.rows import NAME_LIMIT, limited
 
     if not key.strip():
         raise InvalidInput("chọn văn bản lưu trữ để vào sổ (mã hoặc số, ký hiệu của văn bản)", field="KEY")
-    moment = _received(limited(received or "", "--received", 50) or None)
-    given = {name: limited(value, f"--{name}", NAME_LIMIT if name != "subject" else TEXT_LIMIT)
-             for name, value in (values or {}).items()}
     records, record = document_records(workspace, limited(key, "KEY", NAME_LIMIT), viewer)
     if is_own(record, _own_bodies(workspace)):
         raise InvalidInput(f"văn bản {record.get('symbol') or record['id']} là văn bản đi của cơ quan (sổ đăng ký "
                            "văn bản đi); không vào sổ văn bản đến", field="KEY")
-    changed, confirmed = _confirmations(record, given, list(confirm))
-    waiting = {k: v for k, v in pending(record).items() if k not in changed and k not in confirmed}
-    if waiting:
-        raise InvalidInput(f"văn bản {record.get('symbol') or record['id']} còn giá trị chờ xác nhận: "
-                           f"{describe_pending(waiting)}. Kiểm tra với văn bản, rồi xác nhận («--confirm») hoặc "
-                           "ghi giá trị đúng khi vào sổ", field="--confirm")
+    moment, changed, confirmed = _registration(record, received, values or {}, list(confirm), to, note)
     if changed or confirmed:
         from office.documents import correct_document
 
@@ -83,6 +76,57 @@ def register_incoming(workspace: Workspace, key: str, viewer: Viewer, actor: Act
         records, record = document_records(workspace, record["id"], viewer)
     row = _register(workspace, records, record, moment, actor, viewer, to=to, note=note, again=again)
     return row.as_json()
+
+
+def _registration(record: dict[str, Any], received: str | None, values: dict[str, str], confirm: list[str],
+                  to: str, note: str) -> tuple[str, dict[str, str], list[str]]:
+    """What a registration typed, checked as a whole: the moment it arrived, the values that change
+    the archive's reading, the proposals confirmed. Every field's problem at once (``InvalidFields``,
+    by the library's names: the forms show each beside its field), as the drafting form does."""
+    from archive.corrections import checked
+    from docgen.errors import InvalidFields
+    from incoming.arrivals import describe_pending, pending
+    from incoming.rows import NAME_LIMIT, TEXT_LIMIT, limited
+
+    problems: dict[str, str] = {}
+
+    def attempt(field: str, check: Callable[[], Any]) -> Any:
+        try:
+            return check()
+        except InvalidInput as exc:
+            problems.setdefault(exc.field or field, exc.reason)
+            return None
+
+    moment = attempt("--received", lambda: _received(limited(received or "", "--received", 50) or None))
+    given = {}
+    for name, value in values.items():
+        limit = TEXT_LIMIT if name == "subject" else NAME_LIMIT
+        text = attempt(f"--{name}", lambda name=name, value=value, limit=limit: limited(value, f"--{name}", limit))
+        if text is not None:
+            given[name] = text
+    attempt("--to", lambda: limited(to, "--to", NAME_LIMIT))
+    attempt("--note", lambda: limited(note, "--note"))
+    changed, confirmed = _confirmations(record, given, confirm)
+    for name, value in changed.items():  # the archive's own checks of a corrected value (``vanthu edit``'s)
+        attempt(f"--{name}", lambda name=name, value=value: checked(name, value, record))
+    day = record.get("date")
+    if "date" in changed and "--date" not in problems:
+        day = checked("date", changed["date"], record)["date"]
+    if moment and day and moment[:10] < day:
+        problems.setdefault("--received", f"ngày đến {_typed(moment)} trước ngày của văn bản ({_typed(day)})")
+    waiting = {k: v for k, v in pending(record).items() if k not in changed and k not in confirmed}
+    if waiting:
+        problems.setdefault("--confirm", f"văn bản {record.get('symbol') or record['id']} còn giá trị chờ xác nhận: "
+                                         f"{describe_pending(waiting)}. Kiểm tra với văn bản, rồi xác nhận "
+                                         "(«--confirm») hoặc ghi giá trị đúng khi vào sổ")
+    if problems:
+        raise InvalidFields(problems)
+    return moment, changed, confirmed
+
+
+def _typed(value: str) -> str:
+    """An ISO day (or moment) as a clerk writes it in a message: 31/01/2026."""
+    return date.fromisoformat(value[:10]).strftime("%d/%m/%Y")
 
 
 def _received(value: str | None) -> str:
@@ -96,8 +140,6 @@ def _register(workspace: Workspace, records: list[dict[str, Any]], record: dict[
     from archive.documents import document_level
     from incoming.arrivals import arrival_of
 
-    if record.get("date") and moment[:10] < record["date"]:
-        raise InvalidInput(f"ngày đến {moment[:10]} trước ngày của văn bản ({record['date']})", field="--received")
     level = document_level(records)
     arrival = arrival_of(record, level, sidecar_text(workspace, record), moment)
     with workspace.incoming_book() as book:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 
 import docx
 import test_incoming
@@ -97,3 +98,28 @@ def test_an_impossible_date_is_said_beside_its_field_with_every_other_problem(of
     assert issued.status_code == 422 and _beside(issued.text, "date") == said
     assert _beside(issued.text, "subject") and _beside(issued.text, "body")  # all at once, each beside its field
     assert [e["symbol"] for e in office.register_entries(office_ws, CONSOLE)] == ["01-CV/TU", "02-CV/TU", "01-TB/TU"]
+
+
+def test_the_incoming_form_says_each_problem_beside_its_field_and_the_archive_page_asks_the_day(ws):
+    key = doc(ws, "ubnd-hoa-toc")
+    with client(ws, "vt") as (c, csrf):
+        wrong = c.post("/van-ban-den", data={"csrf": csrf, "key": key, "received": "31/02/2026", "note": "x" * 2001})
+        early = c.post("/van-ban-den", data={"csrf": csrf, "key": key, "received": "01/01/2001"})
+        uploaded = c.post("/luu-tru", data={"csrf": csrf}, files=[("file", ("ban-gui-lai.pdf", test_incoming.BOARD_PDF,
+                                                                             "application/pdf"))]).text
+        yesterday = test_incoming._day(-1)
+        board = doc(ws, "btgdv-cong-van")
+        registered = c.post("/van-ban-den", data={"csrf": csrf, "key": board,
+                                                  "received": f"{yesterday:%d/%m/%Y} 08:15"})
+    assert wrong.status_code == 422 and early.status_code == 422
+    assert _beside(wrong.text, "in-received") == ("«31/02/2026» không phải ngày giờ hợp lệ: tháng 2 năm 2026 chỉ có 28 "
+                                                  "ngày (viết ngày/tháng/năm giờ:phút, ví dụ 31/01/2026 08:30)")
+    assert _beside(wrong.text, "in-note") == "dài 2.001 ký tự; tối đa 2.000 ký tự"  # both at once, each beside its own
+    assert "--" not in _text(wrong.text[wrong.text.index('id="vao-so"'):])
+    dated = ok_json(ws, "show", key)["date"]
+    assert _beside(early.text, "in-received") == (f"ngày đến 01/01/2001 trước ngày của văn bản "
+                                                  f"({dated[8:10]}/{dated[5:7]}/{dated[:4]})")
+    # Registering from the archive page's results: «Ngày giờ đến», today unless the clerk changes it.
+    assert re.search(rf'name="received" value="{date.today():%d/%m/%Y} \d\d:\d\d"', uploaded)
+    assert registered.status_code == 200 and "Đã vào sổ văn bản đến" in registered.text
+    assert ok_json(ws, "incoming", "list")[0]["received"] == f"{yesterday.isoformat()}T08:15"

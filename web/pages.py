@@ -130,7 +130,7 @@ def make_templates(folder: Path) -> Jinja2Templates:
                                  mark=mark_name, role=role_name, hit_href=hit_href, week_words=week_words,
                                  report_href=report_href, incoming_url=incoming_url,
                                  urlquote=lambda v: quote(str(v), safe=""))
-    templates.env.globals.update(roles=ROLES)
+    templates.env.globals.update(roles=ROLES, now_typed=now_typed)
     return templates
 
 
@@ -224,6 +224,11 @@ def start_converter(workspace: Workspace) -> Any:
     converter = WarmConverter(settings.soffice, timeout=settings.pdf_timeout, unoserver=settings.unoserver or None)
     threading.Thread(target=converter.start, name="vanthu-libreoffice", daemon=True).start()
     return converter
+
+
+def now_typed() -> str:
+    """This minute as a clerk types a moment (``03/12/2026 08:30``): a form's «Ngày giờ đến» by default."""
+    return f"{datetime.now():%d/%m/%Y %H:%M}"
 
 
 def today_iso() -> str:

@@ -27,6 +27,7 @@ from incoming.fields import (
     ROW,
     Table,
     api_names,
+    form_errors,
     named,
     page_names,
 )
@@ -154,11 +155,14 @@ async def register(ctx: Context) -> Response:
         row = await run_in_threadpool(lambda: registry.register_incoming(
             workspace, fields["key"], ctx.viewer, actor_of(ctx), received=fields["received"] or None,
             to=fields["to"], note=fields["note"], again=form.get("again") == "1", values=values))
-    except InvalidInput as exc:
+    except InvalidInput as exc:  # said on the document's page, beside each field of its registration form
         page = await run_in_threadpool(office.document_page, workspace, fields["key"], ctx.viewer,
                                        ctx.service.index)
+        place = page["incoming"]
+        shown = {"note"} if place["state"] == "registered" else {"received", "to", "note", *place.get("pending", {}),
+                                                                  *place.get("missing", [])}
         return render(ctx, "document.html", 422, labels=LABELS, errors={}, form={},
-                      incoming_error=message(exc, page_names(REGISTERING)), incoming_form=fields, **page)
+                      incoming_errors=form_errors(exc, REGISTERING, shown), incoming_form=fields, **page)
     _audited(ctx, "incoming", row)
     return RedirectResponse(incoming_url(row) + ("&" if row["book"] else "?") + "notice=vao-so", status_code=303)
 
