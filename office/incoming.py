@@ -152,8 +152,12 @@ def audit_entry(row: dict[str, Any]) -> tuple[str, str, int]:
     stamp names it (with its book), the document's symbol, and the level of the book or the document,
     whichever is higher, so that the entry is as secret as the row."""
     book = f" (sổ {row['book']})" if row["book"] else ""
-    level = max(LEVELS.get(row["book"], 0), LEVELS.get(row["secrecy"], 0))
-    return f"số đến {row['number']}/{row['year']}{book}", row["symbol"], level
+    return f"số đến {row['number']}/{row['year']}{book}", row["symbol"], row_level(row)
+
+
+def row_level(row: dict[str, Any]) -> int:
+    """Who may read a row (its JSON): the level of its book or of its document, whichever is higher."""
+    return max(LEVELS.get(row["book"], 0), LEVELS.get(row["secrecy"], 0))
 
 
 def audit_console(workspace: Workspace, action: str, row: dict[str, Any]) -> None:
@@ -247,11 +251,41 @@ def _document_tasks(workspace: Workspace, tasks: Any, row: Incoming, viewer: Vie
 
 
 _TEAM = re.compile(r"^\s*tổ\s+(?:theo dõi địa bàn\s+)?(?:số\s+)?0*(\d{1,2})\s*$", re.IGNORECASE)
+HANDLING_ROLES = ("chuyen-vien", "van-thu", "lanh-dao")  # who may be named to handle a document
+
+
+def _people(workspace: Workspace, level: int) -> list[Any]:
+    """The active users who handle documents and may read a row of ``level``, by name."""
+    from docgen.text import fold
+
+    with workspace.users() as users:
+        people = [u for u in users.all() if u.active and u.role in HANDLING_ROLES and u.clearance >= level]
+    return sorted(people, key=lambda u: fold(u.name or u.login))
+
+
+def lead_choices(workspace: Workspace, level: int = 0) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Who may lead a row of ``level``, as the direction form offers it and the direction accepts it
+    (``_lead_of``): the teams, the office's other units (``incoming_units``), then the people who
+    handle documents and may read it, each by name; grouped, as (group, [(value, label)])."""
+    from access.roles import role_name
+
+    teams = [(f"Tổ {team}", f"Tổ {team} (Tổ theo dõi địa bàn số {team})") for team in sorted(workspace.gazetteer.teams)]
+    units = [(unit, unit) for unit in workspace.settings.incoming_units]
+    people = [(u.login, f"{u.name or u.login} — {role_name(u.role)}" + (f", Tổ {u.team}" if u.team else ""))
+              for u in _people(workspace, level)]
+    groups = [("Tổ theo dõi địa bàn", teams), ("Đơn vị", units), ("Người", people)]
+    return [(name, items) for name, items in groups if items]
 
 
 def _lead_of(workspace: Workspace, text: str, row: Incoming) -> tuple[str, str, int | None]:
-    """The lead as typed: ``Tổ 11`` (its staff handle it), a user's login (that person), or a unit
-    named in words (followed by the clerk)."""
+    """The lead chosen, from ``lead_choices`` only: ``Tổ 11`` (its staff handle it), a unit of the office
+    (followed by the clerk), a person by login or full name; or the lead the row has already. Anything
+    else is refused: a name typed freely leads nothing anyone can find."""
+    from docgen.text import fold
+
+    text = text.strip()
+    if not text:
+        raise InvalidInput("cần đơn vị hoặc người chủ trì giải quyết", field="--lead")
     team = _TEAM.match(text)
     if team:
         number = int(team[1])
@@ -259,14 +293,24 @@ def _lead_of(workspace: Workspace, text: str, row: Incoming) -> tuple[str, str, 
             raise InvalidInput(f"không có Tổ {number} (có: {', '.join(map(str, sorted(workspace.gazetteer.teams)))})",
                                field="--lead")
         return f"Tổ {number}", "", number
-    with workspace.users() as users:
-        user = users.get(text.strip().lower())
-    if user is None or not user.active:
-        return text.strip(), "", None
-    if row.level > user.clearance:
-        raise InvalidInput(f"{user.name or user.login} không được xem văn bản {row.secrecy}; chọn người khác chủ trì",
-                           field="--lead")
-    return user.name or user.login, user.login, None
+    unit = next((u for u in workspace.settings.incoming_units if fold(u) == fold(text)), None)
+    if unit:
+        return unit, "", None
+    everyone = _people(workspace, 0)
+    named = [u for u in everyone if u.login == text.lower()] or [
+        u for u in everyone if u.name and fold(u.name) == fold(text)]
+    if len(named) == 1:
+        user = named[0]
+        if row.shown_level > user.clearance:
+            raise InvalidInput(f"{user.name or user.login} không được xem văn bản {row.secrecy}; chọn người khác chủ "
+                               "trì", field="--lead")
+        return user.name or user.login, user.login, None
+    if row.lead and text in (row.lead, row.lead_login):  # the lead it has, kept as it is
+        return row.lead, row.lead_login, row.lead_team
+    said = "có nhiều người cùng tên; chọn theo tên đăng nhập" if named else "không có trong danh sách chủ trì"
+    raise InvalidInput(f"«{text[:60]}» {said}: chọn một Tổ theo dõi địa bàn (Tổ 1 … Tổ "
+                       f"{max(workspace.gazetteer.teams, default=12)}), một đơn vị hoặc một người trong danh sách "
+                       "(tên đăng nhập hoặc họ tên)", field="--lead")
 
 
 def direct_incoming(workspace: Workspace, ref: Ref, viewer: Viewer, actor: Actor, *, lead: str,
@@ -500,12 +544,3 @@ def outgoing_book_file(workspace: Workspace, viewer: Viewer, *, year: int, fmt: 
     table = outgoing_table(entries, workspace.profile, year=year, period=(start, end), recipients=recipients,
                            answered=answered)
     return render(table, workspace.profile, fmt, lambda docx: _pdf_of(workspace, docx, convert))
-
-
-def lead_choices(workspace: Workspace) -> list[tuple[str, str]]:
-    """What a leader may name as the lead, for the direction form's suggestions: the teams, then the
-    active users who handle documents (their login, shown with their name)."""
-    choices = [(f"Tổ {team}", f"Tổ theo dõi địa bàn số {team}") for team in sorted(workspace.gazetteer.teams)]
-    with workspace.users() as users:
-        people = [u for u in users.all() if u.active and u.role in ("chuyen-vien", "van-thu", "lanh-dao")]
-    return choices + [(u.login, f"{u.name or u.login} ({u.login})") for u in people]

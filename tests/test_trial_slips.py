@@ -11,6 +11,7 @@ from datetime import date
 
 import docx
 import test_incoming
+from conftest import PASSWORD
 from pypdf import PdfReader
 from test_incoming import _sheet_text, doc, ok_json, vanthu
 from web_client import client
@@ -123,3 +124,39 @@ def test_the_incoming_form_says_each_problem_beside_its_field_and_the_archive_pa
     assert re.search(rf'name="received" value="{date.today():%d/%m/%Y} \d\d:\d\d"', uploaded)
     assert registered.status_code == 200 and "Đã vào sổ văn bản đến" in registered.text
     assert ok_json(ws, "incoming", "list")[0]["received"] == f"{yesterday.isoformat()}T08:15"
+
+
+def _options(page: str) -> dict[str, list[tuple[str, str]]]:
+    """The «Chủ trì» list as the form offers it: each group's (value, label)."""
+    select = re.search(r'<select id="lead".*?</select>', page, re.S)[0]
+    return {group: re.findall(r'<option value="([^"]+)"[^>]*>([^<]*)</option>', body)
+            for group, body in re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', select, re.S)}
+
+
+def test_the_lead_is_chosen_by_name_from_one_grouped_list_and_nothing_else(ws):
+    with ws.users() as users:
+        users.add("binh", role="chuyen-vien", password=PASSWORD, name="Trần Văn Bình", team=11)
+        users.add("hanh", role="lanh-dao", password=PASSWORD, name="Lê Thị Hạnh", clearance=1)
+    with ws.config.open("a", encoding="utf-8") as config:  # the workspace's [settings] table is the last one
+        config.write('incoming_units = ["Phòng Tổng hợp"]\n')
+    row = ok_json(ws, "incoming", "add", "318-CV/BTGDVTU")
+    secret = ok_json(ws, "incoming", "add", "812/SNV-TCBC")  # MẬT: only who may read it is offered
+    url = f"/van-ban-den/{row['year']}/{row['number']}"
+    with client(ws, "ld") as (c, csrf):
+        offered = _options(c.get(url).text)
+        offered_secret = _options(c.get(f"/van-ban-den/{secret['year']}/{secret['number']}?so=mat").text)
+        typed = c.post(f"{url}/chi-dao", data={"csrf": csrf, "lead": "Phòng Ma", "note": "khẩn trương"})
+        chosen = c.post(f"{url}/chi-dao", data={"csrf": csrf, "lead": "binh"})
+    assert list(offered) == ["Tổ theo dõi địa bàn", "Đơn vị", "Người"]
+    assert offered["Tổ theo dõi địa bàn"][8] == ("Tổ 9", "Tổ 9 (Tổ theo dõi địa bàn số 9)")
+    assert offered["Đơn vị"] == [("Phòng Tổng hợp", "Phòng Tổng hợp")]
+    assert ("binh", "Trần Văn Bình — Chuyên viên, Tổ 11") in offered["Người"]
+    assert ("hanh", "Lê Thị Hạnh — Lãnh đạo") in offered["Người"]
+    assert "binh" not in dict(offered_secret["Người"]) and "hanh" in dict(offered_secret["Người"])
+    assert typed.status_code == 422 and "«Phòng Ma» không có trong danh sách chủ trì" in _beside(typed.text, "lead")
+    assert "khẩn trương</textarea>" in typed.text  # what was typed stays in the form
+    assert chosen.status_code == 200 and "<dd>Trần Văn Bình</dd>" in chosen.text
+    ref = f"{row['number']}/{row['year']}"
+    assert ok_json(ws, "incoming", "direct", ref, "--lead", "phòng tổng hợp")["lead"] == "Phòng Tổng hợp"
+    refused = vanthu(ws, "incoming", "direct", ref, "--lead", "Phòng Ma")
+    assert refused.exit_code == 2 and "«Đơn vị hoặc người chủ trì (--lead)»" in refused.output
