@@ -242,6 +242,36 @@ def test_the_browser_says_in_vietnamese_what_a_form_still_needs(server, page):
     assert page.url.endswith("/doi-mat-khau")  # nothing was sent
 
 
+def test_a_file_field_says_chon_tep_in_vietnamese_by_mouse_keyboard_and_without_script(server, signed, page, browser,
+                                                                                        tmp_path):
+    """The browser's «Choose File / No file chosen» is the language of the PC's Windows: the field says «Chọn
+    tệp…» and what was chosen, is reached by Tab and opened by Space, and a browser without script still sends."""
+    base, _root = server
+    log_in(page, base, "vt")
+    page.goto(base + "/luu-tru")
+    pick = page.locator(".file-pick", has=page.get_by_label("Tệp PDF đã ký"))
+    expect(pick).to_have_text("Chọn tệp… (một hoặc nhiều tệp)Chưa chọn tệp")
+    page.get_by_label("Tệp PDF đã ký").focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    chooser.value.set_files(str(signed))
+    expect(pick).to_contain_text(signed.name)
+    expect(page.get_by_label("Tệp PDF đã ký")).to_have_accessible_description(signed.name)
+    looked_at(page, "luu-tru-chon-tep", tmp_path)
+    page.goto(base + "/soan")
+    expect(page.locator(".file-pick")).to_have_text("Chọn tệp…Chưa chọn tệp")
+    bare = browser.new_context(java_script_enabled=False, locale="vi-VN").new_page()  # the browser's own field
+    log_in(bare, base, "vt")
+    bare.goto(base + "/luu-tru")
+    expect(bare.locator(".file-pick")).to_have_count(0)
+    bare.get_by_label("Tệp PDF đã ký").set_input_files(str(signed))
+    bare.get_by_role("button", name="Lưu trữ", exact=True).click()
+    expect(bare.get_by_role("cell", name=signed.name)).to_be_visible()
+    bare.context.close()
+
+
 def test_five_wrong_passwords_lock_the_login(server, page, tmp_path):
     base, _root = server
     for _ in range(5):
