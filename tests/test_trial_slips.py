@@ -160,3 +160,13 @@ def test_the_lead_is_chosen_by_name_from_one_grouped_list_and_nothing_else(ws):
     assert ok_json(ws, "incoming", "direct", ref, "--lead", "phòng tổng hợp")["lead"] == "Phòng Tổng hợp"
     refused = vanthu(ws, "incoming", "direct", ref, "--lead", "Phòng Ma")
     assert refused.exit_code == 2 and "«Đơn vị hoặc người chủ trì (--lead)»" in refused.output
+
+
+def test_a_drafts_preview_is_titled_as_a_clerk_knows_it(office_ws):
+    form = {"subject": "kiểm tra công tác chuyển đổi số cấp xã", "to": "Đảng ủy các xã, phường, đặc khu",
+            "body": "Đề nghị các đơn vị báo cáo kết quả.", "recipients": "Thường trực Tỉnh ủy"}
+    with client(office_ws, "vt") as (c, csrf):
+        preview = c.post("/soan/cong-van", data={**form, "csrf": csrf, "action": "preview"})
+    assert preview.headers["content-type"] == "application/pdf"
+    title = PdfReader(io.BytesIO(preview.content)).metadata.title
+    assert title == "Dự thảo Công văn (chưa cấp số) – kiểm tra công tác chuyển đổi số cấp xã"
