@@ -20,6 +20,8 @@ from pdf_factory import sign_pdf
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from serving import served
 
+from office.workspace import Workspace
+
 # What a page shows after a conversion by LibreOffice may take more than expect's 5 s on a busy machine.
 expect.set_options(timeout=30_000)
 CHROMIUM = "/usr/bin/chromium"
@@ -268,8 +270,26 @@ def test_a_file_field_says_chon_tep_in_vietnamese_by_mouse_keyboard_and_without_
     expect(bare.locator(".file-pick")).to_have_count(0)
     bare.get_by_label("Tệp PDF đã ký").set_input_files(str(signed))
     bare.get_by_role("button", name="Lưu trữ", exact=True).click()
-    expect(bare.get_by_role("cell", name=signed.name)).to_be_visible()
+    expect(bare.locator("td.file-name")).to_have_text(signed.name)  # the results of the upload
     bare.context.close()
+
+
+def test_the_header_stays_on_one_line_at_1366_px_and_wraps_on_a_phone(server, page, tmp_path):
+    """A clerk's laptop is 1366 px wide: the widest menu (a văn thư's) and a full name stay on one line."""
+    base, root = server
+    with Workspace(root).users() as users:
+        users.add("lan", role="van-thu", password=PASSWORD, name="Nguyễn Thị Thanh Hương", clearance=1)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    log_in(page, base, "lan")
+    links = page.locator("header.top nav a")
+    expect(links).to_have_count(7)
+    tops = links.evaluate_all("all => all.map(a => Math.round(a.getBoundingClientRect().top))")
+    nav = page.locator("header.top nav").bounding_box()
+    out = page.get_by_role("button", name="Đăng xuất").bounding_box()
+    assert len(set(tops)) == 1 and out["y"] < nav["y"] + nav["height"], (tops, nav, out)
+    assert page.locator("header.top").bounding_box()["height"] < 80
+    expect(page.locator("header.top .who").first).to_contain_text("Nguyễn Thị Thanh Hương")
+    looked_at(page, "dau-trang-1366", tmp_path)  # and on a phone, nothing wider than its screen
 
 
 def test_five_wrong_passwords_lock_the_login(server, page, tmp_path):
