@@ -9,6 +9,7 @@ against the other documents of the archive (the same symbol) and the register.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,6 +18,7 @@ from typing import Any
 from archive.catalog import Catalog, CatalogRow
 from archive.metadata import state_symbol_key
 from archive.store import ArchiveStore
+from docgen.dates import parse_date
 from docgen.errors import InvalidInput, VanthuError
 from docgen.kinds import find_kind, find_state_kind
 from docgen.register import parse_symbol
@@ -56,16 +58,19 @@ class Edit:
     note: str = ""
 
 
+_DAY_FIRST = re.compile(r"^\s*(\d{1,2})[-.](\d{1,2})[-.](\d{4})\s*$")  # 13-09-2024, 13.09.2024 as typed too
+
+
 def _parse_date(value: str) -> str:
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            day = datetime.strptime(value.strip(), pattern).date()
-        except ValueError:
-            continue
-        if day > date.today():
-            raise InvalidInput(f"ngày «{value}» chưa tới, không thể là ngày ban hành", field="--date")
-        return day.isoformat()
-    raise InvalidInput(f"ngày «{value}» không đúng dạng ngày/tháng/năm (13/09/2024)", field="--date")
+    """A document's date as a clerk types it (``parse_date``'s forms, and day-first with «-» or «.»): a day
+    not on the calendar is said so (31/02/2026), and a day still to come is no date of issue."""
+    try:
+        day = parse_date(_DAY_FIRST.sub(r"\1/\2/\3", value))
+    except ValueError as exc:
+        raise InvalidInput(str(exc), field="--date") from None
+    if day > date.today():
+        raise InvalidInput(f"ngày «{value}» chưa tới, không thể là ngày ban hành", field="--date")
+    return day.isoformat()
 
 
 def _symbol_fields(value: str) -> dict[str, Any]:

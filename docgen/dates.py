@@ -7,6 +7,7 @@ leading zero (``ngày 03 tháng 6``, ``ngày 20 tháng 02``), in the header and 
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date, datetime, time
 
@@ -34,10 +35,26 @@ def short_date(d: date) -> str:
     return f"{_day(d)}/{_month(d)}/{d.year}"
 
 
-def parse_date(value: object) -> date:
-    """A date typed as ``2026-06-03`` or ``03/6/2026`` (YAML may already give a date).
+# How a date is asked for wherever a person types one: day, month, year, as a clerk writes it.
+DATE_HINT = "viết ngày/tháng/năm, ví dụ 31/01/2026"
+MOMENT_HINT = "viết ngày/tháng/năm giờ:phút, ví dụ 31/01/2026 08:30"
 
-    Raises ValueError with a Vietnamese reason.
+
+def not_on_calendar(year: int, month: int, day: int) -> str:
+    """Why a day, month and year that read as a date are none: «tháng 2 năm 2026 chỉ có 28 ngày»."""
+    if not 1 <= month <= 12:
+        return f"không có tháng {month}"
+    if not 1 <= year <= 9999:
+        return f"không có năm {year}"
+    days = calendar.monthrange(year, month)[1]
+    return f"tháng {month} năm {year} chỉ có {days} ngày" if day > days else f"không có ngày {day}"
+
+
+def parse_date(value: object) -> date:
+    """A date typed as ``31/01/2026`` or ``2026-01-31`` (YAML may already give a date).
+
+    Raises ValueError with a Vietnamese reason: what is wrong with a date not on the calendar
+    (31/02/2026), and how to write one, day first, as clerks do.
     """
     if isinstance(value, date):
         return value
@@ -45,11 +62,13 @@ def parse_date(value: object) -> date:
     for pattern in _TYPED:
         m = pattern.match(text)
         if m:
+            year, month, day = int(m["y"]), int(m["m"]), int(m["d"])
             try:
-                return date(int(m["y"]), int(m["m"]), int(m["d"]))
+                return date(year, month, day)
             except ValueError:
-                break
-    raise ValueError(f"«{text}» không phải là ngày hợp lệ (viết 2026-06-03 hoặc 03/6/2026)")
+                raise ValueError(f"«{text}» không phải là ngày hợp lệ: {not_on_calendar(year, month, day)} "
+                                 f"({DATE_HINT})") from None
+    raise ValueError(f"«{text[:40]}» không phải là ngày hợp lệ ({DATE_HINT})")
 
 
 _TIME = re.compile(r"^(?P<h>\d{1,2})(?::|h|giờ\s*)(?P<min>\d{2})?(?:\s*phút)?$", re.IGNORECASE)

@@ -241,12 +241,12 @@ def _chapters(data: dict[str, Any], source: str) -> tuple[Chapter, ...]:
     return tuple(found)
 
 
-def _check_keys(data: dict[str, Any], kind: Kind, source: str) -> None:
+def _check_keys(data: dict[str, Any], kind: Kind, source: str, term_start: date | None = None) -> None:
     unknown = [str(k) for k in data if k not in KNOWN_KEYS]
     if unknown:
         raise InvalidInput(f"khóa không được hỗ trợ: {'; '.join(guessed(key, KNOWN_KEYS) for key in unknown)} "
                            f"(các khóa: {', '.join(sorted(KNOWN_KEYS))})", file=source, field=unknown[0])
-    problems = field_problems(data, kind)
+    problems = field_problems(data, kind, term_start)
     if problems:
         raise InvalidFields(problems, file=source)
 
@@ -255,14 +255,27 @@ def _empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
 
-def field_problems(data: dict[str, Any], kind: Kind) -> dict[str, str]:
-    """Every field the kind needs and the mapping leaves empty, and every one longer than it may be: all at
-    once, in the form's order (the drafting form shows each beside its field, a data file's message lists them)."""
+def field_problems(data: dict[str, Any], kind: Kind, term_start: date | None = None) -> dict[str, str]:
+    """Every field the kind needs and the mapping leaves empty, every one longer than it may be, and a date
+    that cannot be the document's (``date_problem``): all at once, in the form's order (the drafting form
+    shows each beside its field, a data file's message lists them)."""
     problems = {key: f"thiếu nội dung bắt buộc đối với {kind.name}"
                 for key in ("subject", *REQUIRED.get(kind.layout, ())) if _empty(data.get(key))}
     if kind.layout == "rules" and _empty(data.get("chapters")) and _empty(data.get("articles")):
         problems["chapters"] = f"{kind.name} cần các chương hoặc các điều"
-    problems |= too_long(data)
+    return in_form_order(problems | draft_problems(data, term_start))
+
+
+def draft_problems(data: dict[str, Any], term_start: date | None = None) -> dict[str, str]:
+    """What even a draft may not hold, which issuing would refuse whatever is added later: a field longer
+    than it may be, a date that cannot be the document's."""
+    problems = too_long(data)
+    if "date" not in problems and date_problem(data.get("date"), term_start):
+        problems["date"] = date_problem(data.get("date"), term_start)
+    return in_form_order(problems)
+
+
+def in_form_order(problems: dict[str, str]) -> dict[str, str]:
     return {key: problems[key] for key in sorted(problems, key=lambda k: FIELD_ORDER.index(k)
                                                  if k in FIELD_ORDER else len(FIELD_ORDER))}
 
@@ -353,29 +366,37 @@ def _notes(data: dict[str, Any], issuer: Body, signer: Signer, text: str) -> tup
     return tuple(notes)
 
 
-def _document_date(value: Any, profile: Profile, source: str) -> date | None:
-    """The document's date, if given: within the term, and not further ahead than ``MAX_DAYS_AHEAD``
-    (a typo such as 2099 would spend a number on a document nobody can date)."""
-    if value is None:
-        return None
+def date_problem(value: Any, term_start: date | None = None) -> str:
+    """Why ``value`` cannot be a document's date ("" when it can, or is not given): not a day of the
+    calendar (31/02/2026), before the term (``term_start``, when known), or further ahead than
+    ``MAX_DAYS_AHEAD`` (a typo such as 2099 would spend a number on a document nobody can date)."""
+    if _empty(value):
+        return ""
     try:
         doc_date = parse_date(value)
     except ValueError as exc:
-        raise InvalidInput(str(exc), file=source, field="date") from exc
-    if doc_date < profile.term_start:
-        raise InvalidInput(f"ngày trước ngày bắt đầu nhiệm kỳ ({profile.term_start:%d/%m/%Y})",
-                           file=source, field="date")
+        return str(exc)
+    if term_start is not None and doc_date < term_start:
+        return f"ngày {doc_date:%d/%m/%Y} trước ngày bắt đầu nhiệm kỳ ({term_start:%d/%m/%Y})"
     latest = date.today() + timedelta(days=MAX_DAYS_AHEAD)
     if doc_date > latest:
-        raise InvalidInput(f"ngày {doc_date:%d/%m/%Y} quá xa trong tương lai; ngày văn bản không được muộn hơn "
-                           f"hôm nay quá {MAX_DAYS_AHEAD} ngày (chậm nhất {latest:%d/%m/%Y})",
-                           file=source, field="date")
-    return doc_date
+        return (f"ngày {doc_date:%d/%m/%Y} quá xa trong tương lai; ngày văn bản không được muộn hơn "
+                f"hôm nay quá {MAX_DAYS_AHEAD} ngày (chậm nhất {latest:%d/%m/%Y})")
+    return ""
+
+
+def _document_date(value: Any, profile: Profile, source: str) -> date | None:
+    """The document's date, if given (``field_problems`` has refused one that cannot be)."""
+    problem = date_problem(value, profile.term_start)
+    if problem:
+        raise InvalidInput(problem, file=source, field="date")
+    return None if _empty(value) else parse_date(value)
 
 
 def build_document(data: dict[str, Any], kind: Kind, profile: Profile, source: str) -> Document:
-    """Check a data mapping against the kind and the profile; raise InvalidInput on the first fault."""
-    _check_keys(data, kind, source)
+    """Check a data mapping against the kind and the profile; raise InvalidInput on the first fault (every
+    field's own problems at once: ``field_problems``)."""
+    _check_keys(data, kind, source, profile.term_start)
     issuer = profile.body(data.get("body_code") and _text(data["body_code"], "body_code", source),
                           file=source)
     get = data.get

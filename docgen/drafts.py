@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from docgen.database import Database, connect
-from docgen.documents import has_content, too_long
+from docgen.documents import draft_problems, has_content
 from docgen.errors import InvalidFields, NotFound
 from docgen.secrecy import SECRECY, URGENCY, Viewer, canonical_mark
 
@@ -52,14 +52,16 @@ def _now() -> str:
 
 
 class DraftBook(Database):
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, term_start: date | None = None):
         self.conn = connect(path, SCHEMA)
+        self.term_start = term_start  # a draft dated before the term could never be issued
 
     def save(self, kind: str, data: dict[str, Any], author: str, draft_id: int | None = None) -> Draft:
         """Saved with its marks as printed (``mật`` → ``MẬT``): the form shows the mark the draft
         has, and the draft is as secret as it says. A draft may lack what issuing needs, but not be empty,
-        nor hold a field longer than issuing takes (it would be refused then, or worse, cut)."""
-        problems = too_long(data)
+        nor hold a field longer than issuing takes (it would be refused then, or worse, cut), nor a date
+        that cannot be the document's (31/02/2026): every such problem at once (``draft_problems``)."""
+        problems = draft_problems(data, self.term_start)
         if not has_content(data):
             problems = {"subject": "dự thảo chưa có nội dung nào: nhập ít nhất trích yếu rồi lưu", **problems}
         if problems:

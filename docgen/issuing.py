@@ -172,3 +172,28 @@ def attach_pdfs(issued: list[Issued], register: Register | None, soffice: str,
         if item.entry and register:
             register.set_pdf(item.entry.id, str(pdf))
             item.entry.pdf_path = str(pdf)
+
+
+VOID_MARK = "SỐ ĐÃ HỦY"
+
+
+def void_copy(data: bytes, symbol: str, reason: str) -> bytes:
+    """The DOCX of a voided number as it may still be opened (a clerk keeps what was voided): a red line
+    above its first page says the number was voided and why, and its title says so, so that a copy
+    printed or sent on is never taken for a document in force. The file written at issue stays as it was."""
+    import io
+
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt, RGBColor
+
+    document = docx.Document(io.BytesIO(data))
+    line = document.add_paragraph()
+    line.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = line.add_run(f"{VOID_MARK} {symbol}: văn bản không có giá trị. Lý do hủy: {reason}")
+    run.bold, run.font.size, run.font.color.rgb = True, Pt(13), RGBColor(0xC0, 0x00, 0x00)
+    document.element.body.insert(0, line._p)  # before the header table: the first thing one reads
+    document.core_properties.title = f"{symbol} ({VOID_MARK.lower()})"
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 import docx
 from docx.oxml import OxmlElement
@@ -162,9 +163,33 @@ class CompiledTemplate:
                         xml = content.render(context)
                     except TemplateError as exc:
                         raise InvalidInput(f"mẫu không hiển thị được ({exc})", file=self.path) from exc
+                    if info.filename == "docProps/core.xml":
+                        xml = _titled(xml, context["title"])
                     content = self._listing(re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)).encode("utf-8")
                 out.writestr(info, content)
         return buffer.getvalue()
+
+
+_TITLE = re.compile(r"<dc:title>.*?</dc:title>|<dc:title/>", re.S)
+
+
+def _titled(core: str, title: str) -> str:
+    """The package's properties with vanthu's title, whatever the template wrote there (a workspace's own
+    template too): LibreOffice makes it the PDF's title, the one a viewer's window and tab show."""
+    element = f"<dc:title>{escape(title)}</dc:title>"
+    if _TITLE.search(core):
+        return _TITLE.sub(lambda _match: element, core, count=1)
+    return core.replace("</cp:coreProperties>", f"{element}</cp:coreProperties>")
+
+
+def document_title(document: Document, number: int | None, symbol: str) -> str:
+    """How a clerk knows the file in a viewer's window: its number and symbol once given; before that
+    (a preview, a draft), «Dự thảo Công văn (chưa cấp số) – trích yếu», never a bare «-CV/TU»."""
+    if number:
+        return symbol
+    subject = " ".join(document.subject.split())
+    shown = subject if len(subject) <= 80 else subject[:79].rstrip() + "…"
+    return f"Dự thảo {document.kind.name} (chưa cấp số)" + (f" – {shown}" if shown else "")
 
 
 def _rich(paragraphs: list[Paragraph], style_id: str, lead: str = "") -> RichTextParagraph:
@@ -319,6 +344,7 @@ def build_context(template: CompiledTemplate, document: Document, profile: Profi
         "number": format_number(number) if number else DRAFT_NUMBER,
         "kind_code": kind_code, "body_code": issuer.code,
         "symbol": format_symbol(number, kind_code, issuer.code),
+        "title": document_title(document, number, format_symbol(number, kind_code, issuer.code)),
         "subject_line": no_lone_word(subject_line(document, text)), "subject": no_lone_word(document.subject),
         "secrecy": document.secrecy, "urgency": document.urgency,
         "place": profile.place, "date_text": long_date(on),

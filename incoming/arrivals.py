@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from archive.metadata import state_symbol_key
+from docgen.dates import MOMENT_HINT, not_on_calendar
 from docgen.errors import InvalidInput
 from docgen.register import fold_code, parse_symbol
 from docgen.secrecy import mark_name
@@ -111,6 +112,16 @@ def arrival_of(record: dict[str, Any], level: int, text: str, received: str) -> 
                    due_proposed=due, due_text=sentence)
 
 
+def _why(match: re.Match[str] | None) -> str:
+    """What is wrong with a moment typed day first that is none: its day (31/02), or its hour (25:00)."""
+    if match is None:
+        return ""
+    day, month, year, hour, minute = (int(part) if part else 0 for part in match.groups())
+    if hour > 23 or minute > 59:
+        return f": không có giờ {hour:02d}:{minute:02d}"
+    return f": {not_on_calendar(year, month, day)}"
+
+
 _MOMENT = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2})[:h](\d{2}))?\s*$")
 
 
@@ -131,7 +142,8 @@ def parse_received(value: str | None, *, now: datetime | None = None) -> str:
             moment = datetime.fromisoformat(text)
             shown = moment.isoformat(timespec="minutes") if len(text) > 10 else moment.date().isoformat()
     except ValueError as exc:
-        raise InvalidInput(f"«{value}» không phải thời điểm (viết 03/12/2026 08:30)", field="--received") from exc
+        raise InvalidInput(f"«{value[:40]}» không phải ngày giờ hợp lệ{_why(match)} ({MOMENT_HINT})",
+                           field="--received") from exc
     if moment.replace(tzinfo=None) > current:
         raise InvalidInput(f"thời điểm đến «{value}» chưa tới", field="--received")
     if not 2000 <= moment.year <= 2100:

@@ -67,6 +67,8 @@ CREATE TABLE IF NOT EXISTS incoming (
     reply_symbol TEXT NOT NULL DEFAULT '',
     reply_id TEXT NOT NULL DEFAULT '',
     reply_level INTEGER NOT NULL DEFAULT 0,
+    reply_entry INTEGER NOT NULL DEFAULT 0,
+    reply_void TEXT NOT NULL DEFAULT '',
     done_at TEXT NOT NULL DEFAULT '',
     done_by TEXT NOT NULL DEFAULT '',
     done_note TEXT NOT NULL DEFAULT '',
@@ -146,11 +148,13 @@ class IncomingBook(Database):
 
     def _migrate(self) -> None:
         """A book made before answers carried their secrecy: each answer already given counts as MẬT (its
-        level is not known here) until it is given again; when in doubt, a reader learns nothing."""
+        level is not known here) until it is given again; when in doubt, a reader learns nothing. A book
+        made before answers kept their register entry: an answer whose number was voided since is marked
+        so (``_mark_voided_answers``)."""
         def columns(table: str) -> set[str]:
             return {row[1] for row in self.conn.execute(f"PRAGMA table_info({table})")}
 
-        if "reply_level" in columns("incoming") and "reply" in columns("incoming_history"):
+        if {"reply_level", "reply_void"} <= columns("incoming") and "reply" in columns("incoming_history"):
             return
         with transaction(self.conn):
             if "reply_level" not in columns("incoming"):
@@ -163,6 +167,21 @@ class IncomingBook(Database):
                     "UPDATE incoming_history SET reply_level = 1, reply = substr(detail, ?, instr(detail || ';', ';')"
                     " - ?) WHERE action IN ('done', 'redone') AND detail LIKE ?",
                     (len(_REPLIED) + 1, len(_REPLIED) + 1, _REPLIED + "%"))
+            if "reply_void" not in columns("incoming"):
+                self.conn.execute("ALTER TABLE incoming ADD COLUMN reply_entry INTEGER NOT NULL DEFAULT 0")
+                self.conn.execute("ALTER TABLE incoming ADD COLUMN reply_void TEXT NOT NULL DEFAULT ''")
+                self._mark_voided_answers()
+
+    def _mark_voided_answers(self) -> None:
+        """The answers of a book made before voids reached it, whose number the outgoing register (kept in
+        the same database file) has voided since: the symbol printed by one entry only, that entry void."""
+        if not self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'entries'").fetchone():
+            return
+        self.conn.execute(
+            "UPDATE incoming SET reply_void = (SELECT MAX(void_reason) FROM entries WHERE entries.symbol = "
+            "incoming.reply_symbol) WHERE reply_symbol != '' AND (SELECT COUNT(*) FROM entries WHERE entries.symbol "
+            "= incoming.reply_symbol) = 1 AND EXISTS (SELECT 1 FROM entries WHERE entries.symbol = "
+            "incoming.reply_symbol AND status = 'void')")
 
     def _writing(self) -> AbstractContextManager[None]:
         """A transaction of its own, unless the change is part of a larger one (``one_transaction``)."""
@@ -334,6 +353,20 @@ class IncomingBook(Database):
                               f"incoming WHERE reply_id IN ({marks})) THEN ? ELSE MAX(reply_level, ?) END "
                               f"WHERE reply IN ({named})", (*ids, level, level, *names))
 
+    def reply_voided(self, entry_id: int, symbol: str, doc_ids: list[str], reason: str, *, sole: bool) -> int:
+        """The outgoing number that answered rows was voided: each row it answers keeps its outcome (a
+        number given stays in the books) but reads «số đã hủy» beside its answer, so that no one takes
+        it for answered. A row names its answer by the register's entry; one closed before rows kept
+        it, by the archived copy (``doc_ids``: the files the void reached), or by the symbol alone when
+        ``sole`` (no other kind prints it: a Quyết định's twin Quy định is not voided with it)."""
+        ids = [i for i in doc_ids if i] or [""]
+        marks = ", ".join("?" * len(ids))
+        with self._writing():
+            return self.conn.execute(
+                f"UPDATE incoming SET reply_void = ? WHERE reply_symbol != '' AND reply_void = '' AND (reply_entry = ? "
+                f"OR (reply_entry = 0 AND (reply_id IN ({marks}) OR (? AND reply_id = '' AND reply_symbol = ?))))",
+                (reason, entry_id, *ids, sole, symbol)).rowcount
+
     # Following up
 
     def direct(self, row: Incoming, direction: Direction, actor: Actor) -> Incoming:
@@ -391,7 +424,7 @@ class IncomingBook(Database):
         return self._by_id(row.id)
 
     def finish(self, row: Incoming, actor: Actor, *, reply: str = "", reply_id: str = "", reply_level: int = 0,
-               note: str = "", also: str = "") -> Incoming:
+               reply_entry: int = 0, note: str = "", also: str = "") -> Incoming:
         """Close a row: answered by the outgoing document ``reply`` (of secrecy ``reply_level``), or kept
         for information (``note``); ``also`` adds what else the closing did to its line of history.
         Closed again, the outcome is corrected and the history keeps the first.
@@ -402,9 +435,10 @@ class IncomingBook(Database):
         note is the new outcome): what they cannot read, they cannot erase either."""
         self._check_handler(row, actor)
         note = limited(note, "--note")
-        kept = self._by_id(row.id)
+        kept, void = self._by_id(row.id), ""
         if not reply and kept.reply_symbol and not row.reply_symbol:  # closed again by one who may not see
             reply, reply_id, reply_level = kept.reply_symbol, kept.reply_id, kept.reply_level  # its answer: kept
+            reply_entry, void = kept.reply_entry, kept.reply_void
         if not reply and not note:
             raise InvalidInput("không có văn bản trả lời thì phải ghi chú (lưu, để biết…)", field="--note")
         if reply and reply_level > row.shown_level and not note:
@@ -414,10 +448,12 @@ class IncomingBook(Database):
         receiver = actor.label if row.status == "directed" else ""  # the handler it was handed to signs for it
         with self._writing():
             self.conn.execute(
-                "UPDATE incoming SET status = 'done', reply_symbol = ?, reply_id = ?, reply_level = ?, done_note = ?, "
-                "done_by = ?, done_at = CASE WHEN done_at = '' THEN ? ELSE done_at END, "
+                "UPDATE incoming SET status = 'done', reply_symbol = ?, reply_id = ?, reply_level = ?, "
+                "reply_entry = ?, reply_void = ?, done_note = ?, done_by = ?, "
+                "done_at = CASE WHEN done_at = '' THEN ? ELSE done_at END, "
                 "signed_for = CASE WHEN signed_for = '' THEN ? ELSE signed_for END WHERE id = ?",
-                (reply, reply_id, reply_level if reply else 0, note, actor.label, now_minute(), receiver, row.id))
+                (reply, reply_id, reply_level if reply else 0, reply_entry if reply else 0, void, note, actor.label,
+                 now_minute(), receiver, row.id))
             self._log(row.id, actor.label, "redone" if row.status == "done" else "done", detail, reply,
                       reply_level if reply else 0)
         return self._by_id(row.id)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from docgen.errors import InvalidInput
+from docgen.errors import InvalidFields, InvalidInput
 
 Table = dict[str, tuple[str, str]]  # option → (label, key of the API)
 
@@ -50,12 +50,36 @@ def cli_names(table: Table) -> dict[str, str]:
     return {option: f"{label} ({_SHOWN_AS.get(option, option)})" for option, (label, _key) in table.items()}
 
 
-def renamed(exc: InvalidInput, names: dict[str, str]) -> InvalidInput:
-    """The same refusal naming its field, and the options its text quotes in «», as ``names`` says."""
-    text = exc.reason
+def _quoting(text: str, names: dict[str, str]) -> str:
     for option, name in names.items():
         text = text.replace(f"«{option}»", f"«{name}»")
-    return InvalidInput(text, file=exc.file, field=names.get(exc.field or "", exc.field))
+    return text
+
+
+def renamed(exc: InvalidInput, names: dict[str, str]) -> InvalidInput:
+    """The same refusal naming its fields (each of them, when there are several), and the options its
+    text quotes in «», as ``names`` says."""
+    problems = getattr(exc, "problems", None)
+    if problems:
+        return InvalidFields({names.get(field, field): _quoting(reason, names) for field, reason in problems.items()},
+                             file=exc.file)
+    return InvalidInput(_quoting(exc.reason, names), file=exc.file, field=names.get(exc.field or "", exc.field))
+
+
+def form_errors(exc: InvalidInput, table: Table, shown: set[str] | frozenset[str]) -> dict[str, str]:
+    """A refusal as a page's form shows it: each problem beside its field (the form's fields are named as
+    the API's keys, a value given at registration without its ``values.``), in the page's words; a problem
+    of a field the form does not show (``shown``) under ``""``, said at the top by its label."""
+    labels = page_names(table)
+    problems = getattr(exc, "problems", None) or {exc.field or "": exc.reason}
+    errors: dict[str, str] = {}
+    for option, reason in problems.items():
+        field = table[option][1].removeprefix("values.") if option in table else ""
+        said = _quoting(reason, labels)
+        if field not in shown:
+            field, said = "", f"{labels[option]}: {said}" if option in labels else said
+        errors[field] = f"{errors[field]}; {said}" if field in errors else said
+    return errors
 
 
 @contextmanager

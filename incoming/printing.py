@@ -110,7 +110,7 @@ def follow_up_table(rows: list[Incoming], profile: Profile, *, year: int, level:
         dated = f" ngày {short_date(date.fromisoformat(r.date))}" if r.date else ""
         return ", ".join(p for p in (f"{r.kind_name} số {r.symbol}{dated}" if r.symbol else r.kind_name, r.issuer) if p)
 
-    body = [[r.number, described(r), _handlers(r), _day(r.due), _progress(r, today), r.reply_symbol,
+    body = [[r.number, described(r), _handlers(r), _day(r.due), _progress(r, today), r.answer,
              _notes(r.direction and f"Ý kiến chỉ đạo: {r.direction}", r.done_note)] for r in rows]
     mark = mark_name(level)
     return Book(f"SỔ THEO DÕI GIẢI QUYẾT VĂN BẢN {mark + ' ' if mark else ''}ĐẾN", _issuer(profile),

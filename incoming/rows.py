@@ -32,6 +32,8 @@ ACTIONS = {"register": "vào sổ", "direct": "ghi ý kiến chỉ đạo", "red
            "progress": "cập nhật tiến độ", "done": "hoàn thành", "redone": "sửa kết quả giải quyết"}
 # A closing without an answer; and what one answered above its reader's clearance reads as.
 NO_REPLY = "không cần trả lời"
+# What an answer whose number was voided after the closing reads as, beside its symbol.
+VOIDED = "số đã hủy"
 # Free text a person writes into a row: a paper book's column holds a paragraph, not a file; a lead is a name.
 TEXT_LIMIT, NAME_LIMIT = 2000, 200
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # the books' years: anything else names no book
@@ -85,6 +87,11 @@ def book_name(level: int) -> str:
 def book_slug(mark: str) -> str:
     """A book in an address: ``mat``, ``toi-mat`` (the ordinary book has none)."""
     return "-".join(fold(mark).split())
+
+
+def answer_words(symbol: str, void: str) -> str:
+    """``1780-CV/TU``, or ``1780-CV/TU (số đã hủy: ban hành nhầm)`` when its number was voided."""
+    return f"{symbol} ({VOIDED}: {void})" if symbol and void else symbol
 
 
 @dataclass(frozen=True)
@@ -196,6 +203,8 @@ class Incoming:
     reply_symbol: str = ""
     reply_id: str = ""
     reply_level: int = 0  # the answer's secrecy (its register entry's or archived document's): who may see it
+    reply_entry: int = 0  # the answer's entry in the outgoing register (0: archived only, or closed before it was kept)
+    reply_void: str = ""  # the reason the answer's number was voided after the closing ("": the answer stands)
     done_at: str = ""
     done_by: str = ""
     done_note: str = ""
@@ -218,7 +227,13 @@ class Incoming:
         the row reads as one closed without an answer (no symbol, no link, nothing to count)."""
         if self.reply_level <= viewer.clearance:
             return self
-        return replace(self, reply_symbol="", reply_id="", reply_level=0)
+        return replace(self, reply_symbol="", reply_id="", reply_level=0, reply_entry=0, reply_void="")
+
+    @property
+    def answer(self) -> str:
+        """The answer as a book prints it: its symbol, marked once its number was voided (the row stays
+        closed, but its answer no longer stands: the handler records the new one)."""
+        return answer_words(self.reply_symbol, self.reply_void)
 
     @property
     def same_day(self) -> bool:
@@ -246,8 +261,9 @@ class Incoming:
                 "status": self.status}
         data.update({name: getattr(self, name) for name in _SHOWN})
         data.update({"supports": list(self.supports), "book": mark_name(self.level), "reply": self.reply_symbol,
-                     "reply_doc": self.reply_id, "lead_team": self.lead_team, "registered_by": self.created_by,
-                     "registered_at": self.created_at, "same_day": self.same_day, "overdue": late > 0,
+                     "reply_doc": self.reply_id, "reply_void": self.reply_void, "lead_team": self.lead_team,
+                     "registered_by": self.created_by, "registered_at": self.created_at, "same_day": self.same_day,
+                     "overdue": late > 0,
                      "days_overdue": late, "days_left": self.days_left(day)})
         return data
 

@@ -38,6 +38,7 @@ _WHERE = {
     "document_places": "office.documents",
     "document_texts": "office.documents",
     "document_topics": "office.documents",
+    "entry_download": "office.outgoing",
     "entry_file": "office.outgoing",
     "entry_pdf": "office.outgoing",
     "find_document": "office.documents",

@@ -180,7 +180,8 @@ def document_conflicts(workspace: Workspace, records: list[dict[str, Any]]) -> l
 def follow_void(workspace: Workspace, entry: Any, warn: Callable[[str], None] | None = None) -> dict[str, int]:
     """A voided number reaches what was archived under it: every file of its document (and every scan
     whose proposed number it is) is marked void, in its record and in the index, and the tasks read
-    from them are closed. The same marks are set when a copy arrives later (``match_register``).
+    from them are closed. The same marks are set when a copy arrives later (``match_register``). The
+    incoming rows it answered say «số đã hủy» beside it (``IncomingBook.reply_voided``).
     ``entry`` is the register's void entry; returns how many files and tasks it reached."""
     from archive.pipeline import set_void
     from archive.store import ArchiveStore
@@ -216,4 +217,7 @@ def follow_void(workspace: Workspace, entry: Any, warn: Callable[[str], None] | 
             reached.append(row.id)
         closed = tasks.close_void(reached, entry.void_reason, viewer=CONSOLE) if reached else 0
         updater.flush()
+        sole = len(book.printed(entry.symbol)) == 1
+    with workspace.incoming_book() as incoming:  # the incoming rows it answered: «số đã hủy» beside it
+        incoming.reply_voided(entry.id, entry.symbol, reached, entry.void_reason, sole=sole)
     return {"files": len(reached), "tasks": closed}

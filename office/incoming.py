@@ -55,26 +55,19 @@ def register_incoming(workspace: Workspace, key: str, viewer: Viewer, actor: Act
                       confirm: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
     """Register the archived document ``key`` names: its next số đến, its values as read. A value
     the reader only proposes must be confirmed (``confirm``) or given (``values``) here, and goes
-    into the archive's record as a correction; a document registered before is refused."""
+    into the archive's record as a correction; a document registered before is refused. Every
+    problem of what was typed is said at once (``_registration``), before anything is written."""
     from archive.corrections import Edit
-    from incoming.arrivals import describe_pending, is_own, pending
-    from incoming.rows import NAME_LIMIT, TEXT_LIMIT, limited
+    from incoming.arrivals import is_own
+    from incoming.rows import NAME_LIMIT, limited
 
     if not key.strip():
         raise InvalidInput("chọn văn bản lưu trữ để vào sổ (mã hoặc số, ký hiệu của văn bản)", field="KEY")
-    moment = _received(limited(received or "", "--received", 50) or None)
-    given = {name: limited(value, f"--{name}", NAME_LIMIT if name != "subject" else TEXT_LIMIT)
-             for name, value in (values or {}).items()}
     records, record = document_records(workspace, limited(key, "KEY", NAME_LIMIT), viewer)
     if is_own(record, _own_bodies(workspace)):
         raise InvalidInput(f"văn bản {record.get('symbol') or record['id']} là văn bản đi của cơ quan (sổ đăng ký "
                            "văn bản đi); không vào sổ văn bản đến", field="KEY")
-    changed, confirmed = _confirmations(record, given, list(confirm))
-    waiting = {k: v for k, v in pending(record).items() if k not in changed and k not in confirmed}
-    if waiting:
-        raise InvalidInput(f"văn bản {record.get('symbol') or record['id']} còn giá trị chờ xác nhận: "
-                           f"{describe_pending(waiting)}. Kiểm tra với văn bản, rồi xác nhận («--confirm») hoặc "
-                           "ghi giá trị đúng khi vào sổ", field="--confirm")
+    moment, changed, confirmed = _registration(record, received, values or {}, list(confirm), to, note)
     if changed or confirmed:
         from office.documents import correct_document
 
@@ -83,6 +76,57 @@ def register_incoming(workspace: Workspace, key: str, viewer: Viewer, actor: Act
         records, record = document_records(workspace, record["id"], viewer)
     row = _register(workspace, records, record, moment, actor, viewer, to=to, note=note, again=again)
     return row.as_json()
+
+
+def _registration(record: dict[str, Any], received: str | None, values: dict[str, str], confirm: list[str],
+                  to: str, note: str) -> tuple[str, dict[str, str], list[str]]:
+    """What a registration typed, checked as a whole: the moment it arrived, the values that change
+    the archive's reading, the proposals confirmed. Every field's problem at once (``InvalidFields``,
+    by the library's names: the forms show each beside its field), as the drafting form does."""
+    from archive.corrections import checked
+    from docgen.errors import InvalidFields
+    from incoming.arrivals import describe_pending, pending
+    from incoming.rows import NAME_LIMIT, TEXT_LIMIT, limited
+
+    problems: dict[str, str] = {}
+
+    def attempt(field: str, check: Callable[[], Any]) -> Any:
+        try:
+            return check()
+        except InvalidInput as exc:
+            problems.setdefault(exc.field or field, exc.reason)
+            return None
+
+    moment = attempt("--received", lambda: _received(limited(received or "", "--received", 50) or None))
+    given = {}
+    for name, value in values.items():
+        limit = TEXT_LIMIT if name == "subject" else NAME_LIMIT
+        text = attempt(f"--{name}", lambda name=name, value=value, limit=limit: limited(value, f"--{name}", limit))
+        if text is not None:
+            given[name] = text
+    attempt("--to", lambda: limited(to, "--to", NAME_LIMIT))
+    attempt("--note", lambda: limited(note, "--note"))
+    changed, confirmed = _confirmations(record, given, confirm)
+    for name, value in changed.items():  # the archive's own checks of a corrected value (``vanthu edit``'s)
+        attempt(f"--{name}", lambda name=name, value=value: checked(name, value, record))
+    day = record.get("date")
+    if "date" in changed and "--date" not in problems:
+        day = checked("date", changed["date"], record)["date"]
+    if moment and day and moment[:10] < day:
+        problems.setdefault("--received", f"ngày đến {_typed(moment)} trước ngày của văn bản ({_typed(day)})")
+    waiting = {k: v for k, v in pending(record).items() if k not in changed and k not in confirmed}
+    if waiting:
+        problems.setdefault("--confirm", f"văn bản {record.get('symbol') or record['id']} còn giá trị chờ xác nhận: "
+                                         f"{describe_pending(waiting)}. Kiểm tra với văn bản, rồi xác nhận "
+                                         "(«--confirm») hoặc ghi giá trị đúng khi vào sổ")
+    if problems:
+        raise InvalidFields(problems)
+    return moment, changed, confirmed
+
+
+def _typed(value: str) -> str:
+    """An ISO day (or moment) as a clerk writes it in a message: 31/01/2026."""
+    return date.fromisoformat(value[:10]).strftime("%d/%m/%Y")
 
 
 def _received(value: str | None) -> str:
@@ -96,8 +140,6 @@ def _register(workspace: Workspace, records: list[dict[str, Any]], record: dict[
     from archive.documents import document_level
     from incoming.arrivals import arrival_of
 
-    if record.get("date") and moment[:10] < record["date"]:
-        raise InvalidInput(f"ngày đến {moment[:10]} trước ngày của văn bản ({record['date']})", field="--received")
     level = document_level(records)
     arrival = arrival_of(record, level, sidecar_text(workspace, record), moment)
     with workspace.incoming_book() as book:
@@ -110,8 +152,12 @@ def audit_entry(row: dict[str, Any]) -> tuple[str, str, int]:
     stamp names it (with its book), the document's symbol, and the level of the book or the document,
     whichever is higher, so that the entry is as secret as the row."""
     book = f" (sổ {row['book']})" if row["book"] else ""
-    level = max(LEVELS.get(row["book"], 0), LEVELS.get(row["secrecy"], 0))
-    return f"số đến {row['number']}/{row['year']}{book}", row["symbol"], level
+    return f"số đến {row['number']}/{row['year']}{book}", row["symbol"], row_level(row)
+
+
+def row_level(row: dict[str, Any]) -> int:
+    """Who may read a row (its JSON): the level of its book or of its document, whichever is higher."""
+    return max(LEVELS.get(row["book"], 0), LEVELS.get(row["secrecy"], 0))
 
 
 def audit_console(workspace: Workspace, action: str, row: dict[str, Any]) -> None:
@@ -205,11 +251,41 @@ def _document_tasks(workspace: Workspace, tasks: Any, row: Incoming, viewer: Vie
 
 
 _TEAM = re.compile(r"^\s*tổ\s+(?:theo dõi địa bàn\s+)?(?:số\s+)?0*(\d{1,2})\s*$", re.IGNORECASE)
+HANDLING_ROLES = ("chuyen-vien", "van-thu", "lanh-dao")  # who may be named to handle a document
+
+
+def _people(workspace: Workspace, level: int) -> list[Any]:
+    """The active users who handle documents and may read a row of ``level``, by name."""
+    from docgen.text import fold
+
+    with workspace.users() as users:
+        people = [u for u in users.all() if u.active and u.role in HANDLING_ROLES and u.clearance >= level]
+    return sorted(people, key=lambda u: fold(u.name or u.login))
+
+
+def lead_choices(workspace: Workspace, level: int = 0) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Who may lead a row of ``level``, as the direction form offers it and the direction accepts it
+    (``_lead_of``): the teams, the office's other units (``incoming_units``), then the people who
+    handle documents and may read it, each by name; grouped, as (group, [(value, label)])."""
+    from access.roles import role_name
+
+    teams = [(f"Tổ {team}", f"Tổ {team} (Tổ theo dõi địa bàn số {team})") for team in sorted(workspace.gazetteer.teams)]
+    units = [(unit, unit) for unit in workspace.settings.incoming_units]
+    people = [(u.login, f"{u.name or u.login} — {role_name(u.role)}" + (f", Tổ {u.team}" if u.team else ""))
+              for u in _people(workspace, level)]
+    groups = [("Tổ theo dõi địa bàn", teams), ("Đơn vị", units), ("Người", people)]
+    return [(name, items) for name, items in groups if items]
 
 
 def _lead_of(workspace: Workspace, text: str, row: Incoming) -> tuple[str, str, int | None]:
-    """The lead as typed: ``Tổ 11`` (its staff handle it), a user's login (that person), or a unit
-    named in words (followed by the clerk)."""
+    """The lead chosen, from ``lead_choices`` only: ``Tổ 11`` (its staff handle it), a unit of the office
+    (followed by the clerk), a person by login or full name; or the lead the row has already. Anything
+    else is refused: a name typed freely leads nothing anyone can find."""
+    from docgen.text import fold
+
+    text = text.strip()
+    if not text:
+        raise InvalidInput("cần đơn vị hoặc người chủ trì giải quyết", field="--lead")
     team = _TEAM.match(text)
     if team:
         number = int(team[1])
@@ -217,14 +293,24 @@ def _lead_of(workspace: Workspace, text: str, row: Incoming) -> tuple[str, str, 
             raise InvalidInput(f"không có Tổ {number} (có: {', '.join(map(str, sorted(workspace.gazetteer.teams)))})",
                                field="--lead")
         return f"Tổ {number}", "", number
-    with workspace.users() as users:
-        user = users.get(text.strip().lower())
-    if user is None or not user.active:
-        return text.strip(), "", None
-    if row.level > user.clearance:
-        raise InvalidInput(f"{user.name or user.login} không được xem văn bản {row.secrecy}; chọn người khác chủ trì",
-                           field="--lead")
-    return user.name or user.login, user.login, None
+    unit = next((u for u in workspace.settings.incoming_units if fold(u) == fold(text)), None)
+    if unit:
+        return unit, "", None
+    everyone = _people(workspace, 0)
+    named = [u for u in everyone if u.login == text.lower()] or [
+        u for u in everyone if u.name and fold(u.name) == fold(text)]
+    if len(named) == 1:
+        user = named[0]
+        if row.shown_level > user.clearance:
+            raise InvalidInput(f"{user.name or user.login} không được xem văn bản {row.secrecy}; chọn người khác chủ "
+                               "trì", field="--lead")
+        return user.name or user.login, user.login, None
+    if row.lead and text in (row.lead, row.lead_login):  # the lead it has, kept as it is
+        return row.lead, row.lead_login, row.lead_team
+    said = "có nhiều người cùng tên; chọn theo tên đăng nhập" if named else "không có trong danh sách chủ trì"
+    raise InvalidInput(f"«{text[:60]}» {said}: chọn một Tổ theo dõi địa bàn (Tổ 1 … Tổ "
+                       f"{max(workspace.gazetteer.teams, default=12)}), một đơn vị hoặc một người trong danh sách "
+                       "(tên đăng nhập hoặc họ tên)", field="--lead")
 
 
 def direct_incoming(workspace: Workspace, ref: Ref, viewer: Viewer, actor: Actor, *, lead: str,
@@ -288,10 +374,11 @@ def _reply_entry(workspace: Workspace, symbol: str, viewer: Viewer) -> Entry | N
     return entries[0] if entries else None
 
 
-def _reply_of(workspace: Workspace, symbol: str, viewer: Viewer) -> tuple[str, str, int]:
+def _reply_of(workspace: Workspace, symbol: str, viewer: Viewer) -> tuple[str, str, int, int]:
     """The outgoing answer named by ``symbol`` (or an archived document's id): in the register (not
     void), or archived as the office's own; its symbol as the register writes it, the archived
-    document's id (if archived) and its level, the higher of its entry's and its archived document's.
+    document's id (if archived), its level, the higher of its entry's and its archived document's, and
+    its register entry's id (0 when archived only: a void later finds it by its archived copy).
     An answer ``viewer`` may not read is not there for them, void or not."""
     from archive.documents import best_file, document_level
     from incoming.rows import limited
@@ -310,7 +397,8 @@ def _reply_of(workspace: Workspace, symbol: str, viewer: Viewer) -> tuple[str, s
     if entry is not None and entry.status == "void":
         raise InvalidInput(f"văn bản {entry.symbol} đã bị hủy ({entry.void_reason})", field="--reply")
     doc_id = best_file(own[0])["id"] if len(own) == 1 else ""
-    return (entry.symbol if entry else best_file(own[0]).get("symbol") or symbol), doc_id, level
+    shown = entry.symbol if entry else best_file(own[0]).get("symbol") or symbol
+    return shown, doc_id, level, entry.id if entry else 0
 
 
 def close_incoming(workspace: Workspace, ref: Ref, viewer: Viewer, actor: Actor, *, reply: str | None = None,
@@ -320,13 +408,14 @@ def close_incoming(workspace: Workspace, ref: Ref, viewer: Viewer, actor: Actor,
     they are what the letter asked of the office, done once it is answered or filed."""
     from docgen.database import one_transaction
 
-    symbol, doc_id, level = _reply_of(workspace, reply, viewer) if reply else ("", "", 0)
+    symbol, doc_id, level, entry = _reply_of(workspace, reply, viewer) if reply else ("", "", 0, 0)
     with workspace.incoming_book() as book, workspace.task_book() as tasks:
         row = _row(book, ref, viewer)
         still_open = [t for t in _document_tasks(workspace, tasks, row, viewer) if t.status == "open"]
         also = f"đánh dấu xong {len(still_open)} nhiệm vụ đọc từ văn bản" if still_open else ""
         with one_transaction(book, tasks):
-            done = book.finish(row, actor, reply=symbol, reply_id=doc_id, reply_level=level, note=note, also=also)
+            done = book.finish(row, actor, reply=symbol, reply_id=doc_id, reply_level=level, reply_entry=entry,
+                               note=note, also=also)
             for task in still_open:
                 tasks.done(task.id, f"xong cùng văn bản đến {row.ref}", viewer=viewer)
         return {**done.seen_by(viewer).as_json(), "tasks_closed": len(still_open)}
@@ -455,12 +544,3 @@ def outgoing_book_file(workspace: Workspace, viewer: Viewer, *, year: int, fmt: 
     table = outgoing_table(entries, workspace.profile, year=year, period=(start, end), recipients=recipients,
                            answered=answered)
     return render(table, workspace.profile, fmt, lambda docx: _pdf_of(workspace, docx, convert))
-
-
-def lead_choices(workspace: Workspace) -> list[tuple[str, str]]:
-    """What a leader may name as the lead, for the direction form's suggestions: the teams, then the
-    active users who handle documents (their login, shown with their name)."""
-    choices = [(f"Tổ {team}", f"Tổ theo dõi địa bàn số {team}") for team in sorted(workspace.gazetteer.teams)]
-    with workspace.users() as users:
-        people = [u for u in users.all() if u.active and u.role in ("chuyen-vien", "van-thu", "lanh-dao")]
-    return choices + [(u.login, f"{u.name or u.login} ({u.login})") for u in people]

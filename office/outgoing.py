@@ -195,6 +195,26 @@ def entry_file(workspace: Workspace, entry_id: int, fmt: str, viewer: Viewer) ->
     return path
 
 
+def entry_download(workspace: Workspace, entry_id: int, fmt: str, viewer: Viewer,
+                   convert: Converter | None = None) -> tuple[Path | bytes, str]:
+    """What «DOCX», «PDF» of a Sổ đăng ký row give, and the file's name: the file written at issue; for a
+    voided number, a copy that says so on its first page and in its name (``…-da-huy.pdf``), made from
+    the DOCX (its PDF too, so that both carry the mark). A clerk still reads what was voided, but no copy
+    leaves the office looking like a document in force."""
+    from docgen.issuing import void_copy
+
+    entry = register_entry(workspace, entry_id, viewer)
+    if fmt not in ("docx", "pdf"):
+        raise NotFound(f"không có tệp {fmt[:10].upper()} của {entry['symbol']}")
+    if entry["status"] != "void":
+        path = entry_file(workspace, entry_id, fmt, viewer)
+        return path, path.name
+    source = entry_file(workspace, entry_id, "docx", viewer)
+    marked = void_copy(source.read_bytes(), entry["symbol"], entry["void_reason"])
+    name = f"{source.stem}-da-huy.{fmt}"
+    return (docx_to_pdf(workspace, marked, f"{source.stem}-da-huy.docx", convert) if fmt == "pdf" else marked), name
+
+
 def entry_pdf(workspace: Workspace, symbol: str, convert: Converter | None = None, kind: str | None = None) -> Path:
     """The PDF of a number already issued, made from the DOCX written when it was issued (clerks
     forget ``--pdf``); the register notes it. ``kind`` as for ``void_number``."""

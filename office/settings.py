@@ -69,6 +69,9 @@ class Settings:
     incoming_due_soon_days: int = _setting(
         7, "Văn bản đến còn bấy nhiêu ngày nữa đến hạn giải quyết thì được nhắc (trang chủ, Báo cáo tuần, "
            "báo cáo tổng hợp).")
+    incoming_units: tuple[str, ...] = _setting(
+        (), "Các đơn vị (ngoài các Tổ theo dõi địa bàn) được chọn chủ trì giải quyết văn bản đến, ví dụ "
+            "[\"Phòng Tổng hợp\"]; người chủ trì chọn trong danh sách người dùng.")
     report_max_ratio: float = _setting(
         100.0, "Tỉ lệ nén tối đa của một tệp báo cáo DOCX (dung lượng giải nén / dung lượng tệp).")
 
@@ -85,6 +88,8 @@ class Settings:
             expected = type(known[name].default)
             if expected is float and isinstance(value, int) and not isinstance(value, bool):
                 value = float(value)
+            if expected is tuple and isinstance(value, list) and all(isinstance(item, str) for item in value):
+                value = tuple(item.strip() for item in value if item.strip())  # a list of names
             if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
                 raise InvalidInput(f"giá trị «{value}» không đúng kiểu", file=source,
                                    field=f"settings.{name}")

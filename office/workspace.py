@@ -219,7 +219,7 @@ class Workspace:
     def drafts(self) -> DraftBook:
         from docgen.drafts import DraftBook
 
-        return DraftBook(self.register_path)
+        return DraftBook(self.register_path, self.profile.term_start)
 
     @property
     def log_folder(self) -> Path:

@@ -20,6 +20,8 @@ from pdf_factory import sign_pdf
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from serving import served
 
+from office.workspace import Workspace
+
 # What a page shows after a conversion by LibreOffice may take more than expect's 5 s on a busy machine.
 expect.set_options(timeout=30_000)
 CHROMIUM = "/usr/bin/chromium"
@@ -240,6 +242,54 @@ def test_the_browser_says_in_vietnamese_what_a_form_still_needs(server, page):
     new.fill("mat-khau-du-dai")
     assert new.evaluate("field => field.validationMessage") == ""
     assert page.url.endswith("/doi-mat-khau")  # nothing was sent
+
+
+def test_a_file_field_says_chon_tep_in_vietnamese_by_mouse_keyboard_and_without_script(server, signed, page, browser,
+                                                                                        tmp_path):
+    """The browser's «Choose File / No file chosen» is the language of the PC's Windows: the field says «Chọn
+    tệp…» and what was chosen, is reached by Tab and opened by Space, and a browser without script still sends."""
+    base, _root = server
+    log_in(page, base, "vt")
+    page.goto(base + "/luu-tru")
+    pick = page.locator(".file-pick", has=page.get_by_label("Tệp PDF đã ký"))
+    expect(pick).to_have_text("Chọn tệp… (một hoặc nhiều tệp)Chưa chọn tệp")
+    page.get_by_label("Tệp PDF đã ký").focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    chooser.value.set_files(str(signed))
+    expect(pick).to_contain_text(signed.name)
+    expect(page.get_by_label("Tệp PDF đã ký")).to_have_accessible_description(signed.name)
+    looked_at(page, "luu-tru-chon-tep", tmp_path)
+    page.goto(base + "/soan")
+    expect(page.locator(".file-pick")).to_have_text("Chọn tệp…Chưa chọn tệp")
+    bare = browser.new_context(java_script_enabled=False, locale="vi-VN").new_page()  # the browser's own field
+    log_in(bare, base, "vt")
+    bare.goto(base + "/luu-tru")
+    expect(bare.locator(".file-pick")).to_have_count(0)
+    bare.get_by_label("Tệp PDF đã ký").set_input_files(str(signed))
+    bare.get_by_role("button", name="Lưu trữ", exact=True).click()
+    expect(bare.locator("td.file-name")).to_have_text(signed.name)  # the results of the upload
+    bare.context.close()
+
+
+def test_the_header_stays_on_one_line_at_1366_px_and_wraps_on_a_phone(server, page, tmp_path):
+    """A clerk's laptop is 1366 px wide: the widest menu (a văn thư's) and a full name stay on one line."""
+    base, root = server
+    with Workspace(root).users() as users:
+        users.add("lan", role="van-thu", password=PASSWORD, name="Nguyễn Thị Thanh Hương", clearance=1)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    log_in(page, base, "lan")
+    links = page.locator("header.top nav a")
+    expect(links).to_have_count(7)
+    tops = links.evaluate_all("all => all.map(a => Math.round(a.getBoundingClientRect().top))")
+    nav = page.locator("header.top nav").bounding_box()
+    out = page.get_by_role("button", name="Đăng xuất").bounding_box()
+    assert len(set(tops)) == 1 and out["y"] < nav["y"] + nav["height"], (tops, nav, out)
+    assert page.locator("header.top").bounding_box()["height"] < 80
+    expect(page.locator("header.top .who").first).to_contain_text("Nguyễn Thị Thanh Hương")
+    looked_at(page, "dau-trang-1366", tmp_path)  # and on a phone, nothing wider than its screen
 
 
 def test_five_wrong_passwords_lock_the_login(server, page, tmp_path):

@@ -15,7 +15,7 @@ from docgen.errors import InvalidInput
 from docgen.files import write_replacing
 from docgen.secrecy import CONSOLE
 from incoming.fields import CLOSING, DIRECTING, LISTING, PRINTING, PROGRESSING, REGISTERING, ROW, cli_names, named
-from incoming.rows import book_level, console_actor, parse_ref, parse_status
+from incoming.rows import NO_REPLY, answer_words, book_level, console_actor, parse_ref, parse_status
 from office import incoming as office_incoming
 from office.workspace import Workspace
 from vanthu.options import VanthuGroup, date_value, home_option, json_option, print_json, viewer_option
@@ -31,7 +31,7 @@ def _when(value: str) -> str:
 
 def _state(row: dict[str, Any]) -> str:
     if row["status"] == "done":
-        answer = f"trả lời bằng {row['reply']}" if row["reply"] else "không cần trả lời"
+        answer = f"trả lời bằng {answer_words(row['reply'], row['reply_void'])}" if row["reply"] else NO_REPLY
         return f"đã xong ({answer})"
     if row["status"] == "registered":
         return "chưa có ý kiến chỉ đạo"

@@ -130,7 +130,7 @@ def make_templates(folder: Path) -> Jinja2Templates:
                                  mark=mark_name, role=role_name, hit_href=hit_href, week_words=week_words,
                                  report_href=report_href, incoming_url=incoming_url,
                                  urlquote=lambda v: quote(str(v), safe=""))
-    templates.env.globals.update(roles=ROLES)
+    templates.env.globals.update(roles=ROLES, now_typed=now_typed)
     return templates
 
 
@@ -160,15 +160,18 @@ def render_error(service: Any, request: Request, status: int, title: str, messag
     return service.templates.TemplateResponse(request, "error.html", context, status_code=status, headers=headers)
 
 
-def send_file(path: Path, *, download: bool, name: str | None = None) -> Response:
-    """A file going out: PDFs inline or as attachments with their own type, never as HTML."""
-    media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+def send_file(content: Path | bytes, *, download: bool, name: str | None = None) -> Response:
+    """A file going out (from disk, or made for the answer: then ``name`` is required): PDFs inline or as
+    attachments with their own type, never as HTML."""
+    shown = name or content.name  # type: ignore[union-attr]
+    media = mimetypes.guess_type(shown)[0] or "application/octet-stream"
     if media not in ("application/pdf",):
         download = True
-    shown = name or path.name
     disposition = "attachment" if download else "inline"
-    return FileResponse(path, media_type=media, headers={
-        "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(shown)}"})
+    headers = {"Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(shown)}"}
+    if isinstance(content, bytes):
+        return Response(content, media_type=media, headers=headers)
+    return FileResponse(content, media_type=media, headers=headers)
 
 
 @contextmanager
@@ -221,6 +224,11 @@ def start_converter(workspace: Workspace) -> Any:
     converter = WarmConverter(settings.soffice, timeout=settings.pdf_timeout, unoserver=settings.unoserver or None)
     threading.Thread(target=converter.start, name="vanthu-libreoffice", daemon=True).start()
     return converter
+
+
+def now_typed() -> str:
+    """This minute as a clerk types a moment (``03/12/2026 08:30``): a form's «Ngày giờ đến» by default."""
+    return f"{datetime.now():%d/%m/%Y %H:%M}"
 
 
 def today_iso() -> str:

@@ -21,3 +21,36 @@ for (const name of ["input", "change"]) {  // what the person types again is che
     if (event.target.setCustomValidity) event.target.setCustomValidity("");
   }, true);
 }
+
+// A file field reads «Choose File / No file chosen» in the browser's language: vanthu draws its own
+// «Chọn tệp…» with the chosen files' names (or «Chưa chọn tệp») over the browser's field, which stays
+// where it is, invisible but real: a click or a drop on it, Tab then Space or Enter, a screen reader
+// (its label, and the names as its description) all reach the browser's own control. Without the
+// script the browser's field shows as it is, and the form is sent the same.
+const NONE_CHOSEN = "Chưa chọn tệp";
+
+function chosenFiles(input) {
+  const names = Array.from(input.files || [], (file) => file.name);
+  if (names.length === 0) return NONE_CHOSEN;
+  return names.length === 1 ? names[0] : `${names.length} tệp: ${names.join(", ")}`;
+}
+
+function pickFiles(input, index) {
+  const pick = document.createElement("span");
+  pick.className = "file-pick";
+  const button = document.createElement("span");
+  button.className = "file-button";
+  button.setAttribute("aria-hidden", "true");  // the field itself is the button a reader hears
+  button.textContent = input.multiple ? "Chọn tệp… (một hoặc nhiều tệp)" : "Chọn tệp…";
+  const chosen = document.createElement("span");
+  chosen.className = "file-chosen";
+  chosen.id = `${input.id || `file-${index}`}-chosen`;
+  chosen.textContent = chosenFiles(input);
+  input.before(pick);
+  pick.append(input, button, chosen);
+  input.setAttribute("aria-describedby", [input.getAttribute("aria-describedby"), chosen.id].filter(Boolean).join(" "));
+  input.addEventListener("change", () => { chosen.textContent = chosenFiles(input); });
+  input.form?.addEventListener("reset", () => setTimeout(() => { chosen.textContent = chosenFiles(input); }));
+}
+
+document.querySelectorAll('input[type="file"]').forEach(pickFiles);

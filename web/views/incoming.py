@@ -27,6 +27,7 @@ from incoming.fields import (
     ROW,
     Table,
     api_names,
+    form_errors,
     named,
     page_names,
 )
@@ -121,7 +122,8 @@ async def incoming_page(ctx: Context) -> Response:
                   book_slug=book_slug, this_year=year or date.today().year)
 
 
-async def incoming_row_page(ctx: Context, status: int = 200, error: str = "", form: dict | None = None) -> Response:
+async def incoming_row_page(ctx: Context, status: int = 200, error: str = "", form: dict | None = None,
+                            errors: dict[str, str] | None = None) -> Response:
     workspace = ctx.service.workspace
     row = await run_in_threadpool(registry.incoming_row, workspace, _page_ref(ctx), ctx.viewer)
     if row["secrecy"]:
@@ -130,12 +132,13 @@ async def incoming_row_page(ctx: Context, status: int = 200, error: str = "", fo
     leads = bool((row["lead_login"] and row["lead_login"] == actor.login)
                  or (row["lead_team"] is not None and row["lead_team"] == actor.team))
     handles = ctx.may(roles.INCOMING_HANDLE) and (actor.any_unit or leads)
-    choices = await run_in_threadpool(registry.lead_choices, workspace) if ctx.may(roles.INCOMING_DIRECT) else []
+    choices = await run_in_threadpool(registry.lead_choices, workspace, registry.row_level(row)) \
+        if ctx.may(roles.INCOMING_DIRECT) else []
     url = incoming_url(row)
     due_default = row["due"] or (row["due_proposed"] if row["due_proposed"] >= row["received"][:10] else "")
     return render(ctx, "incoming_row.html", status, row=row, statuses=STATUSES, base=url.split("?")[0],
                   so=url[len(url.split("?")[0]):], error=error, actions=ACTIONS, due_default=due_default,
-                  form=form or {}, handles=handles, choices=choices,
+                  form=form or {}, errors=errors or {}, handles=handles, choices=choices,
                   notice=ctx.request.query_params.get("notice", ""))
 
 
@@ -154,22 +157,30 @@ async def register(ctx: Context) -> Response:
         row = await run_in_threadpool(lambda: registry.register_incoming(
             workspace, fields["key"], ctx.viewer, actor_of(ctx), received=fields["received"] or None,
             to=fields["to"], note=fields["note"], again=form.get("again") == "1", values=values))
-    except InvalidInput as exc:
+    except InvalidInput as exc:  # said on the document's page, beside each field of its registration form
         page = await run_in_threadpool(office.document_page, workspace, fields["key"], ctx.viewer,
                                        ctx.service.index)
+        place = page["incoming"]
+        shown = {"note"} if place["state"] == "registered" else {"received", "to", "note", *place.get("pending", {}),
+                                                                  *place.get("missing", [])}
         return render(ctx, "document.html", 422, labels=LABELS, errors={}, form={},
-                      incoming_error=message(exc, page_names(REGISTERING)), incoming_form=fields, **page)
+                      incoming_errors=form_errors(exc, REGISTERING, shown), incoming_form=fields, **page)
     _audited(ctx, "incoming", row)
     return RedirectResponse(incoming_url(row) + ("&" if row["book"] else "?") + "notice=vao-so", status_code=303)
 
 
-async def _change(ctx: Context, call: Any, action: str, notice: str, table: Table) -> Response:
+async def _change(ctx: Context, call: Any, action: str, notice: str, table: Table,
+                  beside: frozenset[str] = frozenset()) -> Response:
+    """A change from one of the row page's forms; refused, the page again with what was typed, each problem
+    beside its field where the form shows them so (``beside``: its fields), else at the top."""
     try:
         row = await _handled(ctx, call)
     except InvalidInput as exc:
-        form = await ctx.service.read_form(ctx.request)
-        return await incoming_row_page(ctx, 422, message(exc, page_names(table)),
-                                       {k: str(v) for k, v in form.items() if k != "csrf"})
+        form = {k: str(v) for k, v in (await ctx.service.read_form(ctx.request)).items() if k != "csrf"}
+        if beside:
+            errors = form_errors(exc, table, beside)
+            return await incoming_row_page(ctx, 422, errors.pop("", ""), form, errors)
+        return await incoming_row_page(ctx, 422, message(exc, page_names(table)), form)
     _audited(ctx, action, row)
     return RedirectResponse(incoming_url(row) + ("&" if row["book"] else "?") + f"notice={notice}", status_code=303)
 
@@ -184,7 +195,8 @@ async def direct(ctx: Context) -> Response:
     return await _change(ctx, lambda: registry.direct_incoming(
         workspace, ref, ctx.viewer, actor_of(ctx), lead=str(form.get("lead", "")),
         supports=_lines(str(form.get("supports", ""))), due=str(form.get("due", "")).strip() or None,
-        note=str(form.get("note", "")), use_proposed_due=False), "incoming-direct", "chi-dao", DIRECTING)
+        note=str(form.get("note", "")), use_proposed_due=False), "incoming-direct", "chi-dao", DIRECTING,
+        frozenset({"lead", "support", "due", "note"}))
 
 
 async def progress(ctx: Context) -> Response:

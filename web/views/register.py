@@ -8,13 +8,15 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
 import office
-from docgen.errors import InvalidInput, RegisterError
+from docgen.errors import ConversionFailed, ConverterMissing, InvalidInput, RegisterError
 from docgen.kinds import find_kind, guessed_kind
 from docgen.secrecy import LEVELS
 from web.auth import Context, number_in
-from web.pages import message, render, send_file
+from web.pages import log, message, render, render_error, send_file
 from web.views.search import int_param
 
+VOID_PDF_FAILED = ("LibreOffice trên máy chủ chưa tạo được bản PDF có dấu «số đã hủy». Tải bản DOCX (cũng có dấu đó), "
+                   "hoặc thử lại sau ít phút.")
 STATUSES = {"issued": "Đã cấp số", "void": "Đã hủy", "signed": "Đã ký", "archived": "Đã lưu trữ"}
 
 
@@ -66,7 +68,12 @@ async def entry_file(ctx: Context) -> Response:
     entry_id = ctx.request.path_params["entry"]
     if fmt == "huy":  # the voiding form's address, opened again (a new tab, a restored session): the register
         return RedirectResponse("/so-dang-ky", status_code=303)
-    path = office.entry_file(ctx.service.workspace, entry_id, fmt, ctx.viewer)
+    try:
+        content, name = await run_in_threadpool(office.entry_download, ctx.service.workspace, entry_id, fmt,
+                                                ctx.viewer, ctx.service.convert())
+    except (ConversionFailed, ConverterMissing) as exc:  # a voided number's PDF is made now: LibreOffice may fail
+        log.warning("tệp %s của mục %s: %s", fmt, entry_id, exc)  # the server's paths stay in the log
+        return render_error(ctx.service, ctx.request, 503, "Chưa tạo được PDF", VOID_PDF_FAILED)
     level = LEVELS.get(office.register_entry(ctx.service.workspace, entry_id, ctx.viewer)["secrecy"], 0)
-    ctx.audit("download", path.name, secrecy=level)
-    return send_file(path, download=fmt != "pdf" or ctx.request.query_params.get("tai") == "1")
+    ctx.audit("download", name, secrecy=level)
+    return send_file(content, name=name, download=fmt != "pdf" or ctx.request.query_params.get("tai") == "1")
