@@ -70,8 +70,12 @@ class Settings:
         7, "Văn bản đến còn bấy nhiêu ngày nữa đến hạn giải quyết thì được nhắc (trang chủ, Báo cáo tuần, "
            "báo cáo tổng hợp).")
     incoming_units: tuple[str, ...] = _setting(
-        (), "Các đơn vị (ngoài các Tổ theo dõi địa bàn) được chọn chủ trì giải quyết văn bản đến, ví dụ "
-            "[\"Phòng Tổng hợp\"]; người chủ trì chọn trong danh sách người dùng.")
+        ("Ban Tổ chức Tỉnh ủy", "Ban Tuyên giáo và Dân vận Tỉnh ủy", "Ủy ban Kiểm tra Tỉnh ủy",
+         "Ban Nội chính Tỉnh ủy", "Đảng ủy các cơ quan Đảng tỉnh", "Đảng ủy Ủy ban nhân dân tỉnh",
+         "Phòng Tổng hợp, Văn phòng Tỉnh ủy"),
+        "Các đơn vị (ngoài các Tổ theo dõi địa bàn) được chọn chủ trì giải quyết văn bản đến: các cơ quan "
+        "tham mưu, giúp việc của Tỉnh ủy và các phòng của Văn phòng; người chủ trì chọn trong danh sách "
+        "người dùng.")
     report_max_ratio: float = _setting(
         100.0, "Tỉ lệ nén tối đa của một tệp báo cáo DOCX (dung lượng giải nén / dung lượng tệp).")
 

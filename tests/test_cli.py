@@ -178,7 +178,8 @@ def test_register_errors_exit_two_in_vietnamese(run):
 def test_settings_lists_values_and_help(run, workspace):
     result = run("settings")
     assert result.exit_code == 0
-    assert "soffice = 'soffice'" in result.output and "LibreOffice" in result.output
+    assert 'soffice = "soffice"' in result.output and "LibreOffice" in result.output
+    assert 'incoming_units = ["Ban Tổ chức Tỉnh ủy", ' in result.output  # as written in vanthu.toml
 
 
 def test_a_broken_profile_names_the_file_and_the_key(run, workspace, datafile):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import atexit
 import gc
+import json
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -278,5 +279,14 @@ def settings(home: Path | None) -> None:
     """Các thiết lập trong bảng [settings] của vanthu.toml, với giá trị đang dùng."""
     current = Workspace.locate(home).settings
     for name, default, help_text in current.describe():
-        click.echo(f"{name} = {getattr(current, name)!r}  (mặc định {default!r})\n    {help_text}")
+        click.echo(f"{name} = {_toml(getattr(current, name))}  (mặc định {_toml(default)})\n    {help_text}")
+
+
+def _toml(value: object) -> str:
+    """A setting's value as it is written in vanthu.toml (a list of names as ``["…", "…"]``)."""
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_toml(item) for item in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else repr(value)
 
