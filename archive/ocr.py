@@ -251,7 +251,8 @@ def _line_crop(page: Image.Image, line: list[Word]) -> tuple[Image.Image, int, i
 def _better(word: Word, again: list[Word]) -> Word:
     """``word``, or the word read where it stands on its line read alone, where that one is surer and only
     its marks differ (``đối`` 31 → ``đổi`` 88, ``tô`` → ``tổ``), or where ``word`` is no syllable and that one
-    is (``icỳ`` → ``kỳ``). Letters read otherwise stay as the page read them (``V/V`` is not ``V¿v``)."""
+    is (``icỳ`` → ``kỳ``). Letters read otherwise stay as the page read them (``V/V`` is not ``V¿v``,
+    ``HĐND`` is not ``HDND``)."""
     middle = [w for w in again if word.left <= w.left + w.width / 2 <= word.left + word.width]
     if len(middle) != 1 or middle[0].text == word.text or middle[0].conf <= word.conf:
         return word
@@ -261,9 +262,16 @@ def _better(word: Word, again: list[Word]) -> Word:
     def syllable(text: str) -> bool:
         return canonical(text.strip(".,;:()\"'“”")).casefold() in known
 
-    if fold(other.text) == fold(word.text) or (known and syllable(other.text) and not syllable(word.text)):
+    if _marks_only(word.text, other.text) or (known and syllable(other.text) and not syllable(word.text)):
         return replace(word, text=other.text, conf=other.conf)
     return word
+
+
+def _marks_only(one: str, other: str) -> bool:
+    """Whether two readings differ by their marks alone: ``đ`` is a letter of its own (``HĐND`` is no
+    ``HDND``), though ``fold`` writes it ``d``."""
+    one, other = canonical(one), canonical(other)
+    return fold(one) == fold(other) and [ch in "đĐ" for ch in one] == [ch in "đĐ" for ch in other]
 
 
 def _lines_read_again(page: Image.Image, lines: list[list[Word]], work: Path, deadline: float, number: int,

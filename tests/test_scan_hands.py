@@ -155,6 +155,7 @@ def test_a_word_read_again_on_its_line_alone_is_taken_only_where_surer_and_only_
     assert ocr._better(word("đối", 31), [word("đổi", 88, 104)]).text == "đổi"
     assert ocr._better(word("Chủ", 96), [word("Chú", 94)]).text == "Chủ"  # less sure: the page's stands
     assert ocr._better(word("V/V", 62), [word("V¿v", 91)]).text == "V/V"  # other letters: the page's stands
+    assert ocr._better(word("HĐND", 91), [word("HDND", 92)]).text == "HĐND"  # đ is a letter, not a mark
     assert ocr._better(word("tô", 77), [word("tổ", 93, 300)]).text == "tô"  # not where it stands
     assert ocr._better(word("tô", 77), [word("tổ", 93, 90), word("c", 93, 130)]).text == "tô"  # two there
     if vocabulary.syllables():
