@@ -286,9 +286,11 @@ def _lines_read_again(page: Image.Image, lines: list[list[Word]], work: Path, de
             out.append(line)
             continue
         crop, left, top = _line_crop(page, line)
-        again = _placed(_words_of(_tesseract(crop, work, f"line-{index}", deadline, number, ("--psm", "7"))),
-                        left, top, 1.0, 0)
-        out.append([_better(word, again) for word in line])
+        try:
+            read = _tesseract(crop, work, f"line-{index}", deadline, number, ("--psm", "7"))
+        except OcrFailed:  # out of the page's time: the page's own reading stands, for this line and the rest
+            return out + lines[index:]
+        out.append([_better(word, _placed(_words_of(read), left, top, 1.0, 0)) for word in line])
     return out
 
 

@@ -204,3 +204,13 @@ def test_a_word_one_diacritic_off_is_put_right_only_where_one_word_can_stand():
     assert meta.signer == "Trần Phước Hiền"
     assert read_metadata(text.replace("Trân", "La"), ocr=True).signer == "La Phước Hiền"
     assert read_metadata(text).signer == "Trân Phước Hiền"  # a text layer is as printed
+
+
+def test_lines_read_again_past_the_page_s_time_keep_the_page_s_reading(tmp_path):
+    """The page was read in time; its lines' second reading, out of time, leaves them as they were read
+    rather than failing the page."""
+    import time
+
+    page = Image.new("L", (400, 100), 255)
+    lines = [[ocr.Word("tô", 77, 10, 10, 60, 30)], [ocr.Word("chức", 90, 80, 10, 80, 30)]]
+    assert ocr._lines_read_again(page, lines, tmp_path, time.monotonic() - 1, 1, lambda line: True) == lines
