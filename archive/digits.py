@@ -329,13 +329,12 @@ def _read_as_number(row: list[Word], index: int, end: int, label: re.Pattern[str
     return replace(first, text=between, conf=min(w.conf for w in words or [first]))
 
 
-def _tesseract_digits(page: Image.Image, row: list[Word], blank: tuple[int, int, int],
-                      what: tuple[re.Pattern[str], str, int], read: Reader) -> Word | None:
-    """The blank's digits as Tesseract gives them: the page's own reading where it put a number there with a
-    digit for each glyph (printed, or read as a number), unless it cannot be (a day «44»); else the glyphs
-    read again by the digits passes."""
-    (start, end, index), (label, name, limit) = blank, what
-    page_read = _read_as_number(row, index, end, label)
+def _tesseract_digits(page: Image.Image, row: list[Word], blank: tuple[int, int, int], page_read: Word | None,
+                      what: tuple[str, int], read: Reader) -> Word | None:
+    """The blank's digits as Tesseract gives them: the page's own reading (``page_read``) where it put a
+    number there with a digit for each glyph (printed, or read as a number), unless it cannot be (a day
+    «44»); else the glyphs read again by the digits passes."""
+    (start, end, _), (name, limit) = blank, what
     digits = page_read and _checked(page, row, start, end, page_read)
     if digits is None or not 0 < int(digits.text) <= limit:
         digits = _read_box(page, row, start, end, name, read) or page_read
@@ -358,7 +357,7 @@ def _recognized(page: Image.Image, row: list[Word], blank: tuple[int, int, int],
     readings: list[tuple[int, float, str, tuple[Image.Image, int, int]]] = []
     for left in (start, row[index].left) if recognize else ():
         cut = _crop(page, row, left, end)
-        read = recognize(cut[0]) if cut and recognize else []
+        read = recognize(cut[0]) if cut else []
         match = _LABELLED.match(fold("".join(ch for ch, _ in read)))
         confidence = min((confidence for ch, confidence in read if ch.isdigit()), default=0.0)
         if cut and match and 0 < int(match[1].replace(" ", "")) <= limit:
@@ -398,7 +397,7 @@ def reread(page: Image.Image, words: list[Word], read: Reader, recognize: Recogn
             page_read = _read_as_number(row, index, end, label)
             digits = None if printed and page_read else _recognized(page, row, blank, recognize, limit)
             if digits is None:
-                digits = _tesseract_digits(page, row, blank, (label, f"digits-{at}-{limit}", limit), read)
+                digits = _tesseract_digits(page, row, blank, page_read, (f"digits-{at}-{limit}", limit), read)
             elif page_read and page_read.text == digits.text:  # the page's own word, where both agree
                 digits = page_read
             if digits is not None and 0 < int(digits.text) <= limit:

@@ -257,12 +257,8 @@ def _better(word: Word, again: list[Word]) -> Word:
     if len(middle) != 1 or middle[0].text == word.text or middle[0].conf <= word.conf:
         return word
     other = middle[0]
-    known = vocabulary.syllables()
-
-    def syllable(text: str) -> bool:
-        return canonical(text.strip(".,;:()\"'“”")).casefold() in known
-
-    if _marks_only(word.text, other.text) or (known and syllable(other.text) and not syllable(word.text)):
+    if _marks_only(word.text, other.text) or (vocabulary.is_syllable(other.text)
+                                               and not vocabulary.is_syllable(word.text)):
         return replace(word, text=other.text, conf=other.conf)
     return word
 

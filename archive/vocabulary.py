@@ -105,12 +105,23 @@ def _model() -> Path | None:
     return model if folder and model.is_file() else None
 
 
+_PUNCTUATION = ".,;:()\"'“”"
+
+
+def _key(word: str) -> str:
+    """A word as the word list writes it: its punctuation left out, lower case, in one form."""
+    return canonical(word.strip(_PUNCTUATION)).casefold()
+
+
+def is_syllable(word: str) -> bool:
+    """Whether ``word`` (its punctuation aside) is in Tesseract's Vietnamese word list."""
+    return _key(word) in syllables()
+
+
 def real_share(words: list[str]) -> float:
     """The share of ``words`` (those with letters) that are real syllables; 0 with no such word."""
-    known = syllables()
-    letters = [canonical(w.strip(".,;:()\"'“”")).casefold() for w in words]
-    letters = [w for w in letters if w and any(ch.isalpha() for ch in w)]
-    return sum(w in known for w in letters) / len(letters) if letters else 0.0
+    letters = [w for w in words if any(ch.isalpha() for ch in _key(w))]
+    return sum(map(is_syllable, letters)) / len(letters) if letters else 0.0
 
 
 @functools.cache
@@ -123,9 +134,8 @@ def _by_letters() -> dict[str, list[str]]:
 
 def _syllable(word: str) -> str:
     """``word`` put right where it is no syllable and one syllable alone is written with its letters."""
-    core = word.strip(".,;:()\"'“”")
-    key = canonical(core).casefold()
-    if len(core) < 2 or not core.isalpha() or key in syllables():  # a letter alone may be anything
+    core = word.strip(_PUNCTUATION)
+    if len(core) < 2 or not core.isalpha() or is_syllable(core):  # a letter alone may be anything
         return word
     found = [w for w in _by_letters().get(fold(core), []) if w != fold(w)]  # the bare letters are no choice
     if len(found) != 1:
