@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from archive import vocabulary
+from archive import restated, vocabulary
 from docgen.kinds import KINDS, STATE_KINDS, Kind, find_kind, find_state_kind
 from docgen.text import canonical, fold, fold_keep, is_upper_words, nfc
 
@@ -103,11 +103,13 @@ def _without_party(line: str) -> str:
 
 def _without_motto(line: str) -> str:
     """The line without the national motto (``CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM``, ``Độc lập - …``),
-    however OCR slipped its diacritics: it stands beside the issuer, never in it."""
+    however OCR slipped its diacritics: it stands beside the issuer, never in it. A single word after it
+    is a hand's mark in the page's corner (``… VIỆT NAM TIJ``, a reader's ``TTg``), no issuer's line."""
     for motto in _MOTTO:
         match = motto.search(fold_keep(line))
         if match:
-            line = (line[:match.start()] + " " + line[match.end():]).strip(" -–—")
+            after = line[match.end():].strip(" -–—")
+            line = (line[:match.start()] + " " + ("" if " " not in after else after)).strip(" -–—")
     return line
 
 
@@ -272,10 +274,14 @@ def _capital_word(word: str) -> bool:
     return len(bare) >= 2 and is_upper_words(bare) and all(ch.isalpha() or ch in ".&" for ch in bare)
 
 
+_SPECK_MARKS = "\\|/`'~^_([{<«“‘"
+
+
 def _without_specks(line: str) -> str:
     """The line without the marks OCR read beside a block (``T1-P7 THỦ TƯỚNG``, ``, 7T TÍÝ}T ”. J THỦ``):
-    the words before its first word in capitals, and its tokens with no letter."""
-    words = [word for word in line.split(" ") if any(ch.isalnum() for ch in word)]
+    the words before its first word in capitals, its tokens with no letter, and the marks run into the
+    front of a word (a seal's ring by the title: ``(2/8 \\QUYÉT ĐỊNH``)."""
+    words = [word.lstrip(_SPECK_MARKS) for word in line.split(" ") if any(ch.isalnum() for ch in word)]
     while words and not _capital_word(words[0]):
         words.pop(0)
     return " ".join(words)
@@ -693,6 +699,7 @@ def read_metadata(text: str, *, ocr: bool = False) -> Metadata:
     _as_printed(meta, text)
     if ocr:
         _put_right(meta)
+        meta.subject = restated.subject(meta.subject, lines)
     return meta
 
 

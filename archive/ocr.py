@@ -16,13 +16,13 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from pathlib import Path
 from statistics import median
 from typing import TYPE_CHECKING
 
-from archive import digits, recognizer, vocabulary
+from archive import digits, recognizer, stamps, vocabulary
 from docgen.text import canonical, fold
 
 if TYPE_CHECKING:  # numpy and Pillow are imported where a page is read: a worker that reads no scan maps neither
@@ -65,6 +65,7 @@ class OcrPage:
     number: int
     lines: list[list[Word]]
     seconds: float
+    received: list[str] = field(default_factory=list)  # the lines of the stamps taken out of the page
 
     @property
     def text(self) -> str:
@@ -106,7 +107,7 @@ def _words(tsv: str) -> list[tuple[tuple[int, int, int], Word]]:
     return found
 
 
-def _split_columns(line: list[Word]) -> list[list[Word]]:
+def split_columns(line: list[Word]) -> list[list[Word]]:
     """A line cut where the gap between two words is a gap between columns."""
     height = median(word.height for word in line) or 1
     parts = [[line[0]]]
@@ -310,7 +311,7 @@ def _lines(words: list[Word]) -> list[list[Word]]:
         grouped.setdefault(word.line, []).append(word)
     lines: list[list[Word]] = []
     for line in grouped.values():
-        lines += _split_columns(sorted(line, key=lambda w: w.left))
+        lines += split_columns(sorted(line, key=lambda w: w.left))
     return lines
 
 
@@ -332,12 +333,26 @@ def read_page(pdf: Path, page: int, seconds: float, *, header: bool = False, wid
     deadline = started + seconds
     with tempfile.TemporaryDirectory(prefix="vanthu-ocr-") as work:
         image, dpi = _page_image(pdf, page, Path(work), deadline, width)
+        found = stamps.frames(image, dpi) if header else []
+        received = _stamps_read(image, found, Path(work), deadline, page)
+        image = stamps.whitened(image, found)
         words = _words_of(_tesseract(image, Path(work), "page", deadline, page))
         if header:
             words = _header_read(image, words, Path(work), deadline, page)
         lines = _signing_read(image, _lines(words), Path(work), deadline, page, dpi)
         lines = _lines_read_again(image, lines, Path(work), deadline, page, _fields_lines(image, lines, header))
-    return OcrPage(page, lines, time.monotonic() - started)
+    return OcrPage(page, lines, time.monotonic() - started, received)
+
+
+def _stamps_read(page: Image.Image, found: list[tuple[int, int, int, int]], work: Path, deadline: float,
+                 number: int) -> list[str]:
+    """The lines of each stamp's box in ``found``, read on the box alone (a block of its own lines)."""
+    lines = []
+    for at, (left, top, right, bottom) in enumerate(found):
+        words = _words_of(_tesseract(page.crop((left, top, right + 1, bottom + 1)), work, f"stamp-{at}", deadline,
+                                     number, ("--psm", "6")))
+        lines += [" ".join(word.text for word in line) for line in _lines(words)]
+    return lines
 
 
 def _fields_lines(page: Image.Image, lines: list[list[Word]], header: bool) -> Callable[[list[Word]], bool]:

@@ -142,6 +142,7 @@ def analyse(file_name: str, data: bytes, trust: TrustMaterial,
     except Rejected as exc:
         return exc
     meta = read_metadata(content.text, ocr=content.ocr)
+    meta.received += content.received
     review = (judge(meta, content.ocr_lines, current()) if content.ocr
               else judge(meta, content.ocr_lines, current(), HANDWRITTEN) if content.ocr_lines else not_judged())
     signature = (check_signatures(data, trust, meta.issuer, meta.signer) if verify

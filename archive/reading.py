@@ -45,6 +45,7 @@ class PdfContent:
     ocr: bool = False
     appearance: list[str] = field(default_factory=list)  # the visible signature's lines, not the document's
     ocr_lines: list[list[ocr.Word]] = field(default_factory=list)  # what OCR read, word by word
+    received: list[str] = field(default_factory=list)  # the lines of a receiver's stamp OCR took off a scan
     ocr_seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
 
@@ -376,6 +377,7 @@ def read_pdf(data: bytes) -> PdfContent:
         content.warnings += failed
         for number, page in read.items():
             texts[number - 1] = "\n".join(layout.page_lines(layout.ocr_words(page.lines)))
+            content.received += page.received
             content.ocr_lines += page.lines
         content.ocr_seconds = round(sum(page.seconds for page in read.values()), 2)
         content.ocr = bool(read)

@@ -128,6 +128,13 @@ def test_a_hand_tesseract_reads_as_other_digits_is_read_by_the_second_engine_and
     assert review["proposed"]["date"]["value"] == "2024-09-14" and meta.symbol == meta.date == ""
 
 
+def test_two_ones_a_hand_joined_are_read_as_ones_where_the_second_engine_reads_an_h_before_a_digit():
+    """The Thủ tướng's ``1160``, its two 1s joined by a stroke, read ``H60`` by the second engine."""
+    read = [(":", 0.5), ("H", 0.86), ("6", 1.0), ("0", 0.98)]
+    assert digits._ones_joined(read) == [(":", 0.5), ("1", 0.86), ("1", 0.86), ("6", 1.0), ("0", 0.98)]
+    assert digits._ones_joined([("H", 0.9), ("D", 0.9)]) == [("H", 0.9), ("D", 0.9)]  # a symbol's letters
+
+
 def test_a_date_line_whose_comma_ocr_lost_is_read_but_not_a_body_s_date():
     head = "BỘ TÀI CHÍNH\nCỤC THUẾ\nSố: 2191 /CT-CS\n"
     meta = read_metadata(head + "Hà Nội ngày 08 tháng 4 năm 2026\nV/v chính sách thuế\nKính gửi: Thuế tỉnh.\n",
