@@ -33,8 +33,11 @@ def frames(image: Image.Image, dpi: float) -> list[tuple[int, int, int, int]]:
     import numpy as np
 
     pixels = np.asarray(image.convert("L"))
+    top = round(pixels.shape[0] * TOP)
+    if top < HEIGHT[0] * dpi:  # a page too short to hold a stamp (a sliver of a scan)
+        return []
     join = max(3, round(dpi * JOIN))
-    ink = cv2.dilate((pixels[:round(pixels.shape[0] * TOP)] < INK).astype(np.uint8), np.ones((join, join), np.uint8))
+    ink = cv2.dilate((pixels[:top] < INK).astype(np.uint8), np.ones((join, join), np.uint8))
     count, label, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     return [frame for n in range(1, count) if (frame := _frame(label, n, stats[n][:4], dpi))]
 

@@ -113,6 +113,7 @@ def test_a_stamp_s_frame_and_what_it_holds_are_whitened_and_a_seal_a_mark_s_box_
     assert (clean[1400:] == ink[1400:]).all()  # the body
     unstamped = Image.new("L", (800, 1000), 255)
     assert stamps.frames(unstamped, 200) == [] and stamps.whitened(unstamped, []) is unstamped
+    assert stamps.frames(Image.new("L", (3000, 1), 0), 200) == []  # a sliver of a scan: no stamp, no error
 
 
 def _word(text: str, left: int, top: int, width: int, height: int) -> ocr.Word:
