@@ -74,13 +74,6 @@ def _allowed(word: str, reading: str, times: int, both_sides: bool, capitals: bo
     return both_sides and not vocabulary.is_syllable(word) and (capitals or not word.isupper())
 
 
-def _cased(reading: str, word: str) -> str:
-    """The body's reading in the case the subject printed its word in."""
-    if word.isupper() and len(word) > 1:
-        return reading.upper()
-    return reading[:1].upper() + reading[1:] if word[:1].isupper() else reading
-
-
 def _body(lines: list[str], subject: str) -> list[str]:
     """The document's lines after the subject's last (in the header's first lines), or none where the
     subject is not found there: the subject's own reading is no restatement of it."""
@@ -111,7 +104,7 @@ def subject(text: str, lines: list[str]) -> str:
         if (best and best != word.lower() and readings[best] > readings[word.lower()]
                 and _allowed(word, best, readings[best], bool(context[0] and context[1]), text.isupper())):
             before = before if _key(word) == _key(best) else ""
-            word = _cased(best, word)
+            word = vocabulary.cased(best, word)
             keys[number] = _key(word)
         tokens[at] = before + word + after
     return " ".join(tokens)

@@ -140,9 +140,14 @@ def _syllable(word: str) -> str:
     found = [w for w in _by_letters().get(fold(core), []) if w != fold(w)]  # the bare letters are no choice
     if len(found) != 1:
         return word
-    right = found[0].upper() if core.isupper() and len(core) > 1 else (
-        found[0][:1].upper() + found[0][1:] if core[:1].isupper() else found[0])
-    return word.replace(core, right, 1)
+    return word.replace(core, cased(found[0], core), 1)
+
+
+def cased(right: str, word: str) -> str:
+    """``right`` (lower case) in the case ``word`` was printed in: capitals, a capital first, or none."""
+    if word.isupper() and len(word) > 1:
+        return right.upper()
+    return right[:1].upper() + right[1:] if word[:1].isupper() else right
 
 
 def put_right(text: str) -> str:
