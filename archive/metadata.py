@@ -703,6 +703,13 @@ def read_metadata(text: str, *, ocr: bool = False) -> Metadata:
     return meta
 
 
+def add_received(meta: Metadata, lines: list[str]) -> None:
+    """The lines of the stamps OCR took off a scan (``archive/stamps.py``) kept in ``received``; a secrecy or
+    urgency mark among them (a mark's box drawn taller than the rules' 8 mm) still read as the page's mark."""
+    meta.received += lines
+    meta.marks += [_FOLDED_MARKS[fold(line)] for line in lines if fold(line) in _FOLDED_MARKS]
+
+
 def _put_right(meta: Metadata) -> None:
     """A scan's words that are no syllable as the one they can be, the signer's family name as the one it
     can be (``archive/vocabulary.py``)."""

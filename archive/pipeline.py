@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from archive.catalog import Catalog, document_id
 from archive.limits import MB, Limits, current
-from archive.metadata import read_metadata
+from archive.metadata import add_received, read_metadata
 from archive.proposals import HANDWRITTEN, judge, not_judged
 from archive.reading import Rejected, read_pdf
 from archive.store import ArchiveStore, sha256_of
@@ -142,7 +142,7 @@ def analyse(file_name: str, data: bytes, trust: TrustMaterial,
     except Rejected as exc:
         return exc
     meta = read_metadata(content.text, ocr=content.ocr)
-    meta.received += content.received
+    add_received(meta, content.received)
     review = (judge(meta, content.ocr_lines, current()) if content.ocr
               else judge(meta, content.ocr_lines, current(), HANDWRITTEN) if content.ocr_lines else not_judged())
     signature = (check_signatures(data, trust, meta.issuer, meta.signer) if verify

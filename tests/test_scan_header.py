@@ -20,7 +20,7 @@ from PIL import Image, ImageDraw, ImageFont
 from state_scans import FONTS, HAND, image_pdf
 
 from archive import digits, ocr, stamps, vocabulary
-from archive.metadata import read_metadata
+from archive.metadata import add_received, read_metadata
 from archive.reading import read_pdf
 
 SUBJECT = ["Thi hành kỷ luật đối với ông Nguyễn Văn Phúc,", "Phó Chủ tịch Ủy ban nhân dân tỉnh Lâm Đồng"]
@@ -168,3 +168,18 @@ def test_a_scan_s_subject_takes_the_body_s_reading_of_a_word_only_where_the_body
                 + "Thuế TTĐB cho hàng hóa loại 1 năm 2021 - 2025.\n" * 2)
     assert read_metadata(dispatch, ocr=True).subject == (
         "V/v chính sách thuế TNDN cho hàng hóa loại 1,2,3,4,9 năm 2021 - 2025")
+
+
+@pytest.mark.skipif(not ocr.available(), reason="Tesseract and poppler are needed to read a scan")
+def test_a_mark_s_box_drawn_as_tall_as_a_stamp_is_still_read_as_the_page_s_mark():
+    """A secrecy mark is a field: where an office's ``TỐI MẬT`` box is as tall as a stamp's frame and is taken
+    off the page with it, its words, read alone, are still the page's mark."""
+    page = _decision_page()
+    draw = ImageDraw.Draw(page)
+    draw.rectangle((150, 330, 560, 470), fill=255)
+    draw.rectangle((170, 340, 530, 460), outline=0, width=5)  # 1.8 by 0.6 inch
+    _centred(draw, 350, 370, "TỐI MẬT", _font(48, "Bold"))
+    content = read_pdf(image_pdf(page))
+    meta = read_metadata(content.text, ocr=True)
+    add_received(meta, content.received)
+    assert "TỐI MẬT" in meta.marks, (content.received, content.text[:300])
