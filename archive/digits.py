@@ -396,9 +396,10 @@ def _recognized(page: Image.Image, row: list[Word], blank: tuple[int, int, int],
         for image in (cut[0], _in_margin(cut[0])) if cut and recognize else ():
             read = _ones_joined(recognize(image))
             match = _LABELLED.match(fold("".join(ch for ch, _ in read)))
+            text = match[1].replace(" ", "") if match else ""
             confidence = min((confidence for ch, confidence in read if ch.isdigit()), default=0.0)
-            if match and 0 < int(match[1].replace(" ", "")) <= limit:
-                readings.append((len(match[1].replace(" ", "")), confidence, match[1].replace(" ", ""), cut, which))
+            if text and 0 < int(text) <= limit:
+                readings.append((len(text), confidence, text, cut, which))
     sure = [reading for reading in readings if reading[1] >= RECOGNIZED]
     if not sure:
         agreed = [reading for reading in readings if reading[1] >= AGREED]

@@ -58,9 +58,9 @@ def _evidence(meta: Metadata, name: str) -> list[str]:
     if name == "date":
         day = date.fromisoformat(meta.date)
         return [str(day.day), str(day.month), str(day.year)]
-    if name == "kind" and meta.kind == "CV" and meta.subject.lower().startswith("v/v"):
-        return _tokens("V/v")  # a state's Công văn has no title: its ``V/v`` names the kind
     if name == "kind":
+        if meta.kind == "CV" and meta.subject.lower().startswith("v/v"):
+            return _tokens("V/v")  # a state's Công văn has no title: its ``V/v`` names the kind
         return _tokens(meta.kind_name) if meta.layout == "state" or not meta.symbol else _tokens(meta.kind)
     return _tokens(str(getattr(meta, name)))
 

@@ -4,7 +4,8 @@ An office that receives a document stamps a framed box on it (``ĐẾN``, with t
 number written in by hand) beside the header, often against the subject's lines. Tesseract's layout takes
 the box, its handwriting and the subject beside it for one picture and reads none of them (a Prime
 Minister's decision lost its whole subject), or runs the box's words into the subject (``bếtz sau``). None
-of the box is the sender's: its frame and what stands inside it are taken out of the page's image.
+of the box is the sender's: its frame and what stands inside it are taken out of the page's image, and
+read on their own (``archive/ocr.py``) for the record of what the receiver stamped (``received``).
 """
 
 from __future__ import annotations
